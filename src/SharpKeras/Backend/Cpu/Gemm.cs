@@ -1,0 +1,275 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace SharpKeras.Backend.Cpu;
+
+/// <summary>
+/// Single-precision matrix multiply C = op(A) op(B) (+ C), row-major, packed and register-tiled
+/// (BLIS-style: B is packed in KC x NR panels, A in MR x KC panels, a 6x16 FMA micro-kernel).
+/// Transposed operands are read through the packing routines, never materialised.
+/// </summary>
+internal static unsafe class Gemm
+{
+    private const int MR = 6;
+    private const int NR = 16;
+    private const int KC = 256;
+    private const int MC = 96;
+    private const int NC = 1024;
+
+    [ThreadStatic] private static float[]? t_packA;
+    [ThreadStatic] private static float[]? t_packB;
+
+    /// <summary>
+    /// C[M,N] = op(A)[M,K] * op(B)[K,N], or C += ... when <paramref name="accumulate"/>.
+    /// A is [M,K] (or [K,M] when <paramref name="transA"/>), B is [K,N] (or [N,K] when <paramref name="transB"/>).
+    /// </summary>
+    public static void Multiply(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c,
+        int m, int n, int k, bool transA, bool transB, bool accumulate)
+    {
+        if (m == 0 || n == 0)
+        {
+            return;
+        }
+        if (k == 0)
+        {
+            if (!accumulate)
+            {
+                c[..(m * n)].Clear();
+            }
+            return;
+        }
+        fixed (float* pa = a)
+        fixed (float* pb = b)
+        fixed (float* pc = c)
+        {
+            var job = new Job(pa, pb, pc, m, n, k, transA, transB, accumulate);
+            // Split rows between threads; each thread packs its own B panels, which costs K*N per thread
+            // against M*N*K/threads of arithmetic, and keeps the threads independent.
+            long flops = 2L * m * n * k;
+            int minRows = flops < 2_000_000 ? m : Math.Max(MR, 1);
+            CpuParallel.For(m, minRows, job.Run);
+        }
+    }
+
+    private sealed class Job(float* a, float* b, float* c, int m, int n, int k, bool transA, bool transB, bool accumulate)
+    {
+        public void Run(int rowStart, int rowEnd) =>
+            MultiplyRows(a, b, c, m, n, k, transA, transB, accumulate, rowStart, rowEnd);
+    }
+
+    private static void MultiplyRows(float* a, float* b, float* c, int m, int n, int k,
+        bool transA, bool transB, bool accumulate, int rowStart, int rowEnd)
+    {
+        int maxNc = Math.Min(NC, RoundUp(n, NR));
+        var packB = t_packB is { } pb0 && pb0.Length >= KC * maxNc ? pb0 : (t_packB = new float[KC * maxNc]);
+        var packA = t_packA is { } pa0 && pa0.Length >= KC * MC ? pa0 : (t_packA = new float[KC * MC]);
+        Span<float> edge = stackalloc float[MR * NR];
+        fixed (float* bufB = packB)
+        fixed (float* bufA = packA)
+        fixed (float* tile = edge)
+        {
+            for (int jc = 0; jc < n; jc += NC)
+            {
+                int nc = Math.Min(NC, n - jc);
+                for (int pc = 0; pc < k; pc += KC)
+                {
+                    int kc = Math.Min(KC, k - pc);
+                    bool acc = accumulate || pc > 0;
+                    PackB(b, n, k, transB, pc, kc, jc, nc, bufB);
+                    for (int ic = rowStart; ic < rowEnd; ic += MC)
+                    {
+                        int mc = Math.Min(MC, rowEnd - ic);
+                        PackA(a, m, k, transA, ic, mc, pc, kc, bufA);
+                        for (int jr = 0; jr < nc; jr += NR)
+                        {
+                            int nr = Math.Min(NR, nc - jr);
+                            float* bp = bufB + jr * kc;
+                            for (int ir = 0; ir < mc; ir += MR)
+                            {
+                                int mr = Math.Min(MR, mc - ir);
+                                float* ap = bufA + ir * kc;
+                                float* cp = c + (long)(ic + ir) * n + jc + jr;
+                                if (mr == MR && nr == NR)
+                                {
+                                    Kernel6x16(kc, ap, bp, cp, n, acc);
+                                }
+                                else
+                                {
+                                    Kernel6x16(kc, ap, bp, tile, NR, false);
+                                    for (int i = 0; i < mr; i++)
+                                    {
+                                        for (int j = 0; j < nr; j++)
+                                        {
+                                            float v = tile[i * NR + j];
+                                            cp[(long)i * n + j] = acc ? cp[(long)i * n + j] + v : v;
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static int RoundUp(int x, int r) => (x + r - 1) / r * r;
+
+    /// <summary>Packs op(A)[ic:ic+mc, pc:pc+kc] into MR-row panels, each [kc][MR], zero-padded.</summary>
+    private static void PackA(float* a, int m, int k, bool transA, int ic, int mc, int pc, int kc, float* dst)
+    {
+        for (int ir = 0; ir < mc; ir += MR)
+        {
+            int mr = Math.Min(MR, mc - ir);
+            float* d = dst + ir * kc;
+            if (!transA)
+            {
+                // A is [M,K]: row i starts at i*k.
+                for (int r = 0; r < MR; r++)
+                {
+                    if (r < mr)
+                    {
+                        float* src = a + (long)(ic + ir + r) * k + pc;
+                        for (int p = 0; p < kc; p++)
+                        {
+                            d[p * MR + r] = src[p];
+                        }
+                    }
+                    else
+                    {
+                        for (int p = 0; p < kc; p++)
+                        {
+                            d[p * MR + r] = 0f;
+                        }
+                    }
+                }
+            }
+            else
+            {
+                // A is stored [K,M]: op(A)[i,p] = a[p*m + i], contiguous in i.
+                for (int p = 0; p < kc; p++)
+                {
+                    float* src = a + (long)(pc + p) * m + ic + ir;
+                    float* dp = d + p * MR;
+                    int r = 0;
+                    for (; r < mr; r++)
+                    {
+                        dp[r] = src[r];
+                    }
+                    for (; r < MR; r++)
+                    {
+                        dp[r] = 0f;
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>Packs op(B)[pc:pc+kc, jc:jc+nc] into NR-column panels, each [kc][NR], zero-padded.</summary>
+    private static void PackB(float* b, int n, int k, bool transB, int pc, int kc, int jc, int nc, float* dst)
+    {
+        for (int jr = 0; jr < nc; jr += NR)
+        {
+            int nr = Math.Min(NR, nc - jr);
+            float* d = dst + jr * kc;
+            if (!transB)
+            {
+                // B is [K,N]: row p of the panel is contiguous.
+                for (int p = 0; p < kc; p++)
+                {
+                    float* src = b + (long)(pc + p) * n + jc + jr;
+                    float* dp = d + p * NR;
+                    if (nr == NR)
+                    {
+                        Vector256.Store(Vector256.Load(src), dp);
+                        Vector256.Store(Vector256.Load(src + 8), dp + 8);
+                    }
+                    else
+                    {
+                        int j = 0;
+                        for (; j < nr; j++)
+                        {
+                            dp[j] = src[j];
+                        }
+                        for (; j < NR; j++)
+                        {
+                            dp[j] = 0f;
+                        }
+                    }
+                }
+            }
+            else
+            {
+                // B is stored [N,K]: op(B)[p,j] = b[j*k + p], contiguous in p.
+                for (int j = 0; j < NR; j++)
+                {
+                    if (j < nr)
+                    {
+                        float* src = b + (long)(jc + jr + j) * k + pc;
+                        for (int p = 0; p < kc; p++)
+                        {
+                            d[p * NR + j] = src[p];
+                        }
+                    }
+                    else
+                    {
+                        for (int p = 0; p < kc; p++)
+                        {
+                            d[p * NR + j] = 0f;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Kernel6x16(int kc, float* a, float* b, float* c, int ldc, bool accumulate)
+    {
+        Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
+        Vector256<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
+        for (int p = 0; p < kc; p++)
+        {
+            var b0 = Vector256.Load(b);
+            var b1 = Vector256.Load(b + 8);
+            var a0 = Vector256.Create(a[0]);
+            c00 = Vector256.FusedMultiplyAdd(a0, b0, c00);
+            c01 = Vector256.FusedMultiplyAdd(a0, b1, c01);
+            var a1 = Vector256.Create(a[1]);
+            c10 = Vector256.FusedMultiplyAdd(a1, b0, c10);
+            c11 = Vector256.FusedMultiplyAdd(a1, b1, c11);
+            var a2 = Vector256.Create(a[2]);
+            c20 = Vector256.FusedMultiplyAdd(a2, b0, c20);
+            c21 = Vector256.FusedMultiplyAdd(a2, b1, c21);
+            var a3 = Vector256.Create(a[3]);
+            c30 = Vector256.FusedMultiplyAdd(a3, b0, c30);
+            c31 = Vector256.FusedMultiplyAdd(a3, b1, c31);
+            var a4 = Vector256.Create(a[4]);
+            c40 = Vector256.FusedMultiplyAdd(a4, b0, c40);
+            c41 = Vector256.FusedMultiplyAdd(a4, b1, c41);
+            var a5 = Vector256.Create(a[5]);
+            c50 = Vector256.FusedMultiplyAdd(a5, b0, c50);
+            c51 = Vector256.FusedMultiplyAdd(a5, b1, c51);
+            a += MR;
+            b += NR;
+        }
+        StoreRow(c, c00, c01, accumulate);
+        StoreRow(c + ldc, c10, c11, accumulate);
+        StoreRow(c + 2 * ldc, c20, c21, accumulate);
+        StoreRow(c + 3 * ldc, c30, c31, accumulate);
+        StoreRow(c + 4 * ldc, c40, c41, accumulate);
+        StoreRow(c + 5 * ldc, c50, c51, accumulate);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreRow(float* c, Vector256<float> v0, Vector256<float> v1, bool accumulate)
+    {
+        if (accumulate)
+        {
+            v0 += Vector256.Load(c);
+            v1 += Vector256.Load(c + 8);
+        }
+        Vector256.Store(v0, c);
+        Vector256.Store(v1, c + 8);
+    }
+}

@@ -1,0 +1,30 @@
+namespace SharpKeras;
+
+/// <summary>Process-wide settings, as Keras's <c>keras.config</c> and <c>keras.utils.set_random_seed</c>.</summary>
+public static class Config
+{
+    private static int _threads = Environment.ProcessorCount;
+
+    /// <summary>
+    /// How many threads CPU kernels may use (default: all cores). Results do not depend on it:
+    /// kernels split work by output blocks, never by reduction order.
+    /// </summary>
+    public static int Threads
+    {
+        get => _threads;
+        set
+        {
+            if (value < 1)
+            {
+                throw new ArgumentOutOfRangeException(nameof(value), value, "Config.Threads must be >= 1.");
+            }
+            _threads = value;
+        }
+    }
+
+    /// <summary>
+    /// Seeds every source of randomness that has no explicit seed (initializers, dropout,
+    /// shuffling), as <c>keras.utils.set_random_seed</c>.
+    /// </summary>
+    public static void SetRandomSeed(int seed) => SeedGenerator.Global = new SeedGenerator(seed);
+}

@@ -1,0 +1,513 @@
+using System.Globalization;
+using System.IO.Compression;
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace SharpKeras.Datasets;
+
+/// <summary>
+/// Where dataset files are looked for, how they are opened (raw or gzip) and read with length checks,
+/// and how they are downloaded (to a temporary file in the target folder, then renamed).
+/// </summary>
+internal static class DatasetFiles
+{
+    /// <summary>Keras's canonical origin for its datasets.</summary>
+    internal const string Origin = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/";
+
+    /// <summary>Environment variable that turns downloads off when set to 1 / true / yes.</summary>
+    internal const string NoDownloadVariable = "SHARPKERAS_NO_DOWNLOAD";
+
+    /// <summary>Folder of system-wide datasets (Debian's dataset-* packages install under it).</summary>
+    internal const string SystemDatasets = "/usr/share/datasets";
+
+    private const int InitialChunk = 1 << 20;
+    private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan StallTimeout = TimeSpan.FromSeconds(20);
+
+    /// <summary>
+    /// The dataset folders searched when no explicit path is given, in order:
+    /// $KERAS_HOME/datasets, ~/.keras/datasets, /usr/share/datasets.
+    /// </summary>
+    internal static IReadOnlyList<string> DefaultRoots()
+    {
+        var roots = new List<string>();
+        var kerasHome = Environment.GetEnvironmentVariable("KERAS_HOME");
+        if (!string.IsNullOrWhiteSpace(kerasHome))
+        {
+            roots.Add(Path.GetFullPath(Path.Combine(kerasHome, "datasets")));
+        }
+        var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+        if (!string.IsNullOrEmpty(home))
+        {
+            roots.Add(Path.GetFullPath(Path.Combine(home, ".keras", "datasets")));
+        }
+        roots.Add(SystemDatasets);
+        return roots.Distinct(StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>
+    /// The folder downloads go to, as Keras's get_file: $KERAS_HOME/datasets when KERAS_HOME is set,
+    /// else ~/.keras/datasets.
+    /// </summary>
+    internal static string DownloadRoot()
+    {
+        var kerasHome = Environment.GetEnvironmentVariable("KERAS_HOME");
+        if (!string.IsNullOrWhiteSpace(kerasHome))
+        {
+            return Path.GetFullPath(Path.Combine(kerasHome, "datasets"));
+        }
+        var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+        var baseDir = string.IsNullOrEmpty(home) ? Path.GetTempPath() : home;
+        return Path.GetFullPath(Path.Combine(baseDir, ".keras", "datasets"));
+    }
+
+    /// <summary>True when the caller allows downloads and SHARPKERAS_NO_DOWNLOAD does not forbid them.</summary>
+    internal static bool DownloadsAllowed(bool download)
+    {
+        if (!download)
+        {
+            return false;
+        }
+        var value = Environment.GetEnvironmentVariable(NoDownloadVariable)?.Trim();
+        return !(value is "1" || string.Equals(value, "true", StringComparison.OrdinalIgnoreCase)
+            || string.Equals(value, "yes", StringComparison.OrdinalIgnoreCase));
+    }
+
+    /// <summary>
+    /// The path of <paramref name="name"/> in <paramref name="dir"/>, accepting the gzip name
+    /// (<c>name.gz</c>, preferred) and the uncompressed name; null when neither exists.
+    /// </summary>
+    internal static string? FindVariant(string dir, string name)
+    {
+        var gz = Path.Combine(dir, name + ".gz");
+        if (File.Exists(gz))
+        {
+            return gz;
+        }
+        var raw = Path.Combine(dir, name);
+        return File.Exists(raw) ? raw : null;
+    }
+
+    /// <summary>
+    /// Opens a data file for reading; a file that starts with the gzip magic (1f 8b) is decompressed
+    /// on the fly, whatever its name.
+    /// </summary>
+    internal static Stream OpenData(string file)
+    {
+        var fs = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+        try
+        {
+            Span<byte> head = stackalloc byte[2];
+            int n = fs.ReadAtLeast(head, 2, throwOnEndOfStream: false);
+            fs.Position = 0;
+            if (n == 2 && head[0] == 0x1f && head[1] == 0x8b)
+            {
+                return new GZipStream(fs, CompressionMode.Decompress, leaveOpen: false);
+            }
+            return fs;
+        }
+        catch
+        {
+            fs.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Reads up to <c>buffer.Length</c> bytes (fewer only at the end of the stream); a decompression
+    /// failure becomes an <see cref="InvalidDataException"/> naming <paramref name="file"/>.
+    /// </summary>
+    internal static int ReadFull(Stream stream, Span<byte> buffer, string file, string hint)
+    {
+        try
+        {
+            return stream.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
+        }
+        catch (InvalidDataException ex)
+        {
+            throw new InvalidDataException(
+                $"'{file}' is corrupt: its compressed data cannot be decompressed ({ex.Message}). {hint}", ex);
+        }
+    }
+
+    /// <summary>
+    /// Reads exactly <paramref name="expected"/> bytes of <paramref name="what"/> and checks that nothing
+    /// follows them. A short stream is reported as truncated, a long one as having extra bytes, each with
+    /// expected and actual byte counts. Memory grows with the data actually read, so a corrupt header
+    /// cannot make it allocate gigabytes up front.
+    /// </summary>
+    internal static byte[] ReadPayload(Stream stream, long expected, string file, string what, long headerBytes, string hint)
+    {
+        if (expected > Array.MaxLength)
+        {
+            throw new InvalidDataException(
+                $"'{file}' has a corrupt header: it declares {expected:N0} bytes of {what}, more than one array can hold. {hint}");
+        }
+        if (stream.CanSeek)
+        {
+            long remaining = stream.Length - stream.Position;
+            if (remaining != expected)
+            {
+                throw LengthMismatch(file, what, expected, remaining, headerBytes, hint);
+            }
+        }
+        var data = new byte[(int)Math.Min(expected, InitialChunk)];
+        long got = 0;
+        while (true)
+        {
+            if (got == data.Length)
+            {
+                if (got == expected)
+                {
+                    break;
+                }
+                Array.Resize(ref data, (int)Math.Min(expected, Math.Max(2L * data.Length, InitialChunk)));
+            }
+            int n = ReadFull(stream, data.AsSpan((int)got), file, hint);
+            if (n == 0)
+            {
+                break;
+            }
+            got += n;
+        }
+        if (got < expected)
+        {
+            throw LengthMismatch(file, what, expected, got, headerBytes, hint);
+        }
+        long extra = 0;
+        var sink = new byte[8192];
+        int m;
+        while ((m = ReadFull(stream, sink, file, hint)) > 0)
+        {
+            extra += m;
+        }
+        if (extra > 0)
+        {
+            throw LengthMismatch(file, what, expected, expected + extra, headerBytes, hint);
+        }
+        return data;
+    }
+
+    private static InvalidDataException LengthMismatch(string file, string what, long expected, long actual, long headerBytes, string hint)
+    {
+        var ci = CultureInfo.InvariantCulture;
+        if (actual < expected)
+        {
+            return new InvalidDataException(string.Format(ci,
+                "'{0}' is truncated: expected {1:N0} bytes of {2} after the {3}-byte header, found {4:N0} ({5:N0} missing). {6}",
+                file, expected, what, headerBytes, actual, expected - actual, hint));
+        }
+        return new InvalidDataException(string.Format(ci,
+            "'{0}' is corrupt: expected {1:N0} bytes of {2} after the {3}-byte header, found {4:N0} ({5:N0} extra). {6}",
+            file, expected, what, headerBytes, actual, actual - expected, hint));
+    }
+
+    /// <summary>
+    /// Downloads <paramref name="url"/> to <paramref name="target"/>: the bytes go to a temporary file in
+    /// the same folder, which <paramref name="validate"/> checks (and parses) before it is renamed over the
+    /// target, so a failed or corrupt download never leaves a file behind.
+    /// </summary>
+    internal static T Download<T>(string url, string target, Func<string, T> validate)
+    {
+        var dir = Path.GetDirectoryName(Path.GetFullPath(target))!;
+        Directory.CreateDirectory(dir);
+        var tmp = Path.Combine(dir, "." + Path.GetFileName(target) + "." + Guid.NewGuid().ToString("N")[..8] + ".part");
+        try
+        {
+            Console.WriteLine($"Downloading data from {url}");
+            Task.Run(() => DownloadToAsync(url, tmp)).GetAwaiter().GetResult();
+            T result;
+            try
+            {
+                result = validate(tmp);
+            }
+            catch (InvalidDataException ex)
+            {
+                throw new InvalidDataException($"The file downloaded from {url} is not valid: {ex.Message}", ex);
+            }
+            File.Move(tmp, target, overwrite: true);
+            return result;
+        }
+        finally
+        {
+            TryDelete(tmp);
+        }
+    }
+
+    private static async Task DownloadToAsync(string url, string tmp)
+    {
+        using var handler = new SocketsHttpHandler
+        {
+            ConnectTimeout = ConnectTimeout,
+            AutomaticDecompression = DecompressionMethods.None,
+        };
+        using var client = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
+        using var cts = new CancellationTokenSource(StallTimeout);
+        try
+        {
+            using var response = await client.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, cts.Token).ConfigureAwait(false);
+            response.EnsureSuccessStatusCode();
+            long? declared = response.Content.Headers.ContentLength;
+            var body = await response.Content.ReadAsStreamAsync(cts.Token).ConfigureAwait(false);
+            await using (body.ConfigureAwait(false))
+            {
+                var file = new FileStream(tmp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true);
+                await using (file.ConfigureAwait(false))
+                {
+                    var buffer = new byte[1 << 16];
+                    long total = 0;
+                    while (true)
+                    {
+                        cts.CancelAfter(StallTimeout);
+                        int n = await body.ReadAsync(buffer, cts.Token).ConfigureAwait(false);
+                        if (n == 0)
+                        {
+                            break;
+                        }
+                        await file.WriteAsync(buffer.AsMemory(0, n), cts.Token).ConfigureAwait(false);
+                        total += n;
+                    }
+                    if (declared is long length && length != total)
+                    {
+                        throw new IOException($"Download of {url} ended early: got {total:N0} of {length:N0} bytes.");
+                    }
+                    await file.FlushAsync(CancellationToken.None).ConfigureAwait(false);
+                    file.Flush(flushToDisk: true);
+                }
+            }
+        }
+        catch (OperationCanceledException ex)
+        {
+            throw new TimeoutException($"Download of {url} stalled for more than {StallTimeout.TotalSeconds:0} s.", ex);
+        }
+    }
+
+    /// <summary>Hex SHA-256 of a file, lower case.</summary>
+    internal static string Sha256(string file)
+    {
+        using var fs = File.OpenRead(file);
+        return Convert.ToHexStringLower(SHA256.HashData(fs));
+    }
+
+    /// <summary>Deletes a file, ignoring failures (used to clean up temporary files).</summary>
+    internal static void TryDelete(string file)
+    {
+        try
+        {
+            if (File.Exists(file))
+            {
+                File.Delete(file);
+            }
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+
+    /// <summary>A bulleted list of the folders that were searched, for error messages.</summary>
+    internal static string Bullets(IEnumerable<string> items)
+    {
+        var sb = new StringBuilder();
+        foreach (var item in items)
+        {
+            sb.Append("\n  ").Append(item);
+        }
+        return sb.ToString();
+    }
+}
+
+/// <summary>A minimal reader of NumPy .npy arrays of uint8 (and of .npz archives holding them).</summary>
+internal static class Npy
+{
+    private static ReadOnlySpan<byte> Magic => [0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y'];
+
+    private const int MaxHeaderLength = 1 << 16;
+
+    /// <summary>
+    /// Reads the named uint8 arrays from an .npz archive; a missing entry, a non-zip file or a corrupt
+    /// array is an <see cref="InvalidDataException"/> naming the file and entry.
+    /// </summary>
+    internal static Dictionary<string, (int[] Shape, byte[] Data)> ReadNpzUInt8(string file, string[] names, string hint)
+    {
+        var result = new Dictionary<string, (int[] Shape, byte[] Data)>(StringComparer.Ordinal);
+        using var fs = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+        ZipArchive zip;
+        try
+        {
+            zip = new ZipArchive(fs, ZipArchiveMode.Read, leaveOpen: true);
+        }
+        catch (InvalidDataException ex)
+        {
+            throw new InvalidDataException($"'{file}' is not a valid .npz (zip) archive: {ex.Message} {hint}", ex);
+        }
+        using (zip)
+        {
+            foreach (var name in names)
+            {
+                var entry = zip.GetEntry(name + ".npy") ?? zip.GetEntry(name);
+                if (entry is null)
+                {
+                    var present = string.Join(", ", zip.Entries.Select(e => e.FullName));
+                    throw new InvalidDataException(
+                        $"'{file}' has no array '{name}' (expected entries {string.Join(", ", names.Select(n => n + ".npy"))}; found {(present.Length == 0 ? "none" : present)}). {hint}");
+                }
+                var where = $"{file}:{entry.FullName}";
+                Stream stream;
+                try
+                {
+                    stream = entry.Open();
+                }
+                catch (InvalidDataException ex)
+                {
+                    throw new InvalidDataException($"'{where}' cannot be opened: {ex.Message} {hint}", ex);
+                }
+                using (stream)
+                {
+                    result[name] = ReadUInt8(stream, where, hint);
+                }
+            }
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// Reads one .npy array that must be uint8 ('|u1') in C order: checks the magic, version, header
+    /// dictionary and that the data length equals the product of the shape.
+    /// </summary>
+    internal static (int[] Shape, byte[] Data) ReadUInt8(Stream stream, string where, string hint)
+    {
+        Span<byte> pre = stackalloc byte[10];
+        int n = DatasetFiles.ReadFull(stream, pre[..8], where, hint);
+        if (n < 8)
+        {
+            throw new InvalidDataException($"'{where}' is truncated: expected at least 8 bytes of .npy preamble, found {n}. {hint}");
+        }
+        if (!pre[..6].SequenceEqual(Magic))
+        {
+            throw new InvalidDataException(
+                $"'{where}' is not a .npy array: expected magic \\x93NUMPY, found {Convert.ToHexString(pre[..6])} (hex). {hint}");
+        }
+        int major = pre[6];
+        int lengthBytes = major switch
+        {
+            1 => 2,
+            2 or 3 => 4,
+            _ => throw new InvalidDataException($"'{where}' has .npy format version {major}.{pre[7]}; versions 1, 2 and 3 are supported. {hint}"),
+        };
+        n = DatasetFiles.ReadFull(stream, pre[..lengthBytes], where, hint);
+        if (n < lengthBytes)
+        {
+            throw new InvalidDataException($"'{where}' is truncated inside its .npy header. {hint}");
+        }
+        long headerLength = lengthBytes == 2
+            ? pre[0] | (pre[1] << 8)
+            : (uint)(pre[0] | (pre[1] << 8) | (pre[2] << 16) | (pre[3] << 24));
+        if (headerLength > MaxHeaderLength)
+        {
+            throw new InvalidDataException($"'{where}' declares a .npy header of {headerLength:N0} bytes; at most {MaxHeaderLength:N0} is plausible, so the file is corrupt. {hint}");
+        }
+        var headerBytes = new byte[headerLength];
+        n = DatasetFiles.ReadFull(stream, headerBytes, where, hint);
+        if (n < headerLength)
+        {
+            throw new InvalidDataException($"'{where}' is truncated: expected a {headerLength}-byte .npy header, found {n} bytes. {hint}");
+        }
+        var header = (major == 3 ? Encoding.UTF8 : Encoding.Latin1).GetString(headerBytes);
+        var descr = ParseString(header, "descr", where, hint);
+        if (descr is not ("|u1" or "<u1" or ">u1" or "u1"))
+        {
+            throw new InvalidDataException($"'{where}' holds dtype '{descr}', expected '|u1' (uint8). {hint}");
+        }
+        var fortran = ParseBool(header, "fortran_order", where, hint);
+        var shape = ParseShape(header, where, hint);
+        if (fortran && shape.Count(d => d > 1) > 1)
+        {
+            throw new InvalidDataException($"'{where}' is stored in Fortran order; only C-order arrays are supported. {hint}");
+        }
+        long expected = 1;
+        foreach (var d in shape)
+        {
+            expected *= d;
+            if (expected > Array.MaxLength)
+            {
+                throw new InvalidDataException($"'{where}' declares shape ({string.Join(", ", shape)}), more elements than one array can hold. {hint}");
+            }
+        }
+        long prefix = 6 + 2 + lengthBytes + headerLength;
+        var data = DatasetFiles.ReadPayload(stream, expected, where, $"uint8 data for shape ({string.Join(", ", shape)})", prefix, hint);
+        return (shape, data);
+    }
+
+    private static int ValueStart(string header, string key, string where, string hint)
+    {
+        int k = header.IndexOf("'" + key + "'", StringComparison.Ordinal);
+        if (k < 0)
+        {
+            k = header.IndexOf("\"" + key + "\"", StringComparison.Ordinal);
+        }
+        if (k < 0)
+        {
+            throw new InvalidDataException($"'{where}' has a .npy header without '{key}': {header.Trim()}. {hint}");
+        }
+        int i = k + key.Length + 2;
+        while (i < header.Length && (char.IsWhiteSpace(header[i]) || header[i] == ':'))
+        {
+            i++;
+        }
+        return i;
+    }
+
+    private static string ParseString(string header, string key, string where, string hint)
+    {
+        int i = ValueStart(header, key, where, hint);
+        if (i < header.Length && header[i] is '\'' or '"')
+        {
+            char quote = header[i];
+            int end = header.IndexOf(quote, i + 1);
+            if (end > i)
+            {
+                return header[(i + 1)..end];
+            }
+        }
+        throw new InvalidDataException($"'{where}' has a malformed '{key}' in its .npy header: {header.Trim()}. {hint}");
+    }
+
+    private static bool ParseBool(string header, string key, string where, string hint)
+    {
+        int i = ValueStart(header, key, where, hint);
+        if (string.CompareOrdinal(header, i, "True", 0, 4) == 0)
+        {
+            return true;
+        }
+        if (string.CompareOrdinal(header, i, "False", 0, 5) == 0)
+        {
+            return false;
+        }
+        throw new InvalidDataException($"'{where}' has a malformed '{key}' in its .npy header: {header.Trim()}. {hint}");
+    }
+
+    private static int[] ParseShape(string header, string where, string hint)
+    {
+        int i = ValueStart(header, "shape", where, hint);
+        int end = i < header.Length && header[i] == '(' ? header.IndexOf(')', i) : -1;
+        if (end < 0)
+        {
+            throw new InvalidDataException($"'{where}' has a malformed 'shape' in its .npy header: {header.Trim()}. {hint}");
+        }
+        var dims = new List<int>();
+        foreach (var part in header[(i + 1)..end].Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            var text = part.TrimEnd('L');
+            if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int d))
+            {
+                throw new InvalidDataException($"'{where}' has a malformed 'shape' in its .npy header: {header.Trim()}. {hint}");
+            }
+            dims.Add(d);
+        }
+        return dims.ToArray();
+    }
+}

@@ -1,0 +1,20 @@
+namespace SharpKeras.Layers;
+
+/// <summary>Applies an activation function (<c>keras.layers.Activation</c>).</summary>
+public sealed class Activation : Layer
+{
+    /// <summary>A layer applying <paramref name="activation"/> ("relu", "softmax", ... or a function).</summary>
+    public Activation(ActivationFunction activation, string? name = null) : base(name)
+    {
+        Function = activation ?? throw new ArgumentNullException(nameof(activation));
+    }
+
+    /// <summary>The activation applied.</summary>
+    public ActivationFunction Function { get; }
+
+    /// <inheritdoc/>
+    public override Shape ComputeOutputShape(Shape inputShape) => inputShape;
+
+    /// <inheritdoc/>
+    protected override Tensor Call(Tensor inputs, bool training) => Function.Call(inputs);
+}

@@ -1,0 +1,100 @@
+using SharpKeras.Initializers;
+
+namespace SharpKeras.Layers;
+
+/// <summary>
+/// Densely-connected layer (<c>keras.layers.Dense</c>): output = activation(input @ kernel + bias),
+/// applied to the last axis of the input.
+/// </summary>
+public sealed class Dense : Layer
+{
+    private Variable? _kernel;
+    private Variable? _bias;
+
+    /// <summary>
+    /// A Dense layer with <paramref name="units"/> outputs. <paramref name="inputDim"/> (optional)
+    /// fixes the input's last dimension, as the older Keras <c>input_dim</c> argument; the argument
+    /// order (units, inputDim, activation) matches the C# program this project descends from.
+    /// </summary>
+    public Dense(int units, int? inputDim = null, ActivationFunction? activation = null, bool useBias = true,
+        Initializer? kernelInitializer = null, Initializer? biasInitializer = null, string? name = null)
+        : base(name)
+    {
+        if (units <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(units), units, $"Dense units must be a positive integer, got {units}.");
+        }
+        if (inputDim is <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(inputDim), inputDim, $"Dense inputDim must be a positive integer, got {inputDim}.");
+        }
+        Units = units;
+        Activation = activation ?? Activations.Get("linear");
+        UseBias = useBias;
+        KernelInitializer = kernelInitializer ?? new GlorotUniform();
+        BiasInitializer = biasInitializer ?? new Zeros();
+        if (inputDim is { } d)
+        {
+            DeclaredInputShape = new Shape(d);
+        }
+    }
+
+    /// <summary>Number of output units.</summary>
+    public int Units { get; }
+
+    /// <summary>The activation applied after the affine map.</summary>
+    public ActivationFunction Activation { get; }
+
+    /// <summary>Whether a bias vector is added.</summary>
+    public bool UseBias { get; }
+
+    /// <summary>Initializer of the kernel (default glorot_uniform).</summary>
+    public Initializer KernelInitializer { get; }
+
+    /// <summary>Initializer of the bias (default zeros).</summary>
+    public Initializer BiasInitializer { get; }
+
+    /// <summary>The kernel of shape (input_dim, units); null before build.</summary>
+    public Variable? Kernel => _kernel;
+
+    /// <summary>The bias of shape (units,); null before build or without bias.</summary>
+    public Variable? Bias => _bias;
+
+    /// <inheritdoc/>
+    protected override void Build(Shape inputShape)
+    {
+        if (inputShape.Rank < 2 || inputShape[-1] <= 0)
+        {
+            throw IncompatibleInput(inputShape, "expected an input of rank >= 2 with a known last dimension");
+        }
+        _kernel = AddWeight("kernel", new Shape(inputShape[-1], Units), KernelInitializer);
+        if (UseBias)
+        {
+            _bias = AddWeight("bias", new Shape(Units), BiasInitializer);
+        }
+    }
+
+    /// <inheritdoc/>
+    protected override void CheckInputShape(Shape inputShape)
+    {
+        int expected = _kernel!.Shape[0];
+        if (inputShape.Rank < 2 || inputShape[-1] != expected)
+        {
+            throw IncompatibleInput(inputShape, $"expected axis -1 of input shape to have value {expected}");
+        }
+    }
+
+    /// <inheritdoc/>
+    public override Shape ComputeOutputShape(Shape inputShape) => inputShape.WithDim(-1, Units);
+
+    /// <inheritdoc/>
+    protected override Tensor Call(Tensor inputs, bool training)
+    {
+        var y = Ops.MatMul(inputs, _kernel!.Value);
+        if (_bias is not null)
+        {
+            y = Ops.Add(y, _bias.Value);
+        }
+        return Activation.Call(y);
+    }
+}

@@ -1,0 +1,43 @@
+namespace SharpKeras.Layers;
+
+/// <summary>
+/// Declares the shape of a model's input (<c>keras.layers.InputLayer</c>); it passes its input
+/// through unchanged and rejects batches of another shape.
+/// </summary>
+public sealed class InputLayer : Layer
+{
+    /// <summary>An input of per-sample <paramref name="shape"/> (batch dimension excluded), as Keras's <c>InputLayer(shape=...)</c>.</summary>
+    public InputLayer(int[] shape, DType dtype = DType.Float32, string? name = null) : base(name)
+    {
+        ArgumentNullException.ThrowIfNull(shape);
+        DeclaredInputShape = new Shape(shape);
+        DType = dtype;
+    }
+
+    /// <summary>The dtype the input is expected to have.</summary>
+    public DType DType { get; }
+
+    /// <summary>Keras names input layers "input_layer".</summary>
+    public override string DefaultName => "input_layer";
+
+    /// <inheritdoc/>
+    public override Shape ComputeOutputShape(Shape inputShape) => inputShape;
+
+    /// <inheritdoc/>
+    protected override void CheckInputShape(Shape inputShape)
+    {
+        var expected = DeclaredInputShape!;
+        bool ok = inputShape.Rank == expected.Rank + 1;
+        for (int i = 0; ok && i < expected.Rank; i++)
+        {
+            ok = expected[i] < 0 || inputShape[i + 1] < 0 || expected[i] == inputShape[i + 1];
+        }
+        if (!ok)
+        {
+            throw IncompatibleInput(inputShape, $"expected shape {expected.Prepend(-1)}");
+        }
+    }
+
+    /// <inheritdoc/>
+    protected override Tensor Call(Tensor inputs, bool training) => inputs;
+}

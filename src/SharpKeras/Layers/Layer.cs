@@ -1,0 +1,122 @@
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace SharpKeras.Layers;
+
+/// <summary>
+/// Base of all layers (<c>keras.layers.Layer</c>): holds weights, builds lazily from the first
+/// input shape, and computes its output by composing differentiable <see cref="Ops"/>.
+/// </summary>
+public abstract partial class Layer
+{
+    private readonly List<Variable> _weights = [];
+    private string? _name;
+
+    /// <summary>Creates a layer; without a name, the model that receives it names it after its class ("dense", "dense_1", ...).</summary>
+    protected Layer(string? name = null)
+    {
+        _name = name;
+    }
+
+    /// <summary>The layer's name; unnamed layers take the snake_case class name until a model names them.</summary>
+    public string Name
+    {
+        get => _name ?? DefaultName;
+        set => _name = value;
+    }
+
+    /// <summary>True when the user or a model has given the layer its name.</summary>
+    internal bool HasName => _name is not null;
+
+    /// <summary>Keras's base name for this class: the class name in snake_case ("Dense" -> "dense").</summary>
+    public virtual string DefaultName => ToSnakeCase(GetType().Name);
+
+    /// <summary>Whether the layer's weights are updated by training.</summary>
+    public bool Trainable { get; set; } = true;
+
+    /// <summary>True once <see cref="Build"/> has created the weights.</summary>
+    public bool Built { get; private set; }
+
+    /// <summary>The full input shape the layer was built for, batch dimension included as -1 (None).</summary>
+    public Shape? BuildInputShape { get; private set; }
+
+    /// <summary>Input shape declared before building (Keras's input_shape / input_dim), without the batch dimension.</summary>
+    public Shape? DeclaredInputShape { get; protected init; }
+
+    /// <summary>All weights, trainable first, then non-trainable.</summary>
+    public virtual IReadOnlyList<Variable> Weights => [.. TrainableWeights, .. NonTrainableWeights];
+
+    /// <summary>Weights that training updates (empty when the layer is frozen).</summary>
+    public virtual IReadOnlyList<Variable> TrainableWeights => Trainable ? _weights.Where(w => w.Trainable).ToList() : [];
+
+    /// <summary>Weights that training leaves alone.</summary>
+    public virtual IReadOnlyList<Variable> NonTrainableWeights => Trainable ? _weights.Where(w => !w.Trainable).ToList() : [.. _weights];
+
+    /// <summary>Number of scalars in all weights.</summary>
+    public virtual int CountParams() => _weights.Sum(w => w.Value.Length);
+
+    /// <summary>Creates a weight (Keras's add_weight).</summary>
+    protected Variable AddWeight(string name, Shape shape, Initializers.Initializer initializer, bool trainable = true)
+    {
+        var v = new Variable(name, initializer.Call(shape), trainable);
+        _weights.Add(v);
+        return v;
+    }
+
+    /// <summary>Creates the weights for inputs of <paramref name="inputShape"/> (batch dimension first, -1 when unknown).</summary>
+    protected virtual void Build(Shape inputShape)
+    {
+    }
+
+    /// <summary>The layer's computation on a batch (<paramref name="training"/> selects training behaviour such as dropout).</summary>
+    protected abstract Tensor Call(Tensor inputs, bool training);
+
+    /// <summary>The output shape for an input shape (batch dimension first, -1 when unknown).</summary>
+    public abstract Shape ComputeOutputShape(Shape inputShape);
+
+    /// <summary>Checks an input shape against what the built layer accepts; throws naming the layer and both shapes.</summary>
+    protected virtual void CheckInputShape(Shape inputShape)
+    {
+    }
+
+    /// <summary>Builds the layer for <paramref name="inputShape"/> if not yet built, checking the shape otherwise.</summary>
+    public void EnsureBuilt(Shape inputShape)
+    {
+        if (!Built)
+        {
+            var symbolic = inputShape.Rank > 0 ? inputShape.WithDim(0, -1) : inputShape;
+            Build(symbolic);
+            BuildInputShape = symbolic;
+            Built = true;
+        }
+        CheckInputShape(inputShape);
+    }
+
+    /// <summary>Runs the layer on a batch, building it first if needed (Keras's <c>layer(x, training=...)</c>).</summary>
+    public Tensor Apply(Tensor inputs, bool training = false)
+    {
+        EnsureBuilt(inputs.Shape);
+        return Call(inputs, training);
+    }
+
+    /// <summary>Error for an input whose shape the layer cannot take, worded as Keras's.</summary>
+    protected ArgumentException IncompatibleInput(Shape actual, string expectation) =>
+        new($"Input 0 of layer \"{Name}\" ({GetType().Name}) is incompatible with the layer: {expectation}, but received input with shape {actual}.");
+
+    [GeneratedRegex(@"(.)([A-Z][a-z]+)")]
+    private static partial Regex CamelWord();
+
+    [GeneratedRegex(@"([a-z])([A-Z])")]
+    private static partial Regex LowerUpper();
+
+    /// <summary>Keras's to_snake_case: "MaxPooling2D" -> "max_pooling2d".</summary>
+    public static string ToSnakeCase(string name)
+    {
+        var s = CamelWord().Replace(name, "$1_$2");
+        s = LowerUpper().Replace(s, "$1_$2");
+        return s.ToLowerInvariant();
+    }
+
+    /// <summary>Name and class, as the summary shows them.</summary>
+    public override string ToString() => new StringBuilder(Name).Append(" (").Append(GetType().Name).Append(')').ToString();
+}

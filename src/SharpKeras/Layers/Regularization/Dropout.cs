@@ -1,0 +1,52 @@
+namespace SharpKeras.Layers;
+
+/// <summary>
+/// Randomly zeroes a fraction <see cref="Rate"/> of inputs during training and scales the rest by
+/// 1 / (1 - rate) (<c>keras.layers.Dropout</c>); the identity at inference.
+/// </summary>
+public sealed class Dropout : Layer
+{
+    private readonly SeedGenerator _rng;
+
+    /// <summary>A Dropout layer dropping a fraction <paramref name="rate"/> in [0, 1].</summary>
+    public Dropout(double rate, int? seed = null, string? name = null) : base(name)
+    {
+        if (double.IsNaN(rate) || rate < 0 || rate > 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(rate), rate, $"Dropout rate must be in [0, 1], got {rate}.");
+        }
+        Rate = rate;
+        Seed = seed;
+        _rng = SeedGenerator.FromSeed(seed);
+    }
+
+    /// <summary>Fraction of inputs to drop.</summary>
+    public double Rate { get; }
+
+    /// <summary>Seed of the dropout mask stream, if fixed.</summary>
+    public int? Seed { get; }
+
+    /// <inheritdoc/>
+    public override Shape ComputeOutputShape(Shape inputShape) => inputShape;
+
+    /// <inheritdoc/>
+    protected override Tensor Call(Tensor inputs, bool training)
+    {
+        if (!training || Rate == 0)
+        {
+            return inputs;
+        }
+        var mask = Tensor.Zeros(inputs.Shape);
+        var m = mask.Span;
+        if (Rate < 1)
+        {
+            float keep = (float)(1 - Rate);
+            float scale = 1f / keep;
+            for (int i = 0; i < m.Length; i++)
+            {
+                m[i] = _rng.NextFloat() < keep ? scale : 0f;
+            }
+        }
+        return Ops.Multiply(inputs, mask);
+    }
+}

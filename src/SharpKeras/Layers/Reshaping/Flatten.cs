@@ -1,0 +1,41 @@
+namespace SharpKeras.Layers;
+
+/// <summary>Flattens each sample to one dimension (<c>keras.layers.Flatten</c>): (batch, ...) -> (batch, product).</summary>
+public sealed class Flatten : Layer
+{
+    /// <summary>A Flatten layer.</summary>
+    public Flatten(string? name = null) : base(name)
+    {
+    }
+
+    /// <inheritdoc/>
+    public override Shape ComputeOutputShape(Shape inputShape)
+    {
+        if (inputShape.Rank == 0)
+        {
+            throw IncompatibleInput(inputShape, "expected an input with a batch dimension");
+        }
+        int n = 1;
+        for (int i = 1; i < inputShape.Rank; i++)
+        {
+            if (inputShape[i] < 0)
+            {
+                n = -1;
+                break;
+            }
+            n *= inputShape[i];
+        }
+        return new Shape(inputShape[0], n);
+    }
+
+    /// <inheritdoc/>
+    protected override Tensor Call(Tensor inputs, bool training)
+    {
+        if (inputs.Rank == 0)
+        {
+            throw IncompatibleInput(inputs.Shape, "expected an input with a batch dimension");
+        }
+        int batch = inputs.Shape[0];
+        return Ops.Reshape(inputs, batch, batch == 0 ? 0 : inputs.Length / batch);
+    }
+}

@@ -1,0 +1,205 @@
+using System.Globalization;
+using System.Text;
+using SharpKeras.Layers;
+
+namespace SharpKeras.Models;
+
+/// <summary>
+/// Renders Keras 3's <c>model.summary()</c> table: heavy-headed box, word-wrapped cells, the same
+/// column widths (rich's ratio reduction of Keras's positions), and the parameter totals.
+/// </summary>
+internal static class SummaryPrinter
+{
+    private static readonly double[] SequentialPositions = [0.45, 0.80, 1.0];
+
+    /// <summary>Keras's width: 88 at most, the terminal's columns minus 4, and 76 when output is not a terminal.</summary>
+    public static int DefaultLineLength()
+    {
+        int columns = 80;
+        if (!Console.IsOutputRedirected)
+        {
+            try
+            {
+                columns = Console.WindowWidth > 0 ? Console.WindowWidth : 80;
+            }
+            catch (IOException)
+            {
+                columns = 80;
+            }
+        }
+        return Math.Min(88, columns - 4);
+    }
+
+    public static string Render(Model model, int? lineLength)
+    {
+        int length = lineLength ?? DefaultLineLength();
+        if (model is Sequential seq)
+        {
+            seq.TryBuildFromDeclaredShape();
+        }
+        var widths = ColumnWidths(length, SequentialPositions);
+        var rows = new List<string[]>();
+        Shape? shape = model is Sequential s ? s.InputShape : null;
+        foreach (var layer in model.Layers)
+        {
+            string outShape = "?";
+            if (shape is not null)
+            {
+                try
+                {
+                    shape = layer.ComputeOutputShape(shape);
+                    outShape = FormatShape(shape);
+                }
+                catch (ArgumentException)
+                {
+                    shape = null;
+                }
+            }
+            string parameters = layer.Built || layer.CountParams() > 0
+                ? layer.CountParams().ToString("N0", CultureInfo.InvariantCulture)
+                : "0 (unbuilt)";
+            rows.Add([$"{layer.Name} ({layer.GetType().Name})", outShape, parameters]);
+        }
+
+        var sb = new StringBuilder();
+        sb.Append("Model: \"").Append(model.Name).Append("\"\n");
+        bool[] right = [false, false, true];
+        string[] headers = ["Layer (type)", "Output Shape", "Param #"];
+        sb.Append(Border('┏', '━', '┳', '┓', widths));
+        AppendRow(sb, headers, widths, right, '┃');
+        sb.Append(Border('┡', '━', '╇', '┩', widths));
+        for (int i = 0; i < rows.Count; i++)
+        {
+            if (i > 0)
+            {
+                sb.Append(Border('├', '─', '┼', '┤', widths));
+            }
+            AppendRow(sb, rows[i], widths, right, '│');
+        }
+        sb.Append(Border('└', '─', '┴', '┘', widths));
+
+        long trainable = model.TrainableWeights.Sum(w => (long)w.Value.Length);
+        long nonTrainable = model.NonTrainableWeights.Sum(w => (long)w.Value.Length);
+        long optimizer = model.Optimizer is { Built: true } opt ? opt.CountParams() : 0;
+        sb.Append(" Total params: ").Append(Count(trainable + nonTrainable + optimizer)).Append('\n');
+        sb.Append(" Trainable params: ").Append(Count(trainable)).Append('\n');
+        sb.Append(" Non-trainable params: ").Append(Count(nonTrainable)).Append('\n');
+        if (model.Optimizer is { Built: true })
+        {
+            sb.Append(" Optimizer params: ").Append(Count(optimizer)).Append('\n');
+        }
+        return sb.ToString();
+    }
+
+    /// <summary>"(None, 28, 28)": Keras's summary prints shapes without a trailing comma.</summary>
+    public static string FormatShape(Shape s) =>
+        "(" + string.Join(", ", s.ToArray().Select(d => d < 0 ? "None" : d.ToString(CultureInfo.InvariantCulture))) + ")";
+
+    private static string Count(long n) =>
+        $"{n.ToString("N0", CultureInfo.InvariantCulture)} ({ReadableMemorySize(n * 4.0)})";
+
+    /// <summary>Keras's readable_memory_size: bytes in B, KB, MB, ... (powers of 1024) with two decimals.</summary>
+    public static string ReadableMemorySize(double bytes)
+    {
+        string[] units = ["B", "KB", "MB", "GB", "TB", "PB"];
+        foreach (var unit in units)
+        {
+            if (bytes / 1024 < 1)
+            {
+                return bytes.ToString("F2", CultureInfo.InvariantCulture) + " " + unit;
+            }
+            bytes /= 1024;
+        }
+        return bytes.ToString("F2", CultureInfo.InvariantCulture) + " PB";
+    }
+
+    /// <summary>
+    /// Content widths of the columns for a table <paramref name="lineLength"/> wide: Keras's requested
+    /// widths from the positions, then rich's even ratio reduction to fit the borders and padding.
+    /// </summary>
+    public static int[] ColumnWidths(int lineLength, double[] positions)
+    {
+        int n = positions.Length;
+        var widths = new int[n];
+        int used = 0;
+        for (int i = 0; i < n; i++)
+        {
+            widths[i] = (int)(positions[i] * lineLength) - used + 2;
+            used += widths[i] - 2;
+        }
+        int excess = widths.Sum() - (lineLength - (n + 1));
+        if (excess > 0)
+        {
+            int remaining = excess;
+            int ratioLeft = n;
+            for (int i = 0; i < n; i++)
+            {
+                int d = Math.Min(widths[i], (int)Math.Round((double)remaining / ratioLeft, MidpointRounding.ToEven));
+                widths[i] -= d;
+                remaining -= d;
+                ratioLeft--;
+            }
+        }
+        return [.. widths.Select(w => w - 2)];
+    }
+
+    private static string Border(char left, char fill, char mid, char right, int[] widths)
+    {
+        var sb = new StringBuilder().Append(left);
+        for (int i = 0; i < widths.Length; i++)
+        {
+            if (i > 0)
+            {
+                sb.Append(mid);
+            }
+            sb.Append(fill, widths[i] + 2);
+        }
+        return sb.Append(right).Append('\n').ToString();
+    }
+
+    private static void AppendRow(StringBuilder sb, string[] cells, int[] widths, bool[] right, char bar)
+    {
+        var wrapped = cells.Select((c, i) => Wrap(c, widths[i])).ToArray();
+        int lines = wrapped.Max(w => w.Count);
+        for (int line = 0; line < lines; line++)
+        {
+            sb.Append(bar);
+            for (int i = 0; i < cells.Length; i++)
+            {
+                if (i > 0)
+                {
+                    sb.Append(bar);
+                }
+                string text = line < wrapped[i].Count ? wrapped[i][line] : "";
+                sb.Append(' ').Append(right[i] ? text.PadLeft(widths[i]) : text.PadRight(widths[i])).Append(' ');
+            }
+            sb.Append(bar).Append('\n');
+        }
+    }
+
+    /// <summary>Greedy word wrap as rich does; a word longer than the width is cut with an ellipsis.</summary>
+    public static List<string> Wrap(string text, int width)
+    {
+        var lines = new List<string>();
+        var current = new StringBuilder();
+        foreach (var word in text.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var w = word.Length > width ? word[..(width - 1)] + "…" : word;
+            if (current.Length == 0)
+            {
+                current.Append(w);
+            }
+            else if (current.Length + 1 + w.Length <= width)
+            {
+                current.Append(' ').Append(w);
+            }
+            else
+            {
+                lines.Add(current.ToString());
+                current.Clear().Append(w);
+            }
+        }
+        lines.Add(current.ToString());
+        return lines;
+    }
+}

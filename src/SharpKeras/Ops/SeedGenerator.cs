@@ -1,0 +1,79 @@
+namespace SharpKeras;
+
+/// <summary>
+/// A seeded source of random numbers (Keras's SeedGenerator), xoshiro256** so that a seed gives
+/// the same stream on every platform and .NET version.
+/// </summary>
+public sealed class SeedGenerator
+{
+    private ulong _s0, _s1, _s2, _s3;
+    private readonly object _lock = new();
+
+    /// <summary>The generator used where no seed is given; reset by <see cref="Config.SetRandomSeed"/>.</summary>
+    public static SeedGenerator Global { get; internal set; } = new((int)(Environment.TickCount64 & 0x7fffffff));
+
+    /// <summary>A generator whose stream is fixed by <paramref name="seed"/>.</summary>
+    public SeedGenerator(int seed)
+    {
+        ulong x = (ulong)(uint)seed + 0x9E3779B97F4A7C15UL;
+        _s0 = SplitMix(ref x);
+        _s1 = SplitMix(ref x);
+        _s2 = SplitMix(ref x);
+        _s3 = SplitMix(ref x);
+    }
+
+    /// <summary>A generator seeded from <paramref name="seed"/> when given, else from the global generator.</summary>
+    public static SeedGenerator FromSeed(int? seed) => seed is { } s ? new SeedGenerator(s) : new SeedGenerator(Global.NextInt());
+
+    private static ulong SplitMix(ref ulong x)
+    {
+        ulong z = x += 0x9E3779B97F4A7C15UL;
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
+        return z ^ (z >> 31);
+    }
+
+    /// <summary>The next 64 random bits.</summary>
+    public ulong NextUInt64()
+    {
+        lock (_lock)
+        {
+            ulong result = ulong.RotateLeft(_s1 * 5, 7) * 9;
+            ulong t = _s1 << 17;
+            _s2 ^= _s0;
+            _s3 ^= _s1;
+            _s1 ^= _s2;
+            _s0 ^= _s3;
+            _s2 ^= t;
+            _s3 = ulong.RotateLeft(_s3, 45);
+            return result;
+        }
+    }
+
+    /// <summary>A non-negative 31-bit integer.</summary>
+    public int NextInt() => (int)(NextUInt64() >> 33);
+
+    /// <summary>An integer uniform in [0, n).</summary>
+    public int NextInt(int n) => (int)((NextUInt64() >> 32) * (ulong)n >> 32);
+
+    /// <summary>A float uniform in [0, 1).</summary>
+    public float NextFloat() => (NextUInt64() >> 40) * (1f / (1 << 24));
+
+    /// <summary>A standard normal sample (Box-Muller).</summary>
+    public double NextNormal()
+    {
+        double u1 = ((NextUInt64() >> 11) + 1.0) * (1.0 / (1UL << 53));
+        double u2 = (NextUInt64() >> 11) * (1.0 / (1UL << 53));
+        return Math.Sqrt(-2.0 * Math.Log(u1)) * Math.Cos(2.0 * Math.PI * u2);
+    }
+
+    /// <summary>Fisher-Yates shuffles <paramref name="values"/> in place.</summary>
+    public void Shuffle(Span<int> values)
+    {
+        for (int i = values.Length - 1; i > 0; i--)
+        {
+            int j = NextInt(i + 1);
+            (values[i], values[j]) = (values[j], values[i]);
+        }
+    }
+}

@@ -1,0 +1,285 @@
+namespace SharpKeras.Optimizers;
+
+/// <summary>
+/// Base of optimizers (<c>keras.optimizers.Optimizer</c>): keeps per-weight slots and applies one
+/// update per training step. Strings such as "adam" convert to it implicitly.
+/// </summary>
+public abstract class Optimizer
+{
+    private readonly List<Variable> _trainables = [];
+    private readonly List<Tensor[]> _slots = [];
+    private double _learningRate;
+
+    /// <summary>Creates an optimizer with its Keras name and learning rate.</summary>
+    protected Optimizer(string name, double learningRate)
+    {
+        Name = name;
+        LearningRate = learningRate;
+    }
+
+    /// <summary>The optimizer's name ("adam", "sgd", "rmsprop").</summary>
+    public string Name { get; }
+
+    /// <summary>The step size.</summary>
+    public double LearningRate
+    {
+        get => _learningRate;
+        set
+        {
+            if (!(value >= 0) || double.IsInfinity(value))
+            {
+                throw new ArgumentOutOfRangeException(nameof(value), value, $"{Name}: learning rate must be a finite number >= 0, got {value}.");
+            }
+            _learningRate = value;
+        }
+    }
+
+    /// <summary>Number of updates applied so far (Keras's <c>iterations</c>).</summary>
+    public long Iterations { get; private set; }
+
+    /// <summary>True once slots exist for a set of weights.</summary>
+    public bool Built { get; private set; }
+
+    /// <summary>Number of slot tensors per weight (Adam: m and v).</summary>
+    protected abstract int SlotsPerVariable { get; }
+
+    /// <summary>
+    /// Number of scalars the optimizer stores, as Keras counts "Optimizer params": the iteration
+    /// counter, the learning rate and every slot.
+    /// </summary>
+    public int CountParams() => Built ? 2 + _slots.Sum(s => s.Sum(t => t.Length)) : 0;
+
+    /// <summary>The slot tensors of each weight, in weight order.</summary>
+    public IReadOnlyList<IReadOnlyList<Tensor>> Slots => _slots;
+
+    /// <summary>The optimizer for a Keras identifier (with Keras 3 defaults), or an error listing the valid ones.</summary>
+    public static Optimizer Get(string name) => (name ?? throw new ArgumentNullException(nameof(name))).ToLowerInvariant() switch
+    {
+        "adam" => new Adam(),
+        "sgd" => new SGD(),
+        "rmsprop" => new RMSprop(),
+        _ => throw new ArgumentException($"Unknown optimizer '{name}'. Valid optimizers: adam, rmsprop, sgd.", nameof(name)),
+    };
+
+    /// <summary>Looks a Keras identifier up.</summary>
+    public static implicit operator Optimizer(string name) => Get(name);
+
+    /// <summary>Creates the slots for <paramref name="variables"/> (zeros), as Keras's optimizer.build.</summary>
+    public void Build(IReadOnlyList<Variable> variables)
+    {
+        _trainables.Clear();
+        _slots.Clear();
+        foreach (var v in variables)
+        {
+            _trainables.Add(v);
+            var s = new Tensor[SlotsPerVariable];
+            for (int i = 0; i < s.Length; i++)
+            {
+                s[i] = Tensor.Zeros(v.Shape);
+            }
+            _slots.Add(s);
+        }
+        Built = true;
+    }
+
+    /// <summary>
+    /// Applies one update: each weight moves by its gradient (null gradients are skipped, as Keras
+    /// skips weights that do not affect the loss). Builds the slots on first use.
+    /// </summary>
+    public void ApplyGradients(IReadOnlyList<Tensor?> gradients, IReadOnlyList<Variable> variables)
+    {
+        if (gradients.Count != variables.Count)
+        {
+            throw new ArgumentException($"{Name}: got {gradients.Count} gradients for {variables.Count} variables.");
+        }
+        if (!Built)
+        {
+            Build(variables);
+        }
+        long step = Iterations + 1;
+        for (int i = 0; i < variables.Count; i++)
+        {
+            if (gradients[i] is not { } g)
+            {
+                continue;
+            }
+            int slot = _trainables.IndexOf(variables[i]);
+            if (slot < 0)
+            {
+                throw new InvalidOperationException($"{Name}: variable '{variables[i].Name}' was not among the variables the optimizer was built for.");
+            }
+            if (g.Shape != variables[i].Shape)
+            {
+                throw new ArgumentException($"{Name}: gradient of shape {g.Shape} for variable '{variables[i].Name}' of shape {variables[i].Shape}.");
+            }
+            UpdateStep(g.Span, variables[i].Value.Span, _slots[slot], (float)LearningRate, step);
+        }
+        Iterations = step;
+    }
+
+    /// <summary>Updates one weight in place from its gradient; <paramref name="step"/> counts from 1.</summary>
+    protected abstract void UpdateStep(ReadOnlySpan<float> gradient, Span<float> weight, Tensor[] slots, float learningRate, long step);
+
+    /// <summary>A hyperparameter as Keras's float32 tensor of the Python double (1 - 0.9 becomes 0.1f, not 1f - 0.9f).</summary>
+    protected static float F32(double value) => (float)value;
+}
+
+/// <summary>Stochastic gradient descent with optional (Nesterov) momentum (<c>keras.optimizers.SGD</c>, lr 0.01).</summary>
+public sealed class SGD : Optimizer
+{
+    /// <summary>SGD with Keras 3 defaults: learning rate 0.01, no momentum.</summary>
+    public SGD(double learningRate = 0.01, double momentum = 0.0, bool nesterov = false) : base("sgd", learningRate)
+    {
+        if (!(momentum >= 0 && momentum <= 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(momentum), momentum, $"SGD momentum must be in [0, 1], got {momentum}.");
+        }
+        Momentum = momentum;
+        Nesterov = nesterov;
+    }
+
+    /// <summary>Momentum factor (0 disables the velocity slot).</summary>
+    public double Momentum { get; }
+
+    /// <summary>Whether to use Nesterov momentum.</summary>
+    public bool Nesterov { get; }
+
+    /// <inheritdoc/>
+    protected override int SlotsPerVariable => Momentum != 0 ? 1 : 0;
+
+    /// <inheritdoc/>
+    protected override void UpdateStep(ReadOnlySpan<float> g, Span<float> w, Tensor[] slots, float lr, long step)
+    {
+        if (Momentum == 0)
+        {
+            for (int i = 0; i < w.Length; i++)
+            {
+                w[i] -= lr * g[i];
+            }
+            return;
+        }
+        float mu = F32(Momentum);
+        var m = slots[0].Span;
+        for (int i = 0; i < w.Length; i++)
+        {
+            m[i] = mu * m[i] - lr * g[i];
+            w[i] += Nesterov ? mu * m[i] - lr * g[i] : m[i];
+        }
+    }
+}
+
+/// <summary>RMSprop (<c>keras.optimizers.RMSprop</c>: lr 0.001, rho 0.9, epsilon 1e-7 inside the square root).</summary>
+public sealed class RMSprop : Optimizer
+{
+    /// <summary>RMSprop with Keras 3 defaults.</summary>
+    public RMSprop(double learningRate = 0.001, double rho = 0.9, double momentum = 0.0, double epsilon = 1e-7, bool centered = false)
+        : base("rmsprop", learningRate)
+    {
+        Rho = rho;
+        Momentum = momentum;
+        Epsilon = epsilon;
+        Centered = centered;
+    }
+
+    /// <summary>Discount of the running mean of squared gradients.</summary>
+    public double Rho { get; }
+
+    /// <summary>Momentum factor (0: none).</summary>
+    public double Momentum { get; }
+
+    /// <summary>Added to the mean square before the root, for stability.</summary>
+    public double Epsilon { get; }
+
+    /// <summary>Whether to normalise by the variance instead of the mean square.</summary>
+    public bool Centered { get; }
+
+    /// <inheritdoc/>
+    protected override int SlotsPerVariable => 1 + (Momentum > 0 ? 1 : 0) + (Centered ? 1 : 0);
+
+    /// <inheritdoc/>
+    protected override void UpdateStep(ReadOnlySpan<float> g, Span<float> w, Tensor[] slots, float lr, long step)
+    {
+        float rho = F32(Rho), oneMinusRho = F32(1 - Rho), eps = F32(Epsilon), mu = F32(Momentum);
+        var v = slots[0].Span;
+        var mom = Momentum > 0 ? slots[1].Span : default;
+        var avg = Centered ? slots[^1].Span : default;
+        for (int i = 0; i < w.Length; i++)
+        {
+            v[i] = rho * v[i] + oneMinusRho * (g[i] * g[i]);
+            float denominator;
+            if (Centered)
+            {
+                avg[i] = rho * avg[i] + oneMinusRho * g[i];
+                denominator = v[i] - avg[i] * avg[i] + eps;
+            }
+            else
+            {
+                denominator = v[i] + eps;
+            }
+            float increment = lr * g[i] / MathF.Sqrt(denominator);
+            if (Momentum > 0)
+            {
+                mom[i] = mu * mom[i] + increment;
+                w[i] -= mom[i];
+            }
+            else
+            {
+                w[i] -= increment;
+            }
+        }
+    }
+}
+
+/// <summary>Adam (<c>keras.optimizers.Adam</c>: lr 0.001, beta_1 0.9, beta_2 0.999, epsilon 1e-7).</summary>
+public sealed class Adam : Optimizer
+{
+    /// <summary>Adam with Keras 3 defaults.</summary>
+    public Adam(double learningRate = 0.001, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-7, bool amsgrad = false)
+        : base("adam", learningRate)
+    {
+        Beta1 = beta1;
+        Beta2 = beta2;
+        Epsilon = epsilon;
+        Amsgrad = amsgrad;
+    }
+
+    /// <summary>Decay of the first-moment estimate.</summary>
+    public double Beta1 { get; }
+
+    /// <summary>Decay of the second-moment estimate.</summary>
+    public double Beta2 { get; }
+
+    /// <summary>Added to sqrt(v) (outside the root, as Keras's "epsilon hat").</summary>
+    public double Epsilon { get; }
+
+    /// <summary>Whether to use the AMSGrad variant (maximum of past second moments).</summary>
+    public bool Amsgrad { get; }
+
+    /// <inheritdoc/>
+    protected override int SlotsPerVariable => Amsgrad ? 3 : 2;
+
+    /// <inheritdoc/>
+    protected override void UpdateStep(ReadOnlySpan<float> g, Span<float> w, Tensor[] slots, float lr, long step)
+    {
+        float t = step;
+        float b1Power = MathF.Pow(F32(Beta1), t);
+        float b2Power = MathF.Pow(F32(Beta2), t);
+        float alpha = lr * MathF.Sqrt(1f - b2Power) / (1f - b1Power);
+        float oneMinusB1 = F32(1 - Beta1), oneMinusB2 = F32(1 - Beta2), eps = F32(Epsilon);
+        var m = slots[0].Span;
+        var v = slots[1].Span;
+        var vHat = Amsgrad ? slots[2].Span : default;
+        for (int i = 0; i < w.Length; i++)
+        {
+            m[i] += (g[i] - m[i]) * oneMinusB1;
+            v[i] += (g[i] * g[i] - v[i]) * oneMinusB2;
+            float second = v[i];
+            if (Amsgrad)
+            {
+                vHat[i] = MathF.Max(vHat[i], v[i]);
+                second = vHat[i];
+            }
+            w[i] -= m[i] * alpha / (MathF.Sqrt(second) + eps);
+        }
+    }
+}

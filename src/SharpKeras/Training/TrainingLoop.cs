@@ -1,0 +1,271 @@
+using SharpKeras.Callbacks;
+using SharpKeras.Metrics;
+using SharpKeras.Models;
+
+namespace SharpKeras.Training;
+
+/// <summary>Fit, Evaluate and Predict for every model: batching, the train step, metrics and callbacks.</summary>
+internal static class TrainingLoop
+{
+    public static History Fit(Model model, Tensor x, Tensor y, int batchSize, int epochs, int verbose, double validationSplit,
+        (Tensor X, Tensor Y)? validationData, bool shuffle, int? seed, IEnumerable<Callback>? callbacks)
+    {
+        RequireCompiled(model, "Fit");
+        CheckPositive(batchSize, nameof(batchSize));
+        CheckPositive(epochs, nameof(epochs));
+        if (!(validationSplit >= 0 && validationSplit < 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(validationSplit), validationSplit, $"validationSplit must be in [0, 1), got {validationSplit}.");
+        }
+        CheckSamples(x, y, "x", "y");
+        if (validationData is { } vd)
+        {
+            CheckSamples(vd.X, vd.Y, "validationData.X", "validationData.Y");
+        }
+        else if (validationSplit > 0)
+        {
+            // As Keras: the last fraction of the samples, taken before any shuffling.
+            int n = x.Shape[0];
+            int splitAt = (int)Math.Floor(n * (1 - validationSplit));
+            if (splitAt == 0 || splitAt == n)
+            {
+                throw new ArgumentException($"validationSplit {validationSplit} of {n} samples leaves {splitAt} for training and {n - splitAt} for validation; both need at least one.", nameof(validationSplit));
+            }
+            validationData = (x.Slice(splitAt, n - splitAt), y.Slice(splitAt, n - splitAt));
+            x = x.Slice(0, splitAt);
+            y = y.Slice(0, splitAt);
+        }
+
+        int samples = x.Shape[0];
+        int steps = (samples + batchSize - 1) / batchSize;
+        var history = new History();
+        var all = new List<Callback>();
+        if (callbacks is not null)
+        {
+            all.AddRange(callbacks);
+        }
+        if (verbose > 0)
+        {
+            all.Add(new ProgbarLogger());
+        }
+        all.Add(history);
+        var trainingParams = new TrainingParams(epochs, steps, verbose);
+        foreach (var c in all)
+        {
+            c.Model = model;
+            c.Params = trainingParams;
+        }
+
+        var rng = SeedGenerator.FromSeed(seed);
+        var order = new int[samples];
+        for (int i = 0; i < samples; i++)
+        {
+            order[i] = i;
+        }
+        var lossTracker = new Mean("loss");
+        Metric[]? metrics = null;
+        model.StopTraining = false;
+        var epochLogs = new Dictionary<string, double>();
+        foreach (var c in all)
+        {
+            c.OnTrainBegin();
+        }
+        for (int epoch = 0; epoch < epochs && !model.StopTraining; epoch++)
+        {
+            foreach (var c in all)
+            {
+                c.OnEpochBegin(epoch);
+            }
+            lossTracker.ResetState();
+            if (metrics is not null)
+            {
+                foreach (var m in metrics)
+                {
+                    m.ResetState();
+                }
+            }
+            if (shuffle)
+            {
+                rng.Shuffle(order);
+            }
+            for (int step = 0; step < steps && !model.StopTraining; step++)
+            {
+                int start = step * batchSize;
+                int count = Math.Min(batchSize, samples - start);
+                Tensor xb, yb;
+                if (shuffle)
+                {
+                    var idx = order.AsSpan(start, count);
+                    xb = x.Gather(idx);
+                    yb = y.Gather(idx);
+                }
+                else
+                {
+                    xb = x.Slice(start, count);
+                    yb = y.Slice(start, count);
+                }
+                var (loss, yPred) = TrainStep(model, xb, yb);
+                if (!double.IsFinite(loss))
+                {
+                    throw new NonFiniteLossException(loss, epoch + 1, step + 1);
+                }
+                metrics ??= ResolveMetrics(model, yb, yPred);
+                lossTracker.Update(loss, count);
+                foreach (var m in metrics)
+                {
+                    m.UpdateState(yb, yPred);
+                }
+                var logs = Logs(lossTracker, metrics);
+                foreach (var c in all)
+                {
+                    c.OnTrainBatchEnd(step, logs);
+                }
+            }
+            epochLogs = Logs(lossTracker, metrics ?? []);
+            if (validationData is { } v)
+            {
+                foreach (var (k, val) in EvaluateCore(model, v.X, v.Y, batchSize, verbose: 0).Values)
+                {
+                    epochLogs["val_" + k] = val;
+                }
+            }
+            foreach (var c in all)
+            {
+                c.OnEpochEnd(epoch, epochLogs);
+            }
+        }
+        foreach (var c in all)
+        {
+            c.OnTrainEnd(epochLogs);
+        }
+        return history;
+    }
+
+    /// <summary>One gradient step on a batch; returns the batch loss (before the update) and the predictions.</summary>
+    private static (double Loss, Tensor Predictions) TrainStep(Model model, Tensor xb, Tensor yb)
+    {
+        // Build first so that the trainable weights exist before the tape starts watching them.
+        model.EnsureBuilt(xb.Shape);
+        var variables = model.TrainableWeights;
+        Tensor yPred, loss;
+        using (var tape = new GradientTape())
+        {
+            foreach (var v in variables)
+            {
+                tape.Watch(v.Value);
+            }
+            yPred = model.Apply(xb, training: true);
+            loss = model.Loss!.Compute(yb, yPred);
+            var grads = tape.Gradient(loss, [.. variables.Select(v => v.Value)]);
+            double lossValue = loss.Item();
+            if (double.IsFinite(lossValue))
+            {
+                model.Optimizer!.ApplyGradients(grads, variables);
+            }
+            return (lossValue, yPred);
+        }
+    }
+
+    private static Metric[] ResolveMetrics(Model model, Tensor yTrue, Tensor yPred) =>
+        model.MetricObjects is { } objs ? [.. objs] : [.. model.MetricNames.Select(n => Metric.Get(n, yTrue.Shape, yPred.Shape))];
+
+    private static Dictionary<string, double> Logs(Mean loss, IEnumerable<Metric> metrics)
+    {
+        var logs = new Dictionary<string, double> { ["loss"] = loss.Result() };
+        foreach (var m in metrics)
+        {
+            logs[m.Name] = m.Result();
+        }
+        return logs;
+    }
+
+    public static EvaluationResult Evaluate(Model model, Tensor x, Tensor y, int batchSize, int verbose)
+    {
+        RequireCompiled(model, "Evaluate");
+        CheckPositive(batchSize, nameof(batchSize));
+        CheckSamples(x, y, "x", "y");
+        return EvaluateCore(model, x, y, batchSize, verbose);
+    }
+
+    private static EvaluationResult EvaluateCore(Model model, Tensor x, Tensor y, int batchSize, int verbose)
+    {
+        int samples = x.Shape[0];
+        int steps = (samples + batchSize - 1) / batchSize;
+        var lossTracker = new Mean("loss");
+        Metric[]? metrics = null;
+        var bar = verbose > 0 ? new Progbar(steps, dynamic: verbose == 2 ? false : null) : null;
+        for (int step = 0; step < steps; step++)
+        {
+            int start = step * batchSize;
+            int count = Math.Min(batchSize, samples - start);
+            var xb = x.Slice(start, count);
+            var yb = y.Slice(start, count);
+            var yPred = model.Apply(xb, training: false);
+            double loss = model.Loss!.Compute(yb, yPred).Item();
+            metrics ??= ResolveMetrics(model, yb, yPred);
+            lossTracker.Update(loss, count);
+            foreach (var m in metrics)
+            {
+                m.UpdateState(yb, yPred);
+            }
+            bar?.Update(step + 1, Logs(lossTracker, metrics));
+        }
+        return new EvaluationResult(Logs(lossTracker, metrics ?? []));
+    }
+
+    public static Tensor Predict(Model model, Tensor x, int batchSize, int verbose)
+    {
+        CheckPositive(batchSize, nameof(batchSize));
+        if (x.Rank == 0)
+        {
+            throw new ArgumentException($"Predict needs inputs with a samples axis first, got a scalar.", nameof(x));
+        }
+        int samples = x.Shape[0];
+        int steps = (samples + batchSize - 1) / batchSize;
+        var bar = verbose > 0 ? new Progbar(steps, dynamic: verbose == 2 ? false : null) : null;
+        Tensor? result = null;
+        for (int step = 0; step < steps; step++)
+        {
+            int start = step * batchSize;
+            int count = Math.Min(batchSize, samples - start);
+            var yb = model.Apply(x.Slice(start, count), training: false);
+            result ??= Tensor.Zeros(yb.Shape.WithDim(0, samples));
+            int row = yb.Length / Math.Max(1, count);
+            yb.Span.CopyTo(result.Span.Slice(start * row, count * row));
+            bar?.Update(step + 1);
+        }
+        return result ?? Tensor.Zeros(model.ComputeOutputShape(x.Shape));
+    }
+
+    private static void RequireCompiled(Model model, string method)
+    {
+        if (!model.Compiled)
+        {
+            throw new InvalidOperationException($"You must call Compile() on model '{model.Name}' before {method}(): for example model.Compile(optimizer: \"adam\", loss: \"sparse_categorical_crossentropy\", metrics: new[] {{ \"accuracy\" }}).");
+        }
+    }
+
+    private static void CheckPositive(int value, string name)
+    {
+        if (value < 1)
+        {
+            throw new ArgumentOutOfRangeException(name, value, $"{name} must be >= 1, got {value}.");
+        }
+    }
+
+    private static void CheckSamples(Tensor x, Tensor y, string xName, string yName)
+    {
+        if (x.Rank == 0 || y.Rank == 0)
+        {
+            throw new ArgumentException($"{xName} and {yName} need a samples axis first; got shapes {x.Shape} and {y.Shape}.");
+        }
+        if (x.Shape[0] != y.Shape[0])
+        {
+            throw new ArgumentException($"{xName} and {yName} must have the same number of samples: {xName} has {x.Shape[0]} (shape {x.Shape}), {yName} has {y.Shape[0]} (shape {y.Shape}).");
+        }
+        if (x.Shape[0] == 0)
+        {
+            throw new ArgumentException($"{xName} has no samples (shape {x.Shape}).");
+        }
+    }
+}
