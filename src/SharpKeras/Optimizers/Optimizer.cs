@@ -71,15 +71,21 @@ public abstract class Optimizer
         _slots.Clear();
         foreach (var v in variables)
         {
-            _trainables.Add(v);
-            var s = new Tensor[SlotsPerVariable];
-            for (int i = 0; i < s.Length; i++)
-            {
-                s[i] = Tensor.Zeros(v.Shape);
-            }
-            _slots.Add(s);
+            AddSlots(v);
         }
         Built = true;
+    }
+
+    private int AddSlots(Variable v)
+    {
+        _trainables.Add(v);
+        var s = new Tensor[SlotsPerVariable];
+        for (int i = 0; i < s.Length; i++)
+        {
+            s[i] = Tensor.Zeros(v.Shape);
+        }
+        _slots.Add(s);
+        return _slots.Count - 1;
     }
 
     /// <summary>
@@ -106,7 +112,8 @@ public abstract class Optimizer
             int slot = _trainables.IndexOf(variables[i]);
             if (slot < 0)
             {
-                throw new InvalidOperationException($"{Name}: variable '{variables[i].Name}' was not among the variables the optimizer was built for.");
+                // A weight made trainable after the first step: give it fresh slots, as a rebuild would.
+                slot = AddSlots(variables[i]);
             }
             if (g.Shape != variables[i].Shape)
             {

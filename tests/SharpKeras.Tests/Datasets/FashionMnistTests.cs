@@ -80,9 +80,9 @@ public class FashionMnistTests
         var empty = files.Sub("empty");
         var first = files.Sub("first");
         var second = files.Sub("second");
-        IdxTestFiles.WriteSet(Path.Combine(first, "fashion-mnist") is var d1 && Directory.CreateDirectory(d1) is not null ? d1 : d1, gzip: true, nTrain: 4);
-        var d2 = Path.Combine(second, "fashion-mnist");
-        Directory.CreateDirectory(d2);
+        var d1 = files.Sub("first", "fashion-mnist");
+        var d2 = files.Sub("second", "fashion-mnist");
+        IdxTestFiles.WriteSet(d1, gzip: true, nTrain: 4);
         IdxTestFiles.WriteSet(d2, gzip: false, nTrain: 5);
 
         var ((xTrain, _), _) = FashionMnist.Load(null, [empty, first, second], download: false, files.Sub("dl"));
