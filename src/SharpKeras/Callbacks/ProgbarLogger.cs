@@ -28,7 +28,7 @@ public sealed class ProgbarLogger : Callback
             Out.WriteLine($"Epoch {epoch + 1}/{p.Epochs}");
         }
         // verbose 2 shows only the final line of each epoch, as a redirected verbose-1 bar does.
-        _bar = new Progbar(p.Steps, Out, p.Verbose == 2 ? false : _dynamic);
+        _bar = new Progbar(p.Steps, _output, p.Verbose == 2 ? false : _dynamic);
     }
 
     /// <inheritdoc/>
