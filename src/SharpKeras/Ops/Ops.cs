@@ -266,7 +266,7 @@ public static class Ops
         }
         if (GradientTape.IsRecording(x))
         {
-            var reduced = CpuOps.SumAxis(x.View(x.Shape), ax).Shape;
+            var reduced = new Shape([.. x.Shape.Dims[..ax], .. x.Shape.Dims[(ax + 1)..]]);
             GradientTape.Record(y, [x], (g, _) => [CpuOps.BroadcastAlongAxis(g.View(reduced), x.Shape, ax)]);
         }
         return y;
@@ -277,7 +277,8 @@ public static class Ops
     {
         x = F(x);
         int count = axis is null ? x.Length : x.Shape[axis.Value];
-        return Multiply(Sum(x, axis, keepDims), Tensor.Scalar(1f / Math.Max(1, count)));
+        // Divide rather than multiply by the reciprocal: Keras's sum_over_batch_size rounds this way.
+        return Divide(Sum(x, axis, keepDims), Tensor.Scalar(Math.Max(1, count)));
     }
 
     /// <summary>Reshapes without copying; one dimension may be -1 and is inferred.</summary>
