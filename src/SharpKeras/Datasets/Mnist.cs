@@ -1,3 +1,5 @@
+using SharpKeras.Saving;
+
 namespace SharpKeras.Datasets;
 
 /// <summary>
@@ -119,14 +121,16 @@ public static class Mnist
     /// <summary>Reads Keras's mnist.npz (x_train, y_train, x_test, y_test as uint8 .npy arrays).</summary>
     internal static ((Tensor XTrain, Tensor YTrain), (Tensor XTest, Tensor YTest)) LoadNpz(string file)
     {
-        var arrays = Npy.ReadNpzUInt8(file, NpzArrays, Hint);
+        var arrays = NumpyFile.ReadNpz(file, NpzArrays, require: DType.UInt8, Hint);
         return (Pair(file, arrays, "x_train", "y_train"), Pair(file, arrays, "x_test", "y_test"));
     }
 
-    private static (Tensor X, Tensor Y) Pair(string file, Dictionary<string, (int[] Shape, byte[] Data)> arrays, string xName, string yName)
+    private static (Tensor X, Tensor Y) Pair(string file, Dictionary<string, Tensor> arrays, string xName, string yName)
     {
-        var (xShape, x) = arrays[xName];
-        var (yShape, y) = arrays[yName];
+        var x = arrays[xName];
+        var y = arrays[yName];
+        var xShape = x.Shape.ToArray();
+        var yShape = y.Shape.ToArray();
         if (xShape.Length != 3)
         {
             throw new InvalidDataException(
@@ -142,7 +146,7 @@ public static class Mnist
             throw new InvalidDataException(
                 $"'{file}': {xName} holds {xShape[0]:N0} images but {yName} holds {yShape[0]:N0} labels; they must be equal. {Hint}");
         }
-        return (Tensor.WrapBytes(x, new Shape(xShape)), Tensor.WrapBytes(y, new Shape(yShape)));
+        return (x, y);
     }
 
     private static ((Tensor XTrain, Tensor YTrain), (Tensor XTest, Tensor YTest))? Probe(string dir)
