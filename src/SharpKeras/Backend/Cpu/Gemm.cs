@@ -1,17 +1,20 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
-using System.Runtime.Intrinsics;
 
 namespace SharpKeras.Backend.Cpu;
 
 /// <summary>
 /// Single-precision matrix multiply C = op(A) op(B) (+ C), row-major, packed and register-tiled
-/// (BLIS-style: B is packed in KC x NR panels, A in MR x KC panels, a 6x16 FMA micro-kernel).
-/// Transposed operands are read through the packing routines, never materialised.
+/// (BLIS-style: B is packed in KC x NR panels, A in MR x KC panels, a 6 x (2 vectors) multiply-add
+/// micro-kernel). The vector is <see cref="Vector{T}"/>, so the width follows the machine (and a
+/// NativeAOT build's baseline) instead of assuming AVX. Transposed operands are read through the
+/// packing routines, never materialised.
 /// </summary>
 internal static unsafe class Gemm
 {
     private const int MR = 6;
-    private const int NR = 16;
+    private static readonly int W = Vector<float>.Count;
+    private static readonly int NR = 2 * W;
     private const int KC = 256;
     private const int MC = 96;
     private const int NC = 1024;
@@ -63,7 +66,7 @@ internal static unsafe class Gemm
         int maxNc = Math.Min(NC, RoundUp(n, NR));
         var packB = t_packB is { } pb0 && pb0.Length >= KC * maxNc ? pb0 : (t_packB = new float[KC * maxNc]);
         var packA = t_packA is { } pa0 && pa0.Length >= KC * MC ? pa0 : (t_packA = new float[KC * MC]);
-        Span<float> edge = stackalloc float[MR * NR];
+        Span<float> edge = stackalloc float[MR * 2 * Vector<float>.Count];
         fixed (float* bufB = packB)
         fixed (float* bufA = packA)
         fixed (float* tile = edge)
@@ -91,11 +94,11 @@ internal static unsafe class Gemm
                                 float* cp = c + (long)(ic + ir) * n + jc + jr;
                                 if (mr == MR && nr == NR)
                                 {
-                                    Kernel6x16(kc, ap, bp, cp, n, acc);
+                                    Kernel(kc, ap, bp, cp, n, acc);
                                 }
                                 else
                                 {
-                                    Kernel6x16(kc, ap, bp, tile, NR, false);
+                                    Kernel(kc, ap, bp, tile, NR, false);
                                     for (int i = 0; i < mr; i++)
                                     {
                                         for (int j = 0; j < nr; j++)
@@ -181,8 +184,8 @@ internal static unsafe class Gemm
                     float* dp = d + p * NR;
                     if (nr == NR)
                     {
-                        Vector256.Store(Vector256.Load(src), dp);
-                        Vector256.Store(Vector256.Load(src + 8), dp + 8);
+                        Vector.Store(Vector.Load(src), dp);
+                        Vector.Store(Vector.Load(src + W), dp + W);
                     }
                     else
                     {
@@ -224,34 +227,36 @@ internal static unsafe class Gemm
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Kernel6x16(int kc, float* a, float* b, float* c, int ldc, bool accumulate)
+    private static void Kernel(int kc, float* a, float* b, float* c, int ldc, bool accumulate)
     {
-        Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
-        Vector256<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
+        int w = Vector<float>.Count;
+        int nr = 2 * w;
+        Vector<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
+        Vector<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
         for (int p = 0; p < kc; p++)
         {
-            var b0 = Vector256.Load(b);
-            var b1 = Vector256.Load(b + 8);
-            var a0 = Vector256.Create(a[0]);
-            c00 = Vector256.FusedMultiplyAdd(a0, b0, c00);
-            c01 = Vector256.FusedMultiplyAdd(a0, b1, c01);
-            var a1 = Vector256.Create(a[1]);
-            c10 = Vector256.FusedMultiplyAdd(a1, b0, c10);
-            c11 = Vector256.FusedMultiplyAdd(a1, b1, c11);
-            var a2 = Vector256.Create(a[2]);
-            c20 = Vector256.FusedMultiplyAdd(a2, b0, c20);
-            c21 = Vector256.FusedMultiplyAdd(a2, b1, c21);
-            var a3 = Vector256.Create(a[3]);
-            c30 = Vector256.FusedMultiplyAdd(a3, b0, c30);
-            c31 = Vector256.FusedMultiplyAdd(a3, b1, c31);
-            var a4 = Vector256.Create(a[4]);
-            c40 = Vector256.FusedMultiplyAdd(a4, b0, c40);
-            c41 = Vector256.FusedMultiplyAdd(a4, b1, c41);
-            var a5 = Vector256.Create(a[5]);
-            c50 = Vector256.FusedMultiplyAdd(a5, b0, c50);
-            c51 = Vector256.FusedMultiplyAdd(a5, b1, c51);
+            var b0 = Vector.Load(b);
+            var b1 = Vector.Load(b + w);
+            var a0 = new Vector<float>(a[0]);
+            c00 = Vector.MultiplyAddEstimate(a0, b0, c00);
+            c01 = Vector.MultiplyAddEstimate(a0, b1, c01);
+            var a1 = new Vector<float>(a[1]);
+            c10 = Vector.MultiplyAddEstimate(a1, b0, c10);
+            c11 = Vector.MultiplyAddEstimate(a1, b1, c11);
+            var a2 = new Vector<float>(a[2]);
+            c20 = Vector.MultiplyAddEstimate(a2, b0, c20);
+            c21 = Vector.MultiplyAddEstimate(a2, b1, c21);
+            var a3 = new Vector<float>(a[3]);
+            c30 = Vector.MultiplyAddEstimate(a3, b0, c30);
+            c31 = Vector.MultiplyAddEstimate(a3, b1, c31);
+            var a4 = new Vector<float>(a[4]);
+            c40 = Vector.MultiplyAddEstimate(a4, b0, c40);
+            c41 = Vector.MultiplyAddEstimate(a4, b1, c41);
+            var a5 = new Vector<float>(a[5]);
+            c50 = Vector.MultiplyAddEstimate(a5, b0, c50);
+            c51 = Vector.MultiplyAddEstimate(a5, b1, c51);
             a += MR;
-            b += NR;
+            b += nr;
         }
         StoreRow(c, c00, c01, accumulate);
         StoreRow(c + ldc, c10, c11, accumulate);
@@ -262,14 +267,15 @@ internal static unsafe class Gemm
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void StoreRow(float* c, Vector256<float> v0, Vector256<float> v1, bool accumulate)
+    private static void StoreRow(float* c, Vector<float> v0, Vector<float> v1, bool accumulate)
     {
+        int w = Vector<float>.Count;
         if (accumulate)
         {
-            v0 += Vector256.Load(c);
-            v1 += Vector256.Load(c + 8);
+            v0 += Vector.Load(c);
+            v1 += Vector.Load(c + w);
         }
-        Vector256.Store(v0, c);
-        Vector256.Store(v1, c + 8);
+        Vector.Store(v0, c);
+        Vector.Store(v1, c + w);
     }
 }
