@@ -51,3 +51,16 @@ public sealed class KerasRefsFactAttribute : FactAttribute
         }
     }
 }
+
+/// <summary>A theory that needs the Keras reference files; skipped visibly otherwise.</summary>
+public sealed class KerasRefsTheoryAttribute : TheoryAttribute
+{
+    /// <summary>Sets the skip reason when the files are missing.</summary>
+    public KerasRefsTheoryAttribute()
+    {
+        if (KerasRefs.Dir is null)
+        {
+            Skip = "Keras reference files not found (expected ../shared/keras-refs beside the checkout)";
+        }
+    }
+}

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Globalization;
+using System.Numerics;
 using System.IO.Compression;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
@@ -333,28 +334,28 @@ public static class NumpyFile
                 break;
             }
             case ('f', 2):
-                tensor = new Tensor(shape, ReadConverted<float>(ctx, d.BigEndian ? ConvertF2Big : ConvertF2Little));
+                tensor = new Tensor(shape, ReadConverted(ctx, FloatsFrom<Half>(d.Swap)));
                 break;
             case ('f', 8):
-                tensor = new Tensor(shape, ReadConverted<float>(ctx, d.BigEndian ? ConvertF8Big : ConvertF8Little));
+                tensor = new Tensor(shape, ReadConverted(ctx, FloatsFrom<double>(d.Swap)));
                 break;
             case ('i', 1):
-                tensor = Ints(ReadConverted<int>(ctx, ConvertI1), shape);
+                tensor = Ints(ReadConverted(ctx, IntsFrom<sbyte>(false)), shape);
                 break;
             case ('i', 2):
-                tensor = Ints(ReadConverted<int>(ctx, d.BigEndian ? ConvertI2Big : ConvertI2Little), shape);
+                tensor = Ints(ReadConverted(ctx, IntsFrom<short>(d.Swap)), shape);
                 break;
             case ('u', 2):
-                tensor = Ints(ReadConverted<int>(ctx, d.BigEndian ? ConvertU2Big : ConvertU2Little), shape);
+                tensor = Ints(ReadConverted(ctx, IntsFrom<ushort>(d.Swap)), shape);
                 break;
             case ('i', 8):
-                tensor = Ints(ReadConverted<int>(ctx, d.BigEndian ? ConvertI8Big : ConvertI8Little), shape);
+                tensor = Ints(ReadConverted(ctx, IntsFrom<long>(d.Swap)), shape);
                 break;
             case ('u', 4):
-                tensor = Ints(ReadConverted<int>(ctx, d.BigEndian ? ConvertU4Big : ConvertU4Little), shape);
+                tensor = Ints(ReadConverted(ctx, IntsFrom<uint>(d.Swap)), shape);
                 break;
             case ('u', 8):
-                tensor = Ints(ReadConverted<int>(ctx, d.BigEndian ? ConvertU8Big : ConvertU8Little), shape);
+                tensor = Ints(ReadConverted(ctx, IntsFrom<ulong>(d.Swap)), shape);
                 break;
             default:
                 throw ctx.Fail($"'{where}' holds dtype '{header.Descr}', which is not supported: {Supported}.");
@@ -757,171 +758,47 @@ public static class NumpyFile
         return data;
     }
 
-    private delegate int Converter<T>(ReadOnlySpan<byte> source, Span<T> destination);
+    private delegate int Converter<T>(Span<byte> source, Span<T> destination);
 
-    private static int ConvertF2Little(ReadOnlySpan<byte> src, Span<float> dst)
+    /// <summary>Converts floats of type <typeparamref name="T"/> (half, double) to float32, swapping byte order first when asked.</summary>
+    private static Converter<float> FloatsFrom<T>(bool swap) where T : unmanaged, IFloatingPointIeee754<T> => (src, dst) =>
     {
+        var values = NativeOrder<T>(src, swap);
         for (int i = 0; i < dst.Length; i++)
         {
-            dst[i] = (float)BinaryPrimitives.ReadHalfLittleEndian(src[(2 * i)..]);
+            dst[i] = float.CreateTruncating(values[i]);
         }
         return -1;
-    }
+    };
 
-    private static int ConvertF2Big(ReadOnlySpan<byte> src, Span<float> dst)
+    /// <summary>Converts integers of type <typeparamref name="T"/> to int32; returns the index of the first value outside its range, or -1.</summary>
+    private static Converter<int> IntsFrom<T>(bool swap) where T : unmanaged, IBinaryInteger<T> => (src, dst) =>
     {
+        var values = NativeOrder<T>(src, swap);
         for (int i = 0; i < dst.Length; i++)
         {
-            dst[i] = (float)BinaryPrimitives.ReadHalfBigEndian(src[(2 * i)..]);
-        }
-        return -1;
-    }
-
-    private static int ConvertF8Little(ReadOnlySpan<byte> src, Span<float> dst)
-    {
-        for (int i = 0; i < dst.Length; i++)
-        {
-            dst[i] = (float)BinaryPrimitives.ReadDoubleLittleEndian(src[(8 * i)..]);
-        }
-        return -1;
-    }
-
-    private static int ConvertF8Big(ReadOnlySpan<byte> src, Span<float> dst)
-    {
-        for (int i = 0; i < dst.Length; i++)
-        {
-            dst[i] = (float)BinaryPrimitives.ReadDoubleBigEndian(src[(8 * i)..]);
-        }
-        return -1;
-    }
-
-    private static int ConvertI1(ReadOnlySpan<byte> src, Span<int> dst)
-    {
-        for (int i = 0; i < dst.Length; i++)
-        {
-            dst[i] = (sbyte)src[i];
-        }
-        return -1;
-    }
-
-    private static int ConvertI2Little(ReadOnlySpan<byte> src, Span<int> dst)
-    {
-        for (int i = 0; i < dst.Length; i++)
-        {
-            dst[i] = BinaryPrimitives.ReadInt16LittleEndian(src[(2 * i)..]);
-        }
-        return -1;
-    }
-
-    private static int ConvertI2Big(ReadOnlySpan<byte> src, Span<int> dst)
-    {
-        for (int i = 0; i < dst.Length; i++)
-        {
-            dst[i] = BinaryPrimitives.ReadInt16BigEndian(src[(2 * i)..]);
-        }
-        return -1;
-    }
-
-    private static int ConvertU2Little(ReadOnlySpan<byte> src, Span<int> dst)
-    {
-        for (int i = 0; i < dst.Length; i++)
-        {
-            dst[i] = BinaryPrimitives.ReadUInt16LittleEndian(src[(2 * i)..]);
-        }
-        return -1;
-    }
-
-    private static int ConvertU2Big(ReadOnlySpan<byte> src, Span<int> dst)
-    {
-        for (int i = 0; i < dst.Length; i++)
-        {
-            dst[i] = BinaryPrimitives.ReadUInt16BigEndian(src[(2 * i)..]);
-        }
-        return -1;
-    }
-
-    private static int ConvertI8Little(ReadOnlySpan<byte> src, Span<int> dst)
-    {
-        for (int i = 0; i < dst.Length; i++)
-        {
-            long v = BinaryPrimitives.ReadInt64LittleEndian(src[(8 * i)..]);
-            if (v is < int.MinValue or > int.MaxValue)
+            int v = int.CreateSaturating(values[i]);
+            if (T.CreateTruncating(v) != values[i])
             {
                 return i;
             }
-            dst[i] = (int)v;
+            dst[i] = v;
         }
         return -1;
-    }
+    };
 
-    private static int ConvertI8Big(ReadOnlySpan<byte> src, Span<int> dst)
+    /// <summary>The bytes as elements of <typeparamref name="T"/> in this machine's order (reversing each element in place when stored the other way).</summary>
+    private static ReadOnlySpan<T> NativeOrder<T>(Span<byte> src, bool swap) where T : unmanaged
     {
-        for (int i = 0; i < dst.Length; i++)
+        int size = Unsafe.SizeOf<T>();
+        if (swap)
         {
-            long v = BinaryPrimitives.ReadInt64BigEndian(src[(8 * i)..]);
-            if (v is < int.MinValue or > int.MaxValue)
+            for (int i = 0; i + size <= src.Length; i += size)
             {
-                return i;
+                src.Slice(i, size).Reverse();
             }
-            dst[i] = (int)v;
         }
-        return -1;
-    }
-
-    private static int ConvertU4Little(ReadOnlySpan<byte> src, Span<int> dst)
-    {
-        for (int i = 0; i < dst.Length; i++)
-        {
-            uint v = BinaryPrimitives.ReadUInt32LittleEndian(src[(4 * i)..]);
-            if (v > int.MaxValue)
-            {
-                return i;
-            }
-            dst[i] = (int)v;
-        }
-        return -1;
-    }
-
-    private static int ConvertU4Big(ReadOnlySpan<byte> src, Span<int> dst)
-    {
-        for (int i = 0; i < dst.Length; i++)
-        {
-            uint v = BinaryPrimitives.ReadUInt32BigEndian(src[(4 * i)..]);
-            if (v > int.MaxValue)
-            {
-                return i;
-            }
-            dst[i] = (int)v;
-        }
-        return -1;
-    }
-
-    private static int ConvertU8Little(ReadOnlySpan<byte> src, Span<int> dst)
-    {
-        for (int i = 0; i < dst.Length; i++)
-        {
-            ulong v = BinaryPrimitives.ReadUInt64LittleEndian(src[(8 * i)..]);
-            if (v > int.MaxValue)
-            {
-                return i;
-            }
-            dst[i] = (int)v;
-        }
-        return -1;
-    }
-
-    private static int ConvertU8Big(ReadOnlySpan<byte> src, Span<int> dst)
-    {
-        for (int i = 0; i < dst.Length; i++)
-        {
-            ulong v = BinaryPrimitives.ReadUInt64BigEndian(src[(8 * i)..]);
-            if (v > int.MaxValue)
-            {
-                return i;
-            }
-            dst[i] = (int)v;
-        }
-        return -1;
+        return MemoryMarshal.Cast<byte, T>(src);
     }
 
     // ---- errors and I/O ----
@@ -1020,12 +897,12 @@ public static class NumpyFile
 
         public InvalidDataException OutOfRange(int flat, ReadOnlySpan<byte> raw)
         {
-            bool big = Descr.StartsWith('>') || (!Descr.StartsWith('<') && !BitConverter.IsLittleEndian);
+            // The converter has already put the element in this machine's byte order.
             string value = (Descr.Contains('u'), raw.Length) switch
             {
-                (true, 8) => (big ? BinaryPrimitives.ReadUInt64BigEndian(raw) : BinaryPrimitives.ReadUInt64LittleEndian(raw)).ToString(CultureInfo.InvariantCulture),
-                (true, _) => (big ? BinaryPrimitives.ReadUInt32BigEndian(raw) : BinaryPrimitives.ReadUInt32LittleEndian(raw)).ToString(CultureInfo.InvariantCulture),
-                _ => (big ? BinaryPrimitives.ReadInt64BigEndian(raw) : BinaryPrimitives.ReadInt64LittleEndian(raw)).ToString(CultureInfo.InvariantCulture),
+                (true, 8) => MemoryMarshal.Read<ulong>(raw).ToString(CultureInfo.InvariantCulture),
+                (true, _) => MemoryMarshal.Read<uint>(raw).ToString(CultureInfo.InvariantCulture),
+                _ => MemoryMarshal.Read<long>(raw).ToString(CultureInfo.InvariantCulture),
             };
             var index = new int[Shape.Length];
             int rest = flat;

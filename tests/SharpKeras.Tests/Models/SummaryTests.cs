@@ -5,19 +5,6 @@ namespace SharpKeras.Tests.Models;
 
 public class SummaryTests
 {
-    private static string? RefsDir()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "shared", "keras-refs");
-            if (Directory.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-        return null;
-    }
-
     private static Sequential KerasMlp()
     {
         var model = new Sequential(name: "mlp");
@@ -54,7 +41,7 @@ public class SummaryTests
              Optimizer params: 203,542 (795.09 KB)
             """;
         Assert.Equal(expected.ReplaceLineEndings("\n").TrimEnd(), text.TrimEnd());
-        if (RefsDir() is { } refs)
+        if (KerasRefs.Dir is { } refs)
         {
             Assert.Equal(File.ReadAllText(Path.Combine(refs, "mlp_summary.txt")).TrimEnd(), text.TrimEnd());
         }

@@ -531,27 +531,10 @@ public sealed class NumpyFileTests : IDisposable
 
     // ---- files written by the real NumPy / Keras (../shared/keras-refs), checked when present ----
 
-    private static string? RefsDir()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "shared", "keras-refs");
-            if (Directory.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-        return null;
-    }
-
-    [Fact]
+    [KerasRefsFact]
     public void ReadsKerasReferenceArrays()
     {
-        var refs = RefsDir();
-        if (refs is null)
-        {
-            return;
-        }
+        var refs = KerasRefs.Dir!;
 
         var input = NumpyFile.Load(Path.Combine(refs, "mlp_input.npy"));
         Assert.Equal(DType.Float32, input.DType);
@@ -580,18 +563,14 @@ public sealed class NumpyFileTests : IDisposable
         Assert.All(tokens.ToInt32Array(), t => Assert.InRange(t, 0, 99));
     }
 
-    [Theory]
+    [KerasRefsTheory]
     [InlineData("mlp_input.npy")]
     [InlineData("mlp_output.npy")]
     [InlineData("lstm_gru_input.npy")]
     [InlineData("cnn_input.npy")]
     public void SavingAKerasReferenceArrayReproducesNumpysBytes(string name)
     {
-        var refs = RefsDir();
-        if (refs is null)
-        {
-            return;
-        }
+        var refs = KerasRefs.Dir!;
         var original = Path.Combine(refs, name);
         var copy = PathOf(name);
 
