@@ -38,15 +38,32 @@ public sealed class SeedGenerator
     {
         lock (_lock)
         {
-            ulong result = ulong.RotateLeft(_s1 * 5, 7) * 9;
-            ulong t = _s1 << 17;
-            _s2 ^= _s0;
-            _s3 ^= _s1;
-            _s1 ^= _s2;
-            _s0 ^= _s3;
-            _s2 ^= t;
-            _s3 = ulong.RotateLeft(_s3, 45);
-            return result;
+            return Next();
+        }
+    }
+
+    private ulong Next()
+    {
+        ulong result = ulong.RotateLeft(_s1 * 5, 7) * 9;
+        ulong t = _s1 << 17;
+        _s2 ^= _s0;
+        _s3 ^= _s1;
+        _s1 ^= _s2;
+        _s0 ^= _s3;
+        _s2 ^= t;
+        _s3 = ulong.RotateLeft(_s3, 45);
+        return result;
+    }
+
+    /// <summary>Fills <paramref name="values"/> with floats uniform in [0, 1), taking the lock once.</summary>
+    public void NextFloats(Span<float> values)
+    {
+        lock (_lock)
+        {
+            for (int i = 0; i < values.Length; i++)
+            {
+                values[i] = (Next() >> 40) * (1f / (1 << 24));
+            }
         }
     }
 

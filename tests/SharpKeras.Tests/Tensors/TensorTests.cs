@@ -67,4 +67,32 @@ public class TensorTests
         Assert.Equal("(10,)", new Shape(10).ToString());
         Assert.Equal("()", Shape.Scalar.ToString());
     }
+
+    [Fact]
+    public void CastConvertsBetweenDTypes()
+    {
+        var f = Tensor.FromArray(new float[] { 1.7f, -2.2f, 300f });
+        Assert.Equal(new[] { 1, -2, 300 }, f.Cast(DType.Int32).ToInt32Array());
+        Assert.Equal(new byte[] { 1, 0, 255 }, f.Cast(DType.UInt8).ToByteArray());
+        Assert.Equal(new float[] { 1, 0, 255 }, f.Cast(DType.UInt8).Cast(DType.Float32).ToArray());
+        Assert.Equal(5f, Tensor.FromArray(new int[] { 5 }).Item());
+        Assert.Throws<InvalidOperationException>(() => f.Item());
+    }
+
+    [Fact]
+    public void VariableAssignChecksShape()
+    {
+        var v = new Variable("kernel", Tensor.Zeros(new Shape(2, 2)));
+        v.Assign(Tensor.Ones(new Shape(2, 2)));
+        Assert.Equal(new float[] { 1, 1, 1, 1 }, v.Numpy().ToArray());
+        var e = Assert.Throws<ArgumentException>(() => v.Assign(Tensor.Ones(new Shape(4))));
+        Assert.Contains("kernel", e.Message);
+        Assert.Contains("(2, 2)", e.Message);
+    }
+
+    [Fact]
+    public void ThreadsMustBePositive()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => Config.Threads = 0);
+    }
 }

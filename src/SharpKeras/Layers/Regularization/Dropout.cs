@@ -42,9 +42,10 @@ public sealed class Dropout : Layer
         {
             float keep = (float)(1 - Rate);
             float scale = 1f / keep;
+            _rng.NextFloats(m);
             for (int i = 0; i < m.Length; i++)
             {
-                m[i] = _rng.NextFloat() < keep ? scale : 0f;
+                m[i] = m[i] < keep ? scale : 0f;
             }
         }
         return Ops.Multiply(inputs, mask);
