@@ -55,9 +55,6 @@ public sealed class Shape : IEquatable<Shape>
         }
     }
 
-    /// <summary>True when every dimension is known.</summary>
-    public bool IsFullyDefined => Array.TrueForAll(_dims, d => d >= 0);
-
     /// <summary>A copy of the dimensions.</summary>
     public int[] ToArray() => (int[])_dims.Clone();
 
@@ -75,16 +72,13 @@ public sealed class Shape : IEquatable<Shape>
         return a;
     }
 
-    /// <summary>This shape with the first dimension replaced (for example the batch size).</summary>
+    /// <summary>This shape with dimension <paramref name="axis"/> replaced by <paramref name="size"/> (for example the batch size).</summary>
     public Shape WithDim(int axis, int size)
     {
         var d = ToArray();
         d[NormalizeAxis(axis)] = size;
         return new Shape(d);
     }
-
-    /// <summary>This shape without its first dimension (per-sample shape).</summary>
-    public Shape DropFirst() => new(_dims[1..]);
 
     /// <summary>A new shape with <paramref name="first"/> prepended (for example the batch dimension).</summary>
     public Shape Prepend(int first)

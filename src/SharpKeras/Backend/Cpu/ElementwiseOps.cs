@@ -41,12 +41,6 @@ internal readonly struct DivOp : IBinaryOp
     public static Vector<float> Apply(Vector<float> a, Vector<float> b) => a / b;
 }
 
-internal readonly struct MaxOp : IBinaryOp
-{
-    public static float Apply(float a, float b) => MathF.Max(a, b);
-    public static Vector<float> Apply(Vector<float> a, Vector<float> b) => Vector.Max(a, b);
-}
-
 /// <summary>relu'(x) * g: passes the gradient where the forward input was positive.</summary>
 internal readonly struct ReluGradOp : IBinaryOp
 {
