@@ -1,3 +1,4 @@
+using SharpKeras.Saving;
 using System.Globalization;
 using System.IO.Compression;
 using System.Net;
@@ -115,23 +116,6 @@ internal static class DatasetFiles
     }
 
     /// <summary>
-    /// Reads up to <c>buffer.Length</c> bytes (fewer only at the end of the stream); a decompression
-    /// failure becomes an <see cref="InvalidDataException"/> naming <paramref name="file"/>.
-    /// </summary>
-    internal static int ReadFull(Stream stream, Span<byte> buffer, string file, string hint)
-    {
-        try
-        {
-            return stream.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
-        }
-        catch (InvalidDataException ex)
-        {
-            throw new InvalidDataException(
-                $"'{file}' is corrupt: its compressed data cannot be decompressed ({ex.Message}). {hint}", ex);
-        }
-    }
-
-    /// <summary>
     /// Reads exactly <paramref name="expected"/> bytes of <paramref name="what"/> and checks that nothing
     /// follows them. A short stream is reported as truncated, a long one as having extra bytes, each with
     /// expected and actual byte counts. Memory grows with the data actually read, so a corrupt header
@@ -164,7 +148,7 @@ internal static class DatasetFiles
                 }
                 Array.Resize(ref data, (int)Math.Min(expected, Math.Max(2L * data.Length, InitialChunk)));
             }
-            int n = ReadFull(stream, data.AsSpan((int)got), file, hint);
+            int n = SafeFile.ReadFull(stream, data.AsSpan((int)got), file, hint);
             if (n == 0)
             {
                 break;
@@ -178,7 +162,7 @@ internal static class DatasetFiles
         long extra = 0;
         var sink = new byte[8192];
         int m;
-        while ((m = ReadFull(stream, sink, file, hint)) > 0)
+        while ((m = SafeFile.ReadFull(stream, sink, file, hint)) > 0)
         {
             extra += m;
         }
@@ -210,29 +194,20 @@ internal static class DatasetFiles
     /// </summary>
     internal static T Download<T>(string url, string target, Func<string, T> validate)
     {
-        var dir = Path.GetDirectoryName(Path.GetFullPath(target))!;
-        Directory.CreateDirectory(dir);
-        var tmp = Path.Combine(dir, "." + Path.GetFileName(target) + "." + Guid.NewGuid().ToString("N")[..8] + ".part");
-        try
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(target))!);
+        return SafeFile.Replace(target, tmp =>
         {
             Console.WriteLine($"Downloading data from {url}");
             Task.Run(() => DownloadToAsync(url, tmp)).GetAwaiter().GetResult();
-            T result;
             try
             {
-                result = validate(tmp);
+                return validate(tmp);
             }
             catch (InvalidDataException ex)
             {
                 throw new InvalidDataException($"The file downloaded from {url} is not valid: {ex.Message}", ex);
             }
-            File.Move(tmp, target, overwrite: true);
-            return result;
-        }
-        finally
-        {
-            TryDelete(tmp);
-        }
+        });
     }
 
     private static async Task DownloadToAsync(string url, string tmp)
@@ -288,24 +263,6 @@ internal static class DatasetFiles
     {
         using var fs = File.OpenRead(file);
         return Convert.ToHexStringLower(SHA256.HashData(fs));
-    }
-
-    /// <summary>Deletes a file, ignoring failures (used to clean up temporary files).</summary>
-    internal static void TryDelete(string file)
-    {
-        try
-        {
-            if (File.Exists(file))
-            {
-                File.Delete(file);
-            }
-        }
-        catch (IOException)
-        {
-        }
-        catch (UnauthorizedAccessException)
-        {
-        }
     }
 
     /// <summary>A bulleted list of the folders that were searched, for error messages.</summary>

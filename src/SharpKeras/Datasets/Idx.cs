@@ -1,3 +1,4 @@
+using SharpKeras.Saving;
 namespace SharpKeras.Datasets;
 
 /// <summary>
@@ -44,7 +45,7 @@ internal static class Idx
         int expectedRank = (int)(expectedMagic & 0xFF);
         string kind = expectedRank == 1 ? "label" : "image";
         Span<byte> word = stackalloc byte[4];
-        int n = DatasetFiles.ReadFull(stream, word, file, hint);
+        int n = SafeFile.ReadFull(stream, word, file, hint);
         if (n < 4)
         {
             throw new InvalidDataException(
@@ -62,7 +63,7 @@ internal static class Idx
         long expected = 1;
         for (int i = 0; i < expectedRank; i++)
         {
-            n = DatasetFiles.ReadFull(stream, word, file, hint);
+            n = SafeFile.ReadFull(stream, word, file, hint);
             if (n < 4)
             {
                 throw new InvalidDataException(

@@ -65,22 +65,13 @@ public static class NumpyFile
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentNullException.ThrowIfNull(tensor);
-        var full = Path.GetFullPath(path);
-        var dir = Path.GetDirectoryName(full) ?? ".";
-        var tmp = Path.Combine(dir, "." + Path.GetFileName(full) + "." + Guid.NewGuid().ToString("N")[..8] + ".tmp");
-        try
+        SafeFile.Replace(path, tmp =>
         {
-            using (var fs = new FileStream(tmp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
-            {
-                Write(fs, tensor);
-                fs.Flush(flushToDisk: true);
-            }
-            File.Move(tmp, full, overwrite: true);
-        }
-        finally
-        {
-            TryDelete(tmp);
-        }
+            using var fs = new FileStream(tmp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16);
+            Write(fs, tensor);
+            fs.Flush(flushToDisk: true);
+            return true;
+        });
     }
 
     /// <summary>Writes the .npy bytes of <paramref name="tensor"/> (header and data) to <paramref name="stream"/>.</summary>
@@ -820,23 +811,6 @@ public static class NumpyFile
     private static InvalidDataException Error(string message, string hint, Exception? inner = null)
         => new(hint.Length == 0 ? message : message + " " + hint, inner);
 
-    private static void TryDelete(string file)
-    {
-        try
-        {
-            if (File.Exists(file))
-            {
-                File.Delete(file);
-            }
-        }
-        catch (IOException)
-        {
-        }
-        catch (UnauthorizedAccessException)
-        {
-        }
-    }
-
     /// <summary>The stream being read, its name for messages, and what the header declared.</summary>
     private sealed class Context(Stream stream, string where, string hint)
     {
@@ -864,20 +838,7 @@ public static class NumpyFile
         }
 
         /// <summary>Reads until <paramref name="buffer"/> is full or the stream ends; returns the bytes read.</summary>
-        public int ReadFull(Span<byte> buffer)
-        {
-            int got = 0;
-            while (got < buffer.Length)
-            {
-                int n = ReadSome(buffer[got..]);
-                if (n == 0)
-                {
-                    break;
-                }
-                got += n;
-            }
-            return got;
-        }
+        public int ReadFull(Span<byte> buffer) => SafeFile.ReadFull(stream, buffer, Where, hint);
 
         public InvalidDataException LengthMismatch(long expected, long actual)
         {
