@@ -158,6 +158,23 @@ public class FitTests
     }
 
     [Fact]
+    public void LayerUnfrozenAfterTrainingStartsGetsOptimizerSlots()
+    {
+        var (x, y) = Blobs(64, 8);
+        var first = new Dense(8, activation: "relu") { Trainable = false };
+        var model = new Sequential([first, new Dense(3, activation: "softmax")]);
+        var adam = new SharpKeras.Optimizers.Adam();
+        model.Compile(adam, "sparse_categorical_crossentropy");
+        model.Fit(x, y, 16, 1, verbose: 0);
+        Assert.Equal(2 + 2 * (8 * 3 + 3), adam.CountParams());
+        first.Trainable = true;
+        var before = first.Kernel!.Value.ToArray();
+        model.Fit(x, y, 16, 1, verbose: 0);
+        Assert.NotEqual(before, first.Kernel.Value.ToArray());
+        Assert.Equal(2 + 2 * (6 * 8 + 8 + 8 * 3 + 3), adam.CountParams());
+    }
+
+    [Fact]
     public void GetAndSetWeightsRoundTrip()
     {
         var (x, _) = Blobs(8, 7);
