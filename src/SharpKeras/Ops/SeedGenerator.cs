@@ -62,7 +62,7 @@ public sealed class SeedGenerator
         {
             for (int i = 0; i < values.Length; i++)
             {
-                values[i] = (Next() >> 40) * (1f / (1 << 24));
+                values[i] = UnitFloat(Next());
             }
         }
     }
@@ -74,7 +74,10 @@ public sealed class SeedGenerator
     public int NextInt(int n) => (int)((NextUInt64() >> 32) * (ulong)n >> 32);
 
     /// <summary>A float uniform in [0, 1).</summary>
-    public float NextFloat() => (NextUInt64() >> 40) * (1f / (1 << 24));
+    public float NextFloat() => UnitFloat(NextUInt64());
+
+    /// <summary>The top 24 bits as a float in [0, 1): every value exactly representable.</summary>
+    private static float UnitFloat(ulong bits) => (bits >> 40) * (1f / (1 << 24));
 
     /// <summary>A standard normal sample (Box-Muller).</summary>
     public double NextNormal()

@@ -66,7 +66,7 @@ internal static unsafe class Gemm
         int maxNc = Math.Min(NC, RoundUp(n, NR));
         var packB = t_packB is { } pb0 && pb0.Length >= KC * maxNc ? pb0 : (t_packB = new float[KC * maxNc]);
         var packA = t_packA is { } pa0 && pa0.Length >= KC * MC ? pa0 : (t_packA = new float[KC * MC]);
-        Span<float> edge = stackalloc float[MR * 2 * Vector<float>.Count];
+        Span<float> edge = stackalloc float[MR * NR];
         fixed (float* bufB = packB)
         fixed (float* bufA = packA)
         fixed (float* tile = edge)
