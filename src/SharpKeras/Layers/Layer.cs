@@ -32,7 +32,27 @@ public abstract partial class Layer
     public virtual string DefaultName => ToSnakeCase(GetType().Name);
 
     /// <summary>Whether the layer's weights are updated by training.</summary>
-    public bool Trainable { get; set; } = true;
+    public bool Trainable
+    {
+        get => _trainable;
+        set
+        {
+            _trainable = value;
+            Interlocked.Increment(ref s_structureVersion);
+        }
+    }
+
+    private bool _trainable = true;
+    private static long s_structureVersion;
+
+    /// <summary>
+    /// Changes whenever a layer's weights or their trainable flags change anywhere; a planned
+    /// training step made at an older version is made again.
+    /// </summary>
+    internal static long StructureVersion => Interlocked.Read(ref s_structureVersion);
+
+    /// <summary>Marks a change that invalidates planned training steps.</summary>
+    internal static void StructureChanged() => Interlocked.Increment(ref s_structureVersion);
 
     /// <summary>True once <see cref="Build"/> has created the weights.</summary>
     public bool Built { get; private set; }
@@ -60,6 +80,7 @@ public abstract partial class Layer
     {
         var v = new Variable(name, initializer.Call(shape), trainable);
         _weights.Add(v);
+        StructureChanged();
         return v;
     }
 

@@ -60,7 +60,11 @@ public abstract class Model : Layer
         Loss = loss;
         _metricNames = names;
         _metricObjects = null;
+        TrainPlans.Clear();
     }
+
+    /// <summary>Training steps planned for this model, one per batch shape (see <see cref="Training.TrainStepPlan"/>).</summary>
+    internal List<Training.TrainStepPlan> TrainPlans { get; } = [];
 
     /// <summary>Configures training with metric objects (Keras's <c>compile(metrics=[SparseCategoricalAccuracy()])</c>).</summary>
     public void Compile(Optimizer optimizer, Loss loss, IEnumerable<Metric> metrics)

@@ -10,10 +10,12 @@ namespace SharpKeras;
 /// </summary>
 public sealed class Tensor
 {
-    private readonly float[]? _f;
-    private readonly int[]? _i;
-    private readonly byte[]? _b;
-    private readonly int _offset;
+    // Mutable only through Rebind: a planned training step points its batch placeholder (and the
+    // views made from it) at a new slice of the dataset instead of copying it.
+    private float[]? _f;
+    private int[]? _i;
+    private byte[]? _b;
+    private int _offset;
 
     private Tensor(Shape shape, DType dtype, float[]? f, int[]? i, byte[]? b, int offset)
     {
@@ -190,18 +192,33 @@ public sealed class Tensor
     public float[] ToArray()
     {
         var r = new float[Length];
-        if (_f is not null)
-        {
-            Span.CopyTo(r);
-        }
-        else
-        {
-            for (int i = 0; i < r.Length; i++)
-            {
-                r[i] = GetFloat(i);
-            }
-        }
+        CopyToFloats(r);
         return r;
+    }
+
+    /// <summary>Writes the elements as floats into <paramref name="destination"/> (of at least Length).</summary>
+    internal void CopyToFloats(Span<float> destination)
+    {
+        switch (DType)
+        {
+            case DType.Float32:
+                Span.CopyTo(destination);
+                break;
+            case DType.Int32:
+                var ints = Int32Span;
+                for (int i = 0; i < ints.Length; i++)
+                {
+                    destination[i] = ints[i];
+                }
+                break;
+            default:
+                var bytes = ByteSpan;
+                for (int i = 0; i < bytes.Length; i++)
+                {
+                    destination[i] = bytes[i];
+                }
+                break;
+        }
     }
 
     /// <summary>A copy of the elements as int32 (row-major); floats are truncated toward zero.</summary>
@@ -245,6 +262,33 @@ public sealed class Tensor
             throw new ArgumentException($"Cannot reshape a tensor of shape {Shape} ({Length} elements) into {shape} ({shape.Size} elements).");
         }
         return new Tensor(shape, DType, _f, _i, _b, _offset);
+    }
+
+    /// <summary>Makes this tensor share <paramref name="source"/>'s storage (same dtype and size); views replay this to follow a rebound placeholder.</summary>
+    internal void Rebind(Tensor source)
+    {
+        if (source.DType != DType || source.Length != Length)
+        {
+            throw new InvalidOperationException($"Internal error: cannot rebind a {DType.Name()} tensor of shape {Shape} to a {source.DType.Name()} tensor of shape {source.Shape}.");
+        }
+        _f = source._f;
+        _i = source._i;
+        _b = source._b;
+        _offset = source._offset;
+    }
+
+    /// <summary>Makes this tensor a view of <paramref name="source"/>'s rows from <paramref name="start"/> on (as many as this tensor has), without copying.</summary>
+    internal void RebindRows(Tensor source, int start)
+    {
+        int row = Shape[0] == 0 ? 0 : Length / Shape[0];
+        if (source.DType != DType || source.Rank != Rank || start < 0 || start + Shape[0] > source.Shape[0] || (source.Shape[0] > 0 && source.Length / source.Shape[0] != row))
+        {
+            throw new InvalidOperationException($"Internal error: cannot view rows {start}.. of a {source.DType.Name()} tensor of shape {source.Shape} as shape {Shape}.");
+        }
+        _f = source._f;
+        _i = source._i;
+        _b = source._b;
+        _offset = source._offset + start * row;
     }
 
     /// <summary>Rows [start, start+count) along the first axis, as a view sharing storage (a batch slice).</summary>

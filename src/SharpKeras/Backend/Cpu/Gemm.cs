@@ -28,40 +28,52 @@ internal static unsafe class Gemm
     /// </summary>
     public static void Multiply(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c,
         int m, int n, int k, bool transA, bool transB, bool accumulate)
+        => Multiply(a, b, c, m, n, k, transA, transB, accumulate, default, EpilogueActivation.None);
+
+    /// <summary>
+    /// As <see cref="Multiply(ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, int, int, int, bool, bool, bool)"/>,
+    /// then adds <paramref name="bias"/> (length N, when not empty) to every row and applies
+    /// <paramref name="activation"/>, while each block of C is still in cache.
+    /// </summary>
+    public static void Multiply(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c,
+        int m, int n, int k, bool transA, bool transB, bool accumulate, ReadOnlySpan<float> bias, EpilogueActivation activation)
     {
         if (m == 0 || n == 0)
         {
             return;
         }
-        if (k == 0)
-        {
-            if (!accumulate)
-            {
-                c[..(m * n)].Clear();
-            }
-            return;
-        }
         fixed (float* pa = a)
         fixed (float* pb = b)
         fixed (float* pc = c)
+        fixed (float* pbias = bias)
         {
-            var job = new Job(pa, pb, pc, m, n, k, transA, transB, accumulate);
+            var epilogue = new Epilogue(bias.IsEmpty ? null : pbias, activation);
+            if (k == 0)
+            {
+                if (!accumulate)
+                {
+                    c[..(m * n)].Clear();
+                }
+                epilogue.Apply(pc, n, m, 0, n);
+                return;
+            }
+            var job = new Job(pa, pb, pc, m, n, k, transA, transB, accumulate, epilogue);
             // Split rows between threads; each thread packs its own B panels, which costs K*N per thread
             // against M*N*K/threads of arithmetic, and keeps the threads independent.
             long flops = 2L * m * n * k;
             int minRows = flops < 2_000_000 ? m : Math.Max(MR, 1);
-            CpuParallel.For(m, minRows, job.Run);
+            CpuParallel.For(m, minRows, ref job);
         }
     }
 
-    private sealed class Job(float* a, float* b, float* c, int m, int n, int k, bool transA, bool transB, bool accumulate)
+    private readonly struct Job(float* a, float* b, float* c, int m, int n, int k, bool transA, bool transB, bool accumulate, Epilogue epilogue) : IRangeBody
     {
         public void Run(int rowStart, int rowEnd) =>
-            MultiplyRows(a, b, c, m, n, k, transA, transB, accumulate, rowStart, rowEnd);
+            MultiplyRows(a, b, c, m, n, k, transA, transB, accumulate, epilogue, rowStart, rowEnd);
     }
 
     private static void MultiplyRows(float* a, float* b, float* c, int m, int n, int k,
-        bool transA, bool transB, bool accumulate, int rowStart, int rowEnd)
+        bool transA, bool transB, bool accumulate, Epilogue epilogue, int rowStart, int rowEnd)
     {
         int maxNc = Math.Min(NC, RoundUp(n, NR));
         var packB = t_packB is { } pb0 && pb0.Length >= KC * maxNc ? pb0 : (t_packB = new float[KC * maxNc]);
@@ -110,6 +122,10 @@ internal static unsafe class Gemm
                                 }
                             }
                         }
+                        if (pc + kc == k)
+                        {
+                            epilogue.Apply(c + (long)ic * n, n, mc, jc, nc);
+                        }
                     }
                 }
             }
@@ -117,6 +133,33 @@ internal static unsafe class Gemm
     }
 
     private static int RoundUp(int x, int r) => (x + r - 1) / r * r;
+
+    /// <summary>Bias and activation applied to finished blocks of C.</summary>
+    private readonly struct Epilogue(float* bias, EpilogueActivation activation)
+    {
+        public void Apply(float* c, int ldc, int rows, int col0, int cols)
+        {
+            if (bias is null && activation == EpilogueActivation.None)
+            {
+                return;
+            }
+            for (int r = 0; r < rows; r++)
+            {
+                var row = new Span<float>(c + (long)r * ldc + col0, cols);
+                if (bias is not null)
+                {
+                    var bs = new ReadOnlySpan<float>(bias + col0, cols);
+                    Elementwise.Binary<AddOp>(row, bs, row);
+                }
+                switch (activation)
+                {
+                    case EpilogueActivation.Relu: Elementwise.Unary<ReluOp>(row, row); break;
+                    case EpilogueActivation.Sigmoid: Elementwise.Unary<SigmoidOp>(row, row); break;
+                    case EpilogueActivation.Tanh: Elementwise.Unary<TanhOp>(row, row); break;
+                }
+            }
+        }
+    }
 
     /// <summary>Packs op(A)[ic:ic+mc, pc:pc+kc] into MR-row panels, each [kc][MR], zero-padded.</summary>
     private static void PackA(float* a, int m, int k, bool transA, int ic, int mc, int pc, int kc, float* dst)
@@ -278,4 +321,20 @@ internal static unsafe class Gemm
         Vector.Store(v0, c);
         Vector.Store(v1, c + w);
     }
+}
+
+/// <summary>An element-wise activation a matrix multiply can apply as it stores its result.</summary>
+internal enum EpilogueActivation
+{
+    /// <summary>The identity.</summary>
+    None,
+
+    /// <summary>max(x, 0).</summary>
+    Relu,
+
+    /// <summary>1 / (1 + exp(-x)).</summary>
+    Sigmoid,
+
+    /// <summary>tanh(x).</summary>
+    Tanh,
 }
