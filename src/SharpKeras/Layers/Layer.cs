@@ -117,7 +117,17 @@ public abstract partial class Layer
     public Tensor Apply(Tensor inputs, bool training = false)
     {
         EnsureBuilt(inputs.Shape);
-        return Call(inputs, training);
+        // Ops recorded inside are attributed to the innermost layer running (for profiles).
+        var outer = GradientTape.Scope;
+        GradientTape.Scope = Name;
+        try
+        {
+            return Call(inputs, training);
+        }
+        finally
+        {
+            GradientTape.Scope = outer;
+        }
     }
 
     /// <summary>Error for an input whose shape the layer cannot take, worded as Keras's.</summary>

@@ -99,6 +99,14 @@ public abstract class Model : Layer
     public Tensor Predict(Tensor x, int? batchSize = null, int verbose = 1)
         => TrainingLoop.Predict(this, x, batchSize ?? 32, verbose);
 
+    /// <summary>
+    /// Trains for <paramref name="steps"/> batches of <paramref name="batchSize"/> (after one
+    /// untimed warm-up step) and reports the average time per step spent in each layer's forward
+    /// and backward ops, the loss and the optimizer, in execution order. This does train the model.
+    /// </summary>
+    public IReadOnlyList<Training.LayerTiming> ProfileTrainStep(Tensor x, Tensor y, int batchSize = 32, int steps = 10)
+        => TrainingLoop.ProfileTrainStep(this, x, y, batchSize, steps);
+
     /// <summary>Prints the summary table as Keras 3 does (to the console, or to <paramref name="printFn"/>).</summary>
     public void Summary(Action<string>? printFn = null, int? lineLength = null)
     {

@@ -112,6 +112,25 @@ internal sealed class TrainStepPlan
         y.GatherInto(indices, Y);
     }
 
+    /// <summary>Like <see cref="Run"/>, timing every op and the optimizer; the first (recording) call is not timed.</summary>
+    public double RunProfiled(Dictionary<string, (long Forward, long Backward)> times)
+    {
+        if (_tape is null)
+        {
+            return Run();
+        }
+        _tape.ReplayProfiled(times);
+        double loss = Loss.Item();
+        long t0 = System.Diagnostics.Stopwatch.GetTimestamp();
+        if (double.IsFinite(loss))
+        {
+            Optimizer.ApplyGradients(_grads, _variables);
+        }
+        times.TryGetValue("optimizer", out var t);
+        times["optimizer"] = (t.Forward, t.Backward + System.Diagnostics.Stopwatch.GetTimestamp() - t0);
+        return loss;
+    }
+
     /// <summary>Runs the first step eagerly on a recording tape; later steps replay it.</summary>
     private void Record()
     {

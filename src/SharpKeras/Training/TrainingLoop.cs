@@ -213,6 +213,32 @@ internal static class TrainingLoop
         return result ?? Tensor.Zeros(model.ComputeOutputShape(x.Shape));
     }
 
+    public static IReadOnlyList<LayerTiming> ProfileTrainStep(Model model, Tensor x, Tensor y, int batchSize, int steps)
+    {
+        RequireCompiled(model, "ProfileTrainStep");
+        CheckPositive(batchSize, nameof(batchSize));
+        CheckPositive(steps, nameof(steps));
+        CheckSamples(x, y, "x", "y");
+        int count = Math.Min(batchSize, x.Shape[0]);
+        int batches = Math.Max(1, x.Shape[0] / count);
+        var times = new Dictionary<string, (long Forward, long Backward)>();
+        for (int s = 0; s <= steps; s++)
+        {
+            var plan = TrainStepPlan.For(model, x, y, count);
+            plan.LoadSlice(x, y, s % batches * count);
+            // Step 0 records the plan (and JIT-compiles); it is not counted.
+            if (s == 0)
+            {
+                plan.Run();
+                plan.Run();
+                continue;
+            }
+            plan.RunProfiled(times);
+        }
+        double scale = 1.0 / (System.Diagnostics.Stopwatch.Frequency * (double)steps);
+        return [.. times.Select(kv => new LayerTiming(kv.Key, kv.Value.Forward * scale, kv.Value.Backward * scale))];
+    }
+
     private static void RequireCompiled(Model model, string method)
     {
         if (!model.Compiled)

@@ -140,27 +140,54 @@ internal static unsafe class Gemm
                 epilogue.Apply(pc, n, m, 0, n);
                 return;
             }
-            var job = new Job(pa, pb, pc, m, n, k, transA, transB, accumulate, epilogue, level);
-            // Threads take whole register tiles of rows. Each packs its own B panels, which costs
-            // K*N per thread against M*N*K/threads of arithmetic, and keeps the threads independent.
+            // A short, wide product (a small batch through a wide layer) is split by columns, so that
+            // each core packs only its half of B; otherwise by rows, each core packing all of B once.
+            var tiling = For(NarrowestFitting(level, n));
+            int colTiles = (n + tiling.NR - 1) / tiling.NR;
+            int rowTiles = (m + MR - 1) / MR;
+            bool byColumns = m < 2 * tiling.MC && colTiles >= 2 * Config.Threads && n >= m;
+            var job = new Job(pa, pb, pc, m, n, k, transA, transB, accumulate, epilogue, tiling.Level, byColumns);
             long flops = 2L * m * n * k;
-            int tiles = (m + MR - 1) / MR;
-            CpuParallel.For(tiles, flops < 1_000_000 ? tiles : 1, ref job);
+            int units = byColumns ? colTiles : rowTiles;
+            CpuParallel.For(units, flops < 1_000_000 ? units : 1, ref job);
         }
     }
 
-    private readonly struct Job(float* a, float* b, float* c, int m, int n, int k, bool transA, bool transB, bool accumulate, Epilogue epilogue, SimdLevel level) : IRangeBody
+    /// <summary>
+    /// For narrow products (N no wider than half the widest tile) a narrower kernel wastes less of
+    /// each register tile on padding: N = 10 fills 10 of 16 lanes instead of 10 of 32.
+    /// </summary>
+    private static SimdLevel NarrowestFitting(SimdLevel level, int n)
     {
-        public void Run(int tileStart, int tileEnd) =>
-            MultiplyRows(For(level), a, b, c, m, n, k, transA, transB, accumulate, epilogue, tileStart * MR, Math.Min(m, tileEnd * MR));
+        while (level > SimdLevel.Vector128 && n <= For(level).NR / 2)
+        {
+            level--;
+        }
+        return level;
     }
 
-    private static void MultiplyRows(Tiling t, float* a, float* b, float* c, int m, int n, int k,
-        bool transA, bool transB, bool accumulate, Epilogue epilogue, int rowStart, int rowEnd)
+    private readonly struct Job(float* a, float* b, float* c, int m, int n, int k, bool transA, bool transB, bool accumulate, Epilogue epilogue, SimdLevel level, bool byColumns) : IRangeBody
+    {
+        public void Run(int start, int end)
+        {
+            var t = For(level);
+            if (byColumns)
+            {
+                MultiplyBlock(t, a, b, c, m, n, k, transA, transB, accumulate, epilogue, 0, m, start * t.NR, Math.Min(n, end * t.NR));
+            }
+            else
+            {
+                MultiplyBlock(t, a, b, c, m, n, k, transA, transB, accumulate, epilogue, start * MR, Math.Min(m, end * MR), 0, n);
+            }
+        }
+    }
+
+    private static void MultiplyBlock(Tiling t, float* a, float* b, float* c, int m, int n, int k,
+        bool transA, bool transB, bool accumulate, Epilogue epilogue, int rowStart, int rowEnd, int colStart, int colEnd)
     {
         int nrW = t.NR, kcMax = t.KC, mcMax = t.MC, ncMax = t.NC;
         var kernel = t.Kernel;
-        int maxNc = Math.Min(ncMax, RoundUp(n, nrW));
+        int maxNc = Math.Min(ncMax, RoundUp(colEnd - colStart, nrW));
         // All of op(B)[:, jc:jc+nc] is packed once per column block, so that each block of C stays in
         // this core's L2 while every K panel is added into it (instead of streaming C once per panel).
         long bSize = (long)k * maxNc;
@@ -170,9 +197,9 @@ internal static unsafe class Gemm
         fixed (float* bufB = packB)
         fixed (float* bufA = packA)
         {
-            for (int jc = 0; jc < n; jc += ncMax)
+            for (int jc = colStart; jc < colEnd; jc += ncMax)
             {
-                int nc = Math.Min(ncMax, n - jc);
+                int nc = Math.Min(ncMax, colEnd - jc);
                 int ncPadded = RoundUp(nc, nrW);
                 for (int pc = 0; pc < k; pc += kcMax)
                 {
