@@ -61,10 +61,14 @@ public abstract class Model : Layer
         _metricNames = names;
         _metricObjects = null;
         TrainPlans.Clear();
+        InferencePlans.Clear();
     }
 
     /// <summary>Training steps planned for this model, one per batch shape (see <see cref="Training.TrainStepPlan"/>).</summary>
     internal List<Training.TrainStepPlan> TrainPlans { get; } = [];
+
+    /// <summary>Inference passes planned for this model, one per batch shape (see <see cref="Training.InferencePlan"/>).</summary>
+    internal List<Training.InferencePlan> InferencePlans { get; } = [];
 
     /// <summary>Configures training with metric objects (Keras's <c>compile(metrics=[SparseCategoricalAccuracy()])</c>).</summary>
     public void Compile(Optimizer optimizer, Loss loss, IEnumerable<Metric> metrics)

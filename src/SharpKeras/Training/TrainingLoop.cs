@@ -174,10 +174,12 @@ internal static class TrainingLoop
         {
             int start = step * batchSize;
             int count = Math.Min(batchSize, samples - start);
-            var xb = x.Slice(start, count);
-            var yb = y.Slice(start, count);
-            var yPred = model.Apply(xb, training: false);
-            double loss = model.Loss!.Compute(yb, yPred).Item();
+            var plan = InferencePlan.For(model, x, y, count);
+            plan.LoadSlice(x, y, start);
+            plan.Run();
+            var yb = plan.Y!;
+            var yPred = plan.Predictions;
+            double loss = plan.Loss!.Item();
             metrics ??= ResolveMetrics(model, yb, yPred);
             lossTracker.Update(loss, count);
             foreach (var m in metrics)
@@ -204,7 +206,10 @@ internal static class TrainingLoop
         {
             int start = step * batchSize;
             int count = Math.Min(batchSize, samples - start);
-            var yb = model.Apply(x.Slice(start, count), training: false);
+            var plan = InferencePlan.For(model, x, null, count);
+            plan.LoadSlice(x, null, start);
+            plan.Run();
+            var yb = plan.Predictions;
             result ??= Tensor.Zeros(yb.Shape.WithDim(0, samples));
             int row = yb.Length / Math.Max(1, count);
             yb.Span.CopyTo(result.Span.Slice(start * row, count * row));

@@ -131,4 +131,22 @@ public class AllocationTests
             Assert.Equal(b.Weights[i].Value.ToArray(), a.Weights[i].Value.ToArray());
         }
     }
+
+    [Fact]
+    public void PredictReplaysOnePlanPerBatchShapeAndMatchesEagerCalls()
+    {
+        var (model, x, _) = Build("dropout_rmsprop");
+        var expected = model.Apply(x, training: false).ToArray();
+        model.Predict(x, batchSize: 64, verbose: 0);
+        long start = GC.GetAllocatedBytesForCurrentThread();
+        var predicted = model.Predict(x, batchSize: 64, verbose: 0);
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - start;
+        // The result itself (512 x 10 floats) and little else: no per-batch layer outputs.
+        Assert.True(allocated < 512 * 10 * 4 + 4096, $"Predict allocated {allocated} bytes");
+        var actual = predicted.ToArray();
+        for (int i = 0; i < expected.Length; i++)
+        {
+            Assert.Equal(expected[i], actual[i], 5);
+        }
+    }
 }
