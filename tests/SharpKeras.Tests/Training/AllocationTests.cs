@@ -149,4 +149,19 @@ public class AllocationTests
             Assert.Equal(expected[i], actual[i], 5);
         }
     }
+
+    [Fact]
+    public void ProfileAttributesTheStepToLayersLossAndOptimizer()
+    {
+        var (model, x, y) = Build("dropout_rmsprop");
+        var before = model.Weights[0].Value.ToArray();
+        var profile = model.ProfileTrainStep(x, y, batchSize: 64, steps: 3);
+        Assert.Equal(["dense", "dropout", "dense_1", "dropout_1", "dense_2", "loss", "optimizer"], profile.Select(p => p.Layer).ToArray());
+        Assert.All(profile, p => Assert.True(p.ForwardSeconds >= 0 && p.BackwardSeconds >= 0));
+        Assert.True(profile.Single(p => p.Layer == "dense").ForwardSeconds > 0);
+        Assert.True(profile.Single(p => p.Layer == "optimizer").BackwardSeconds > 0);
+        // Profiling trains, as the steps it times are real steps.
+        Assert.NotEqual(before, model.Weights[0].Value.ToArray());
+        Assert.Throws<ArgumentOutOfRangeException>(() => model.ProfileTrainStep(x, y, batchSize: 64, steps: 0));
+    }
 }
