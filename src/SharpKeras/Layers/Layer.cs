@@ -122,7 +122,9 @@ public abstract partial class Layer
         GradientTape.Scope = Name;
         try
         {
-            return Call(inputs, training);
+            var output = Call(inputs, training);
+            GradientTape.CheckRecorded(inputs, output);
+            return output;
         }
         finally
         {

@@ -129,6 +129,22 @@ public sealed class GradientTape : IDisposable
         return null;
     }
 
+    /// <summary>
+    /// False once a layer returned a value computed outside the ops from a recorded input (say, a
+    /// custom activation written with ToArray): replaying would repeat a stale value, so such a
+    /// step is recorded afresh every time instead.
+    /// </summary>
+    internal bool Replayable { get; private set; } = true;
+
+    /// <summary>Checks that a layer's output on a recorded input was itself recorded; marks the tape not replayable otherwise.</summary>
+    internal static void CheckRecorded(Tensor input, Tensor output)
+    {
+        if (t_current is { } t && t._tracked.Contains(input) && !t._tracked.Contains(output))
+        {
+            t.Replayable = false;
+        }
+    }
+
     /// <summary>The recorded ops in execution order.</summary>
     internal IReadOnlyList<Node> Nodes => _nodes;
 

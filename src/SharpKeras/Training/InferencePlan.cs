@@ -103,7 +103,7 @@ internal sealed class InferencePlan
     /// <summary>Runs the forward pass (and loss) on the loaded batch.</summary>
     public void Run()
     {
-        if (_tape is not null)
+        if (_tape is { Replayable: true })
         {
             _tape.ReplayForward();
             return;

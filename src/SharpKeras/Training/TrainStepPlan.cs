@@ -115,7 +115,7 @@ internal sealed class TrainStepPlan
     /// <summary>Like <see cref="Run"/>, timing every op and the optimizer; the first (recording) call is not timed.</summary>
     public double RunProfiled(Dictionary<string, (long Forward, long Backward)> times)
     {
-        if (_tape is null)
+        if (_tape is null || !_tape.Replayable)
         {
             return Run();
         }
@@ -154,7 +154,7 @@ internal sealed class TrainStepPlan
     /// <summary>Runs forward and backward on the loaded batch and applies the optimizer; returns the loss before the update.</summary>
     public double Run()
     {
-        if (_tape is null)
+        if (_tape is null || !_tape.Replayable)
         {
             Record();
         }

@@ -164,4 +164,24 @@ public class AllocationTests
         Assert.NotEqual(before, model.Weights[0].Value.ToArray());
         Assert.Throws<ArgumentOutOfRangeException>(() => model.ProfileTrainStep(x, y, batchSize: 64, steps: 0));
     }
+
+    [Fact]
+    public void ALayerComputingOutsideTheOpsIsRecordedAfreshEveryStep()
+    {
+        // A custom activation written with plain arrays is invisible to the tape; replaying the
+        // step would reuse its first output, so the trainer records such steps every time.
+        Config.SetRandomSeed(4);
+        var (x, y) = Data(256, 48, 10, 6);
+        ActivationFunction halve = new("halve", t => Tensor.FromArray(t.ToArray().Select(v => v / 2).ToArray(), t.Shape.ToArray()));
+        var model = new Sequential([new Dense(16, 48, "relu"), new Activation(halve), new Dense(10, null, "softmax")]);
+        model.Compile("sgd", "sparse_categorical_crossentropy");
+        model.EnsureBuilt(x.Shape);
+        var first = model.Predict(x.Slice(0, 64), batchSize: 64, verbose: 0).ToArray();
+        var second = model.Predict(x.Slice(64, 64), batchSize: 64, verbose: 0).ToArray();
+        var eager = model.Apply(x.Slice(64, 64)).ToArray();
+        Assert.NotEqual(first, second);
+        Assert.Equal(eager, second);
+        var history = model.Fit(x, y, batchSize: 64, epochs: 2, verbose: 0);
+        Assert.True(history["loss"][1] < history["loss"][0]);
+    }
 }
