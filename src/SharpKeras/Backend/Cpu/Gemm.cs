@@ -280,48 +280,72 @@ internal static unsafe class Gemm
     /// <summary>Packs op(A)[ic:ic+mc, pc:pc+kc] into MR-row panels, each [kc][MR], zero-padded.</summary>
     private static void PackA(float* a, int m, int k, bool transA, int ic, int mc, int pc, int kc, float* dst)
     {
+        if (transA)
+        {
+            // A is stored [K,M]: op(A)[i,p] = a[p*m + i]. Walk A row by row (K), reading mc contiguous
+            // floats and dealing them out to the panels: reading 6 floats from each of kc rows
+            // instead would touch a new cache line and page for every 6 floats.
+            for (int p = 0; p < kc; p++)
+            {
+                float* src = a + (long)(pc + p) * m + ic;
+                if (Sse.IsSupported && p + 8 < kc)
+                {
+                    // Rows are far apart (M floats): fetch a few rows ahead, which the hardware
+                    // prefetcher does not guess for short strided runs.
+                    byte* ahead = (byte*)(src + 8L * m);
+                    for (int line = 0; line < mc * sizeof(float); line += 64)
+                    {
+                        Sse.Prefetch0(ahead + line);
+                    }
+                }
+                int ir = 0;
+                for (; ir + MR <= mc; ir += MR)
+                {
+                    float* dp = dst + ir * kc + p * MR;
+                    dp[0] = src[ir];
+                    dp[1] = src[ir + 1];
+                    dp[2] = src[ir + 2];
+                    dp[3] = src[ir + 3];
+                    dp[4] = src[ir + 4];
+                    dp[5] = src[ir + 5];
+                }
+                if (ir < mc)
+                {
+                    float* dp = dst + ir * kc + p * MR;
+                    for (int r = 0; r < MR; r++)
+                    {
+                        dp[r] = ir + r < mc ? src[ir + r] : 0f;
+                    }
+                }
+            }
+            return;
+        }
+        // A is [M,K]: read the panel's MR rows side by side so that the packed panel is written in order.
         for (int ir = 0; ir < mc; ir += MR)
         {
             int mr = Math.Min(MR, mc - ir);
             float* d = dst + ir * kc;
-            if (!transA)
+            float* s0 = a + (long)(ic + ir) * k + pc;
+            if (mr == MR)
             {
-                // A is [M,K]: row i starts at i*k.
-                for (int r = 0; r < MR; r++)
-                {
-                    if (r < mr)
-                    {
-                        float* src = a + (long)(ic + ir + r) * k + pc;
-                        for (int p = 0; p < kc; p++)
-                        {
-                            d[p * MR + r] = src[p];
-                        }
-                    }
-                    else
-                    {
-                        for (int p = 0; p < kc; p++)
-                        {
-                            d[p * MR + r] = 0f;
-                        }
-                    }
-                }
-            }
-            else
-            {
-                // A is stored [K,M]: op(A)[i,p] = a[p*m + i], contiguous in i.
+                float* s1 = s0 + k, s2 = s1 + k, s3 = s2 + k, s4 = s3 + k, s5 = s4 + k;
                 for (int p = 0; p < kc; p++)
                 {
-                    float* src = a + (long)(pc + p) * m + ic + ir;
-                    float* dp = d + p * MR;
-                    int r = 0;
-                    for (; r < mr; r++)
-                    {
-                        dp[r] = src[r];
-                    }
-                    for (; r < MR; r++)
-                    {
-                        dp[r] = 0f;
-                    }
+                    d[0] = s0[p];
+                    d[1] = s1[p];
+                    d[2] = s2[p];
+                    d[3] = s3[p];
+                    d[4] = s4[p];
+                    d[5] = s5[p];
+                    d += MR;
+                }
+                continue;
+            }
+            for (int p = 0; p < kc; p++)
+            {
+                for (int r = 0; r < MR; r++)
+                {
+                    d[p * MR + r] = r < mr ? s0[(long)r * k + p] : 0f;
                 }
             }
         }
