@@ -7,7 +7,7 @@ namespace SharpKeras;
 /// the CPU kernels and, when a <see cref="GradientTape"/> watches one of its inputs, records how to
 /// send the gradient back. This is the only place derivatives are defined.
 /// </summary>
-public static class Ops
+public static partial class Ops
 {
     private static Tensor F(Tensor t) => t.IsFloat ? t : t.Cast(DType.Float32);
 
