@@ -95,7 +95,7 @@ public partial class Model
         if (path.EndsWith(".h5", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".hdf5", StringComparison.OrdinalIgnoreCase))
         {
             using var h5 = H5.Open(File.OpenRead(path), path);
-            return LegacyH5.LoadModel(h5, path);
+            return Guard(path, () => LegacyH5.LoadModel(h5, path));
         }
         throw new ArgumentException($"File format not supported: '{path}'. Keras models are .keras (Keras v3 zip) or .h5 (legacy HDF5) files.", nameof(path));
     }
@@ -137,8 +137,8 @@ public partial class Model
         if (path.EndsWith(".keras", StringComparison.OrdinalIgnoreCase))
         {
             var (_, weights) = KerasFile.Read(path);
-            using var zipped = H5.Open(new MemoryStream(weights), path);
-            WeightsFile.Load(this, zipped, $"{path}/{KerasFile.WeightsEntry}");
+            using var zipped = H5.Open(new MemoryStream(weights), $"{path}/{KerasFile.WeightsEntry}");
+            Guard(path, () => WeightsFile.Load(this, zipped, $"{path}/{KerasFile.WeightsEntry}"));
             return;
         }
         if (!path.EndsWith(".h5", StringComparison.OrdinalIgnoreCase) && !path.EndsWith(".hdf5", StringComparison.OrdinalIgnoreCase))
@@ -146,6 +146,11 @@ public partial class Model
             throw new ArgumentException($"File format not supported for LoadWeights: '{path}'. Use a .weights.h5, .h5 or .keras file.", nameof(path));
         }
         using var h5 = H5.Open(File.OpenRead(path), path);
+        Guard(path, () => LoadWeightsFrom(h5, path));
+    }
+
+    private void LoadWeightsFrom(PureHDF.VOL.Native.NativeFile h5, string path)
+    {
         if (H5.TryGroup(h5, "model_weights") is { } legacy)
         {
             LegacyH5.LoadModelWeights(this, legacy, path);
@@ -159,6 +164,25 @@ public partial class Model
             WeightsFile.Load(this, h5, path);
         }
     }
+
+    /// <summary>Runs a read, turning the HDF5 library's own failures on damaged data into a message naming the file.</summary>
+    private static T Guard<T>(string path, Func<T> read)
+    {
+        try
+        {
+            return read();
+        }
+        catch (Exception e) when (e is not (FormatException or InvalidDataException or ArgumentException or InvalidOperationException or OutOfMemoryException))
+        {
+            throw new InvalidDataException($"'{path}' cannot be read: {e.Message}. The file is corrupt or truncated.", e);
+        }
+    }
+
+    private static void Guard(string path, Action read) => Guard(path, () =>
+    {
+        read();
+        return true;
+    });
 
     private static void RequireFile(string path)
     {

@@ -66,7 +66,7 @@ public abstract class Optimizer
     {
         var list = new List<Tensor>
         {
-            Tensor.WrapInts([(int)Iterations], Shape.Scalar),
+            Tensor.WrapInts([(int)Iterations], new Shape(1)).View(Shape.Scalar),
             Tensor.Scalar((float)LearningRate),
         };
         foreach (var s in _slots)

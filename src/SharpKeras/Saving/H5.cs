@@ -141,13 +141,66 @@ internal static class H5
     {
         try
         {
+            CheckLength(stream, file);
             return H5File.Open(stream, leaveOpen: false);
+        }
+        catch (InvalidDataException)
+        {
+            stream.Dispose();
+            throw;
         }
         catch (Exception e)
         {
             stream.Dispose();
             throw new InvalidDataException($"'{file}' is not a readable HDF5 file (truncated or corrupt): {e.Message}", e);
         }
+    }
+
+    private static readonly byte[] Signature = [0x89, (byte)'H', (byte)'D', (byte)'F', (byte)'\r', (byte)'\n', 0x1a, (byte)'\n'];
+
+    /// <summary>
+    /// Rejects a truncated file up front: the superblock records the end-of-file address, and a file
+    /// shorter than that lost its tail (the HDF5 library's own "truncated file" check).
+    /// </summary>
+    private static void CheckLength(Stream stream, string file)
+    {
+        long length = stream.Length;
+        var head = new byte[64];
+        for (long at = 0; at + 8 <= length; at = at == 0 ? 512 : at * 2)
+        {
+            stream.Position = at;
+            int n = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+            if (n < 8 || !head.AsSpan(0, 8).SequenceEqual(Signature))
+            {
+                continue;
+            }
+            stream.Position = 0;
+            int version = head[8];
+            int offsets, eofAt;
+            if (version is 0 or 1)
+            {
+                offsets = head[13];
+                eofAt = 24 + (version == 1 ? 4 : 0) + 2 * offsets;
+            }
+            else
+            {
+                offsets = head[9];
+                eofAt = 12 + 2 * offsets;
+            }
+            if (offsets is not (4 or 8) || eofAt + offsets > n)
+            {
+                throw new InvalidDataException($"'{file}' is not a readable HDF5 file: its superblock (version {version}) is damaged or cut short.");
+            }
+            long baseAddress = offsets == 8 ? BitConverter.ToInt64(head, eofAt - 2 * offsets) : BitConverter.ToUInt32(head, eofAt - 2 * offsets);
+            long eof = offsets == 8 ? BitConverter.ToInt64(head, eofAt) : BitConverter.ToUInt32(head, eofAt);
+            if (eof > 0 && baseAddress + eof > length)
+            {
+                throw new InvalidDataException($"'{file}' is a truncated HDF5 file: its superblock says it is {baseAddress + eof} bytes long, but it has {length}.");
+            }
+            return;
+        }
+        stream.Position = 0;
+        throw new InvalidDataException($"'{file}' is not an HDF5 file (no HDF5 signature found).");
     }
 
     /// <summary>The group at <paramref name="path"/> or null.</summary>

@@ -89,7 +89,14 @@ internal static class KerasFile
             ModelSerializer.Compile(model, cc);
         }
         using var h5 = H5.Open(new MemoryStream(weights), $"{path}/{WeightsEntry}");
-        WeightsFile.Load(model, h5, $"{path}/{WeightsEntry}");
+        try
+        {
+            WeightsFile.Load(model, h5, $"{path}/{WeightsEntry}");
+        }
+        catch (Exception e) when (e is not (FormatException or InvalidDataException or ArgumentException or InvalidOperationException or OutOfMemoryException))
+        {
+            throw new InvalidDataException($"'{path}/{WeightsEntry}' cannot be read: {e.Message}. The file is corrupt or truncated.", e);
+        }
         return model;
     }
 }

@@ -184,10 +184,8 @@ public static class KerasSerializer
             if (layer is Model model)
             {
                 o["build_config"] = ModelSerializer.BuildConfig(model);
-                if (model.Compiled)
-                {
-                    o["compile_config"] = ModelSerializer.CompileConfig(model);
-                }
+                // Keras writes an empty compile_config for a model that was never compiled.
+                o["compile_config"] = model.Compiled ? ModelSerializer.CompileConfig(model) : new JsonObject();
             }
             else if (layer.GetBuildConfig() is { } bc)
             {
