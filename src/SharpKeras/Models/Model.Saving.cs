@@ -130,6 +130,7 @@ public partial class Model
     {
         ArgumentNullException.ThrowIfNull(path);
         RequireFile(path);
+        (this as Sequential)?.TryBuildFromDeclaredShape();
         if (!Built)
         {
             throw new InvalidOperationException($"Model '{Name}' is not built yet, so it has no weights to load into; call it on data or build it with an input shape first.");

@@ -69,12 +69,19 @@ public abstract class Optimizer
             Tensor.WrapInts([(int)Iterations], new Shape(1)).View(Shape.Scalar),
             Tensor.Scalar((float)LearningRate),
         };
-        foreach (var s in _slots)
-        {
-            list.AddRange(s);
-        }
+        list.AddRange(SlotsInSaveOrder());
         return list;
     }
+
+    /// <summary>
+    /// Whether Keras stores this optimizer's slots grouped by kind (all velocities, then all momentums,
+    /// as RMSprop builds them) rather than per weight (m, v of each weight in turn, as Adam).
+    /// </summary>
+    private protected virtual bool SlotsGroupedByKind => false;
+
+    private IEnumerable<Tensor> SlotsInSaveOrder() => SlotsGroupedByKind
+        ? Enumerable.Range(0, SlotsPerVariable).SelectMany(k => _slots.Select(s => s[k]))
+        : _slots.SelectMany(s => s);
 
     /// <summary>Restores saved variables (see <see cref="SaveableVariables"/>); slots must already be built.</summary>
     internal void LoadVariables(IReadOnlyList<Tensor> values, string where)
@@ -94,12 +101,9 @@ public abstract class Optimizer
         Iterations = values[0].GetInt(0);
         LearningRate = values[1].GetFloat(0);
         int k = 2;
-        foreach (var s in _slots)
+        foreach (var t in SlotsInSaveOrder())
         {
-            foreach (var t in s)
-            {
-                values[k++].Cast(DType.Float32).Span.CopyTo(t.Span);
-            }
+            values[k++].Cast(DType.Float32).Span.CopyTo(t.Span);
         }
     }
 
@@ -288,6 +292,9 @@ public sealed class RMSprop : Optimizer
 
     /// <inheritdoc/>
     protected override int SlotsPerVariable => 1 + (Momentum > 0 ? 1 : 0) + (Centered ? 1 : 0);
+
+    /// <inheritdoc/>
+    private protected override bool SlotsGroupedByKind => true;
 
     /// <inheritdoc/>
     protected override void UpdateStep(ReadOnlySpan<float> g, Span<float> w, Tensor[] slots, float lr, long step)

@@ -65,12 +65,12 @@ internal static class LegacyH5
             var names = new List<string> { $"{opt.Name}/iteration", $"{opt.Name}/learning_rate" };
             var slotNames = SlotNames(opt);
             var trainables = opt.Built ? model.TrainableWeights : [];
-            foreach (var v in trainables)
-            {
-                var owner = model.Layers.First(l => l.Weights.Contains(v));
-                var path = NamedWeights(model, owner).First(p => ReferenceEquals(p.Var, v)).Name.Replace('/', '_');
-                names.AddRange(slotNames.Select(s => $"{opt.Name}/{path}_{s}"));
-            }
+            var paths = trainables.Select(v => NamedWeights(model, model.Layers.First(l => l.Weights.Contains(v)))
+                .First(p => ReferenceEquals(p.Var, v)).Name.Replace('/', '_')).ToList();
+            // Same order as the slot values: per kind for RMSprop, per weight otherwise.
+            names.AddRange(opt is RMSprop
+                ? slotNames.SelectMany(s => paths.Select(path => $"{opt.Name}/{path}_{s}"))
+                : paths.SelectMany(path => slotNames.Select(s => $"{opt.Name}/{path}_{s}")));
             if (names.Count != values.Count)
             {
                 names = [.. names.Take(2), .. Enumerable.Range(2, values.Count - 2).Select(i => $"{opt.Name}/slot_{i - 2}")];
