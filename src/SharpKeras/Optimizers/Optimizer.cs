@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Text.Json.Nodes;
 
 namespace SharpKeras.Optimizers;
 
@@ -38,6 +39,74 @@ public abstract class Optimizer
 
     /// <summary>Number of updates applied so far (Keras's <c>iterations</c>).</summary>
     public long Iterations { get; private set; }
+
+    /// <summary>Keras's class name written to configs ("Adam", "SGD", "RMSprop").</summary>
+    public virtual string ClassName => GetType().Name;
+
+    /// <summary>The optimizer's configuration (Keras's <c>get_config</c>): the base fields, then the subclass's.</summary>
+    public virtual JsonObject GetConfig() => new()
+    {
+        ["name"] = Name,
+        ["learning_rate"] = LearningRate,
+        ["weight_decay"] = null,
+        ["clipnorm"] = null,
+        ["global_clipnorm"] = null,
+        ["clipvalue"] = null,
+        ["use_ema"] = false,
+        ["ema_momentum"] = 0.99,
+        ["ema_overwrite_frequency"] = null,
+        ["loss_scale_factor"] = null,
+        ["gradient_accumulation_steps"] = null,
+    };
+
+    /// <summary>
+    /// The optimizer's variables as Keras saves them: iterations, learning rate, then each weight's
+    /// slots in weight order (Adam: m, v per weight).
+    /// </summary>
+    internal IReadOnlyList<Tensor> SaveableVariables()
+    {
+        var list = new List<Tensor>
+        {
+            Tensor.WrapInts([(int)Iterations], new Shape(1)).View(Shape.Scalar),
+            Tensor.Scalar((float)LearningRate),
+        };
+        list.AddRange(SlotsInSaveOrder());
+        return list;
+    }
+
+    /// <summary>
+    /// Whether Keras stores this optimizer's slots grouped by kind (all velocities, then all momentums,
+    /// as RMSprop builds them) rather than per weight (m, v of each weight in turn, as Adam).
+    /// </summary>
+    private protected virtual bool SlotsGroupedByKind => false;
+
+    private IEnumerable<Tensor> SlotsInSaveOrder() => SlotsGroupedByKind
+        ? Enumerable.Range(0, SlotsPerVariable).SelectMany(k => _slots.Select(s => s[k]))
+        : _slots.SelectMany(s => s);
+
+    /// <summary>Restores saved variables (see <see cref="SaveableVariables"/>); slots must already be built.</summary>
+    internal void LoadVariables(IReadOnlyList<Tensor> values, string where)
+    {
+        var own = SaveableVariables();
+        if (values.Count != own.Count)
+        {
+            throw new FormatException($"{where}: optimizer '{Name}' expects {own.Count} variables (iterations, learning rate and {own.Count - 2} slots) but the file has {values.Count}.");
+        }
+        for (int i = 2; i < own.Count; i++)
+        {
+            if (values[i].Shape != own[i].Shape)
+            {
+                throw new FormatException($"{where}/{i}: optimizer variable has shape {values[i].Shape} in the file but {own[i].Shape} in the model.");
+            }
+        }
+        Iterations = values[0].GetInt(0);
+        LearningRate = values[1].GetFloat(0);
+        int k = 2;
+        foreach (var t in SlotsInSaveOrder())
+        {
+            values[k++].Cast(DType.Float32).Span.CopyTo(t.Span);
+        }
+    }
 
     /// <summary>True once slots exist for a set of weights.</summary>
     public bool Built { get; private set; }
@@ -154,6 +223,15 @@ public sealed class SGD : Optimizer
     public bool Nesterov { get; }
 
     /// <inheritdoc/>
+    public override JsonObject GetConfig()
+    {
+        var c = base.GetConfig();
+        c["momentum"] = Momentum;
+        c["nesterov"] = Nesterov;
+        return c;
+    }
+
+    /// <inheritdoc/>
     protected override int SlotsPerVariable => Momentum != 0 ? 1 : 0;
 
     /// <inheritdoc/>
@@ -217,7 +295,21 @@ public sealed class RMSprop : Optimizer
     public bool Centered { get; }
 
     /// <inheritdoc/>
+    public override JsonObject GetConfig()
+    {
+        var c = base.GetConfig();
+        c["rho"] = Rho;
+        c["momentum"] = Momentum;
+        c["epsilon"] = Epsilon;
+        c["centered"] = Centered;
+        return c;
+    }
+
+    /// <inheritdoc/>
     protected override int SlotsPerVariable => 1 + (Momentum > 0 ? 1 : 0) + (Centered ? 1 : 0);
+
+    /// <inheritdoc/>
+    private protected override bool SlotsGroupedByKind => true;
 
     /// <inheritdoc/>
     protected override void UpdateStep(ReadOnlySpan<float> g, Span<float> w, Tensor[] slots, float lr, long step)
@@ -290,6 +382,17 @@ public sealed class Adam : Optimizer
 
     /// <summary>Whether to use the AMSGrad variant (maximum of past second moments).</summary>
     public bool Amsgrad { get; }
+
+    /// <inheritdoc/>
+    public override JsonObject GetConfig()
+    {
+        var c = base.GetConfig();
+        c["beta_1"] = Beta1;
+        c["beta_2"] = Beta2;
+        c["epsilon"] = Epsilon;
+        c["amsgrad"] = Amsgrad;
+        return c;
+    }
 
     /// <inheritdoc/>
     protected override int SlotsPerVariable => Amsgrad ? 3 : 2;
