@@ -117,8 +117,18 @@ public abstract partial class Layer
     public Tensor Apply(Tensor inputs, bool training = false)
     {
         EnsureBuilt(inputs.Shape);
-        return Call(inputs, training);
+        var output = Call(inputs, training);
+        // Masks travel on the tensors (Tensor.KerasMask); a layer that keeps the time axis as it is
+        // hands its input's mask on, as Keras's supports_masking does.
+        if (PropagatesMask && output.KerasMask is null && inputs.KerasMask is { } mask)
+        {
+            output.KerasMask = mask;
+        }
+        return output;
     }
+
+    /// <summary>Whether the layer hands its input's mask on to its output unchanged (Keras's supports_masking with the default compute_mask).</summary>
+    protected virtual bool PropagatesMask => false;
 
     /// <summary>Error for an input whose shape the layer cannot take, worded as Keras's.</summary>
     protected ArgumentException IncompatibleInput(Shape actual, string expectation) =>
