@@ -1,0 +1,161 @@
+"""The PyTorch peer of the SharpKeras benchmark harness.
+
+Reads one JSON job per line on stdin, runs it with PyTorch on the CPU and answers one JSON line on
+stdout (the same protocol as the TorchSharp peer in ../torchsharp). Jobs: "gemm" (torch.mm timings)
+and "train" (a Keras-shaped model trained on the harness's raw float32/int32 data files, optionally
+timed at inference). Started once per suite by bench/SharpKeras.Bench; not meant to be run by hand
+except for debugging: `echo '{"kind":"gemm",...}' | python3 peer.py`.
+"""
+import json
+import sys
+import time
+
+
+def hello():
+    try:
+        import numpy  # noqa: F401
+        import torch
+    except Exception as e:  # the harness shows this as the reason the peer was skipped
+        print(json.dumps({"ready": False, "error": f"{type(e).__name__}: {e}"}), flush=True)
+        sys.exit(1)
+    print(json.dumps({"ready": True, "framework": "PyTorch", "version": torch.__version__,
+                      "python": sys.version.split()[0]}), flush=True)
+
+
+def gemm(job):
+    import torch
+    m, n, k, reps = job["m"], job["n"], job["k"], job["reps"]
+    torch.manual_seed(1)
+    a = torch.randn(k, m).t() if job["transA"] else torch.randn(m, k)
+    b = torch.randn(n, k).t() if job["transB"] else torch.randn(k, n)
+    out = torch.empty(m, n)
+    torch.mm(a, b, out=out)  # warm-up
+    seconds = []
+    for _ in range(reps):
+        t = time.perf_counter()
+        torch.mm(a, b, out=out)
+        seconds.append(time.perf_counter() - t)
+    return {"seconds": seconds}
+
+
+def build_model(layers, input_shape):
+    import math
+    import torch
+    from torch import nn
+    modules = []
+    features = math.prod(input_shape)
+    flat = len(input_shape) == 1
+    for spec in layers:
+        kind = spec["type"]
+        if kind == "flatten":
+            modules.append(nn.Flatten())
+            flat = True
+        elif kind == "dense":
+            if not flat:
+                raise ValueError("dense on a non-flat input is not implemented in the PyTorch peer")
+            linear = nn.Linear(features, spec["units"])
+            with torch.no_grad():
+                nn.init.xavier_uniform_(linear.weight)  # Keras's glorot_uniform kernel
+                nn.init.zeros_(linear.bias)             # and zeros bias
+            modules.append(linear)
+            features = spec["units"]
+            act = spec.get("activation") or "linear"
+            if act == "relu":
+                modules.append(nn.ReLU())
+            elif act == "tanh":
+                modules.append(nn.Tanh())
+            elif act == "sigmoid":
+                modules.append(nn.Sigmoid())
+            elif act not in ("linear", "softmax"):  # softmax: folded into cross_entropy, applied at inference
+                raise ValueError(f"activation '{act}' is not implemented in the PyTorch peer")
+        elif kind == "dropout":
+            modules.append(nn.Dropout(spec["rate"]))
+        else:
+            raise ValueError(f"layer '{kind}' is not implemented in the PyTorch peer")
+    return nn.Sequential(*modules)
+
+
+def train(job):
+    import numpy as np
+    import torch
+    torch.manual_seed(job["seed"])
+    shape = job["xShape"]
+    samples = shape[0]
+    x = torch.from_numpy(np.fromfile(job["x"], dtype="<f4").reshape(shape))
+    y = torch.from_numpy(np.fromfile(job["y"], dtype="<i4").astype(np.int64))
+    if y.shape[0] != samples:
+        raise ValueError(f"{job['y']}: {y.shape[0]} labels for {samples} samples")
+    model = build_model(job["layers"], shape[1:])
+    opt = job["optimizer"]
+    if opt["name"] == "adam":
+        optimizer = torch.optim.Adam(model.parameters(), lr=opt["learning_rate"],
+                                     betas=(opt["beta_1"], opt["beta_2"]), eps=opt["epsilon"])
+    elif opt["name"] == "rmsprop":
+        optimizer = torch.optim.RMSprop(model.parameters(), lr=opt["learning_rate"], alpha=opt["rho"],
+                                        eps=opt["epsilon"])
+    elif opt["name"] == "sgd":
+        optimizer = torch.optim.SGD(model.parameters(), lr=opt["learning_rate"])
+    else:
+        raise ValueError(f"optimizer '{opt['name']}' is not implemented in the PyTorch peer")
+    batch, epochs = job["batchSize"], job["epochs"]
+    loss_fn = torch.nn.functional.cross_entropy
+    epoch_seconds, losses, accuracies = [], [], []
+    fit_start = time.perf_counter()
+    for _ in range(epochs):
+        t = time.perf_counter()
+        model.train()
+        order = torch.randperm(samples)
+        loss_sum = torch.zeros(())
+        correct = torch.zeros((), dtype=torch.int64)
+        for start in range(0, samples, batch):
+            idx = order[start:start + batch]
+            xb, yb = x.index_select(0, idx), y.index_select(0, idx)
+            optimizer.zero_grad()
+            logits = model(xb)
+            loss = loss_fn(logits, yb)
+            loss.backward()
+            optimizer.step()
+            with torch.no_grad():
+                loss_sum += loss.detach() * idx.shape[0]
+                correct += (logits.argmax(1) == yb).sum()
+        losses.append(loss_sum.item() / samples)
+        accuracies.append(correct.item() / samples)
+        epoch_seconds.append(time.perf_counter() - t)
+    answer = {"fitSeconds": time.perf_counter() - fit_start, "epochSeconds": epoch_seconds,
+              "loss": losses, "accuracy": accuracies}
+    infer_batch = job.get("inferenceBatch") or 0
+    if infer_batch > 0:
+        model.eval()
+        with torch.no_grad():
+            for _ in range(2):  # first pass warms up, second is timed
+                t = time.perf_counter()
+                for start in range(0, samples, infer_batch):
+                    torch.softmax(model(x[start:start + infer_batch]), 1)
+                answer["inferenceSeconds"] = time.perf_counter() - t
+        answer["inferenceSamples"] = samples
+    return answer
+
+
+def main():
+    hello()
+    import torch
+    for line in sys.stdin:
+        line = line.strip()
+        if not line:
+            continue
+        try:
+            job = json.loads(line)
+            torch.set_num_threads(job["threads"])
+            if job["kind"] == "gemm":
+                answer = gemm(job)
+            elif job["kind"] == "train":
+                answer = train(job)
+            else:
+                raise ValueError(f"unknown job kind '{job['kind']}'")
+        except Exception as e:
+            answer = {"error": f"{type(e).__name__}: {e}"}
+        print(json.dumps(answer), flush=True)
+
+
+if __name__ == "__main__":
+    main()
