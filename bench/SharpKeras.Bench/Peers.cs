@@ -43,7 +43,15 @@ public sealed class PeerProcess : IDisposable
         {
             throw new InvalidOperationException($"{Framework} peer exited: {LastErrors()}");
         }
-        var answer = JsonNode.Parse(line)!.AsObject();
+        JsonObject answer;
+        try
+        {
+            answer = JsonNode.Parse(line)!.AsObject();
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            throw new InvalidOperationException($"{Framework} peer answered something other than JSON: {line}");
+        }
         if (answer["error"] is { } error)
         {
             throw new InvalidOperationException($"{Framework} peer: {error.GetValue<string>()}");

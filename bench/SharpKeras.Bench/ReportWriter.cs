@@ -110,7 +110,8 @@ public static class ReportWriter
             s.LegendText = $"{f.Framework} ({f.Threads} thread(s))";
             s.MarkerSize = 8;
         }
-        plot.ShowLegend();
+        plot.ShowLegend(key == "loss" ? Alignment.UpperRight : Alignment.LowerRight);
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericFixedInterval(1);
         plot.Title($"{w.Name}: training {label} per epoch (run 1)");
         plot.XLabel("epoch");
         plot.YLabel(label);
@@ -160,9 +161,12 @@ public static class ReportWriter
             sb.AppendLine(Inv, $"Figure: {w.Metric}.");
             sb.AppendLine();
             bool inference = w.Frameworks.Any(f => f.MedianInferenceSamplesPerSecond is not null);
+            bool curves = w.Frameworks.Any(f => f.FinalAccuracy is not null);
             sb.Append("| framework | threads | runs | median s | min s | max s | avg s | total s | SharpKeras / peer (time; < 1 is faster) | GFLOP/s | SharpKeras / peer (GFLOP/s; > 1 is faster) | % of peak |");
+            sb.Append(curves ? " final loss | final accuracy |" : "");
             sb.AppendLine(inference ? " inference samples/s | SharpKeras / peer (inference) |" : "");
             sb.Append("|---|---|---|---|---|---|---|---|---|---|---|---|");
+            sb.Append(curves ? "---|---|" : "");
             sb.AppendLine(inference ? "---|---|" : "");
             foreach (var f in w.Frameworks)
             {
@@ -172,6 +176,7 @@ public static class ReportWriter
                     continue;
                 }
                 sb.Append(Inv, $"| {f.Framework} {f.Version} | {f.Threads} | {f.Runs.Count} | {F(f.MedianSeconds, 4)} | {F(f.MinSeconds, 4)} | {F(f.MaxSeconds, 4)} | {F(f.AverageSeconds, 4)} | {F(f.TotalSeconds, 3)} | {(f.TimeRatio is { } tr ? tr.ToString("F2", Inv) + "x" : "—")} | {F(f.MedianGflops, 1)} | {(f.GflopsRatio is { } gr ? gr.ToString("F2", Inv) + "x" : "—")} | {(f.FractionOfPeak is { } fp ? (100 * fp).ToString("F0", Inv) + "%" : "—")} |");
+                sb.Append(curves ? $" {F(f.FinalLoss, 4)} | {F(f.FinalAccuracy, 4)} |" : "");
                 sb.AppendLine(inference ? $" {F(f.MedianInferenceSamplesPerSecond, 0)} | {(f.InferenceRatio is { } ir ? ir.ToString("F2", Inv) + "x" : "—")} |" : "");
             }
             sb.AppendLine();
@@ -239,6 +244,11 @@ public static class ReportWriter
             bool inference = w.Frameworks.Any(f => f.MedianInferenceSamplesPerSecond is not null);
             var table = new Table().Title($"{Markup.Escape(w.Name)}: {Markup.Escape(w.Metric ?? "")}").Border(TableBorder.Rounded);
             var columns = new List<string> { "framework", "threads", "runs", gemm ? "median ms" : "median s", gemm ? "SK/peer GFLOP/s" : "SK/peer time", "GFLOP/s", "% peak" };
+            bool curves = w.Frameworks.Any(f => f.FinalAccuracy is not null);
+            if (curves)
+            {
+                columns.Add("final acc");
+            }
             if (inference)
             {
                 columns.AddRange(["infer/s", "SK/peer infer"]);
@@ -264,6 +274,10 @@ public static class ReportWriter
                     F(f.MedianGflops, 1),
                     f.FractionOfPeak is { } fp ? (100 * fp).ToString("F0", Inv) + "%" : "—",
                 ]);
+                if (curves)
+                {
+                    cells.Add(F(f.FinalAccuracy, 4));
+                }
                 if (inference)
                 {
                     cells.AddRange([F(f.MedianInferenceSamplesPerSecond, 0), f.InferenceRatio is { } ir ? ir.ToString("F2", Inv) + "x" : "—"]);

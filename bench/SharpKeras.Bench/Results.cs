@@ -61,6 +61,12 @@ public sealed record FrameworkResult
     /// <summary>Median inference samples per second.</summary>
     public double? MedianInferenceSamplesPerSecond => Stats.Median(Runs.Where(r => r.InferenceSamplesPerSecond is not null).Select(r => r.InferenceSamplesPerSecond!.Value));
 
+    /// <summary>Median over runs of the last epoch's training accuracy.</summary>
+    public double? FinalAccuracy => Stats.Median(Runs.Where(r => r.Accuracy is { Length: > 0 }).Select(r => r.Accuracy![^1]));
+
+    /// <summary>Median over runs of the last epoch's training loss.</summary>
+    public double? FinalLoss => Stats.Median(Runs.Where(r => r.Loss is { Length: > 0 }).Select(r => r.Loss![^1]));
+
     /// <summary>Median GFLOP/s.</summary>
     public double? MedianGflops => Stats.Median(Runs.Where(r => r.Gflops is not null).Select(r => r.Gflops!.Value));
 

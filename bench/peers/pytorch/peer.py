@@ -18,8 +18,37 @@ def hello():
     except Exception as e:  # the harness shows this as the reason the peer was skipped
         print(json.dumps({"ready": False, "error": f"{type(e).__name__}: {e}"}), flush=True)
         sys.exit(1)
-    print(json.dumps({"ready": True, "framework": "PyTorch", "version": torch.__version__,
+    print(json.dumps({"ready": True, "framework": "PyTorch", "version": f"{torch.__version__} (BLAS: {blas()})",
                       "python": sys.version.split()[0]}), flush=True)
+
+
+def blas():
+    """Which BLAS torch's matrix multiplies reach: Debian's torch is built with BLAS_INFO=generic and calls
+    whatever libblas.so.3 the alternatives system points at (the reference BLAS unless OpenBLAS is installed)."""
+    import os
+    import torch
+    config = torch.__config__.show()
+    if "BLAS_INFO=mkl" in config:
+        return "MKL"
+    for path in ("/usr/lib/x86_64-linux-gnu/libblas.so.3", "/usr/lib/aarch64-linux-gnu/libblas.so.3"):
+        if os.path.exists(path):
+            target = os.path.realpath(path)
+            return "OpenBLAS" if "openblas" in target else f"reference BLAS ({target})"
+    return "unknown"
+
+
+def set_threads(n):
+    """torch.set_num_threads bounds torch's own thread pool; a system OpenBLAS (Debian's torch reaches its
+    matrix multiplies through libblas.so.3) keeps its own pool, bounded here as well."""
+    import ctypes
+    import torch
+    torch.set_num_threads(n)
+    try:
+        blas = ctypes.CDLL("libblas.so.3")
+    except OSError:
+        return
+    if hasattr(blas, "openblas_set_num_threads"):
+        blas.openblas_set_num_threads(ctypes.c_int(n))
 
 
 def gemm(job):
@@ -145,7 +174,7 @@ def main():
             continue
         try:
             job = json.loads(line)
-            torch.set_num_threads(job["threads"])
+            set_threads(job["threads"])
             if job["kind"] == "gemm":
                 answer = gemm(job)
             elif job["kind"] == "train":
