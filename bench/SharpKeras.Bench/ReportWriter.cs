@@ -285,6 +285,10 @@ public static class ReportWriter
                 table.AddRow([.. cells]);
             }
             console.Write(table);
+            if (w.FlopsPerStep is { } fps && w.Frameworks.FirstOrDefault(f => f.Framework == "SharpKeras" && f.MedianGflops is not null) is { } sk)
+            {
+                console.MarkupLineInterpolated($"roofline: {fps / 1e9:F3} GFLOP per training step at batch {w.BatchSize}; SharpKeras {sk.MedianGflops:F1} GFLOP/s = {100 * sk.FractionOfPeak:F0}% of the {sk.Threads}-thread peak ({r.Machine.PeakGflops.GetValueOrDefault(sk.Threads):F1} GFLOP/s)");
+            }
         }
         foreach (var w in r.Workloads.Where(w => !w.Supported))
         {

@@ -88,7 +88,8 @@ internal static class Peer
         var xShape = job["xShape"]!.AsArray().Select(v => (long)v!.GetValue<int>()).ToArray();
         long samples = xShape[0];
         using var x = ReadTensor<float>(job["x"]!.GetValue<string>(), xShape, ScalarType.Float32);
-        using var y = ReadTensor<int>(job["y"]!.GetValue<string>(), [samples], ScalarType.Int32).to(ScalarType.Int64);
+        using var y32 = ReadTensor<int>(job["y"]!.GetValue<string>(), [samples], ScalarType.Int32);
+        using var y = y32.to(ScalarType.Int64);
         var model = BuildModel(job["layers"]!.AsArray(), xShape.Skip(1).ToArray());
         var opt = job["optimizer"]!.AsObject();
         var parameters = model.parameters();
