@@ -202,11 +202,12 @@ public static class ReportWriter
         {
             sb.AppendLine("## Not yet supported");
             sb.AppendLine();
-            sb.AppendLine("| workload | model | why not run |");
-            sb.AppendLine("|---|---|---|");
+            sb.AppendLine("| workload | model | GFLOP per training step | why not run |");
+            sb.AppendLine("|---|---|---|---|");
             foreach (var w in unsupported)
             {
-                sb.AppendLine(Inv, $"| {w.Name} | {w.Architecture} | {w.NotSupportedReason} |");
+                string flops = w.FlopsPerStep is { } f ? $"{f / 1e9:F3} (batch {w.BatchSize})" : "—";
+                sb.AppendLine(Inv, $"| {w.Name} | {w.Architecture} | {flops} | {w.NotSupportedReason} |");
             }
             sb.AppendLine();
         }

@@ -47,6 +47,7 @@ public static class TrainingSuite
                 {
                     Name = w.Name, Description = w.Description, Architecture = w.Architecture, Optimizer = w.Optimizer.ToString(),
                     Supported = false, NotSupportedReason = $"not yet supported: SharpKeras lacks {w.Missing}",
+                    BatchSize = w.BatchSize, FlopsPerStep = ModelFactory.TrainingFlopsPerStep(w, w.BatchSize),
                 });
                 continue;
             }

@@ -67,41 +67,113 @@ def gemm(job):
     return {"seconds": seconds}
 
 
+def _last_step(rnn):
+    """A recurrent module returning only its last output, as a Keras LSTM/GRU with return_sequences=False."""
+    from torch import nn
+
+    class LastStep(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.rnn = rnn
+
+        def forward(self, x):
+            out, _ = self.rnn(x)
+            return out[:, -1, :]
+
+    return LastStep()
+
+
+def _keras_init_rnn(rnn, gates, units):
+    """Keras's LSTM/GRU initialisers: glorot_uniform kernel, orthogonal recurrent kernel, zero biases (and the
+    LSTM's forget-gate bias 1, unit_forget_bias). Each gate's block is initialised as Keras does for the whole."""
+    import torch
+    from torch import nn
+    with torch.no_grad():
+        nn.init.xavier_uniform_(rnn.weight_ih_l0)
+        nn.init.orthogonal_(rnn.weight_hh_l0)
+        nn.init.zeros_(rnn.bias_ih_l0)
+        nn.init.zeros_(rnn.bias_hh_l0)
+        if gates == 4:
+            rnn.bias_ih_l0[units:2 * units] = 1.0
+
+
 def build_model(layers, input_shape):
+    """The Keras model the harness describes, in PyTorch. Inputs arrive channels-last (Keras's NHWC);
+    images are permuted to NCHW once, at the model's input."""
     import math
     import torch
     from torch import nn
     modules = []
-    features = math.prod(input_shape)
-    flat = len(input_shape) == 1
+    shape = list(input_shape)  # per-sample: [features], [steps, features], [H, W, C] or (after the permute) ["chw", C, H, W]
     for spec in layers:
         kind = spec["type"]
         if kind == "flatten":
             modules.append(nn.Flatten())
-            flat = True
+            shape = [math.prod(s for s in shape if s != "chw")]
         elif kind == "dense":
-            if not flat:
+            if len(shape) != 1:
                 raise ValueError("dense on a non-flat input is not implemented in the PyTorch peer")
-            linear = nn.Linear(features, spec["units"])
+            linear = nn.Linear(shape[0], spec["units"])
             with torch.no_grad():
                 nn.init.xavier_uniform_(linear.weight)  # Keras's glorot_uniform kernel
                 nn.init.zeros_(linear.bias)             # and zeros bias
             modules.append(linear)
-            features = spec["units"]
-            act = spec.get("activation") or "linear"
-            if act == "relu":
-                modules.append(nn.ReLU())
-            elif act == "tanh":
-                modules.append(nn.Tanh())
-            elif act == "sigmoid":
-                modules.append(nn.Sigmoid())
-            elif act not in ("linear", "softmax"):  # softmax: folded into cross_entropy, applied at inference
-                raise ValueError(f"activation '{act}' is not implemented in the PyTorch peer")
+            shape = [spec["units"]]
+            _activation(modules, spec.get("activation"))
+        elif kind == "conv2d":
+            if len(shape) == 3:  # NHWC from the harness: permute once
+                modules.append(_permute((0, 3, 1, 2)))
+                shape = ["chw", shape[2], shape[0], shape[1]]
+            _, c, h, w = shape
+            k = spec["kernel_size"]
+            same = spec.get("padding") == "same"
+            conv = nn.Conv2d(c, spec["filters"], k, padding=k // 2 if same else 0)
+            with torch.no_grad():
+                nn.init.xavier_uniform_(conv.weight)
+                nn.init.zeros_(conv.bias)
+            modules.append(conv)
+            shape = ["chw", spec["filters"], h if same else h - k + 1, w if same else w - k + 1]
+            _activation(modules, spec.get("activation"))
+        elif kind == "max_pooling2d":
+            p = spec["pool_size"]
+            modules.append(nn.MaxPool2d(p))
+            shape = ["chw", shape[1], shape[2] // p, shape[3] // p]
+        elif kind in ("lstm", "gru"):
+            if len(shape) != 2:
+                raise ValueError(f"{kind} needs (steps, features) input")
+            units = spec["units"]
+            rnn = (nn.LSTM if kind == "lstm" else nn.GRU)(shape[1], units, batch_first=True)
+            _keras_init_rnn(rnn, 4 if kind == "lstm" else 3, units)
+            modules.append(_last_step(rnn))
+            shape = [units]
         elif kind == "dropout":
             modules.append(nn.Dropout(spec["rate"]))
         else:
             raise ValueError(f"layer '{kind}' is not implemented in the PyTorch peer")
     return nn.Sequential(*modules)
+
+
+def _activation(modules, act):
+    from torch import nn
+    act = act or "linear"
+    if act == "relu":
+        modules.append(nn.ReLU())
+    elif act == "tanh":
+        modules.append(nn.Tanh())
+    elif act == "sigmoid":
+        modules.append(nn.Sigmoid())
+    elif act not in ("linear", "softmax"):  # softmax: folded into cross_entropy, applied at inference
+        raise ValueError(f"activation '{act}' is not implemented in the PyTorch peer")
+
+
+def _permute(dims):
+    from torch import nn
+
+    class Permute(nn.Module):
+        def forward(self, x):
+            return x.permute(*dims)
+
+    return Permute()
 
 
 def train(job):
@@ -122,6 +194,8 @@ def train(job):
     elif opt["name"] == "rmsprop":
         optimizer = torch.optim.RMSprop(model.parameters(), lr=opt["learning_rate"], alpha=opt["rho"],
                                         eps=opt["epsilon"])
+    elif opt["name"] == "adadelta":
+        optimizer = torch.optim.Adadelta(model.parameters(), lr=opt["learning_rate"], rho=opt["rho"], eps=opt["epsilon"])
     elif opt["name"] == "sgd":
         optimizer = torch.optim.SGD(model.parameters(), lr=opt["learning_rate"])
     else:

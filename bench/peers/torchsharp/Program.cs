@@ -97,6 +97,7 @@ internal static class Peer
         {
             "adam" => optim.Adam(parameters, Dbl(opt, "learning_rate"), Dbl(opt, "beta_1"), Dbl(opt, "beta_2"), Dbl(opt, "epsilon")),
             "rmsprop" => optim.RMSProp(parameters, Dbl(opt, "learning_rate"), alpha: Dbl(opt, "rho"), eps: Dbl(opt, "epsilon")),
+            "adadelta" => optim.Adadelta(parameters, Dbl(opt, "learning_rate"), Dbl(opt, "rho"), Dbl(opt, "epsilon")),
             "sgd" => optim.SGD(parameters, Dbl(opt, "learning_rate")),
             var name => throw new InvalidOperationException($"optimizer '{name}' is not implemented in the TorchSharp peer"),
         };
@@ -163,11 +164,15 @@ internal static class Peer
         return answer;
     }
 
+    /// <summary>
+    /// The Keras model the harness describes, in TorchSharp. Inputs arrive channels-last (Keras's NHWC);
+    /// images are permuted to NCHW once, at the model's input.
+    /// </summary>
     private static nn.Module<Tensor, Tensor> BuildModel(JsonArray layers, long[] inputShape)
     {
         var modules = new List<(string, nn.Module<Tensor, Tensor>)>();
-        long features = inputShape.Aggregate(1L, (p, d) => p * d);
-        bool flat = inputShape.Length == 1;
+        long[] shape = inputShape; // per sample: [features], [steps, features], [H, W, C], or after the permute [C, H, W]
+        bool nchw = false;
         int i = 0;
         foreach (var node in layers)
         {
@@ -177,32 +182,57 @@ internal static class Peer
             {
                 case "flatten":
                     modules.Add(($"flatten_{i}", nn.Flatten()));
-                    flat = true;
+                    shape = [shape.Aggregate(1L, (p, d) => p * d)];
                     break;
                 case "dense":
-                    if (!flat)
+                    if (shape.Length != 1)
                     {
                         throw new InvalidOperationException("dense on a non-flat input is not implemented in the TorchSharp peer");
                     }
                     long units = Int(l, "units");
-                    var linear = nn.Linear(features, units);
+                    var linear = nn.Linear(shape[0], units);
                     using (no_grad())
                     {
                         nn.init.xavier_uniform_(linear.weight!); // Keras's glorot_uniform kernel
                         nn.init.zeros_(linear.bias!);            // and zeros bias
                     }
                     modules.Add(($"dense_{i}", linear));
-                    features = units;
-                    string act = l["activation"]?.GetValue<string>() ?? "linear";
-                    switch (act)
+                    shape = [units];
+                    AddActivation(modules, l, i);
+                    break;
+                case "conv2d":
+                    if (!nchw)
                     {
-                        case "relu": modules.Add(($"relu_{i}", nn.ReLU())); break;
-                        case "tanh": modules.Add(($"tanh_{i}", nn.Tanh())); break;
-                        case "sigmoid": modules.Add(($"sigmoid_{i}", nn.Sigmoid())); break;
-                        case "linear": break;
-                        case "softmax": break; // folded into cross_entropy (training) and applied at inference
-                        default: throw new InvalidOperationException($"activation '{act}' is not implemented in the TorchSharp peer");
+                        modules.Add(($"to_nchw_{i}", new Permute("to_nchw", 0, 3, 1, 2)));
+                        shape = [shape[2], shape[0], shape[1]];
+                        nchw = true;
                     }
+                    long filters = Int(l, "filters"), k = Int(l, "kernel_size");
+                    bool same = l["padding"]?.GetValue<string>() == "same";
+                    var conv = nn.Conv2d(shape[0], filters, k, padding: same ? k / 2 : 0);
+                    using (no_grad())
+                    {
+                        nn.init.xavier_uniform_(conv.weight!);
+                        nn.init.zeros_(conv.bias!);
+                    }
+                    modules.Add(($"conv2d_{i}", conv));
+                    shape = [filters, same ? shape[1] : shape[1] - k + 1, same ? shape[2] : shape[2] - k + 1];
+                    AddActivation(modules, l, i);
+                    break;
+                case "max_pooling2d":
+                    long pool = Int(l, "pool_size");
+                    modules.Add(($"max_pooling2d_{i}", nn.MaxPool2d(pool)));
+                    shape = [shape[0], shape[1] / pool, shape[2] / pool];
+                    break;
+                case "lstm":
+                case "gru":
+                    if (shape.Length != 2)
+                    {
+                        throw new InvalidOperationException($"{type} needs (steps, features) input");
+                    }
+                    long hidden = Int(l, "units");
+                    modules.Add(($"{type}_{i}", new LastStep($"{type}_{i}", type, shape[1], hidden)));
+                    shape = [hidden];
                     break;
                 case "dropout":
                     modules.Add(($"dropout_{i}", nn.Dropout(Dbl(l, "rate"))));
@@ -213,6 +243,20 @@ internal static class Peer
             i++;
         }
         return nn.Sequential(modules);
+    }
+
+    private static void AddActivation(List<(string, nn.Module<Tensor, Tensor>)> modules, JsonObject l, int i)
+    {
+        string act = l["activation"]?.GetValue<string>() ?? "linear";
+        switch (act)
+        {
+            case "relu": modules.Add(($"relu_{i}", nn.ReLU())); break;
+            case "tanh": modules.Add(($"tanh_{i}", nn.Tanh())); break;
+            case "sigmoid": modules.Add(($"sigmoid_{i}", nn.Sigmoid())); break;
+            case "linear": break;
+            case "softmax": break; // folded into cross_entropy (training) and applied at inference
+            default: throw new InvalidOperationException($"activation '{act}' is not implemented in the TorchSharp peer");
+        }
     }
 
     private static Tensor ReadTensor<T>(string path, long[] shape, ScalarType type) where T : unmanaged
@@ -232,4 +276,66 @@ internal static class Peer
     private static int Int(JsonObject o, string name) => o[name]!.GetValue<int>();
 
     private static double Dbl(JsonObject o, string name) => o[name]!.GetValue<double>();
+}
+
+/// <summary>Reorders axes (NHWC to NCHW at the input of a convolutional model).</summary>
+internal sealed class Permute : nn.Module<Tensor, Tensor>
+{
+    private readonly long[] _dims;
+
+    public Permute(string name, params long[] dims) : base(name) => _dims = dims;
+
+    public override Tensor forward(Tensor x) => x.permute(_dims);
+}
+
+/// <summary>
+/// An LSTM or GRU returning only its last output, as Keras's with return_sequences=False, initialised as
+/// Keras does: glorot_uniform kernel, orthogonal recurrent kernel, zero biases, LSTM forget-gate bias 1.
+/// </summary>
+internal sealed class LastStep : nn.Module<Tensor, Tensor>
+{
+    private readonly TorchSharp.Modules.LSTM? _lstm;
+    private readonly TorchSharp.Modules.GRU? _gru;
+
+    public LastStep(string name, string kind, long inputSize, long hidden) : base(name)
+    {
+        nn.Module rnn;
+        if (kind == "lstm")
+        {
+            rnn = _lstm = nn.LSTM(inputSize, hidden, batchFirst: true);
+        }
+        else
+        {
+            rnn = _gru = nn.GRU(inputSize, hidden, batchFirst: true);
+        }
+        using (no_grad())
+        {
+            foreach (var (pname, p) in rnn.named_parameters())
+            {
+                if (pname.StartsWith("weight_ih", StringComparison.Ordinal))
+                {
+                    nn.init.xavier_uniform_(p);
+                }
+                else if (pname.StartsWith("weight_hh", StringComparison.Ordinal))
+                {
+                    nn.init.orthogonal_(p);
+                }
+                else
+                {
+                    nn.init.zeros_(p);
+                    if (kind == "lstm" && pname.StartsWith("bias_ih", StringComparison.Ordinal))
+                    {
+                        p.narrow(0, hidden, hidden).fill_(1.0);
+                    }
+                }
+            }
+        }
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor x)
+    {
+        Tensor output = _lstm is not null ? _lstm.forward(x).Item1 : _gru!.forward(x).Item1;
+        return output.select(1, -1);
+    }
 }
