@@ -122,6 +122,41 @@ public sealed class BenchSuiteTests : IDisposable
     }
 
     [Fact]
+    public void APeerThatCannotStartIsSkippedWithTheReason()
+    {
+        string outDir = Path.Combine(_root, "skip");
+        string? before = Environment.GetEnvironmentVariable(PeerProcess.PythonVariable);
+        Environment.SetEnvironmentVariable(PeerProcess.PythonVariable, Path.Combine(_root, "no-such-python3"));
+        try
+        {
+            var (code, output) = Run("gemm", "--quick", "--peers", "pytorch", "--threads", "1", "--models", "mlp_128x512x512", "--out", outDir);
+            Assert.True(code == 0, output);
+            Assert.Contains("PyTorch skipped", output);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(PeerProcess.PythonVariable, before);
+        }
+        using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "results.json")));
+        var peer = Assert.Single(doc.RootElement.GetProperty("peers").EnumerateArray());
+        Assert.Equal("pytorch", peer.GetProperty("name").GetString());
+        Assert.False(peer.GetProperty("ran").GetBoolean());
+        Assert.Contains("import torch", peer.GetProperty("reason").GetString());
+        var w = Assert.Single(doc.RootElement.GetProperty("workloads").EnumerateArray());
+        Assert.Equal("SharpKeras", Assert.Single(w.GetProperty("frameworks").EnumerateArray()).GetProperty("framework").GetString());
+        Assert.Contains("peer PyTorch | skipped:", File.ReadAllText(Path.Combine(outDir, "results.md")));
+    }
+
+    [Fact]
+    public void TheHarnessDoesNotReferenceTorchSharp()
+    {
+        // Peers run as processes; the harness (and so this test build) must never load TorchSharp.
+        var names = typeof(BenchApp).Assembly.GetReferencedAssemblies().Select(a => a.Name ?? "");
+        Assert.DoesNotContain(names, n => n.Contains("Torch", StringComparison.OrdinalIgnoreCase));
+        Assert.Contains("SharpKeras", names);
+    }
+
+    [Fact]
     public void UnknownSuiteListsTheValidOnes()
     {
         var (code, output) = Run("mnist", "--out", Path.Combine(_root, "x"));

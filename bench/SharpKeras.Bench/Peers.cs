@@ -107,6 +107,9 @@ public sealed class PeerProcess : IDisposable
         return started;
     }
 
+    /// <summary>Environment variable naming the Python interpreter of the PyTorch peer (default: python3, then /usr/bin/python3).</summary>
+    public const string PythonVariable = "SHARPKERAS_BENCH_PYTHON";
+
     /// <summary>The repository's bench/peers folder, found above the harness's own folder or the working folder.</summary>
     public static string? PeersFolder()
     {
@@ -151,8 +154,10 @@ public sealed class PeerProcess : IDisposable
         string script = PeersFolder() is { } peers ? Path.Combine(peers, "pytorch", "peer.py")
             : throw new PeerUnavailableException("bench/peers/pytorch not found above the harness's folder");
         // The python3 first on PATH may lack torch (a pyenv or venv) while Debian's python3-torch is in /usr/bin.
+        // SHARPKERAS_BENCH_PYTHON names the interpreter instead.
         var reasons = new List<string>();
-        foreach (var python in new[] { "python3", "/usr/bin/python3" }.Distinct())
+        string[] candidates = Environment.GetEnvironmentVariable(PythonVariable) is { Length: > 0 } chosen ? [chosen] : ["python3", "/usr/bin/python3"];
+        foreach (var python in candidates)
         {
             var (code, output) = RunToEnd(python, ["-c", "import torch, numpy"], TimeSpan.FromMinutes(2));
             if (code == 0)
