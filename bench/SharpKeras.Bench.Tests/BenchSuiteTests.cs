@@ -45,6 +45,7 @@ public sealed class BenchSuiteTests : IDisposable
         Assert.False(string.IsNullOrWhiteSpace(machine.GetProperty("cpuModel").GetString()));
         Assert.True(machine.GetProperty("cores").GetInt32() >= 1);
         Assert.False(string.IsNullOrWhiteSpace(machine.GetProperty("simd").GetString()));
+        Assert.False(string.IsNullOrWhiteSpace(machine.GetProperty("gemmKernel").GetString()));
         Assert.StartsWith(".NET", machine.GetProperty("dotNet").GetString());
         Assert.True(machine.GetProperty("peakGflops").GetProperty("1").GetDouble() > 0);
         Assert.Equal([1], r.GetProperty("threads").EnumerateArray().Select(t => t.GetInt32()));
