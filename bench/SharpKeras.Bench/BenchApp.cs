@@ -73,7 +73,11 @@ public static class BenchApp
             StartedUtc = DateTime.UtcNow.ToString("o", CultureInfo.InvariantCulture),
             Machine = machine with { PeakMethod = Peak.Method },
         };
-        console.MarkupLineInterpolated($"[bold]SharpKeras bench[/] · suite [bold]{o.Suite}[/]{(o.Quick ? " (quick)" : "")} · {machine.CpuModel} · {machine.Cores} cores · {machine.Simd} · {machine.DotNet}");
+        console.MarkupLineInterpolated($"[bold]SharpKeras bench[/] · suite [bold]{o.Suite}[/]{(o.Quick ? " (quick)" : "")} · {machine.CpuModel} · {machine.Cores} cores · {machine.Simd} (GEMM {machine.GemmKernel}) · {machine.DotNet}");
+        if (machine.LoadAverage is { } load && load > machine.Cores)
+        {
+            console.MarkupLineInterpolated($"[yellow]load average {load:F1} is above the {machine.Cores} cores: other work competes, figures will be noisy[/]");
+        }
         foreach (int t in threads)
         {
             report.Machine.PeakGflops[t] = Peak.Measure(t, o.Quick ? 0.05 : 0.3);

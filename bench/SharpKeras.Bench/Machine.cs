@@ -19,8 +19,11 @@ public sealed record MachineInfo
     /// <summary>Widest SIMD the runtime accelerates (AVX-512, AVX2+FMA, ...).</summary>
     public required string Simd { get; init; }
 
-    /// <summary>Width of Vector&lt;float&gt; in bits (the GEMM's vector).</summary>
+    /// <summary>Width of Vector&lt;float&gt; in bits (the element-wise kernels' vector).</summary>
     public required int VectorBits { get; init; }
+
+    /// <summary>The micro-kernel SharpKeras's GEMM chose at start-up (SHARPKERAS_SIMD can force a narrower one).</summary>
+    public required string GemmKernel { get; init; }
 
     /// <summary>The .NET runtime.</summary>
     public required string DotNet { get; init; }
@@ -37,6 +40,27 @@ public sealed record MachineInfo
     /// <summary>How the peak was measured.</summary>
     public string PeakMethod { get; init; } = "";
 
+    /// <summary>The 1-minute load average when the run started (from /proc/loadavg; null elsewhere): above the core count, figures are noisy.</summary>
+    public double? LoadAverage { get; init; }
+
+    /// <summary>The 1-minute load average now, or null where the system does not say.</summary>
+    public static double? ReadLoadAverage()
+    {
+        try
+        {
+            string text = File.ReadAllText("/proc/loadavg");
+            return double.TryParse(text.Split(' ')[0], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double v) ? v : null;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>Describes this machine (without the peak).</summary>
     public static MachineInfo Describe() => new()
     {
@@ -44,6 +68,8 @@ public sealed record MachineInfo
         Cores = Environment.ProcessorCount,
         Simd = Peak.SimdLevel,
         VectorBits = Vector<float>.Count * 32,
+        GemmKernel = global::SharpKeras.Backend.Cpu.Gemm.Level.ToString(),
+        LoadAverage = ReadLoadAverage(),
         DotNet = RuntimeInformation.FrameworkDescription,
         Os = RuntimeInformation.OSDescription,
         SharpKeras = typeof(Tensor).Assembly.GetName().Version?.ToString() ?? "?",

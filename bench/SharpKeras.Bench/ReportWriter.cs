@@ -131,8 +131,12 @@ public static class ReportWriter
         sb.AppendLine("| machine | |");
         sb.AppendLine("|---|---|");
         sb.AppendLine(Inv, $"| CPU | {m.CpuModel}, {m.Cores} logical cores |");
-        sb.AppendLine(Inv, $"| SIMD | {m.Simd}; Vector<float> {m.VectorBits} bits |");
+        sb.AppendLine(Inv, $"| SIMD | {m.Simd}; SharpKeras GEMM micro-kernel {m.GemmKernel}; Vector<float> {m.VectorBits} bits |");
         sb.AppendLine(Inv, $"| runtime | {m.DotNet}, {m.Os} |");
+        if (m.LoadAverage is { } load)
+        {
+            sb.AppendLine(Inv, $"| load average at start | {load:F2}{(load > m.Cores ? $" (above the {m.Cores} cores: other work competed, figures are noisy)" : "")} |");
+        }
         sb.AppendLine(Inv, $"| SharpKeras | {m.SharpKeras} |");
         foreach (var (t, g) in m.PeakGflops.OrderBy(kv => kv.Key))
         {
@@ -213,7 +217,7 @@ public static class ReportWriter
         }
         if (r.Profile is { } p)
         {
-            sb.AppendLine(Inv, $"## Profile: {p.Workload}, batch {p.BatchSize}, {p.Threads} thread(s), median of {p.Steps} steps");
+            sb.AppendLine(Inv, $"## Profile: {p.Workload}, batch {p.BatchSize}, {p.Threads} thread(s), average of {p.Steps} steps");
             sb.AppendLine();
             sb.AppendLine("| layer | kind | forward ms | backward ms | share of step |");
             sb.AppendLine("|---|---|---|---|---|");

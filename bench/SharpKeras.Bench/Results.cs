@@ -144,7 +144,7 @@ public sealed record ProfileResult
     /// <summary>Timed steps (after warm-up steps).</summary>
     public required int Steps { get; init; }
 
-    /// <summary>Median seconds of one whole training step done as Fit does it (one tape), for comparison.</summary>
+    /// <summary>Seconds of one whole training step as Fit runs it, for comparison.</summary>
     public required double WholeStepSeconds { get; init; }
 
     /// <summary>One row per layer, then the loss and the optimizer.</summary>

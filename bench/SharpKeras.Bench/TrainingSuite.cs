@@ -18,7 +18,7 @@ public static class TrainingSuite
     public static Plan PlanFor(string suite, Workload w, BenchOptions o)
     {
         int defaultRuns = suite == "seed" ? 20 : 3;
-        int samples = o.Samples ?? (o.Quick ? (suite == "seed" ? 2000 : 1024) : w.Samples);
+        int samples = o.Samples ?? (o.Quick ? (suite == "seed" ? 2000 : w.QuickSamples) : w.Samples);
         int batch = o.BatchSize ?? (o.Quick ? Math.Min(w.BatchSize, suite == "seed" ? 1000 : 128) : w.BatchSize);
         int epochs = o.Epochs ?? (o.Quick ? (suite == "seed" || w.DiscardFirstEpoch ? 2 : 1) : w.Epochs);
         if (w.DiscardFirstEpoch && epochs < 2)
@@ -46,7 +46,7 @@ public static class TrainingSuite
                 ctx.Report.Workloads.Add(new WorkloadResult
                 {
                     Name = w.Name, Description = w.Description, Architecture = w.Architecture, Optimizer = w.Optimizer.ToString(),
-                    Supported = false, NotSupportedReason = $"not yet supported: SharpKeras lacks {w.Missing}",
+                    Supported = false, NotSupportedReason = $"not yet supported: needs {w.Missing}",
                     BatchSize = w.BatchSize, FlopsPerStep = ModelFactory.TrainingFlopsPerStep(w, w.BatchSize),
                 });
                 continue;
