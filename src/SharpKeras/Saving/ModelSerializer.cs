@@ -52,7 +52,7 @@ internal static class ModelSerializer
     }
 
     private static JsonArray History(FunctionalGraph graph, KerasTensor t) =>
-        [t.Layer.Name, graph.NodesOf(t.Layer).IndexOf(t.Node), t.TensorIndex];
+        new(JsonValue.Create(t.Layer.Name), JsonValue.Create(graph.NodesOf(t.Layer).IndexOf(t.Node)), JsonValue.Create(t.TensorIndex));
 
     private static JsonObject TensorConfig(FunctionalGraph graph, KerasTensor t) => new()
     {
