@@ -172,9 +172,6 @@ public abstract partial class Layer
         public void Dispose() => stack.RemoveAt(stack.Count - 1);
     }
 
-    /// <summary>All tracked sublayers, depth first.</summary>
-    private IEnumerable<Layer> SubLayerWeightsOwners => _trackedLayers;
-
     /// <summary>Own weights: the variables this layer made with AddWeight (trainable first), without sublayers'.</summary>
     internal IReadOnlyList<Variable> OwnVariables => [.. _weights.Where(w => w.Trainable), .. _weights.Where(w => !w.Trainable)];
 
@@ -186,7 +183,7 @@ public abstract partial class Layer
     protected internal virtual IEnumerable<KeyValuePair<string, Layer>> SavedChildren()
     {
         var used = new Dictionary<string, int>();
-        foreach (var child in SubLayerWeightsOwners)
+        foreach (var child in _trackedLayers)
         {
             yield return new(Saving.WeightsFile.UniqueSnakeName(child, used), child);
         }
