@@ -16,6 +16,9 @@ public sealed class ActivationFunction
     /// <summary>The Keras identifier, or a user-chosen name for custom functions.</summary>
     public string Name { get; }
 
+    /// <summary>For built-ins a matrix multiply can apply as it stores (linear, relu, sigmoid, tanh), which one; null otherwise.</summary>
+    internal Backend.Cpu.EpilogueActivation? Fusable { get; init; }
+
     /// <summary>The function itself.</summary>
     public Func<Tensor, Tensor> Function { get; }
 

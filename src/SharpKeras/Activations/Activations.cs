@@ -1,3 +1,5 @@
+using SharpKeras.Backend.Cpu;
+
 namespace SharpKeras;
 
 /// <summary>Keras's built-in activations (<c>keras.activations</c>), looked up by identifier.</summary>
@@ -27,10 +29,10 @@ public static class Activations
     /// </summary>
     public static ActivationFunction Get(string? name) => (name?.ToLowerInvariant()) switch
     {
-        null or "linear" => new ActivationFunction("linear", Linear),
-        "relu" => new ActivationFunction("relu", Relu),
-        "sigmoid" => new ActivationFunction("sigmoid", Sigmoid),
-        "tanh" => new ActivationFunction("tanh", Tanh),
+        null or "linear" => new ActivationFunction("linear", Linear) { Fusable = EpilogueActivation.None },
+        "relu" => new ActivationFunction("relu", Relu) { Fusable = EpilogueActivation.Relu },
+        "sigmoid" => new ActivationFunction("sigmoid", Sigmoid) { Fusable = EpilogueActivation.Sigmoid },
+        "tanh" => new ActivationFunction("tanh", Tanh) { Fusable = EpilogueActivation.Tanh },
         "softmax" => new ActivationFunction("softmax", Softmax),
         _ => throw new ArgumentException($"Unknown activation '{name}'. Valid activations: {string.Join(", ", Names)}.", nameof(name)),
     };

@@ -162,14 +162,21 @@ public abstract partial class Layer
             parent._trackedLayers.Add(this);
         }
         stack.Add(this);
-        return new CallScope(stack);
+        // Ops recorded inside are attributed to the innermost layer running (for step profiles).
+        var outer = GradientTape.Scope;
+        GradientTape.Scope = Name;
+        return new CallScope(stack, outer);
     }
 
-    /// <summary>Pops the call stack on dispose.</summary>
-    private protected readonly struct CallScope(List<Layer> stack) : IDisposable
+    /// <summary>Pops the call stack (and the op scope) on dispose.</summary>
+    private protected readonly struct CallScope(List<Layer> stack, string? outerScope) : IDisposable
     {
         /// <inheritdoc/>
-        public void Dispose() => stack.RemoveAt(stack.Count - 1);
+        public void Dispose()
+        {
+            stack.RemoveAt(stack.Count - 1);
+            GradientTape.Scope = outerScope;
+        }
     }
 
     /// <summary>Own weights: the variables this layer made with AddWeight (trainable first), without sublayers'.</summary>

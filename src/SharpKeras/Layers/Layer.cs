@@ -32,7 +32,27 @@ public abstract partial class Layer
     public virtual string DefaultName => ToSnakeCase(GetType().Name);
 
     /// <summary>Whether the layer's weights are updated by training.</summary>
-    public bool Trainable { get; set; } = true;
+    public bool Trainable
+    {
+        get => _trainable;
+        set
+        {
+            _trainable = value;
+            Interlocked.Increment(ref s_structureVersion);
+        }
+    }
+
+    private bool _trainable = true;
+    private static long s_structureVersion;
+
+    /// <summary>
+    /// Changes whenever a layer's weights or their trainable flags change anywhere; a planned
+    /// training step made at an older version is made again.
+    /// </summary>
+    internal static long StructureVersion => Interlocked.Read(ref s_structureVersion);
+
+    /// <summary>Marks a change that invalidates planned training steps.</summary>
+    internal static void StructureChanged() => Interlocked.Increment(ref s_structureVersion);
 
     /// <summary>True once <see cref="Build(Shape)"/> has created the weights.</summary>
     public bool Built { get; private set; }
@@ -64,6 +84,7 @@ public abstract partial class Layer
     {
         var v = new Variable(name, initializer.Call(shape), trainable);
         _weights.Add(v);
+        StructureChanged();
         return v;
     }
 
@@ -101,7 +122,9 @@ public abstract partial class Layer
     {
         EnsureBuilt(inputs.Shape);
         using var scope = EnterCall();
-        return Call(inputs, training);
+        var output = Call(inputs, training);
+        GradientTape.CheckRecorded(inputs, output);
+        return output;
     }
 
     /// <summary>Error for an input whose shape the layer cannot take, worded as Keras's.</summary>

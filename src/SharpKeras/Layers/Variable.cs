@@ -8,7 +8,7 @@ public sealed class Variable
     {
         Name = name;
         Value = value;
-        Trainable = trainable;
+        _trainable = trainable;
     }
 
     /// <summary>The variable's name ("kernel", "bias", ...).</summary>
@@ -18,7 +18,17 @@ public sealed class Variable
     public Tensor Value { get; }
 
     /// <summary>Whether optimizers update it.</summary>
-    public bool Trainable { get; set; }
+    public bool Trainable
+    {
+        get => _trainable;
+        set
+        {
+            _trainable = value;
+            Layers.Layer.StructureChanged();
+        }
+    }
+
+    private bool _trainable;
 
     /// <summary>The value's shape.</summary>
     public Shape Shape => Value.Shape;

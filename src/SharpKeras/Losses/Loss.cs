@@ -32,7 +32,7 @@ public abstract class Loss
     public abstract Tensor Call(Tensor yTrue, Tensor yPred);
 
     /// <summary>The scalar loss: mean of the per-sample losses.</summary>
-    public Tensor Compute(Tensor yTrue, Tensor yPred) => Ops.Mean(Call(yTrue, yPred));
+    public virtual Tensor Compute(Tensor yTrue, Tensor yPred) => Ops.Mean(Call(yTrue, yPred));
 
     /// <summary>The loss for a Keras identifier, or an error listing the valid ones.</summary>
     public static Loss Get(string name) => (name ?? throw new ArgumentNullException(nameof(name))).ToLowerInvariant() switch
@@ -79,8 +79,14 @@ public sealed class SparseCategoricalCrossentropy(bool fromLogits = false) : Los
         return c;
     }
 
-    /// <inheritdoc/>
-    public override Tensor Call(Tensor yTrue, Tensor yPred)
+    /// <summary>The batch mean, computed by one fused kernel (with the softmax before it, when there is one).</summary>
+    public override Tensor Compute(Tensor yTrue, Tensor yPred)
+    {
+        CheckShapes(yTrue, yPred);
+        return Ops.SparseCategoricalCrossentropy(yTrue, yPred, FromLogits, Name);
+    }
+
+    private Tensor CheckShapes(Tensor yTrue, Tensor yPred)
     {
         // Keras squeezes a trailing label axis of size 1: (N, 1) labels pair with (N, C) predictions.
         if (yTrue.Rank == yPred.Rank && yTrue.Shape[-1] == 1)
@@ -91,7 +97,11 @@ public sealed class SparseCategoricalCrossentropy(bool fromLogits = false) : Los
         {
             throw new ArgumentException($"{Name}: integer labels of shape {yTrue.Shape} do not match predictions of shape {yPred.Shape}; expected labels of shape {new Shape(yPred.Shape.Dims[..^1].ToArray())}.");
         }
-        int classes = yPred.Shape[-1];
+        return yTrue;
+    }
+
+    private void CheckLabels(Tensor yTrue, int classes)
+    {
         for (int i = 0; i < yTrue.Length; i++)
         {
             float v = yTrue.GetFloat(i);
@@ -100,6 +110,15 @@ public sealed class SparseCategoricalCrossentropy(bool fromLogits = false) : Los
                 throw new ArgumentOutOfRangeException(nameof(yTrue), $"{Name}: label {v} at index {i} is outside the valid range [0, {classes}) for predictions with {classes} classes.");
             }
         }
+    }
+
+    /// <inheritdoc/>
+    public override Tensor Call(Tensor yTrue, Tensor yPred)
+    {
+        // Keras squeezes a trailing label axis of size 1: (N, 1) labels pair with (N, C) predictions.
+        yTrue = CheckShapes(yTrue, yPred);
+        int classes = yPred.Shape[-1];
+        CheckLabels(yTrue, classes);
         var oneHot = Ops.OneHot(yTrue, classes);
         return FromLogits
             ? Ops.Negative(Ops.Sum(Ops.Multiply(oneHot, Ops.LogSoftmax(yPred)), -1))

@@ -115,6 +115,20 @@ public abstract class MeanAccuracy(string name) : Metric(name)
 
     /// <inheritdoc/>
     public override void ResetState() => (_correct, _count) = (0, 0);
+
+    /// <summary>Index of the largest value (the first on ties), as Keras's argmax.</summary>
+    private protected static int ArgmaxRow(ReadOnlySpan<float> row)
+    {
+        int best = 0;
+        for (int j = 1; j < row.Length; j++)
+        {
+            if (row[j] > row[best])
+            {
+                best = j;
+            }
+        }
+        return best;
+    }
 }
 
 /// <summary>How often argmax(prediction) equals an integer label (Keras's sparse_categorical_accuracy).</summary>
@@ -123,16 +137,19 @@ public sealed class SparseCategoricalAccuracy(string name = "sparse_categorical_
     /// <inheritdoc/>
     protected override (long, long) Matches(Tensor yTrue, Tensor yPred)
     {
-        var predicted = Ops.Argmax(yPred);
+        var p = yPred.IsFloat ? yPred : yPred.Cast(DType.Float32);
+        int classes = p.Shape[-1];
+        int rows = p.Length / Math.Max(1, classes);
+        var ps = p.Span;
         long correct = 0;
-        for (int i = 0; i < predicted.Length; i++)
+        for (int i = 0; i < rows; i++)
         {
-            if (predicted.GetInt(i) == (int)yTrue.GetFloat(i))
+            if (ArgmaxRow(ps.Slice(i * classes, classes)) == (int)yTrue.GetFloat(i))
             {
                 correct++;
             }
         }
-        return (correct, predicted.Length);
+        return (correct, rows);
     }
 }
 
@@ -142,17 +159,21 @@ public sealed class CategoricalAccuracy(string name = "categorical_accuracy") : 
     /// <inheritdoc/>
     protected override (long, long) Matches(Tensor yTrue, Tensor yPred)
     {
-        var p = Ops.Argmax(yPred);
-        var t = Ops.Argmax(yTrue);
+        var p = yPred.IsFloat ? yPred : yPred.Cast(DType.Float32);
+        var t = yTrue.IsFloat ? yTrue : yTrue.Cast(DType.Float32);
+        int classes = p.Shape[-1];
+        int rows = p.Length / Math.Max(1, classes);
+        var ps = p.Span;
+        var ts = t.Span;
         long correct = 0;
-        for (int i = 0; i < p.Length; i++)
+        for (int i = 0; i < rows; i++)
         {
-            if (p.GetInt(i) == t.GetInt(i))
+            if (ArgmaxRow(ps.Slice(i * classes, classes)) == ArgmaxRow(ts.Slice(i * classes, classes)))
             {
                 correct++;
             }
         }
-        return (correct, p.Length);
+        return (correct, rows);
     }
 }
 

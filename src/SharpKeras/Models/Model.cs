@@ -236,7 +236,15 @@ public partial class Model : Layer
         LossWeights = null;
         _metricNames = names;
         _metricObjects = null;
+        TrainPlans.Clear();
+        InferencePlans.Clear();
     }
+
+    /// <summary>Training steps planned for this model, one per batch shape (see <see cref="Training.TrainStepPlan"/>).</summary>
+    internal List<Training.TrainStepPlan> TrainPlans { get; } = [];
+
+    /// <summary>Inference passes planned for this model, one per batch shape (see <see cref="Training.InferencePlan"/>).</summary>
+    internal List<Training.InferencePlan> InferencePlans { get; } = [];
 
     /// <summary>One loss per output, when Compile was given several (null otherwise).</summary>
     public IReadOnlyList<Loss>? OutputLosses { get; private set; }
@@ -300,6 +308,14 @@ public partial class Model : Layer
     /// <summary>Outputs for the given inputs, in inference mode, computed in batches (Keras's <c>predict</c>).</summary>
     public Tensor Predict(Tensor x, int? batchSize = null, int verbose = 1)
         => TrainingLoop.Predict(this, x, batchSize ?? 32, verbose);
+
+    /// <summary>
+    /// Trains for <paramref name="steps"/> batches of <paramref name="batchSize"/> (after one
+    /// untimed warm-up step) and reports the average time per step spent in each layer's forward
+    /// and backward ops, the loss and the optimizer, in execution order. This does train the model.
+    /// </summary>
+    public IReadOnlyList<Training.LayerTiming> ProfileTrainStep(Tensor x, Tensor y, int batchSize = 32, int steps = 10)
+        => TrainingLoop.ProfileTrainStep(this, x, y, batchSize, steps);
 
     /// <summary>Prints the summary table as Keras 3 does (to the console, or to <paramref name="printFn"/>).</summary>
     public void Summary(Action<string>? printFn = null, int? lineLength = null)

@@ -60,6 +60,7 @@ public sealed class Sequential : Model
         }
         _layers.Add(layer);
         _inputShape = null;
+        StructureChanged();
     }
 
     /// <summary>Adds the InputLayer behind a symbolic input made by <see cref="Keras.Input"/>.</summary>
@@ -78,6 +79,7 @@ public sealed class Sequential : Model
         }
         var last = _layers[^1];
         _layers.RemoveAt(_layers.Count - 1);
+        StructureChanged();
         return last;
     }
 

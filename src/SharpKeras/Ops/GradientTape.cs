@@ -5,13 +5,22 @@ namespace SharpKeras;
 /// (reverse-mode autodiff, as TensorFlow's GradientTape that Keras's train_step uses).
 /// Only ops with at least one watched input, or an input computed from one, are recorded.
 /// </summary>
+/// <remarks>
+/// A recorded op is a node that can run again: its forward action recomputes its output in place
+/// from the current contents of its inputs, and its backward action writes its inputs' gradients
+/// into buffers the tape planned. So a tape recorded once for a batch shape is a training step
+/// plan: refill the input tensors, <see cref="ReplayForward"/>, <see cref="ReplayBackward"/>, and
+/// nothing is allocated.
+/// </remarks>
 public sealed class GradientTape : IDisposable
 {
     [ThreadStatic] private static GradientTape? t_current;
+    [ThreadStatic] private static string? t_scope;
 
     private readonly GradientTape? _parent;
     private readonly HashSet<Tensor> _tracked = new(ReferenceEqualityComparer.Instance);
-    private readonly List<Entry> _entries = [];
+    private readonly List<Node> _nodes = [];
+    private BackwardPlan? _plan;
     private bool _disposed;
 
     /// <summary>Starts recording on this thread (until disposed).</summary>
@@ -21,100 +30,169 @@ public sealed class GradientTape : IDisposable
         t_current = this;
     }
 
-    /// <summary>Computes the gradients of one op's inputs from the gradient of its output.</summary>
-    /// <param name="outputGrad">dLoss/dOutput, shaped as the output.</param>
-    /// <param name="needsGrad">Which inputs need a gradient; the others may be left null.</param>
-    internal delegate Tensor?[] Backward(Tensor outputGrad, bool[] needsGrad);
+    /// <summary>
+    /// Writes the gradients of one op's inputs from the gradient of its output. Each needed input
+    /// gradient must be fully overwritten (not accumulated): the tape sums contributions itself.
+    /// </summary>
+    internal delegate void BackwardFn(Tensor outputGrad, InputGrads inputGrads);
 
-    private sealed record Entry(Tensor Output, Tensor[] Inputs, Backward Backward);
+    /// <summary>Where an op's backward writes its inputs' gradients; an input nobody needs has none.</summary>
+    internal sealed class InputGrads
+    {
+        internal InputGrads(int count) => Targets = new Tensor?[count];
+
+        internal Tensor?[] Targets { get; }
+
+        /// <summary>True when input <paramref name="i"/>'s gradient is wanted.</summary>
+        public bool Needs(int i) => Targets[i] is not null;
+
+        /// <summary>The buffer (shaped as input <paramref name="i"/>) to overwrite with its gradient.</summary>
+        public Tensor this[int i] => Targets[i] ?? throw new InvalidOperationException($"Internal error: gradient of input {i} was not requested.");
+    }
+
+    /// <summary>The name of the layer whose ops are being recorded on this thread (null outside layers).</summary>
+    internal static string? Scope
+    {
+        get => t_scope;
+        set => t_scope = value;
+    }
+
+    /// <summary>One recorded op.</summary>
+    internal sealed class Node(Tensor output, Tensor[] inputs, Action forward, BackwardFn? backward, string kind)
+    {
+        /// <summary>The layer that recorded the op, or null for ops outside layers (the loss).</summary>
+        public string? Scope { get; } = t_scope;
+
+        public Tensor Output { get; } = output;
+        public Tensor[] Inputs { get; } = inputs;
+        public Action Forward { get; } = forward;
+        public BackwardFn? Backward { get; } = backward;
+
+        /// <summary>What the op is ("matmul", "softmax", ...), for fusion across ops and for profiles.</summary>
+        public string Kind { get; } = kind;
+    }
 
     /// <summary>Marks a tensor as a source whose gradient may be asked for (trainable weights are watched by the trainer).</summary>
     public void Watch(Tensor tensor) => _tracked.Add(tensor);
 
-    /// <summary>True when an op on these inputs must be recorded by the active tape.</summary>
+    /// <summary>True when an op on this input must be recorded by the active tape.</summary>
     internal static bool IsRecording(Tensor a) => t_current is { } t && t._tracked.Contains(a);
 
     /// <summary>True when an op on these inputs must be recorded by the active tape.</summary>
     internal static bool IsRecording(Tensor a, Tensor b) => t_current is { } t && (t._tracked.Contains(a) || t._tracked.Contains(b));
 
-    /// <summary>Records an op whose output depends on watched inputs.</summary>
-    internal static void Record(Tensor output, Tensor[] inputs, Backward backward)
+    /// <summary>True when an op on these inputs must be recorded by the active tape.</summary>
+    internal static bool IsRecording(ReadOnlySpan<Tensor> inputs)
     {
-        var t = t_current!;
-        t._tracked.Add(output);
-        t._entries.Add(new Entry(output, inputs, backward));
+        if (t_current is not { } t)
+        {
+            return false;
+        }
+        foreach (var x in inputs)
+        {
+            if (t._tracked.Contains(x))
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     /// <summary>
+    /// Records an op whose output depends on watched inputs. <paramref name="forward"/> recomputes
+    /// <paramref name="output"/> in place from the inputs (it has already run once when this is
+    /// called); anything it needs besides its inputs (scratch buffers, masks) must be allocated
+    /// before, never inside it. <paramref name="backward"/> is null for ops with no gradient
+    /// (one-hot, argmax, casts).
+    /// </summary>
+    internal static void Record(Tensor output, Tensor[] inputs, Action forward, BackwardFn? backward, string kind)
+    {
+        var t = t_current!;
+        t._tracked.Add(output);
+        t._nodes.Add(new Node(output, inputs, forward, backward, kind));
+    }
+
+    /// <summary>The recorded op that produced <paramref name="t"/> on the active tape, if any (lets ops fuse with their producer).</summary>
+    internal static Node? Producer(Tensor t)
+    {
+        if (t_current is not { } tape || !tape._tracked.Contains(t))
+        {
+            return null;
+        }
+        for (int i = tape._nodes.Count - 1; i >= 0; i--)
+        {
+            if (ReferenceEquals(tape._nodes[i].Output, t))
+            {
+                return tape._nodes[i];
+            }
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// False once a layer returned a value computed outside the ops from a recorded input (say, a
+    /// custom activation written with ToArray): replaying would repeat a stale value, so such a
+    /// step is recorded afresh every time instead.
+    /// </summary>
+    internal bool Replayable { get; private set; } = true;
+
+    /// <summary>Checks that a layer's output on a recorded input was itself recorded; marks the tape not replayable otherwise.</summary>
+    internal static void CheckRecorded(Tensor input, Tensor output)
+    {
+        if (t_current is { } t && t._tracked.Contains(input) && !t._tracked.Contains(output))
+        {
+            t.Replayable = false;
+        }
+    }
+
+    /// <summary>The recorded ops in execution order.</summary>
+    internal IReadOnlyList<Node> Nodes => _nodes;
+
+    /// <summary>
     /// d<paramref name="target"/>/d<paramref name="sources"/>; a source that does not influence the
-    /// target gets null (as TensorFlow returns None). A non-scalar target is summed first.
+    /// target gets null (as TensorFlow returns None). A non-scalar target is summed first. The
+    /// returned tensors are the tape's own buffers: <see cref="ReplayBackward"/> overwrites them.
     /// </summary>
     public Tensor?[] Gradient(Tensor target, IReadOnlyList<Tensor> sources)
     {
-        var grads = new Dictionary<Tensor, Tensor>(ReferenceEqualityComparer.Instance)
-        {
-            [target] = Tensor.Ones(target.Shape),
-        };
-        var wanted = new HashSet<Tensor>(ReferenceEqualityComparer.Instance);
-        foreach (var s in sources)
-        {
-            wanted.Add(s);
-        }
-        // Which recorded tensors lie on a path to a wanted source: only those need gradients.
-        var onPath = new HashSet<Tensor>(wanted, ReferenceEqualityComparer.Instance);
-        foreach (var e in _entries)
-        {
-            foreach (var i in e.Inputs)
-            {
-                if (onPath.Contains(i))
-                {
-                    onPath.Add(e.Output);
-                    break;
-                }
-            }
-        }
-        for (int k = _entries.Count - 1; k >= 0; k--)
-        {
-            var e = _entries[k];
-            if (!grads.TryGetValue(e.Output, out var g))
-            {
-                continue;
-            }
-            var needs = new bool[e.Inputs.Length];
-            bool any = false;
-            for (int i = 0; i < needs.Length; i++)
-            {
-                needs[i] = onPath.Contains(e.Inputs[i]);
-                any |= needs[i];
-            }
-            if (!any)
-            {
-                continue;
-            }
-            var inGrads = e.Backward(g, needs);
-            for (int i = 0; i < needs.Length; i++)
-            {
-                if (!needs[i] || inGrads[i] is not { } ig)
-                {
-                    continue;
-                }
-                var input = e.Inputs[i];
-                if (ig.Shape != input.Shape)
-                {
-                    throw new InvalidOperationException($"Internal error: gradient of shape {ig.Shape} for an input of shape {input.Shape}.");
-                }
-                grads[input] = grads.TryGetValue(input, out var prev) ? Backend.Cpu.CpuOps.Binary<Backend.Cpu.AddOp>(prev, ig) : ig;
-            }
-        }
-        var result = new Tensor?[sources.Count];
-        for (int i = 0; i < result.Length; i++)
-        {
-            result[i] = grads.TryGetValue(sources[i], out var g) ? g : null;
-        }
-        return result;
+        _plan = BackwardPlan.Create(_nodes, target, sources);
+        _plan.Run(null);
+        return _plan.Results;
     }
 
-    /// <summary>Stops recording and restores the enclosing tape, if any.</summary>
+    /// <summary>Runs every recorded op's forward again, in order, on the current contents of its inputs.</summary>
+    internal void ReplayForward()
+    {
+        foreach (var n in _nodes)
+        {
+            n.Forward();
+        }
+    }
+
+    /// <summary>Runs the backward pass planned by the last <see cref="Gradient"/> call again, into the same buffers.</summary>
+    internal void ReplayBackward() =>
+        (_plan ?? throw new InvalidOperationException("Internal error: ReplayBackward before Gradient.")).Run(null);
+
+    /// <summary>Replays forward and backward once, adding each op's time (Stopwatch ticks) to its scope in <paramref name="times"/>.</summary>
+    internal void ReplayProfiled(Dictionary<string, (long Forward, long Backward)> times)
+    {
+        foreach (var n in _nodes)
+        {
+            long t0 = System.Diagnostics.Stopwatch.GetTimestamp();
+            n.Forward();
+            Add(times, n, System.Diagnostics.Stopwatch.GetTimestamp() - t0, 0);
+        }
+        (_plan ?? throw new InvalidOperationException("Internal error: ReplayBackward before Gradient.")).Run(times);
+    }
+
+    private static void Add(Dictionary<string, (long Forward, long Backward)> times, Node n, long forward, long backward)
+    {
+        var key = n.Scope ?? "loss";
+        times.TryGetValue(key, out var t);
+        times[key] = (t.Forward + forward, t.Backward + backward);
+    }
+
+    /// <summary>Stops recording and restores the enclosing tape, if any. The recording stays replayable.</summary>
     public void Dispose()
     {
         if (_disposed)
@@ -125,6 +203,97 @@ public sealed class GradientTape : IDisposable
         if (ReferenceEquals(t_current, this))
         {
             t_current = _parent;
+        }
+    }
+
+    /// <summary>
+    /// The reverse pass over one recording for one target and set of sources, with every gradient
+    /// buffer allocated up front: the first op to reach a tensor writes its gradient buffer, later
+    /// ones write a scratch buffer that is then added in.
+    /// </summary>
+    private sealed class BackwardPlan
+    {
+        private readonly List<(Node Node, Tensor OutputGrad, InputGrads Grads, (Tensor Scratch, Tensor Into)[] Adds)> _steps = [];
+        private Tensor _seed = null!;
+
+        public Tensor?[] Results { get; private set; } = [];
+
+        public static BackwardPlan Create(List<Node> nodes, Tensor target, IReadOnlyList<Tensor> sources)
+        {
+            var plan = new BackwardPlan();
+            var wanted = new HashSet<Tensor>(sources, ReferenceEqualityComparer.Instance);
+            // Which recorded tensors lie on a path from a wanted source: only those need gradients.
+            var onPath = new HashSet<Tensor>(wanted, ReferenceEqualityComparer.Instance);
+            foreach (var n in nodes)
+            {
+                foreach (var i in n.Inputs)
+                {
+                    if (onPath.Contains(i))
+                    {
+                        onPath.Add(n.Output);
+                        break;
+                    }
+                }
+            }
+            plan._seed = Tensor.Ones(target.Shape);
+            var grads = new Dictionary<Tensor, Tensor>(ReferenceEqualityComparer.Instance) { [target] = plan._seed };
+            for (int k = nodes.Count - 1; k >= 0; k--)
+            {
+                var n = nodes[k];
+                if (n.Backward is null || !grads.TryGetValue(n.Output, out var g))
+                {
+                    continue;
+                }
+                var ig = new InputGrads(n.Inputs.Length);
+                var adds = new List<(Tensor, Tensor)>();
+                for (int i = 0; i < n.Inputs.Length; i++)
+                {
+                    var input = n.Inputs[i];
+                    if (!onPath.Contains(input))
+                    {
+                        continue;
+                    }
+                    if (grads.TryGetValue(input, out var existing))
+                    {
+                        var scratch = Tensor.Zeros(input.Shape);
+                        ig.Targets[i] = scratch;
+                        adds.Add((scratch, existing));
+                    }
+                    else
+                    {
+                        var buffer = Tensor.Zeros(input.Shape);
+                        grads[input] = buffer;
+                        ig.Targets[i] = buffer;
+                    }
+                }
+                if (ig.Targets.Any(t => t is not null))
+                {
+                    plan._steps.Add((n, g, ig, [.. adds]));
+                }
+            }
+            plan.Results = new Tensor?[sources.Count];
+            for (int i = 0; i < sources.Count; i++)
+            {
+                plan.Results[i] = grads.TryGetValue(sources[i], out var g) ? g : null;
+            }
+            return plan;
+        }
+
+        public void Run(Dictionary<string, (long Forward, long Backward)>? times)
+        {
+            foreach (var (node, outputGrad, inputGrads, adds) in _steps)
+            {
+                long t0 = times is null ? 0 : System.Diagnostics.Stopwatch.GetTimestamp();
+                node.Backward!(outputGrad, inputGrads);
+                foreach (var (scratch, into) in adds)
+                {
+                    Backend.Cpu.Elementwise.Binary<Backend.Cpu.AddOp>(into.Span, scratch.Span, into.Span);
+                }
+                if (times is not null)
+                {
+                    Add(times, node, 0, System.Diagnostics.Stopwatch.GetTimestamp() - t0);
+                }
+            }
         }
     }
 }

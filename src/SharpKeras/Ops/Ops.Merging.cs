@@ -39,43 +39,43 @@ public static partial class Ops
             inner *= first[d];
         }
         var y = Tensor.Zeros(first.WithDim(ax, total));
-        var ys = y.Span;
         int rowOut = total * inner;
-        int offset = 0;
-        foreach (var x in xs)
+        void Forward()
         {
-            int rowIn = x.Shape[ax] * inner;
-            var src = x.Span;
-            for (int o = 0; o < outer; o++)
+            var ys = y.Span;
+            int offset = 0;
+            foreach (var x in xs)
             {
-                src.Slice(o * rowIn, rowIn).CopyTo(ys.Slice(o * rowOut + offset, rowIn));
+                int rowIn = x.Shape[ax] * inner;
+                var src = x.Span;
+                for (int o = 0; o < outer; o++)
+                {
+                    src.Slice(o * rowIn, rowIn).CopyTo(ys.Slice(o * rowOut + offset, rowIn));
+                }
+                offset += rowIn;
             }
-            offset += rowIn;
         }
-        if (xs.Any(GradientTape.IsRecording))
+        Forward();
+        if (GradientTape.IsRecording(xs))
         {
-            GradientTape.Record(y, xs, (g, need) =>
+            GradientTape.Record(y, xs, Forward, (g, dx) =>
             {
-                var grads = new Tensor?[xs.Length];
                 var gs = g.Span;
                 int off = 0;
                 for (int k = 0; k < xs.Length; k++)
                 {
                     int rowIn = xs[k].Shape[ax] * inner;
-                    if (need[k])
+                    if (dx.Needs(k))
                     {
-                        var gk = Tensor.Zeros(xs[k].Shape);
-                        var dst = gk.Span;
+                        var dst = dx[k].Span;
                         for (int o = 0; o < outer; o++)
                         {
                             gs.Slice(o * rowOut + off, rowIn).CopyTo(dst.Slice(o * rowIn, rowIn));
                         }
-                        grads[k] = gk;
                     }
                     off += rowIn;
                 }
-                return grads;
-            });
+            }, "concatenate");
         }
         return y;
     }
@@ -95,38 +95,39 @@ public static partial class Ops
             throw new ArgumentException($"{(max ? "Maximum" : "Minimum")} needs tensors of the same shape, got {a.Shape} and {b.Shape}.");
         }
         var y = Tensor.Zeros(a.Shape);
-        var av = a.Span;
-        var bv = b.Span;
-        var yv = y.Span;
-        for (int i = 0; i < yv.Length; i++)
+        void Forward()
         {
-            yv[i] = max ? MathF.Max(av[i], bv[i]) : MathF.Min(av[i], bv[i]);
+            var av = a.Span;
+            var bv = b.Span;
+            var yv = y.Span;
+            for (int i = 0; i < yv.Length; i++)
+            {
+                yv[i] = max ? MathF.Max(av[i], bv[i]) : MathF.Min(av[i], bv[i]);
+            }
         }
+        Forward();
         if (GradientTape.IsRecording(a, b))
         {
-            GradientTape.Record(y, [a, b], (g, need) =>
+            GradientTape.Record(y, [a, b], Forward, (g, dx) =>
             {
-                var ga = Tensor.Zeros(a.Shape);
-                var gb = Tensor.Zeros(b.Shape);
                 var gs = g.Span;
-                var gav = ga.Span;
-                var gbv = gb.Span;
                 var x1 = a.Span;
                 var x2 = b.Span;
+                var gav = dx.Needs(0) ? dx[0].Span : default;
+                var gbv = dx.Needs(1) ? dx[1].Span : default;
                 for (int i = 0; i < gs.Length; i++)
                 {
                     bool toA = max ? x1[i] >= x2[i] : x1[i] <= x2[i];
-                    if (toA)
+                    if (!gav.IsEmpty)
                     {
-                        gav[i] = gs[i];
+                        gav[i] = toA ? gs[i] : 0f;
                     }
-                    else
+                    if (!gbv.IsEmpty)
                     {
-                        gbv[i] = gs[i];
+                        gbv[i] = toA ? 0f : gs[i];
                     }
                 }
-                return [need[0] ? ga : null, need[1] ? gb : null];
-            });
+            }, max ? "maximum" : "minimum");
         }
         return y;
     }

@@ -5,23 +5,80 @@ namespace SharpKeras;
 /// <summary>
 /// Differentiable tensor operations (Keras's <c>keras.ops</c>). Each op computes its result with
 /// the CPU kernels and, when a <see cref="GradientTape"/> watches one of its inputs, records how to
-/// send the gradient back. This is the only place derivatives are defined.
+/// compute it again in place and how to send the gradient back. This is the only place
+/// derivatives are defined.
 /// </summary>
+/// <remarks>
+/// How an op is written (so that a recorded training step replays without allocating): allocate
+/// the output and any scratch buffers first; compute the output through a forward action; when
+/// recording, pass that same action and a backward that overwrites each needed input gradient.
+/// Side effects that must happen on every step (drawing a dropout mask, updating moving
+/// statistics) belong inside the forward action.
+/// </remarks>
 public static partial class Ops
 {
-    private static Tensor F(Tensor t) => t.IsFloat ? t : t.Cast(DType.Float32);
+    /// <summary>The float32 form of <paramref name="t"/>; integer tensors are converted by a recorded cast.</summary>
+    private static Tensor F(Tensor t) => t.IsFloat ? t : Cast(t, DType.Float32);
+
+    /// <summary>Converts to <paramref name="dtype"/> (Keras's ops.cast); only float32 results take part in autodiff.</summary>
+    public static Tensor Cast(Tensor x, DType dtype)
+    {
+        if (x.DType == dtype)
+        {
+            return x;
+        }
+        if (dtype != DType.Float32)
+        {
+            return x.Cast(dtype);
+        }
+        var y = Tensor.Zeros(x.Shape);
+        void Forward() => x.CopyToFloats(y.Span);
+        Forward();
+        if (GradientTape.IsRecording(x))
+        {
+            GradientTape.Record(y, [x], Forward, null, "cast");
+        }
+        return y;
+    }
+
+    private static Shape BroadcastShape(Tensor a, Tensor b) => a.Shape == b.Shape ? a.Shape : Shape.Broadcast(a.Shape, b.Shape);
+
+    /// <summary>Scratch of the broadcast output's shape, needed when an input's gradient must be summed back to a smaller shape.</summary>
+    private static Tensor? ScratchFor(Tensor input, Tensor output) => input.Shape == output.Shape ? null : Tensor.Zeros(output.Shape);
+
+    /// <summary>dst = sum-to-shape(g op other), going through <paramref name="scratch"/> when dst is smaller than g.</summary>
+    private static void ReduceInto<TOp>(Tensor g, Tensor other, Tensor? scratch, Tensor dst) where TOp : IBinaryOp
+    {
+        if (scratch is null)
+        {
+            CpuOps.BinaryInto<TOp>(g, other, dst);
+            return;
+        }
+        CpuOps.BinaryInto<TOp>(g, other, scratch);
+        CpuOps.SumToShapeInto(scratch, dst);
+    }
 
     /// <summary>Element-wise a + b with NumPy broadcasting.</summary>
     public static Tensor Add(Tensor a, Tensor b)
     {
         a = F(a);
         b = F(b);
-        var z = CpuOps.Binary<AddOp>(a, b);
+        var z = Tensor.Zeros(BroadcastShape(a, b));
+        void Forward() => CpuOps.BinaryInto<AddOp>(a, b, z);
+        Forward();
         if (GradientTape.IsRecording(a, b))
         {
-            GradientTape.Record(z, [a, b], (g, need) => [
-                need[0] ? CpuOps.SumToShape(g, a.Shape) : null,
-                need[1] ? CpuOps.SumToShape(g, b.Shape) : null]);
+            GradientTape.Record(z, [a, b], Forward, (g, dx) =>
+            {
+                if (dx.Needs(0))
+                {
+                    CpuOps.SumToShapeInto(g, dx[0]);
+                }
+                if (dx.Needs(1))
+                {
+                    CpuOps.SumToShapeInto(g, dx[1]);
+                }
+            }, "add");
         }
         return z;
     }
@@ -31,12 +88,23 @@ public static partial class Ops
     {
         a = F(a);
         b = F(b);
-        var z = CpuOps.Binary<SubOp>(a, b);
+        var z = Tensor.Zeros(BroadcastShape(a, b));
+        void Forward() => CpuOps.BinaryInto<SubOp>(a, b, z);
+        Forward();
         if (GradientTape.IsRecording(a, b))
         {
-            GradientTape.Record(z, [a, b], (g, need) => [
-                need[0] ? CpuOps.SumToShape(g, a.Shape) : null,
-                need[1] ? CpuOps.SumToShape(CpuOps.Unary<NegOp>(g), b.Shape) : null]);
+            GradientTape.Record(z, [a, b], Forward, (g, dx) =>
+            {
+                if (dx.Needs(0))
+                {
+                    CpuOps.SumToShapeInto(g, dx[0]);
+                }
+                if (dx.Needs(1))
+                {
+                    CpuOps.SumToShapeInto(g, dx[1]);
+                    Elementwise.Unary<NegOp>(dx[1].Span, dx[1].Span);
+                }
+            }, "subtract");
         }
         return z;
     }
@@ -46,12 +114,24 @@ public static partial class Ops
     {
         a = F(a);
         b = F(b);
-        var z = CpuOps.Binary<MulOp>(a, b);
+        var z = Tensor.Zeros(BroadcastShape(a, b));
+        void Forward() => CpuOps.BinaryInto<MulOp>(a, b, z);
+        Forward();
         if (GradientTape.IsRecording(a, b))
         {
-            GradientTape.Record(z, [a, b], (g, need) => [
-                need[0] ? CpuOps.SumToShape(CpuOps.Binary<MulOp>(g, b), a.Shape) : null,
-                need[1] ? CpuOps.SumToShape(CpuOps.Binary<MulOp>(g, a), b.Shape) : null]);
+            var sa = ScratchFor(a, z);
+            var sb = ScratchFor(b, z);
+            GradientTape.Record(z, [a, b], Forward, (g, dx) =>
+            {
+                if (dx.Needs(0))
+                {
+                    ReduceInto<MulOp>(g, b, sa, dx[0]);
+                }
+                if (dx.Needs(1))
+                {
+                    ReduceInto<MulOp>(g, a, sb, dx[1]);
+                }
+            }, "multiply");
         }
         return z;
     }
@@ -61,16 +141,28 @@ public static partial class Ops
     {
         a = F(a);
         b = F(b);
-        var z = CpuOps.Binary<DivOp>(a, b);
+        var z = Tensor.Zeros(BroadcastShape(a, b));
+        void Forward() => CpuOps.BinaryInto<DivOp>(a, b, z);
+        Forward();
         if (GradientTape.IsRecording(a, b))
         {
-            GradientTape.Record(z, [a, b], (g, need) =>
+            var sa = ScratchFor(a, z);
+            // d/db (a / b) = -g z / b, formed in a buffer of the output's shape before summing back.
+            var gz = GradientTape.IsRecording(b) ? Tensor.Zeros(z.Shape) : null;
+            var sb = ScratchFor(b, z);
+            GradientTape.Record(z, [a, b], Forward, (g, dx) =>
             {
-                var gb = need[1]
-                    ? CpuOps.SumToShape(CpuOps.Unary<NegOp>(CpuOps.Binary<DivOp>(CpuOps.Binary<MulOp>(g, z), b)), b.Shape)
-                    : null;
-                return [need[0] ? CpuOps.SumToShape(CpuOps.Binary<DivOp>(g, b), a.Shape) : null, gb];
-            });
+                if (dx.Needs(0))
+                {
+                    ReduceInto<DivOp>(g, b, sa, dx[0]);
+                }
+                if (dx.Needs(1))
+                {
+                    CpuOps.BinaryInto<MulOp>(g, z, gz!);
+                    Elementwise.Unary<NegOp>(gz!.Span, gz.Span);
+                    ReduceInto<DivOp>(gz, b, sb, dx[1]);
+                }
+            }, "divide");
         }
         return z;
     }
@@ -79,10 +171,12 @@ public static partial class Ops
     public static Tensor Negative(Tensor x)
     {
         x = F(x);
-        var y = CpuOps.Unary<NegOp>(x);
+        var y = Tensor.Zeros(x.Shape);
+        void Forward() => Elementwise.Unary<NegOp>(x.Span, y.Span);
+        Forward();
         if (GradientTape.IsRecording(x))
         {
-            GradientTape.Record(y, [x], (g, _) => [CpuOps.Unary<NegOp>(g)]);
+            GradientTape.Record(y, [x], Forward, (g, dx) => Elementwise.Unary<NegOp>(g.Span, dx[0].Span), "negative");
         }
         return y;
     }
@@ -92,124 +186,111 @@ public static partial class Ops
     {
         a = F(a);
         b = F(b);
-        var z = CpuOps.MatMul(a, b);
+        var (m, k, n) = CpuOps.MatMulDims(a.Shape, b.Shape, false, false);
+        var z = Tensor.Zeros(a.Rank == 2 ? new Shape(m, n) : a.Shape.WithDim(-1, n));
+        void Forward() => CpuOps.MatMulInto(a, b, z);
+        Forward();
         if (GradientTape.IsRecording(a, b))
         {
-            GradientTape.Record(z, [a, b], (g, need) =>
+            // 2-D views of A and dZ for dB = A^T dZ over all leading axes of A; made once here.
+            var a2 = a.Rank == 2 ? a : a.View(new Shape(m, k));
+            GradientTape.Record(z, [a, b], () =>
             {
-                Tensor? ga = null, gb = null;
-                if (need[0])
+                if (!ReferenceEquals(a2, a))
+                {
+                    a2.Rebind(a);
+                }
+                Forward();
+            }, (g, dx) =>
+            {
+                if (dx.Needs(0))
                 {
                     // dA = dZ B^T, read B transposed by the GEMM's packing.
-                    ga = CpuOps.MatMul(g, b, transB: true).Reshape2(a.Shape);
+                    Gemm.Multiply(g.Span, b.Span, dx[0].Span, m, k, n, transA: false, transB: true, accumulate: false);
                 }
-                if (need[1])
+                if (dx.Needs(1))
                 {
-                    // dB = A^T dZ over all leading axes of A.
-                    int k = a.Shape[-1];
-                    gb = CpuOps.MatMul(a.View(new Shape(a.Length / Math.Max(1, k), k)), g.View(new Shape(g.Length / b.Shape[1], b.Shape[1])), transA: true);
+                    Gemm.Multiply(a2.Span, g.Span, dx[1].Span, k, n, m, transA: true, transB: false, accumulate: false);
                 }
-                return [ga, gb];
-            });
+            }, "matmul");
         }
         return z;
     }
 
-    private static Tensor Reshape2(this Tensor t, Shape s) => t.Shape == s ? t : t.View(s);
-
-    private static Tensor UnaryWithOutputGrad<TOp, TGrad>(Tensor x) where TOp : IUnaryOp where TGrad : IBinaryOp
+    private static Tensor UnaryWithOutputGrad<TOp, TGrad>(Tensor x, string kind) where TOp : IUnaryOp where TGrad : IBinaryOp
     {
         x = F(x);
-        var y = CpuOps.Unary<TOp>(x);
+        var y = Tensor.Zeros(x.Shape);
+        void Forward() => Elementwise.Unary<TOp>(x.Span, y.Span);
+        Forward();
         if (GradientTape.IsRecording(x))
         {
-            GradientTape.Record(y, [x], (g, _) => [CpuOps.Binary<TGrad>(y, g)]);
+            GradientTape.Record(y, [x], Forward, (g, dx) => Elementwise.Binary<TGrad>(y.Span, g.Span, dx[0].Span), kind);
+        }
+        return y;
+    }
+
+    private static Tensor UnaryWithInputGrad<TOp, TGrad>(Tensor x, string kind) where TOp : IUnaryOp where TGrad : IBinaryOp
+    {
+        x = F(x);
+        var y = Tensor.Zeros(x.Shape);
+        void Forward() => Elementwise.Unary<TOp>(x.Span, y.Span);
+        Forward();
+        if (GradientTape.IsRecording(x))
+        {
+            GradientTape.Record(y, [x], Forward, (g, dx) => Elementwise.Binary<TGrad>(x.Span, g.Span, dx[0].Span), kind);
         }
         return y;
     }
 
     /// <summary>Rectified linear unit max(x, 0).</summary>
-    public static Tensor Relu(Tensor x)
-    {
-        x = F(x);
-        var y = CpuOps.Unary<ReluOp>(x);
-        if (GradientTape.IsRecording(x))
-        {
-            GradientTape.Record(y, [x], (g, _) => [CpuOps.Binary<ReluGradOp>(x, g)]);
-        }
-        return y;
-    }
+    public static Tensor Relu(Tensor x) => UnaryWithInputGrad<ReluOp, ReluGradOp>(x, "relu");
 
     /// <summary>Logistic sigmoid 1 / (1 + exp(-x)).</summary>
-    public static Tensor Sigmoid(Tensor x) => UnaryWithOutputGrad<SigmoidOp, SigmoidGradOp>(x);
+    public static Tensor Sigmoid(Tensor x) => UnaryWithOutputGrad<SigmoidOp, SigmoidGradOp>(x, "sigmoid");
 
     /// <summary>Hyperbolic tangent.</summary>
-    public static Tensor Tanh(Tensor x) => UnaryWithOutputGrad<TanhOp, TanhGradOp>(x);
+    public static Tensor Tanh(Tensor x) => UnaryWithOutputGrad<TanhOp, TanhGradOp>(x, "tanh");
 
     /// <summary>Element-wise e^x.</summary>
-    public static Tensor Exp(Tensor x) => UnaryWithOutputGrad<ExpOp, MulOp>(x);
+    public static Tensor Exp(Tensor x) => UnaryWithOutputGrad<ExpOp, MulOp>(x, "exp");
 
     /// <summary>Element-wise natural logarithm.</summary>
-    public static Tensor Log(Tensor x)
-    {
-        x = F(x);
-        var y = CpuOps.Unary<LogOp>(x);
-        if (GradientTape.IsRecording(x))
-        {
-            GradientTape.Record(y, [x], (g, _) => [CpuOps.Binary<DivOp>(g, x)]);
-        }
-        return y;
-    }
+    public static Tensor Log(Tensor x) => UnaryWithInputGrad<LogOp, RevDivOp>(x, "log");
 
     /// <summary>Element-wise x^2.</summary>
-    public static Tensor Square(Tensor x)
-    {
-        x = F(x);
-        var y = CpuOps.Unary<SquareOp>(x);
-        if (GradientTape.IsRecording(x))
-        {
-            GradientTape.Record(y, [x], (g, _) => [CpuOps.Binary<MulOp>(CpuOps.Binary<MulOp>(g, x), Tensor.Scalar(2f))]);
-        }
-        return y;
-    }
+    public static Tensor Square(Tensor x) => UnaryWithInputGrad<SquareOp, SquareGradOp>(x, "square");
 
     /// <summary>Element-wise square root.</summary>
-    public static Tensor Sqrt(Tensor x)
-    {
-        x = F(x);
-        var y = CpuOps.Unary<SqrtOp>(x);
-        if (GradientTape.IsRecording(x))
-        {
-            GradientTape.Record(y, [x], (g, _) => [CpuOps.Binary<DivOp>(CpuOps.Binary<MulOp>(g, Tensor.Scalar(0.5f)), y)]);
-        }
-        return y;
-    }
+    public static Tensor Sqrt(Tensor x) => UnaryWithOutputGrad<SqrtOp, SqrtGradOp>(x, "sqrt");
 
     /// <summary>Clips values to [min, max]; the gradient passes where min &lt;= x &lt;= max (as torch.clamp).</summary>
     public static Tensor Clip(Tensor x, float min, float max)
     {
         x = F(x);
         var y = Tensor.Zeros(x.Shape);
-        var xs = x.Span;
-        var ys = y.Span;
-        for (int i = 0; i < xs.Length; i++)
+        void Forward()
         {
-            ys[i] = Math.Clamp(xs[i], min, max);
+            var xs = x.Span;
+            var ys = y.Span;
+            for (int i = 0; i < xs.Length; i++)
+            {
+                ys[i] = Math.Clamp(xs[i], min, max);
+            }
         }
+        Forward();
         if (GradientTape.IsRecording(x))
         {
-            GradientTape.Record(y, [x], (g, _) =>
+            GradientTape.Record(y, [x], Forward, (g, dx) =>
             {
-                var r = Tensor.Zeros(x.Shape);
                 var gs = g.Span;
-                var rs = r.Span;
+                var rs = dx[0].Span;
                 var xv = x.Span;
                 for (int i = 0; i < rs.Length; i++)
                 {
                     rs[i] = xv[i] >= min && xv[i] <= max ? gs[i] : 0f;
                 }
-                return [r];
-            });
+            }, "clip");
         }
         return y;
     }
@@ -219,10 +300,12 @@ public static partial class Ops
     {
         x = F(x);
         int ax = x.Shape.NormalizeAxis(axis);
-        var y = CpuOps.Softmax(x, ax, log: false);
+        var y = Tensor.Zeros(x.Shape);
+        void Forward() => CpuOps.SoftmaxInto(x, ax, log: false, y);
+        Forward();
         if (GradientTape.IsRecording(x))
         {
-            GradientTape.Record(y, [x], (g, _) => [CpuOps.SoftmaxGrad(y, g, ax)]);
+            GradientTape.Record(y, [x], Forward, (g, dx) => CpuOps.SoftmaxGradInto(y, g, ax, dx[0]), ax == x.Rank - 1 ? "softmax_last" : "softmax");
         }
         return y;
     }
@@ -232,10 +315,12 @@ public static partial class Ops
     {
         x = F(x);
         int ax = x.Shape.NormalizeAxis(axis);
-        var y = CpuOps.Softmax(x, ax, log: true);
+        var y = Tensor.Zeros(x.Shape);
+        void Forward() => CpuOps.SoftmaxInto(x, ax, log: true, y);
+        Forward();
         if (GradientTape.IsRecording(x))
         {
-            GradientTape.Record(y, [x], (g, _) => [CpuOps.LogSoftmaxGrad(y, g, ax)]);
+            GradientTape.Record(y, [x], Forward, (g, dx) => CpuOps.LogSoftmaxGradInto(y, g, ax, dx[0]), "log_softmax");
         }
         return y;
     }
@@ -244,30 +329,24 @@ public static partial class Ops
     public static Tensor Sum(Tensor x, int? axis = null, bool keepDims = false)
     {
         x = F(x);
-        Tensor y;
         if (axis is null)
         {
-            y = Tensor.Scalar(Elementwise.SumAll(x.Span));
-            if (keepDims)
-            {
-                y = y.View(new Shape(Enumerable.Repeat(1, x.Rank).ToArray()));
-            }
+            var total = Tensor.Zeros(keepDims ? new Shape(Enumerable.Repeat(1, x.Rank).ToArray()) : Shape.Scalar);
+            void ForwardAll() => total.Span[0] = Elementwise.SumAll(x.Span);
+            ForwardAll();
             if (GradientTape.IsRecording(x))
             {
-                GradientTape.Record(y, [x], (g, _) => [Tensor.Full(x.Shape, g.Span[0])]);
+                GradientTape.Record(total, [x], ForwardAll, (g, dx) => dx[0].Span.Fill(g.Span[0]), "sum");
             }
-            return y;
+            return total;
         }
         int ax = x.Shape.NormalizeAxis(axis.Value);
-        y = CpuOps.SumAxis(x, ax);
-        if (keepDims)
-        {
-            y = y.View(x.Shape.WithDim(ax, 1));
-        }
+        var y = Tensor.Zeros(keepDims ? x.Shape.WithDim(ax, 1) : new Shape([.. x.Shape.Dims[..ax], .. x.Shape.Dims[(ax + 1)..]]));
+        void Forward() => CpuOps.SumAxisInto(x, ax, y);
+        Forward();
         if (GradientTape.IsRecording(x))
         {
-            var reduced = new Shape([.. x.Shape.Dims[..ax], .. x.Shape.Dims[(ax + 1)..]]);
-            GradientTape.Record(y, [x], (g, _) => [CpuOps.BroadcastAlongAxis(g.View(reduced), x.Shape, ax)]);
+            GradientTape.Record(y, [x], Forward, (g, dx) => CpuOps.BroadcastAlongAxisInto(g, dx[0], ax), "sum");
         }
         return y;
     }
@@ -282,13 +361,15 @@ public static partial class Ops
     }
 
     /// <summary>Reshapes without copying; one dimension may be -1 and is inferred.</summary>
-    public static Tensor Reshape(Tensor x, params int[] shape)
+    public static Tensor Reshape(Tensor x, params int[] shape) => ViewOp(x, InferShape(x, shape), "reshape");
+
+    /// <summary>A view of <paramref name="x"/> with another shape of the same size, recorded so that it follows x when replayed.</summary>
+    internal static Tensor ViewOp(Tensor x, Shape shape, string kind)
     {
-        var target = InferShape(x, shape);
-        var y = x.View(target);
+        var y = x.View(shape);
         if (GradientTape.IsRecording(x))
         {
-            GradientTape.Record(y, [x], (g, _) => [g.View(x.Shape)]);
+            GradientTape.Record(y, [x], () => y.Rebind(x), (g, dx) => g.Span.CopyTo(dx[0].Span), kind);
         }
         return y;
     }
@@ -327,21 +408,38 @@ public static partial class Ops
     }
 
     /// <summary>The same values, through which no gradient flows.</summary>
-    public static Tensor StopGradient(Tensor x) => x.View(x.Shape);
+    public static Tensor StopGradient(Tensor x)
+    {
+        var y = x.View(x.Shape);
+        if (GradientTape.IsRecording(x))
+        {
+            GradientTape.Record(y, [x], () => y.Rebind(x), null, "stop_gradient");
+        }
+        return y;
+    }
 
     /// <summary>One-hot encoding of integer labels: (N,) -> (N, numClasses); labels must be in [0, numClasses).</summary>
     public static Tensor OneHot(Tensor labels, int numClasses)
     {
         var r = Tensor.Zeros(new Shape([.. labels.Shape.ToArray(), numClasses]));
-        var rs = r.Span;
-        for (int i = 0; i < labels.Length; i++)
+        void Forward()
         {
-            int c = labels.GetInt(i);
-            if ((uint)c >= (uint)numClasses)
+            var rs = r.Span;
+            rs.Clear();
+            for (int i = 0; i < labels.Length; i++)
             {
-                throw new ArgumentOutOfRangeException(nameof(labels), $"Label {c} at index {i} is outside [0, {numClasses}).");
+                int c = labels.GetInt(i);
+                if ((uint)c >= (uint)numClasses)
+                {
+                    throw new ArgumentOutOfRangeException(nameof(labels), $"Label {c} at index {i} is outside [0, {numClasses}).");
+                }
+                rs[i * numClasses + c] = 1f;
             }
-            rs[i * numClasses + c] = 1f;
+        }
+        Forward();
+        if (GradientTape.IsRecording(labels))
+        {
+            GradientTape.Record(r, [labels], Forward, null, "one_hot");
         }
         return r;
     }
@@ -352,21 +450,30 @@ public static partial class Ops
         x = F(x);
         int n = x.Shape[-1];
         int rows = x.Length / Math.Max(1, n);
-        var r = new int[rows];
-        var xs = x.Span;
-        for (int i = 0; i < rows; i++)
+        var r = Tensor.WrapInts(new int[rows], new Shape(x.Shape.Dims[..^1].ToArray()));
+        void Forward()
         {
-            var row = xs.Slice(i * n, n);
-            int best = 0;
-            for (int j = 1; j < n; j++)
+            var xs = x.Span;
+            var rs = r.Int32Span;
+            for (int i = 0; i < rows; i++)
             {
-                if (row[j] > row[best])
+                var row = xs.Slice(i * n, n);
+                int best = 0;
+                for (int j = 1; j < n; j++)
                 {
-                    best = j;
+                    if (row[j] > row[best])
+                    {
+                        best = j;
+                    }
                 }
+                rs[i] = best;
             }
-            r[i] = best;
         }
-        return Tensor.WrapInts(r, new Shape(x.Shape.Dims[..^1].ToArray()));
+        Forward();
+        if (GradientTape.IsRecording(x))
+        {
+            GradientTape.Record(r, [x], Forward, null, "argmax");
+        }
+        return r;
     }
 }

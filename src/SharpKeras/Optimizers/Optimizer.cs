@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Text.Json.Nodes;
 
 namespace SharpKeras.Optimizers;
@@ -236,17 +237,31 @@ public sealed class SGD : Optimizer
     /// <inheritdoc/>
     protected override void UpdateStep(ReadOnlySpan<float> g, Span<float> w, Tensor[] slots, float lr, long step)
     {
+        int i = 0, width = Vector<float>.Count;
+        var vlr = new Vector<float>(lr);
         if (Momentum == 0)
         {
-            for (int i = 0; i < w.Length; i++)
+            for (; i <= w.Length - width; i += width)
+            {
+                (new Vector<float>(w[i..]) - vlr * new Vector<float>(g[i..])).CopyTo(w[i..]);
+            }
+            for (; i < w.Length; i++)
             {
                 w[i] -= lr * g[i];
             }
             return;
         }
         float mu = F32(Momentum);
+        var vmu = new Vector<float>(mu);
         var m = slots[0].Span;
-        for (int i = 0; i < w.Length; i++)
+        for (; i <= w.Length - width; i += width)
+        {
+            var gi = new Vector<float>(g[i..]);
+            var mi = vmu * new Vector<float>(m[i..]) - vlr * gi;
+            mi.CopyTo(m[i..]);
+            (new Vector<float>(w[i..]) + (Nesterov ? vmu * mi - vlr * gi : mi)).CopyTo(w[i..]);
+        }
+        for (; i < w.Length; i++)
         {
             m[i] = mu * m[i] - lr * g[i];
             w[i] += Nesterov ? mu * m[i] - lr * g[i] : m[i];
@@ -303,7 +318,20 @@ public sealed class RMSprop : Optimizer
         var v = slots[0].Span;
         var mom = Momentum > 0 ? slots[1].Span : default;
         var avg = Centered ? slots[^1].Span : default;
-        for (int i = 0; i < w.Length; i++)
+        int i = 0, width = Vector<float>.Count;
+        if (!Centered && Momentum == 0)
+        {
+            // The common case, vectorised with the same operation order as the loop below.
+            Vector<float> vrho = new(rho), v1 = new(oneMinusRho), veps = new(eps), vlr = new(lr);
+            for (; i <= w.Length - width; i += width)
+            {
+                var gi = new Vector<float>(g[i..]);
+                var vi = vrho * new Vector<float>(v[i..]) + v1 * (gi * gi);
+                vi.CopyTo(v[i..]);
+                (new Vector<float>(w[i..]) - vlr * gi / Vector.SquareRoot(vi + veps)).CopyTo(w[i..]);
+            }
+        }
+        for (; i < w.Length; i++)
         {
             v[i] = rho * v[i] + oneMinusRho * (g[i] * g[i]);
             float denominator;
@@ -380,7 +408,26 @@ public sealed class Adam : Optimizer
         var m = slots[0].Span;
         var v = slots[1].Span;
         var vHat = Amsgrad ? slots[2].Span : default;
-        for (int i = 0; i < w.Length; i++)
+        int i = 0, width = Vector<float>.Count;
+        Vector<float> c1 = new(oneMinusB1), c2 = new(oneMinusB2), va = new(alpha), ve = new(eps);
+        for (; i <= w.Length - width; i += width)
+        {
+            var gi = new Vector<float>(g[i..]);
+            var mi = new Vector<float>(m[i..]);
+            mi += (gi - mi) * c1;
+            mi.CopyTo(m[i..]);
+            var vi = new Vector<float>(v[i..]);
+            vi += (gi * gi - vi) * c2;
+            vi.CopyTo(v[i..]);
+            var second = vi;
+            if (Amsgrad)
+            {
+                second = Vector.Max(new Vector<float>(vHat[i..]), vi);
+                second.CopyTo(vHat[i..]);
+            }
+            (new Vector<float>(w[i..]) - mi * va / (Vector.SquareRoot(second) + ve)).CopyTo(w[i..]);
+        }
+        for (; i < w.Length; i++)
         {
             m[i] += (g[i] - m[i]) * oneMinusB1;
             v[i] += (g[i] * g[i] - v[i]) * oneMinusB2;

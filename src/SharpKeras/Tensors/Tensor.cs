@@ -10,10 +10,12 @@ namespace SharpKeras;
 /// </summary>
 public sealed class Tensor
 {
-    private readonly float[]? _f;
-    private readonly int[]? _i;
-    private readonly byte[]? _b;
-    private readonly int _offset;
+    // Mutable only through Rebind: a planned training step points its batch placeholder (and the
+    // views made from it) at a new slice of the dataset instead of copying it.
+    private float[]? _f;
+    private int[]? _i;
+    private byte[]? _b;
+    private int _offset;
 
     private Tensor(Shape shape, DType dtype, float[]? f, int[]? i, byte[]? b, int offset)
     {
@@ -190,18 +192,33 @@ public sealed class Tensor
     public float[] ToArray()
     {
         var r = new float[Length];
-        if (_f is not null)
-        {
-            Span.CopyTo(r);
-        }
-        else
-        {
-            for (int i = 0; i < r.Length; i++)
-            {
-                r[i] = GetFloat(i);
-            }
-        }
+        CopyToFloats(r);
         return r;
+    }
+
+    /// <summary>Writes the elements as floats into <paramref name="destination"/> (of at least Length).</summary>
+    internal void CopyToFloats(Span<float> destination)
+    {
+        switch (DType)
+        {
+            case DType.Float32:
+                Span.CopyTo(destination);
+                break;
+            case DType.Int32:
+                var ints = Int32Span;
+                for (int i = 0; i < ints.Length; i++)
+                {
+                    destination[i] = ints[i];
+                }
+                break;
+            default:
+                var bytes = ByteSpan;
+                for (int i = 0; i < bytes.Length; i++)
+                {
+                    destination[i] = bytes[i];
+                }
+                break;
+        }
     }
 
     /// <summary>A copy of the elements as int32 (row-major); floats are truncated toward zero.</summary>
@@ -247,6 +264,33 @@ public sealed class Tensor
         return new Tensor(shape, DType, _f, _i, _b, _offset);
     }
 
+    /// <summary>Makes this tensor share <paramref name="source"/>'s storage (same dtype and size); views replay this to follow a rebound placeholder.</summary>
+    internal void Rebind(Tensor source)
+    {
+        if (source.DType != DType || source.Length != Length)
+        {
+            throw new InvalidOperationException($"Internal error: cannot rebind a {DType.Name()} tensor of shape {Shape} to a {source.DType.Name()} tensor of shape {source.Shape}.");
+        }
+        _f = source._f;
+        _i = source._i;
+        _b = source._b;
+        _offset = source._offset;
+    }
+
+    /// <summary>Makes this tensor a view of <paramref name="source"/>'s rows from <paramref name="start"/> on (as many as this tensor has), without copying.</summary>
+    internal void RebindRows(Tensor source, int start)
+    {
+        int row = Shape[0] == 0 ? 0 : Length / Shape[0];
+        if (source.DType != DType || source.Rank != Rank || start < 0 || start + Shape[0] > source.Shape[0] || (source.Shape[0] > 0 && source.Length / source.Shape[0] != row))
+        {
+            throw new InvalidOperationException($"Internal error: cannot view rows {start}.. of a {source.DType.Name()} tensor of shape {source.Shape} as shape {Shape}.");
+        }
+        _f = source._f;
+        _i = source._i;
+        _b = source._b;
+        _offset = source._offset + start * row;
+    }
+
     /// <summary>Rows [start, start+count) along the first axis, as a view sharing storage (a batch slice).</summary>
     public Tensor Slice(int start, int count)
     {
@@ -271,23 +315,49 @@ public sealed class Tensor
         return result;
     }
 
-    /// <summary>Copies the rows at <paramref name="indices"/> into <paramref name="destination"/>.</summary>
-    internal void GatherInto(ReadOnlySpan<int> indices, Tensor destination)
+    /// <summary>Copies the rows at <paramref name="indices"/> into <paramref name="destination"/> (split across threads when large).</summary>
+    internal unsafe void GatherInto(ReadOnlySpan<int> indices, Tensor destination)
     {
         int n = Shape[0];
         int row = n == 0 ? 0 : Length / n;
-        for (int k = 0; k < indices.Length; k++)
+        foreach (int r in indices)
         {
-            int r = indices[k];
             if ((uint)r >= (uint)n)
             {
                 throw new IndexOutOfRangeException($"Row {r} is outside the first axis of size {n}.");
             }
-            switch (DType)
+        }
+        if (destination.DType != DType || destination.Length < indices.Length * row)
+        {
+            throw new ArgumentException($"Internal error: cannot gather {indices.Length} rows of {Shape} into {destination.Shape}.");
+        }
+        int elementSize = DType switch { DType.Float32 => 4, DType.Int32 => 4, _ => 1 };
+        fixed (int* idx = indices)
+        fixed (byte* src = ElementBytes())
+        fixed (byte* dst = destination.ElementBytes())
+        {
+            var body = new GatherBody(src, dst, idx, row * elementSize);
+            // Rows are copied in parallel only when there is enough to copy (about 1 MB).
+            long bytes = (long)indices.Length * row * elementSize;
+            Backend.Cpu.CpuParallel.For(indices.Length, bytes < (1 << 20) ? indices.Length : 1, ref body);
+        }
+    }
+
+    /// <summary>The elements as raw bytes (for copies that do not care about the dtype).</summary>
+    private Span<byte> ElementBytes() => DType switch
+    {
+        DType.Float32 => System.Runtime.InteropServices.MemoryMarshal.AsBytes(Span),
+        DType.Int32 => System.Runtime.InteropServices.MemoryMarshal.AsBytes(Int32Span),
+        _ => ByteSpan,
+    };
+
+    private readonly unsafe struct GatherBody(byte* src, byte* dst, int* indices, int rowBytes) : Backend.Cpu.IRangeBody
+    {
+        public void Run(int start, int end)
+        {
+            for (int k = start; k < end; k++)
             {
-                case DType.Float32: Span.Slice(r * row, row).CopyTo(destination.Span.Slice(k * row, row)); break;
-                case DType.Int32: Int32Span.Slice(r * row, row).CopyTo(destination.Int32Span.Slice(k * row, row)); break;
-                default: ByteSpan.Slice(r * row, row).CopyTo(destination.ByteSpan.Slice(k * row, row)); break;
+                Buffer.MemoryCopy(src + (long)indices[k] * rowBytes, dst + (long)k * rowBytes, rowBytes, rowBytes);
             }
         }
     }

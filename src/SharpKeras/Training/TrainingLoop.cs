@@ -66,6 +66,8 @@ internal static class TrainingLoop
         Metric[]? metrics = null;
         model.StopTraining = false;
         var epochLogs = new Dictionary<string, double>();
+        // One dictionary for every batch's logs, updated in place (callbacks read it during the call).
+        var batchLogs = new Dictionary<string, double>();
         foreach (var c in all)
         {
             c.OnTrainBegin();
@@ -92,30 +94,27 @@ internal static class TrainingLoop
             {
                 int start = step * batchSize;
                 int count = Math.Min(batchSize, samples - start);
-                Tensor xb, yb;
+                var plan = TrainStepPlan.For(model, x, y, count);
                 if (shuffle)
                 {
-                    var idx = order.AsSpan(start, count);
-                    xb = x.Gather(idx);
-                    yb = y.Gather(idx);
+                    plan.LoadGather(x, y, order.AsSpan(start, count));
                 }
                 else
                 {
-                    xb = x.Slice(start, count);
-                    yb = y.Slice(start, count);
+                    plan.LoadSlice(x, y, start);
                 }
-                var (loss, yPred) = TrainStep(model, xb, yb);
+                double loss = plan.Run();
                 if (!double.IsFinite(loss))
                 {
                     throw new NonFiniteLossException(loss, epoch + 1, step + 1);
                 }
-                metrics ??= ResolveMetrics(model, yb, yPred);
+                metrics ??= ResolveMetrics(model, plan.Y, plan.Predictions);
                 lossTracker.Update(loss, count);
                 foreach (var m in metrics)
                 {
-                    m.UpdateState(yb, yPred);
+                    m.UpdateState(plan.Y, plan.Predictions);
                 }
-                var logs = Logs(lossTracker, metrics);
+                var logs = Logs(lossTracker, metrics, batchLogs);
                 foreach (var c in all)
                 {
                     c.OnTrainBatchEnd(step, logs);
@@ -141,37 +140,14 @@ internal static class TrainingLoop
         return history;
     }
 
-    /// <summary>One gradient step on a batch; returns the batch loss (before the update) and the predictions.</summary>
-    private static (double Loss, Tensor Predictions) TrainStep(Model model, Tensor xb, Tensor yb)
-    {
-        // Build first so that the trainable weights exist before the tape starts watching them.
-        model.EnsureBuilt(xb.Shape);
-        var variables = model.TrainableWeights;
-        Tensor yPred, loss;
-        using (var tape = new GradientTape())
-        {
-            foreach (var v in variables)
-            {
-                tape.Watch(v.Value);
-            }
-            yPred = model.Apply(xb, training: true);
-            loss = model.Loss!.Compute(yb, yPred);
-            var grads = tape.Gradient(loss, [.. variables.Select(v => v.Value)]);
-            double lossValue = loss.Item();
-            if (double.IsFinite(lossValue))
-            {
-                model.Optimizer!.ApplyGradients(grads, variables);
-            }
-            return (lossValue, yPred);
-        }
-    }
-
     private static Metric[] ResolveMetrics(Model model, Tensor yTrue, Tensor yPred) =>
         model.MetricObjects is { } objs ? [.. objs] : [.. model.MetricNames.Select(n => Metric.Get(n, yTrue.Shape, yPred.Shape))];
 
-    private static Dictionary<string, double> Logs(Mean loss, IEnumerable<Metric> metrics)
+    private static Dictionary<string, double> Logs(Mean loss, Metric[] metrics) => Logs(loss, metrics, new Dictionary<string, double>());
+
+    private static Dictionary<string, double> Logs(Mean loss, Metric[] metrics, Dictionary<string, double> logs)
     {
-        var logs = new Dictionary<string, double> { ["loss"] = loss.Result() };
+        logs["loss"] = loss.Result();
         foreach (var m in metrics)
         {
             logs[m.Name] = m.Result();
@@ -198,10 +174,12 @@ internal static class TrainingLoop
         {
             int start = step * batchSize;
             int count = Math.Min(batchSize, samples - start);
-            var xb = x.Slice(start, count);
-            var yb = y.Slice(start, count);
-            var yPred = model.Apply(xb, training: false);
-            double loss = model.Loss!.Compute(yb, yPred).Item();
+            var plan = InferencePlan.For(model, x, y, count);
+            plan.LoadSlice(x, y, start);
+            plan.Run();
+            var yb = plan.Y!;
+            var yPred = plan.Predictions;
+            double loss = plan.Loss!.Item();
             metrics ??= ResolveMetrics(model, yb, yPred);
             lossTracker.Update(loss, count);
             foreach (var m in metrics)
@@ -228,13 +206,42 @@ internal static class TrainingLoop
         {
             int start = step * batchSize;
             int count = Math.Min(batchSize, samples - start);
-            var yb = model.Apply(x.Slice(start, count), training: false);
+            var plan = InferencePlan.For(model, x, null, count);
+            plan.LoadSlice(x, null, start);
+            plan.Run();
+            var yb = plan.Predictions;
             result ??= Tensor.Zeros(yb.Shape.WithDim(0, samples));
             int row = yb.Length / Math.Max(1, count);
             yb.Span.CopyTo(result.Span.Slice(start * row, count * row));
             bar?.Update(step + 1);
         }
         return result ?? Tensor.Zeros(model.ComputeOutputShape(x.Shape));
+    }
+
+    public static IReadOnlyList<LayerTiming> ProfileTrainStep(Model model, Tensor x, Tensor y, int batchSize, int steps)
+    {
+        RequireCompiled(model, "ProfileTrainStep");
+        CheckPositive(batchSize, nameof(batchSize));
+        CheckPositive(steps, nameof(steps));
+        CheckSamples(x, y, "x", "y");
+        int count = Math.Min(batchSize, x.Shape[0]);
+        int batches = Math.Max(1, x.Shape[0] / count);
+        var times = new Dictionary<string, (long Forward, long Backward)>();
+        for (int s = 0; s <= steps; s++)
+        {
+            var plan = TrainStepPlan.For(model, x, y, count);
+            plan.LoadSlice(x, y, s % batches * count);
+            // Step 0 records the plan (and JIT-compiles); it is not counted.
+            if (s == 0)
+            {
+                plan.Run();
+                plan.Run();
+                continue;
+            }
+            plan.RunProfiled(times);
+        }
+        double scale = 1.0 / (System.Diagnostics.Stopwatch.Frequency * (double)steps);
+        return [.. times.Select(kv => new LayerTiming(kv.Key, kv.Value.Forward * scale, kv.Value.Backward * scale))];
     }
 
     private static void RequireCompiled(Model model, string method)

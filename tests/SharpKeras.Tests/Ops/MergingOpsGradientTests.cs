@@ -1,4 +1,4 @@
-namespace SharpKeras.Tests.Ops;
+namespace SharpKeras.Tests.Operations;
 
 /// <summary>Finite-difference checks of the ops merging layers use.</summary>
 public class MergingOpsGradientTests

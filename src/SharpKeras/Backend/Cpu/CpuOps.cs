@@ -16,15 +16,20 @@ internal static class CpuOps
     /// <summary>a op b with NumPy broadcasting, choosing the fastest loop the shapes allow.</summary>
     public static Tensor Binary<TOp>(Tensor a, Tensor b) where TOp : IBinaryOp
     {
+        var r = Tensor.Zeros(a.Shape == b.Shape ? a.Shape : Shape.Broadcast(a.Shape, b.Shape));
+        BinaryInto<TOp>(a, b, r);
+        return r;
+    }
+
+    /// <summary>a op b with NumPy broadcasting into <paramref name="r"/> (shaped as the broadcast result).</summary>
+    public static void BinaryInto<TOp>(Tensor a, Tensor b, Tensor r) where TOp : IBinaryOp
+    {
+        var outShape = r.Shape;
         if (a.Shape == b.Shape)
         {
-            var z = Tensor.Zeros(a.Shape);
-            Elementwise.Binary<TOp>(a.Span, b.Span, z.Span);
-            return z;
+            Elementwise.Binary<TOp>(a.Span, b.Span, r.Span);
         }
-        var outShape = Shape.Broadcast(a.Shape, b.Shape);
-        var r = Tensor.Zeros(outShape);
-        if (b.Length == 1 && a.Shape == outShape)
+        else if (b.Length == 1 && a.Shape == outShape)
         {
             Elementwise.BinaryScalar<TOp>(a.Span, b.Span[0], r.Span, swap: false);
         }
@@ -44,19 +49,17 @@ internal static class CpuOps
         {
             Elementwise.BinaryBroadcast<TOp>(a.Span, a.Shape, b.Span, b.Shape, r.Span, outShape);
         }
-        return r;
     }
 
-    /// <summary>The gradient g of a broadcast result, summed back to <paramref name="shape"/>.</summary>
-    public static Tensor SumToShape(Tensor g, Shape shape)
+    /// <summary>The gradient g of a broadcast result, summed back to <paramref name="r"/>'s shape.</summary>
+    public static void SumToShapeInto(Tensor g, Tensor r)
     {
-        if (g.Shape == shape)
+        if (g.Shape == r.Shape)
         {
-            return g;
+            g.Span.CopyTo(r.Span);
+            return;
         }
-        var r = Tensor.Zeros(shape);
-        Elementwise.SumToShape(g.Span, g.Shape, r.Span, shape);
-        return r;
+        Elementwise.SumToShape(g.Span, g.Shape, r.Span, r.Shape);
     }
 
     /// <summary>
@@ -79,6 +82,13 @@ internal static class CpuOps
         var c = Tensor.Zeros(outShape);
         Gemm.Multiply(a.Span, b.Span, c.Span, m, n, k, transA, transB, accumulate: false);
         return c;
+    }
+
+    /// <summary>op(a) x op(b) into <paramref name="c"/>, whose size must be M x N.</summary>
+    public static void MatMulInto(Tensor a, Tensor b, Tensor c, bool transA = false, bool transB = false)
+    {
+        var (m, k, n) = MatMulDims(a.Shape, b.Shape, transA, transB);
+        Gemm.Multiply(a.Span, b.Span, c.Span, m, n, k, transA, transB, accumulate: false);
     }
 
     /// <summary>(M, K, N) of op(a) x op(b), or an error naming both shapes.</summary>
@@ -129,6 +139,14 @@ internal static class CpuOps
         var dims = x.Shape.ToArray().ToList();
         dims.RemoveAt(axis);
         var r = Tensor.Zeros(new Shape([.. dims]));
+        SumAxisInto(x, axis, r);
+        return r;
+    }
+
+    /// <summary>Sum along one axis into <paramref name="r"/> (x's shape with the axis removed).</summary>
+    public static void SumAxisInto(Tensor x, int axis, Tensor r)
+    {
+        var (outer, len, inner) = AxisSplit(x.Shape, axis);
         var xs = x.Span;
         var rs = r.Span;
         if (inner == 1)
@@ -137,20 +155,18 @@ internal static class CpuOps
             {
                 rs[o] = Elementwise.SumAll(xs.Slice(o * len, len));
             }
-            return r;
+            return;
         }
         for (int o = 0; o < outer; o++)
         {
             Elementwise.SumRows(xs.Slice(o * len * inner, len * inner), inner, rs.Slice(o * inner, inner));
         }
-        return r;
     }
 
-    /// <summary>Repeats g (shape with <paramref name="axis"/> removed) along that axis to <paramref name="shape"/>.</summary>
-    public static Tensor BroadcastAlongAxis(Tensor g, Shape shape, int axis)
+    /// <summary>Repeats g (r's shape with <paramref name="axis"/> removed) along that axis into <paramref name="r"/>.</summary>
+    public static void BroadcastAlongAxisInto(Tensor g, Tensor r, int axis)
     {
-        var (outer, len, inner) = AxisSplit(shape, axis);
-        var r = Tensor.Zeros(shape);
+        var (outer, len, inner) = AxisSplit(r.Shape, axis);
         var gs = g.Span;
         var rs = r.Span;
         for (int o = 0; o < outer; o++)
@@ -161,14 +177,12 @@ internal static class CpuOps
                 src.CopyTo(rs.Slice((o * len + l) * inner, inner));
             }
         }
-        return r;
     }
 
     /// <summary>Softmax along an axis: exp(x - max) / sum(exp(x - max)).</summary>
-    public static Tensor Softmax(Tensor x, int axis, bool log)
+    public static void SoftmaxInto(Tensor x, int axis, bool log, Tensor y)
     {
         var (outer, len, inner) = AxisSplit(x.Shape, axis);
-        var y = Tensor.Zeros(x.Shape);
         var xs = x.Span;
         var ys = y.Span;
         for (int o = 0; o < outer; o++)
@@ -205,14 +219,12 @@ internal static class CpuOps
                 }
             }
         }
-        return y;
     }
 
     /// <summary>Gradient of softmax (given its output y): y * (g - sum(g * y)).</summary>
-    public static Tensor SoftmaxGrad(Tensor y, Tensor g, int axis)
+    public static void SoftmaxGradInto(Tensor y, Tensor g, int axis, Tensor r)
     {
         var (outer, len, inner) = AxisSplit(y.Shape, axis);
-        var r = Tensor.Zeros(y.Shape);
         var ys = y.Span;
         var gs = g.Span;
         var rs = r.Span;
@@ -232,14 +244,12 @@ internal static class CpuOps
                 }
             }
         }
-        return r;
     }
 
     /// <summary>Gradient of log-softmax (given its output y): g - exp(y) * sum(g).</summary>
-    public static Tensor LogSoftmaxGrad(Tensor y, Tensor g, int axis)
+    public static void LogSoftmaxGradInto(Tensor y, Tensor g, int axis, Tensor r)
     {
         var (outer, len, inner) = AxisSplit(y.Shape, axis);
-        var r = Tensor.Zeros(y.Shape);
         var ys = y.Span;
         var gs = g.Span;
         var rs = r.Span;
@@ -259,6 +269,5 @@ internal static class CpuOps
                 }
             }
         }
-        return r;
     }
 }

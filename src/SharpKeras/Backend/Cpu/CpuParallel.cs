@@ -1,25 +1,172 @@
+using System.Runtime.CompilerServices;
+
 namespace SharpKeras.Backend.Cpu;
 
-/// <summary>Splits a range of independent work items over <see cref="Config.Threads"/> threads.</summary>
-internal static class CpuParallel
+/// <summary>A piece of work over a contiguous range [start, end), run by <see cref="CpuParallel.For{TBody}"/>.</summary>
+internal interface IRangeBody
 {
+    /// <summary>Does the work for items [start, end).</summary>
+    void Run(int start, int end);
+}
+
+/// <summary>
+/// Splits a range of independent work items over <see cref="Config.Threads"/> threads, with
+/// persistent workers built for the small, frequent parallel regions of a training step: a call
+/// allocates nothing (the body is a struct passed by pointer), wakes workers that spin briefly
+/// before sleeping, and gives chunk i to the same thread every time, so each core keeps
+/// re-reading the panels already in its own cache.
+/// </summary>
+/// <remarks>
+/// Measured on the 2-vCPU development machine: Parallel.For with a closure costs about 5-10 us
+/// and ~1 KB of garbage per region; a training step of the Keras mnist_mlp runs ~15 regions.
+/// </remarks>
+internal static unsafe class CpuParallel
+{
+    private static readonly object s_gate = new();
+    private static Worker[] s_workers = [];
+    [ThreadStatic] private static bool t_inside;
+
+    // The job being run; written by the caller under s_gate before the workers are released.
+    private static delegate*<void*, int, int, void> s_fn;
+    private static void* s_state;
+    private static int s_count;
+    private static int s_chunks;
+    private static int s_pending;
+    private static Exception? s_error;
+
     /// <summary>
-    /// Runs <paramref name="body"/>(start, end) over contiguous chunks of [0, count); chunks are only
-    /// made when each gets at least <paramref name="minPerChunk"/> items, so small work stays on the caller.
+    /// Runs <paramref name="body"/> over contiguous chunks of [0, count); chunks are only made when
+    /// each gets at least <paramref name="minPerChunk"/> items, so small work stays on the caller.
+    /// The caller runs chunk 0 and returns when all chunks are done.
     /// </summary>
-    public static void For(int count, int minPerChunk, Action<int, int> body)
+    public static void For<TBody>(int count, int minPerChunk, ref TBody body) where TBody : unmanaged, IRangeBody
     {
         int chunks = Math.Min(Config.Threads, Math.Max(1, count / Math.Max(1, minPerChunk)));
-        if (chunks <= 1)
+        // Nested regions, and a second thread arriving while the workers are busy, run serially.
+        if (chunks <= 1 || t_inside || !Monitor.TryEnter(s_gate))
         {
-            body(0, count);
+            body.Run(0, count);
             return;
         }
-        Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = chunks }, c =>
+        try
         {
-            long start = (long)count * c / chunks;
-            long end = (long)count * (c + 1) / chunks;
-            body((int)start, (int)end);
-        });
+            EnsureWorkers(chunks - 1);
+            fixed (TBody* state = &body)
+            {
+                s_fn = &Invoke<TBody>;
+                s_state = state;
+                s_count = count;
+                s_chunks = chunks;
+                s_error = null;
+                Volatile.Write(ref s_pending, chunks - 1);
+                for (int w = 0; w < chunks - 1; w++)
+                {
+                    s_workers[w].Release();
+                }
+                t_inside = true;
+                try
+                {
+                    body.Run(0, ChunkEnd(count, chunks, 0));
+                }
+                finally
+                {
+                    t_inside = false;
+                    var spin = new SpinWait();
+                    while (Volatile.Read(ref s_pending) != 0)
+                    {
+                        spin.SpinOnce(sleep1Threshold: -1);
+                    }
+                }
+                if (s_error is { } e)
+                {
+                    s_error = null;
+                    throw new AggregateException("A parallel kernel failed.", e);
+                }
+            }
+        }
+        finally
+        {
+            s_fn = null;
+            s_state = null;
+            Monitor.Exit(s_gate);
+        }
+    }
+
+    private static int ChunkEnd(int count, int chunks, int c) => (int)((long)count * (c + 1) / chunks);
+
+    private static void Invoke<TBody>(void* state, int start, int end) where TBody : unmanaged, IRangeBody =>
+        Unsafe.AsRef<TBody>(state).Run(start, end);
+
+    private static void EnsureWorkers(int needed)
+    {
+        if (s_workers.Length >= needed)
+        {
+            return;
+        }
+        var grown = new Worker[needed];
+        s_workers.CopyTo(grown, 0);
+        for (int i = s_workers.Length; i < needed; i++)
+        {
+            grown[i] = new Worker(i + 1);
+        }
+        s_workers = grown;
+    }
+
+    /// <summary>One background thread that runs chunk <c>index</c> of each job it is released for.</summary>
+    private sealed class Worker
+    {
+        private readonly int _index;
+        private readonly SemaphoreSlim _wake = new(0);
+        private int _go;
+
+        public Worker(int index)
+        {
+            _index = index;
+            var thread = new Thread(Loop) { IsBackground = true, Name = $"SharpKeras CPU worker {index}" };
+            thread.Start();
+        }
+
+        public void Release()
+        {
+            Volatile.Write(ref _go, 1);
+            // Only a sleeping worker needs the semaphore; a spinning one sees _go.
+            if (_wake.CurrentCount == 0)
+            {
+                _wake.Release();
+            }
+        }
+
+        private void Loop()
+        {
+            t_inside = true;
+            while (true)
+            {
+                // Spin a little before sleeping: regions come every few microseconds during a step.
+                var spin = new SpinWait();
+                for (int i = 0; i < 2000 && Volatile.Read(ref _go) == 0; i++)
+                {
+                    spin.SpinOnce(sleep1Threshold: -1);
+                }
+                while (Volatile.Read(ref _go) == 0)
+                {
+                    _wake.Wait();
+                }
+                // Drain a release meant for a worker that was spinning.
+                while (_wake.CurrentCount > 0 && _wake.Wait(0))
+                {
+                }
+                Volatile.Write(ref _go, 0);
+                int count = s_count, chunks = s_chunks;
+                try
+                {
+                    s_fn(s_state, ChunkEnd(count, chunks, _index - 1), ChunkEnd(count, chunks, _index));
+                }
+                catch (Exception e)
+                {
+                    s_error = e;
+                }
+                Interlocked.Decrement(ref s_pending);
+            }
+        }
     }
 }

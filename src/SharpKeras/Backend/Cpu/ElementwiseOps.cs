@@ -63,6 +63,27 @@ internal readonly struct TanhGradOp : IBinaryOp
     public static Vector<float> Apply(Vector<float> y, Vector<float> g) => g * (Vector<float>.One - y * y);
 }
 
+/// <summary>log'(x) * g: g / x.</summary>
+internal readonly struct RevDivOp : IBinaryOp
+{
+    public static float Apply(float x, float g) => g / x;
+    public static Vector<float> Apply(Vector<float> x, Vector<float> g) => g / x;
+}
+
+/// <summary>(x^2)' * g: g x 2.</summary>
+internal readonly struct SquareGradOp : IBinaryOp
+{
+    public static float Apply(float x, float g) => g * x * 2f;
+    public static Vector<float> Apply(Vector<float> x, Vector<float> g) => g * x * new Vector<float>(2f);
+}
+
+/// <summary>sqrt'(.) * g written in terms of the output y: g 0.5 / y.</summary>
+internal readonly struct SqrtGradOp : IBinaryOp
+{
+    public static float Apply(float y, float g) => g * 0.5f / y;
+    public static Vector<float> Apply(Vector<float> y, Vector<float> g) => g * new Vector<float>(0.5f) / y;
+}
+
 internal readonly struct NegOp : IUnaryOp
 {
     public static float Apply(float x) => -x;
@@ -135,14 +156,23 @@ internal static class Elementwise
                 fixed (float* px = x)
                 fixed (float* py = y)
                 {
-                    var (ax, ay) = ((nint)px, (nint)py);
-                    CpuParallel.For(x.Length, MinPerThread, (s, e) =>
-                        UnaryRange<TOp>(new ReadOnlySpan<float>((float*)ax + s, e - s), new Span<float>((float*)ay + s, e - s)));
+                    var body = new UnaryBody<TOp>(px, py);
+                    CpuParallel.For(x.Length, MinPerThread, ref body);
                 }
             }
             return;
         }
         UnaryRange<TOp>(x, y);
+    }
+
+    private readonly unsafe struct UnaryBody<TOp>(float* x, float* y) : IRangeBody where TOp : IUnaryOp
+    {
+        public void Run(int s, int e) => UnaryRange<TOp>(new ReadOnlySpan<float>(x + s, e - s), new Span<float>(y + s, e - s));
+    }
+
+    private readonly unsafe struct BinaryBody<TOp>(float* a, float* b, float* z) : IRangeBody where TOp : IBinaryOp
+    {
+        public void Run(int s, int e) => BinaryRange<TOp>(new ReadOnlySpan<float>(a + s, e - s), new ReadOnlySpan<float>(b + s, e - s), new Span<float>(z + s, e - s));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -171,11 +201,8 @@ internal static class Elementwise
                 fixed (float* pb = b)
                 fixed (float* pz = z)
                 {
-                    var (xa, xb, xz) = ((nint)pa, (nint)pb, (nint)pz);
-                    CpuParallel.For(a.Length, MinPerThread, (s, e) => BinaryRange<TOp>(
-                        new ReadOnlySpan<float>((float*)xa + s, e - s),
-                        new ReadOnlySpan<float>((float*)xb + s, e - s),
-                        new Span<float>((float*)xz + s, e - s)));
+                    var body = new BinaryBody<TOp>(pa, pb, pz);
+                    CpuParallel.For(a.Length, MinPerThread, ref body);
                 }
             }
             return;

@@ -124,6 +124,14 @@ public sealed class Dense : Layer
     /// <inheritdoc/>
     protected override Tensor Call(Tensor inputs, bool training)
     {
+        if (Activation.Fusable is { } fused)
+        {
+            return Ops.Dense(inputs, _kernel!.Value, _bias?.Value, fused);
+        }
+        if (Activation.Name == "softmax")
+        {
+            return Activation.Call(Ops.Dense(inputs, _kernel!.Value, _bias?.Value, Backend.Cpu.EpilogueActivation.None));
+        }
         var y = Ops.MatMul(inputs, _kernel!.Value);
         if (_bias is not null)
         {

@@ -61,18 +61,6 @@ public sealed class Dropout : Layer
         {
             return inputs;
         }
-        var mask = Tensor.Zeros(inputs.Shape);
-        var m = mask.Span;
-        if (Rate < 1)
-        {
-            float keep = (float)(1 - Rate);
-            float scale = 1f / keep;
-            _rng.NextFloats(m);
-            for (int i = 0; i < m.Length; i++)
-            {
-                m[i] = m[i] < keep ? scale : 0f;
-            }
-        }
-        return Ops.Multiply(inputs, mask);
+        return Ops.Dropout(inputs, Rate, _rng);
     }
 }
