@@ -141,6 +141,25 @@ internal static class ModelSerializer
         };
     }
 
+    /// <summary>
+    /// Compiles a loaded model from its saved settings, as Keras's loaders do; when they name a loss,
+    /// metric or optimizer SharpKeras does not have, the model still loads (for inference) uncompiled,
+    /// with a warning on stderr, as Keras warns when compile_from_config fails. Returns whether it compiled.
+    /// </summary>
+    public static bool TryCompile(Model model, JsonObject compileConfig, string file)
+    {
+        try
+        {
+            Compile(model, compileConfig);
+            return true;
+        }
+        catch (Exception e) when (e is ArgumentException or FormatException)
+        {
+            Console.Error.WriteLine($"Warning: '{file}': model '{model.Name}' was loaded without its compile settings ({e.Message}); call Compile() before training or evaluating it.");
+            return false;
+        }
+    }
+
     /// <summary>Compiles <paramref name="model"/> from a compile_config (or a legacy training_config with optimizer_config).</summary>
     public static void Compile(Model model, JsonObject compileConfig)
     {
