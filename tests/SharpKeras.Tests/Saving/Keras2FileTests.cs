@@ -143,3 +143,35 @@ public sealed class Keras2FileTests : IDisposable
         Assert.Equal(0.8, adam.Beta1);
     }
 }
+
+/// <summary>Long layer lists are written in numbered chunks past HDF5's object header limit, as Keras does, and read back.</summary>
+public sealed class ChunkedAttributeTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("sk-chunks-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Fact]
+    public void LayerNamesPastTheHeaderLimitAreChunked()
+    {
+        var model = new Sequential([Keras.Input([1]).Layer]);
+        for (int i = 0; i < 70; i++)
+        {
+            model.Add(new SharpKeras.Layers.Dense(1, name: $"layer_{i:D3}_" + new string('x', 1000)));
+        }
+        var path = Path.Combine(_dir, "long.h5");
+        model.Save(path);
+        using (var h5 = H5File.OpenRead(path))
+        {
+            var group = h5.Group("model_weights");
+            Assert.False(group.AttributeExists("layer_names"));
+            Assert.True(group.AttributeExists("layer_names0"));
+            Assert.True(group.AttributeExists("layer_names1"));
+            Assert.All(group.Attributes(), a => Assert.True(a.Name != "layer_names0" || a.Read<string[]>().Sum(s => s.Length) <= 64512));
+        }
+        var loaded = Model.Load(path);
+        Assert.Equal(70, loaded.Layers.Count);
+        var x = Tensor.FromArray(new float[] { 0.5f, -1f }, 2, 1);
+        Assert.Equal(model.Predict(x, verbose: 0).ToArray(), loaded.Predict(x, verbose: 0).ToArray());
+    }
+}
