@@ -27,9 +27,10 @@ internal static class LegacyH5
             {
                 names[v] = $"{p}/{v.Name}";
             }
-            foreach (var (rel, child) in l.SavedChildren())
+            // Keras names a nested layer's variables by its name scope ("lstm/lstm_cell/kernel").
+            foreach (var (_, child) in l.SavedChildren())
             {
-                Collect(child, $"{p}/{rel.Replace("layers/", "", StringComparison.Ordinal)}");
+                Collect(child, $"{p}/{child.Name}");
             }
         }
         Collect(layer, prefix);
