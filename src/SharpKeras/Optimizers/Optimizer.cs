@@ -129,7 +129,8 @@ public abstract class Optimizer
         "adam" => new Adam(),
         "sgd" => new SGD(),
         "rmsprop" => new RMSprop(),
-        _ => throw new ArgumentException($"Unknown optimizer '{name}'. Valid optimizers: adam, rmsprop, sgd.", nameof(name)),
+        "adadelta" => new Adadelta(),
+        _ => throw new ArgumentException($"Unknown optimizer '{name}'. Valid optimizers: adadelta, adam, rmsprop, sgd.", nameof(name)),
     };
 
     /// <summary>Looks a Keras identifier up.</summary>

@@ -88,24 +88,8 @@ public sealed class LayerNormalization : Layer
     public override Shape ComputeOutputShape(Shape inputShape) => inputShape;
 
     /// <inheritdoc/>
-    protected override Tensor Call(Tensor inputs, bool training)
-    {
-        // Keras: mean, variance = moments(x); inv = rsqrt(variance + eps) * gamma; y = x * inv + (beta - mean * inv).
-        var mean = Ops.Mean(inputs, -1, keepDims: true);
-        var centered = Ops.Subtract(inputs, mean);
-        var variance = Ops.Mean(Ops.Square(centered), -1, keepDims: true);
-        var inv = Ops.Divide(Tensor.Scalar(1f), Ops.Sqrt(Ops.Add(variance, Tensor.Scalar((float)Epsilon))));
-        var y = Ops.Multiply(centered, inv);
-        if (_gamma is not null)
-        {
-            y = Ops.Multiply(y, _gamma.Value);
-        }
-        if (_beta is not null)
-        {
-            y = Ops.Add(y, _beta.Value);
-        }
-        return y;
-    }
+    protected override Tensor Call(Tensor inputs, bool training) =>
+        Ops.LayerNormalization(inputs, _gamma?.Value, _beta?.Value, (float)Epsilon);
 
     /// <inheritdoc/>
     public override JsonObject GetConfig()
