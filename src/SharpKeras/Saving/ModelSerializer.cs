@@ -71,10 +71,6 @@ internal static class ModelSerializer
         foreach (var layer in graph.Layers)
         {
             var o = KerasSerializer.Serialize(layer);
-            if (!layer.WritesBuildConfig)
-            {
-                o.Remove("build_config");
-            }
             o["name"] = layer.Name;
             var nodes = new JsonArray();
             if (layer is not InputLayer)

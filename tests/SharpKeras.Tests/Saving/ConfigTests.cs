@@ -34,6 +34,15 @@ public sealed class ConfigTests : IDisposable
         ["minimum"] = () => new SharpKeras.Layers.Minimum(name: "min"),
         ["concatenate"] = () => new Concatenate(axis: 1, name: "cat"),
         ["dot"] = () => new Dot(1, normalize: true, name: "dot"),
+        ["conv2d"] = () => new Conv2D(4, (3, 2), strides: (2, 1), padding: "same", activation: "relu", useBias: false, name: "c2"),
+        ["conv1d"] = () => new Conv1D(3, 5, dilationRate: 2, padding: "causal", name: "c1"),
+        ["max_pooling2d"] = () => new MaxPooling2D(3, (2, 1), padding: "same", name: "mp"),
+        ["average_pooling2d"] = () => new AveragePooling2D(name: "ap"),
+        ["max_pooling1d"] = () => new MaxPooling1D(3, 1, name: "mp1"),
+        ["average_pooling1d"] = () => new AveragePooling1D(name: "ap1"),
+        ["global_max_pooling2d"] = () => new GlobalMaxPooling2D(keepDims: true, name: "gmp"),
+        ["global_average_pooling1d"] = () => new GlobalAveragePooling1D(name: "gap1"),
+        ["batch_normalization"] = () => new BatchNormalization(momentum: 0.9, epsilon: 1e-5, scale: false, name: "bn"),
     };
 
     [Theory]

@@ -10,6 +10,7 @@ public class KerasRefsFileTests
     internal static Tensor[] Inputs(string model) => model switch
     {
         "mlp" => [NumpyFile.Load(KerasRefs.File("mlp_input.npy"))],
+        "cnn" => [NumpyFile.Load(KerasRefs.File("cnn_input.npy"))],
         "functional" => [NumpyFile.Load(KerasRefs.File("functional_input_a.npy")), NumpyFile.Load(KerasRefs.File("functional_input_b.npy"))],
         _ => throw new ArgumentException(model),
     };
@@ -27,6 +28,13 @@ public class KerasRefsFileTests
 
     internal static Model BuildInCode(string name)
     {
+        if (name == "cnn")
+        {
+            var cnn = new Sequential([new Conv2D(8, 3, padding: "same", activation: "relu"), new BatchNormalization(), new MaxPooling2D(),
+                new Conv2D(16, 3, strides: 2), new GlobalAveragePooling2D(), new Dense(10, activation: "softmax")], "cnn");
+            cnn.EnsureBuilt(new Shape(-1, 28, 28, 1));
+            return cnn;
+        }
         if (name == "mlp")
         {
             var seq = new Sequential([new Flatten(), new Dense(128, activation: "relu"), new Dense(10, activation: "softmax")], "mlp");
@@ -51,6 +59,8 @@ public class KerasRefsFileTests
     [InlineData("mlp", "keras")]
     [InlineData("mlp", "h5")]
     [InlineData("functional", "keras")]
+    [InlineData("cnn", "keras")]
+    [InlineData("cnn", "h5")]
     [InlineData("functional", "h5")]
     public void LoadedModelPredictsAsKeras(string name, string ext)
     {
@@ -61,6 +71,7 @@ public class KerasRefsFileTests
 
     [KerasRefsTheory]
     [InlineData("mlp")]
+    [InlineData("cnn")]
     [InlineData("functional")]
     public void WeightsFileIntoModelBuiltInCodePredictsAsKeras(string name)
     {
@@ -77,6 +88,8 @@ public class KerasRefsFileTests
     [InlineData("mlp", "keras")]
     [InlineData("mlp", "h5")]
     [InlineData("functional", "keras")]
+    [InlineData("cnn", "keras")]
+    [InlineData("cnn", "h5")]
     [InlineData("functional", "h5")]
     public void SummaryMatchesKerasTable(string name, string ext)
     {
@@ -85,6 +98,14 @@ public class KerasRefsFileTests
         model.Summary(s => text = s, lineLength: 76);
         var expected = File.ReadAllText(KerasRefs.File($"{name}_summary.txt")).TrimEnd();
         Assert.Equal(expected, text.TrimEnd());
+    }
+
+    [KerasRefsFact]
+    public void CnnInTrainingModeUsesBatchStatisticsAsKeras()
+    {
+        var model = Model.Load(KerasRefs.File("cnn.keras"));
+        var y = model.CallOutputs(Inputs("cnn"), training: true)[0];
+        AssertClose(NumpyFile.Load(KerasRefs.File("cnn_output_training_mode.npy")), y);
     }
 
     [KerasRefsFact]

@@ -137,6 +137,7 @@ public sealed class StructureTests : IDisposable
     [KerasRefsTheory]
     [InlineData("mlp")]
     [InlineData("functional")]
+    [InlineData("cnn")]
     public void KerasFileMatchesKerasLayout(string name)
     {
         var model = Model.Load(KerasRefs.File($"{name}.keras"));
@@ -154,6 +155,7 @@ public sealed class StructureTests : IDisposable
     [KerasRefsTheory]
     [InlineData("mlp")]
     [InlineData("functional")]
+    [InlineData("cnn")]
     public void WeightsFileMatchesKerasLayout(string name)
     {
         var model = Model.Load(KerasRefs.File($"{name}.keras"));
@@ -165,6 +167,7 @@ public sealed class StructureTests : IDisposable
     [KerasRefsTheory]
     [InlineData("mlp")]
     [InlineData("functional")]
+    [InlineData("cnn")]
     public void LegacyFileMatchesKerasLayout(string name)
     {
         var model = Model.Load(KerasRefs.File($"{name}.keras"));
