@@ -10,7 +10,7 @@ public abstract class Initializer
 {
     /// <summary>The identifiers <see cref="Get"/> accepts.</summary>
     public static IReadOnlyList<string> Names { get; } =
-        ["glorot_normal", "glorot_uniform", "he_normal", "he_uniform", "ones", "random_normal", "random_uniform", "zeros"];
+        ["glorot_normal", "glorot_uniform", "he_normal", "he_uniform", "ones", "orthogonal", "random_normal", "random_uniform", "zeros"];
 
     /// <summary>Creates a tensor of the given shape with the initial values.</summary>
     public abstract Tensor Call(Shape shape);
@@ -32,6 +32,7 @@ public abstract class Initializer
         "random_uniform" => new RandomUniform(),
         "zeros" => new Zeros(),
         "ones" => new Ones(),
+        "orthogonal" => new Orthogonal(),
         _ => throw new ArgumentException($"Unknown initializer '{name}'. Valid initializers: {string.Join(", ", Names)}.", nameof(name)),
     };
 

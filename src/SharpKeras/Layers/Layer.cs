@@ -124,8 +124,17 @@ public abstract partial class Layer
         using var scope = EnterCall();
         var output = Call(inputs, training);
         GradientTape.CheckRecorded(inputs, output);
+        // Masks travel on the tensors (Tensor.KerasMask); a layer that keeps the time axis as it is
+        // hands its input's mask on, as Keras's supports_masking does.
+        if (PropagatesMask && output.KerasMask is null && inputs.KerasMask is { } mask)
+        {
+            output.KerasMask = mask;
+        }
         return output;
     }
+
+    /// <summary>Whether the layer hands its input's mask on to its output unchanged (Keras's supports_masking with the default compute_mask).</summary>
+    protected virtual bool PropagatesMask => false;
 
     /// <summary>Error for an input whose shape the layer cannot take, worded as Keras's.</summary>
     protected ArgumentException IncompatibleInput(Shape actual, string expectation) =>

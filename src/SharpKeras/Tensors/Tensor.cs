@@ -36,6 +36,14 @@ public sealed class Tensor
         }
     }
 
+    /// <summary>
+    /// Keras's <c>_keras_mask</c>: a (batch, time) float tensor of 1 (step counts) and 0 (step is
+    /// padding) that a layer such as Embedding(maskZero) or Masking attaches to its output and the
+    /// recurrent layers read. The mask tensor is owned by the op that fills it, which rewrites it
+    /// every time it runs, so a replayed training step sees the mask of the current batch.
+    /// </summary>
+    internal Tensor? KerasMask { get; set; }
+
     /// <summary>The tensor's shape.</summary>
     public Shape Shape { get; }
 

@@ -22,7 +22,7 @@ public class AllocationTests
         return (Tensor.FromArray(x, n, features), Tensor.FromArray(y));
     }
 
-    public static TheoryData<string> Models => ["seed_adam", "dropout_rmsprop", "sgd_momentum_logits", "sigmoid_tanh_mse"];
+    public static TheoryData<string> Models => ["seed_adam", "dropout_rmsprop", "sgd_momentum_logits", "sigmoid_tanh_mse", "embedding_lstm", "gru_dropout"];
 
     private static (Sequential Model, Tensor X, Tensor Y) Build(string kind)
     {
@@ -50,6 +50,25 @@ public class AllocationTests
                 var logits = new Sequential([new Dense(16, 48, "relu"), new Dense(10)]);
                 logits.Compile(new SGD(0.01, momentum: 0.9, nesterov: true), new SparseCategoricalCrossentropy(fromLogits: true), ["accuracy"]);
                 return (logits, x, y);
+            case "embedding_lstm":
+                // Token ids with trailing padding (id 0), so the mask from Embedding(maskZero) matters.
+                var ids = new int[512 * 12];
+                var rng = new SeedGenerator(9);
+                for (int i = 0; i < 512; i++)
+                {
+                    int length = 3 + rng.NextInt(10);
+                    for (int t = 0; t < length; t++)
+                    {
+                        ids[i * 12 + t] = 1 + rng.NextInt(49);
+                    }
+                }
+                var text = new Sequential([new Embedding(50, 8, maskZero: true), new LSTM(16), new Dense(10, null, "softmax")]);
+                text.Compile(new RMSprop(), "sparse_categorical_crossentropy", ["accuracy"]);
+                return (text, Tensor.FromArray(ids, 512, 12), y);
+            case "gru_dropout":
+                var gru = new Sequential([new GRU(16, dropout: 0.1, recurrentDropout: 0.1, returnSequences: true), new GRU(8), new Dense(10, null, "softmax")]);
+                gru.Compile("adam", "sparse_categorical_crossentropy", ["accuracy"]);
+                return (gru, x.Reshape(512, 6, 8), y);
             default:
                 var reg = new Sequential([new Dense(16, 48, "sigmoid"), new Dense(10, null, "tanh")]);
                 reg.Compile(new Adam(amsgrad: true), "mse");
