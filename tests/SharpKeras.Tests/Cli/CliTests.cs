@@ -27,6 +27,10 @@ public sealed class CliTests : IDisposable
     [InlineData("functional", "h5")]
     [InlineData("cnn", "keras")]
     [InlineData("cnn", "h5")]
+    [InlineData("lstm_gru", "keras")]
+    [InlineData("lstm_gru", "h5")]
+    [InlineData("simplernn_bilstm", "keras")]
+    [InlineData("simplernn_bilstm", "h5")]
     public void PredictMatchesKeras(string name, string ext)
     {
         var inputs = name == "functional" ? new[] { "functional_input_a.npy", "functional_input_b.npy" } : [$"{name}_input.npy"];

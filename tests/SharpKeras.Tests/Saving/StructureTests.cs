@@ -138,6 +138,8 @@ public sealed class StructureTests : IDisposable
     [InlineData("mlp")]
     [InlineData("functional")]
     [InlineData("cnn")]
+    [InlineData("lstm_gru")]
+    [InlineData("simplernn_bilstm")]
     public void KerasFileMatchesKerasLayout(string name)
     {
         var model = Model.Load(KerasRefs.File($"{name}.keras"));
@@ -156,6 +158,8 @@ public sealed class StructureTests : IDisposable
     [InlineData("mlp")]
     [InlineData("functional")]
     [InlineData("cnn")]
+    [InlineData("lstm_gru")]
+    [InlineData("simplernn_bilstm")]
     public void WeightsFileMatchesKerasLayout(string name)
     {
         var model = Model.Load(KerasRefs.File($"{name}.keras"));
@@ -168,6 +172,8 @@ public sealed class StructureTests : IDisposable
     [InlineData("mlp")]
     [InlineData("functional")]
     [InlineData("cnn")]
+    [InlineData("lstm_gru")]
+    [InlineData("simplernn_bilstm")]
     public void LegacyFileMatchesKerasLayout(string name)
     {
         var model = Model.Load(KerasRefs.File($"{name}.keras"));

@@ -7,6 +7,7 @@ using SharpKeras.Training;
 namespace SharpKeras.Tests.Training;
 
 /// <summary>After the first batch of a shape, a training step allocates nothing on the managed heap.</summary>
+[Collection(IsolatedCollection.Name)]
 public class AllocationTests
 {
     private static (Tensor X, Tensor Y) Data(int n, int features, int classes, int seed)
