@@ -17,7 +17,7 @@ internal sealed class InferencePlan
     private InferencePlan(Model model, Shape xShape, DType xType, Shape? yShape, DType yType)
     {
         _model = model;
-        Version = Layers.Layer.StructureVersion;
+        Stamp = new StructureStamp(model);
         _ownX = Tensor.NewLike(xShape, xType);
         X = _ownX.View(xShape);
         if (yShape is not null)
@@ -27,8 +27,8 @@ internal sealed class InferencePlan
         }
     }
 
-    /// <summary>The structure version the plan was made at.</summary>
-    public long Version { get; }
+    /// <summary>The model's structure when the plan was made.</summary>
+    public StructureStamp Stamp { get; }
 
     /// <summary>The input batch placeholder.</summary>
     public Tensor X { get; }
@@ -46,11 +46,10 @@ internal sealed class InferencePlan
     public static InferencePlan For(Model model, Tensor x, Tensor? y, int count)
     {
         var plans = model.InferencePlans;
-        long version = Layers.Layer.StructureVersion;
         for (int i = 0; i < plans.Count; i++)
         {
             var p = plans[i];
-            if (p.Version != version)
+            if (!p.Stamp.Matches(model))
             {
                 plans.Clear();
                 break;

@@ -6,8 +6,14 @@ using SharpKeras.Training;
 
 namespace SharpKeras.Tests.Training;
 
+/// <summary>Allocation counts are per thread, but other tests building models at the same time change the global structure version; these run alone.</summary>
+[CollectionDefinition("Allocation", DisableParallelization = true)]
+public class AllocationCollection
+{
+}
+
 /// <summary>After the first batch of a shape, a training step allocates nothing on the managed heap.</summary>
-[Collection(IsolatedCollection.Name)]
+[Collection("Allocation")]
 public class AllocationTests
 {
     private static (Tensor X, Tensor Y) Data(int n, int features, int classes, int seed)
@@ -203,5 +209,18 @@ public class AllocationTests
         Assert.Equal(eager, second);
         var history = model.Fit(x, y, batchSize: 64, epochs: 2, verbose: 0);
         Assert.True(history["loss"][1] < history["loss"][0]);
+    }
+
+    [Fact]
+    public void BuildingAnotherModelKeepsThePlanButFreezingALayerRemakesIt()
+    {
+        var (model, x, y) = Build("dropout_rmsprop");
+        var plan = TrainStepPlan.For(model, x, y, 64);
+        plan.LoadSlice(x, y, 0);
+        plan.Run();
+        Build("seed_adam");
+        Assert.Same(plan, TrainStepPlan.For(model, x, y, 64));
+        model.Layers[0].Trainable = false;
+        Assert.NotSame(plan, TrainStepPlan.For(model, x, y, 64));
     }
 }
