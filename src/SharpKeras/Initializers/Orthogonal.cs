@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 namespace SharpKeras.Initializers;
 
 /// <summary>
@@ -9,6 +10,9 @@ public sealed class Orthogonal(double gain = 1.0, int? seed = null) : RandomInit
 {
     /// <summary>The multiplicative factor.</summary>
     public double Gain { get; } = gain;
+
+    /// <inheritdoc/>
+    public override JsonObject GetConfig() => new() { ["seed"] = Seed, ["gain"] = Gain };
 
     /// <inheritdoc/>
     public override Tensor Call(Shape shape)

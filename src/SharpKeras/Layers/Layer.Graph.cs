@@ -179,9 +179,6 @@ public abstract partial class Layer
         }
     }
 
-    /// <summary>All tracked sublayers, depth first.</summary>
-    private IEnumerable<Layer> SubLayerWeightsOwners => _trackedLayers;
-
     /// <summary>Own weights: the variables this layer made with AddWeight (trainable first), without sublayers'.</summary>
     internal IReadOnlyList<Variable> OwnVariables => [.. _weights.Where(w => w.Trainable), .. _weights.Where(w => !w.Trainable)];
 
@@ -193,7 +190,7 @@ public abstract partial class Layer
     protected internal virtual IEnumerable<KeyValuePair<string, Layer>> SavedChildren()
     {
         var used = new Dictionary<string, int>();
-        foreach (var child in SubLayerWeightsOwners)
+        foreach (var child in _trackedLayers)
         {
             yield return new(Saving.WeightsFile.UniqueSnakeName(child, used), child);
         }

@@ -17,14 +17,19 @@ public static class Cfg
         {
             return fallback ?? throw Missing(config, key, "an integer");
         }
-        try
+        if (node is JsonValue v)
         {
-            return node.GetValue<int>();
+            if (v.TryGetValue<int>(out var i))
+            {
+                return i;
+            }
+            // Python writes some integers as floats (2.0); accept those that are whole.
+            if (v.TryGetValue<double>(out var d) && d == Math.Floor(d) && d >= int.MinValue && d <= int.MaxValue)
+            {
+                return (int)d;
+            }
         }
-        catch (Exception e) when (e is FormatException or InvalidOperationException)
-        {
-            return (int)node.GetValue<double>() is var d && d == node.GetValue<double>() ? d : throw Wrong(config, key, "an integer", node);
-        }
+        throw Wrong(config, key, "an integer", node);
     }
 
     /// <summary>An optional integer field (null when absent or null).</summary>

@@ -86,7 +86,7 @@ internal static class KerasFile
         }
         if (config["compile_config"] is JsonObject cc && cc.Count > 0)
         {
-            ModelSerializer.Compile(model, cc);
+            ModelSerializer.TryCompile(model, cc, path);
         }
         using var h5 = H5.Open(new MemoryStream(weights), $"{path}/{WeightsEntry}");
         try

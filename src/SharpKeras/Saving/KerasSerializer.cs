@@ -41,11 +41,48 @@ public static class KerasSerializer
         ["Minimum"] = Layers.Minimum.FromConfig,
         ["Concatenate"] = Layers.Concatenate.FromConfig,
         ["Dot"] = Dot.FromConfig,
+        ["Conv1D"] = c => new Conv1D(Cfg.Int(c, "filters"), ConvLayerConfigs.Ints(c, "kernel_size", 1)[0], ConvLayerConfigs.Ints(c, "strides", 1)[0],
+            Cfg.String(c, "padding", "valid"), ConvLayerConfigs.Ints(c, "dilation_rate", 1)[0], ConvLayerConfigs.Activation(c), Cfg.Bool(c, "use_bias", true),
+            Initializer(c["kernel_initializer"], "glorot_uniform"), Initializer(c["bias_initializer"], "zeros"), ConvLayerConfigs.Checked(c)),
+        ["Conv2D"] = c => new Conv2D(Cfg.Int(c, "filters"), ConvLayerConfigs.Size(c, "kernel_size"), ConvLayerConfigs.Size(c, "strides", 1),
+            Cfg.String(c, "padding", "valid"), ConvLayerConfigs.Size(c, "dilation_rate", 1), ConvLayerConfigs.Activation(c), Cfg.Bool(c, "use_bias", true),
+            Initializer(c["kernel_initializer"], "glorot_uniform"), Initializer(c["bias_initializer"], "zeros"), ConvLayerConfigs.Checked(c)),
+        ["MaxPooling2D"] = c => new MaxPooling2D(ConvLayerConfigs.Size(c, "pool_size", 2), ConvLayerConfigs.OptionalSize(c, "strides"), Cfg.String(c, "padding", "valid"), ConvLayerConfigs.Checked(c)),
+        ["AveragePooling2D"] = c => new AveragePooling2D(ConvLayerConfigs.Size(c, "pool_size", 2), ConvLayerConfigs.OptionalSize(c, "strides"), Cfg.String(c, "padding", "valid"), ConvLayerConfigs.Checked(c)),
+        ["MaxPooling1D"] = c => new MaxPooling1D(ConvLayerConfigs.Ints(c, "pool_size", 2)[0], c["strides"] is null ? null : ConvLayerConfigs.Ints(c, "strides", 1)[0], Cfg.String(c, "padding", "valid"), ConvLayerConfigs.Checked(c)),
+        ["AveragePooling1D"] = c => new AveragePooling1D(ConvLayerConfigs.Ints(c, "pool_size", 2)[0], c["strides"] is null ? null : ConvLayerConfigs.Ints(c, "strides", 1)[0], Cfg.String(c, "padding", "valid"), ConvLayerConfigs.Checked(c)),
+        ["GlobalAveragePooling1D"] = c => new GlobalAveragePooling1D(Cfg.Bool(c, "keepdims", false), ConvLayerConfigs.Checked(c)),
+        ["GlobalAveragePooling2D"] = c => new GlobalAveragePooling2D(Cfg.Bool(c, "keepdims", false), ConvLayerConfigs.Checked(c)),
+        ["GlobalMaxPooling1D"] = c => new GlobalMaxPooling1D(Cfg.Bool(c, "keepdims", false), ConvLayerConfigs.Checked(c)),
+        ["GlobalMaxPooling2D"] = c => new GlobalMaxPooling2D(Cfg.Bool(c, "keepdims", false), ConvLayerConfigs.Checked(c)),
+        ["Embedding"] = c => new Embedding(Cfg.Int(c, "input_dim"), Cfg.Int(c, "output_dim"), Initializer(c["embeddings_initializer"], "random_uniform"),
+            Cfg.Bool(c, "mask_zero", false), RecurrentConfigs.Checked(c)),
+        ["LSTM"] = c => new LSTM(Cfg.Int(c, "units"), RecurrentConfigs.Act(c, "activation", "tanh"), RecurrentConfigs.Act(c, "recurrent_activation", "sigmoid"),
+            Cfg.Bool(c, "use_bias", true), Initializer(c["kernel_initializer"], "glorot_uniform"), Initializer(c["recurrent_initializer"], "orthogonal"),
+            Initializer(c["bias_initializer"], "zeros"), Cfg.Bool(c, "unit_forget_bias", true), Cfg.Double(c, "dropout", 0), Cfg.Double(c, "recurrent_dropout", 0),
+            Cfg.Bool(c, "return_sequences", false), Cfg.Bool(c, "return_state", false), Cfg.Bool(c, "go_backwards", false), Cfg.Bool(c, "stateful", false),
+            Cfg.OptionalInt(c, "seed"), RecurrentConfigs.Checked(c)),
+        ["GRU"] = c => new GRU(Cfg.Int(c, "units"), RecurrentConfigs.Act(c, "activation", "tanh"), RecurrentConfigs.Act(c, "recurrent_activation", "sigmoid"),
+            Cfg.Bool(c, "use_bias", true), Initializer(c["kernel_initializer"], "glorot_uniform"), Initializer(c["recurrent_initializer"], "orthogonal"),
+            Initializer(c["bias_initializer"], "zeros"), Cfg.Double(c, "dropout", 0), Cfg.Double(c, "recurrent_dropout", 0),
+            Cfg.Bool(c, "return_sequences", false), Cfg.Bool(c, "return_state", false), Cfg.Bool(c, "go_backwards", false), Cfg.Bool(c, "stateful", false),
+            Cfg.Bool(c, "reset_after", true), Cfg.OptionalInt(c, "seed"), RecurrentConfigs.Checked(c)),
+        ["SimpleRNN"] = c => new SimpleRNN(Cfg.Int(c, "units"), RecurrentConfigs.Act(c, "activation", "tanh"), Cfg.Bool(c, "use_bias", true),
+            Initializer(c["kernel_initializer"], "glorot_uniform"), Initializer(c["recurrent_initializer"], "orthogonal"), Initializer(c["bias_initializer"], "zeros"),
+            Cfg.Double(c, "dropout", 0), Cfg.Double(c, "recurrent_dropout", 0), Cfg.Bool(c, "return_sequences", false), Cfg.Bool(c, "return_state", false),
+            Cfg.Bool(c, "go_backwards", false), Cfg.Bool(c, "stateful", false), Cfg.OptionalInt(c, "seed"), RecurrentConfigs.Checked(c)),
+        ["Bidirectional"] = c => new Bidirectional(RecurrentConfigs.Rnn(Layer(c["layer"]), "layer"), c["merge_mode"]?.GetValue<string>(),
+            c["backward_layer"] is { } b ? RecurrentConfigs.Rnn(Layer(b), "backward_layer") : null, Cfg.Name(c)),
+        ["BatchNormalization"] = c => new BatchNormalization(c["axis"] is JsonArray { Count: 1 } a ? a[0]!.GetValue<int>() : Cfg.Int(c, "axis", -1),
+            Cfg.Double(c, "momentum", 0.99), Cfg.Double(c, "epsilon", 1e-3), Cfg.Bool(c, "center", true), Cfg.Bool(c, "scale", true),
+            Initializer(c["beta_initializer"], "zeros"), Initializer(c["gamma_initializer"], "ones"),
+            Initializer(c["moving_mean_initializer"], "zeros"), Initializer(c["moving_variance_initializer"], "ones"), Cfg.Name(c)),
     };
 
     private static readonly Dictionary<string, Func<JsonObject, Initializer>> s_initializers = new()
     {
         ["Zeros"] = _ => new Zeros(),
+        ["Orthogonal"] = c => new Orthogonal(Cfg.Double(c, "gain", 1.0), Cfg.OptionalInt(c, "seed")),
         ["Ones"] = _ => new Ones(),
         ["GlorotUniform"] = c => new GlorotUniform(Cfg.OptionalInt(c, "seed")),
         ["GlorotNormal"] = c => new GlorotNormal(Cfg.OptionalInt(c, "seed")),
@@ -187,7 +224,7 @@ public static class KerasSerializer
                 // Keras writes an empty compile_config for a model that was never compiled.
                 o["compile_config"] = model.Compiled ? ModelSerializer.CompileConfig(model) : new JsonObject();
             }
-            else if (layer.GetBuildConfig() is { } bc)
+            else if (layer.WritesBuildConfig && layer.GetBuildConfig() is { } bc)
             {
                 o["build_config"] = bc;
             }

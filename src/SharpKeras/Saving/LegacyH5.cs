@@ -27,9 +27,10 @@ internal static class LegacyH5
             {
                 names[v] = $"{p}/{v.Name}";
             }
-            foreach (var (rel, child) in l.SavedChildren())
+            // Keras names a nested layer's variables by its name scope ("lstm/lstm_cell/kernel").
+            foreach (var (_, child) in l.SavedChildren())
             {
-                Collect(child, $"{p}/{rel.Replace("layers/", "", StringComparison.Ordinal)}");
+                Collect(child, $"{p}/{child.Name}");
             }
         }
         Collect(layer, prefix);
@@ -137,8 +138,7 @@ internal static class LegacyH5
         LoadModelWeights(model, weights, file);
         if (H5.StringAttribute(root, "training_config") is { } tc && JsonNode.Parse(tc) is JsonObject training)
         {
-            ModelSerializer.Compile(model, training);
-            if (H5.TryGroup(root, "optimizer_weights") is { } og)
+            if (ModelSerializer.TryCompile(model, training, file) && H5.TryGroup(root, "optimizer_weights") is { } og)
             {
                 LoadOptimizer(model, og, file);
             }
@@ -155,7 +155,16 @@ internal static class LegacyH5
         {
             opt.Build(model.TrainableWeights);
         }
-        opt.LoadVariables(values, $"{file}: optimizer_weights");
+        try
+        {
+            opt.LoadVariables(values, $"{file}: optimizer_weights");
+        }
+        catch (FormatException e)
+        {
+            // Keras 2's optimizers stored other variables (no learning rate, slots grouped differently);
+            // Keras 3 skips them too. The layer weights are loaded; training restarts the optimizer.
+            Console.Error.WriteLine($"Warning: skipping the optimizer state of '{file}' ({e.Message}).");
+        }
     }
 
     /// <summary>Loads weights by layer order from a legacy group (model_weights, or the root of a legacy weights file).</summary>

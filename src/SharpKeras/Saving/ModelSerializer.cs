@@ -52,7 +52,7 @@ internal static class ModelSerializer
     }
 
     private static JsonArray History(FunctionalGraph graph, KerasTensor t) =>
-        [t.Layer.Name, graph.NodesOf(t.Layer).IndexOf(t.Node), t.TensorIndex];
+        new(JsonValue.Create(t.Layer.Name), JsonValue.Create(graph.NodesOf(t.Layer).IndexOf(t.Node)), JsonValue.Create(t.TensorIndex));
 
     private static JsonObject TensorConfig(FunctionalGraph graph, KerasTensor t) => new()
     {
@@ -71,10 +71,6 @@ internal static class ModelSerializer
         foreach (var layer in graph.Layers)
         {
             var o = KerasSerializer.Serialize(layer);
-            if (!layer.WritesBuildConfig)
-            {
-                o.Remove("build_config");
-            }
             o["name"] = layer.Name;
             var nodes = new JsonArray();
             if (layer is not InputLayer)
@@ -139,6 +135,25 @@ internal static class ModelSerializer
             ["steps_per_execution"] = 1,
             ["jit_compile"] = false,
         };
+    }
+
+    /// <summary>
+    /// Compiles a loaded model from its saved settings, as Keras's loaders do; when they name a loss,
+    /// metric or optimizer SharpKeras does not have, the model still loads (for inference) uncompiled,
+    /// with a warning on stderr, as Keras warns when compile_from_config fails. Returns whether it compiled.
+    /// </summary>
+    public static bool TryCompile(Model model, JsonObject compileConfig, string file)
+    {
+        try
+        {
+            Compile(model, compileConfig);
+            return true;
+        }
+        catch (Exception e) when (e is ArgumentException or FormatException)
+        {
+            Console.Error.WriteLine($"Warning: '{file}': model '{model.Name}' was loaded without its compile settings ({e.Message}); call Compile() before training or evaluating it.");
+            return false;
+        }
     }
 
     /// <summary>Compiles <paramref name="model"/> from a compile_config (or a legacy training_config with optimizer_config).</summary>

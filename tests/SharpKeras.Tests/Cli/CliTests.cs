@@ -25,9 +25,15 @@ public sealed class CliTests : IDisposable
     [InlineData("mlp", "h5")]
     [InlineData("functional", "keras")]
     [InlineData("functional", "h5")]
+    [InlineData("cnn", "keras")]
+    [InlineData("cnn", "h5")]
+    [InlineData("lstm_gru", "keras")]
+    [InlineData("lstm_gru", "h5")]
+    [InlineData("simplernn_bilstm", "keras")]
+    [InlineData("simplernn_bilstm", "h5")]
     public void PredictMatchesKeras(string name, string ext)
     {
-        var inputs = name == "mlp" ? new[] { "mlp_input.npy" } : ["functional_input_a.npy", "functional_input_b.npy"];
+        var inputs = name == "functional" ? new[] { "functional_input_a.npy", "functional_input_b.npy" } : [$"{name}_input.npy"];
         var output = Path.Combine(_dir, "y.npy");
         var args = new List<string> { "predict", KerasRefs.File($"{name}.{ext}") };
         foreach (var i in inputs)

@@ -34,6 +34,20 @@ public sealed class ConfigTests : IDisposable
         ["minimum"] = () => new SharpKeras.Layers.Minimum(name: "min"),
         ["concatenate"] = () => new Concatenate(axis: 1, name: "cat"),
         ["dot"] = () => new Dot(1, normalize: true, name: "dot"),
+        ["conv2d"] = () => new Conv2D(4, (3, 2), strides: (2, 1), padding: "same", activation: "relu", useBias: false, name: "c2"),
+        ["conv1d"] = () => new Conv1D(3, 5, dilationRate: 2, padding: "causal", name: "c1"),
+        ["max_pooling2d"] = () => new MaxPooling2D(3, (2, 1), padding: "same", name: "mp"),
+        ["average_pooling2d"] = () => new AveragePooling2D(name: "ap"),
+        ["max_pooling1d"] = () => new MaxPooling1D(3, 1, name: "mp1"),
+        ["average_pooling1d"] = () => new AveragePooling1D(name: "ap1"),
+        ["global_max_pooling2d"] = () => new GlobalMaxPooling2D(keepDims: true, name: "gmp"),
+        ["global_average_pooling1d"] = () => new GlobalAveragePooling1D(name: "gap1"),
+        ["embedding"] = () => new Embedding(50, 4, new RandomNormal(0, 1, 3), maskZero: true, name: "emb"),
+        ["lstm"] = () => new LSTM(6, returnSequences: true, unitForgetBias: false, dropout: 0.2, seed: 4, name: "l"),
+        ["gru"] = () => new GRU(5, resetAfter: false, goBackwards: true, name: "g"),
+        ["simple_rnn"] = () => new SimpleRNN(3, activation: "relu", returnState: true, name: "s"),
+        ["bidirectional"] = () => new Bidirectional(new LSTM(4, returnSequences: true), mergeMode: "sum", name: "bi"),
+        ["batch_normalization"] = () => new BatchNormalization(momentum: 0.9, epsilon: 1e-5, scale: false, name: "bn"),
     };
 
     [Theory]
@@ -73,6 +87,7 @@ public sealed class ConfigTests : IDisposable
         ["he_uniform"] = new HeUniform(4),
         ["random_normal"] = new RandomNormal(0.5, 2.0, 5),
         ["random_uniform"] = new RandomUniform(-1, 3, 6),
+        ["orthogonal"] = new Orthogonal(0.5, 9),
         ["variance_scaling"] = new VarianceScaling(2.5, FanMode.FanOut, VarianceDistribution.Uniform, 7),
     };
 
@@ -123,7 +138,7 @@ public sealed class ConfigTests : IDisposable
         Assert.Contains("'Lion'", Assert.Throws<UnknownClassException>(() => KerasSerializer.Optimizer(Obj("Lion"))).Message);
         Assert.Contains("'Huber'", Assert.Throws<UnknownClassException>(() => KerasSerializer.Loss(Obj("Huber"))).Message);
         Assert.Contains("'AUC'", Assert.Throws<UnknownClassException>(() => KerasSerializer.Metric(Obj("AUC"))).Message);
-        Assert.Contains("'Orthogonal'", Assert.Throws<UnknownClassException>(() => KerasSerializer.Initializer(Obj("Orthogonal"), "zeros")).Message);
+        Assert.Contains("'Identity'", Assert.Throws<UnknownClassException>(() => KerasSerializer.Initializer(Obj("Identity"), "zeros")).Message);
         Assert.Contains("'Conv3D'", Assert.Throws<UnknownClassException>(() => KerasSerializer.Layer(Obj("Conv3D"))).Message);
     }
 

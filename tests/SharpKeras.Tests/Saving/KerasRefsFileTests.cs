@@ -10,6 +10,7 @@ public class KerasRefsFileTests
     internal static Tensor[] Inputs(string model) => model switch
     {
         "mlp" => [NumpyFile.Load(KerasRefs.File("mlp_input.npy"))],
+        "cnn" or "lstm_gru" or "simplernn_bilstm" => [NumpyFile.Load(KerasRefs.File($"{model}_input.npy"))],
         "functional" => [NumpyFile.Load(KerasRefs.File("functional_input_a.npy")), NumpyFile.Load(KerasRefs.File("functional_input_b.npy"))],
         _ => throw new ArgumentException(model),
     };
@@ -27,6 +28,25 @@ public class KerasRefsFileTests
 
     internal static Model BuildInCode(string name)
     {
+        if (name == "cnn")
+        {
+            var cnn = new Sequential([new Conv2D(8, 3, padding: "same", activation: "relu"), new BatchNormalization(), new MaxPooling2D(),
+                new Conv2D(16, 3, strides: 2), new GlobalAveragePooling2D(), new Dense(10, activation: "softmax")], "cnn");
+            cnn.EnsureBuilt(new Shape(-1, 28, 28, 1));
+            return cnn;
+        }
+        if (name == "lstm_gru")
+        {
+            var rnn = new Sequential([new Embedding(100, 16), new LSTM(32, returnSequences: true), new GRU(16), new Dense(3)], "lstm_gru");
+            rnn.EnsureBuilt(new Shape(-1, 12));
+            return rnn;
+        }
+        if (name == "simplernn_bilstm")
+        {
+            var rnn = new Sequential([new SimpleRNN(12, returnSequences: true), new Bidirectional(new LSTM(8)), new Dense(2)], "simplernn_bilstm");
+            rnn.EnsureBuilt(new Shape(-1, 10, 6));
+            return rnn;
+        }
         if (name == "mlp")
         {
             var seq = new Sequential([new Flatten(), new Dense(128, activation: "relu"), new Dense(10, activation: "softmax")], "mlp");
@@ -51,6 +71,12 @@ public class KerasRefsFileTests
     [InlineData("mlp", "keras")]
     [InlineData("mlp", "h5")]
     [InlineData("functional", "keras")]
+    [InlineData("lstm_gru", "keras")]
+    [InlineData("lstm_gru", "h5")]
+    [InlineData("simplernn_bilstm", "keras")]
+    [InlineData("simplernn_bilstm", "h5")]
+    [InlineData("cnn", "keras")]
+    [InlineData("cnn", "h5")]
     [InlineData("functional", "h5")]
     public void LoadedModelPredictsAsKeras(string name, string ext)
     {
@@ -61,6 +87,9 @@ public class KerasRefsFileTests
 
     [KerasRefsTheory]
     [InlineData("mlp")]
+    [InlineData("lstm_gru")]
+    [InlineData("simplernn_bilstm")]
+    [InlineData("cnn")]
     [InlineData("functional")]
     public void WeightsFileIntoModelBuiltInCodePredictsAsKeras(string name)
     {
@@ -77,6 +106,12 @@ public class KerasRefsFileTests
     [InlineData("mlp", "keras")]
     [InlineData("mlp", "h5")]
     [InlineData("functional", "keras")]
+    [InlineData("lstm_gru", "keras")]
+    [InlineData("lstm_gru", "h5")]
+    [InlineData("simplernn_bilstm", "keras")]
+    [InlineData("simplernn_bilstm", "h5")]
+    [InlineData("cnn", "keras")]
+    [InlineData("cnn", "h5")]
     [InlineData("functional", "h5")]
     public void SummaryMatchesKerasTable(string name, string ext)
     {
@@ -85,6 +120,14 @@ public class KerasRefsFileTests
         model.Summary(s => text = s, lineLength: 76);
         var expected = File.ReadAllText(KerasRefs.File($"{name}_summary.txt")).TrimEnd();
         Assert.Equal(expected, text.TrimEnd());
+    }
+
+    [KerasRefsFact]
+    public void CnnInTrainingModeUsesBatchStatisticsAsKeras()
+    {
+        var model = Model.Load(KerasRefs.File("cnn.keras"));
+        var y = model.CallOutputs(Inputs("cnn"), training: true)[0];
+        AssertClose(NumpyFile.Load(KerasRefs.File("cnn_output_training_mode.npy")), y);
     }
 
     [KerasRefsFact]

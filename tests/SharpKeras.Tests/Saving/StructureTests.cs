@@ -137,6 +137,9 @@ public sealed class StructureTests : IDisposable
     [KerasRefsTheory]
     [InlineData("mlp")]
     [InlineData("functional")]
+    [InlineData("cnn")]
+    [InlineData("lstm_gru")]
+    [InlineData("simplernn_bilstm")]
     public void KerasFileMatchesKerasLayout(string name)
     {
         var model = Model.Load(KerasRefs.File($"{name}.keras"));
@@ -154,6 +157,9 @@ public sealed class StructureTests : IDisposable
     [KerasRefsTheory]
     [InlineData("mlp")]
     [InlineData("functional")]
+    [InlineData("cnn")]
+    [InlineData("lstm_gru")]
+    [InlineData("simplernn_bilstm")]
     public void WeightsFileMatchesKerasLayout(string name)
     {
         var model = Model.Load(KerasRefs.File($"{name}.keras"));
@@ -165,6 +171,9 @@ public sealed class StructureTests : IDisposable
     [KerasRefsTheory]
     [InlineData("mlp")]
     [InlineData("functional")]
+    [InlineData("cnn")]
+    [InlineData("lstm_gru")]
+    [InlineData("simplernn_bilstm")]
     public void LegacyFileMatchesKerasLayout(string name)
     {
         var model = Model.Load(KerasRefs.File($"{name}.keras"));

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using SharpKeras.Initializers;
 
 namespace SharpKeras.Layers;
@@ -51,6 +52,29 @@ public abstract class BaseConv : Layer
                 throw new ArgumentOutOfRangeException(what, $"{layer}: {what} must be positive integers, got ({string.Join(", ", values)}).");
             }
         }
+    }
+
+    /// <inheritdoc/>
+    public override JsonObject GetConfig()
+    {
+        var c = base.GetConfig();
+        c["filters"] = Filters;
+        c["kernel_size"] = new JsonArray([.. _kernelSize.Select(v => (JsonNode)JsonValue.Create(v))]);
+        c["strides"] = new JsonArray([.. _strides.Select(v => (JsonNode)JsonValue.Create(v))]);
+        c["padding"] = Padding;
+        c["data_format"] = "channels_last";
+        c["dilation_rate"] = new JsonArray([.. _dilation.Select(v => (JsonNode)JsonValue.Create(v))]);
+        c["groups"] = 1;
+        c["activation"] = Activation.Name;
+        c["use_bias"] = UseBias;
+        c["kernel_initializer"] = Saving.KerasSerializer.Serialize(KernelInitializer);
+        c["bias_initializer"] = Saving.KerasSerializer.Serialize(BiasInitializer);
+        c["kernel_regularizer"] = null;
+        c["bias_regularizer"] = null;
+        c["activity_regularizer"] = null;
+        c["kernel_constraint"] = null;
+        c["bias_constraint"] = null;
+        return c;
     }
 
     /// <summary>Number of spatial dimensions (1 or 2).</summary>

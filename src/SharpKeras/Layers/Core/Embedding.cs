@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using SharpKeras.Initializers;
 
 namespace SharpKeras.Layers;
@@ -30,6 +31,20 @@ public sealed class Embedding : Layer
 
     /// <summary>Size of the vocabulary: ids lie in [0, inputDim).</summary>
     public int InputDim { get; }
+
+    /// <inheritdoc/>
+    public override JsonObject GetConfig()
+    {
+        var c = base.GetConfig();
+        c["input_dim"] = InputDim;
+        c["output_dim"] = OutputDim;
+        c["embeddings_initializer"] = Saving.KerasSerializer.Serialize(EmbeddingsInitializer);
+        c["embeddings_regularizer"] = null;
+        c["activity_regularizer"] = null;
+        c["embeddings_constraint"] = null;
+        c["mask_zero"] = MaskZero;
+        return c;
+    }
 
     /// <summary>Dimension of the dense embedding.</summary>
     public int OutputDim { get; }

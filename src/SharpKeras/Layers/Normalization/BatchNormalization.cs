@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using SharpKeras.Initializers;
 
 namespace SharpKeras.Layers;
@@ -38,6 +39,27 @@ public sealed class BatchNormalization : Layer
         GammaInitializer = gammaInitializer ?? new Ones();
         MovingMeanInitializer = movingMeanInitializer ?? new Zeros();
         MovingVarianceInitializer = movingVarianceInitializer ?? new Ones();
+    }
+
+    /// <inheritdoc/>
+    public override JsonObject GetConfig()
+    {
+        var c = base.GetConfig();
+        c["axis"] = Axis;
+        c["momentum"] = Momentum;
+        c["epsilon"] = Epsilon;
+        c["center"] = Center;
+        c["scale"] = Scale;
+        c["beta_initializer"] = Saving.KerasSerializer.Serialize(BetaInitializer);
+        c["gamma_initializer"] = Saving.KerasSerializer.Serialize(GammaInitializer);
+        c["moving_mean_initializer"] = Saving.KerasSerializer.Serialize(MovingMeanInitializer);
+        c["moving_variance_initializer"] = Saving.KerasSerializer.Serialize(MovingVarianceInitializer);
+        c["beta_regularizer"] = null;
+        c["gamma_regularizer"] = null;
+        c["beta_constraint"] = null;
+        c["gamma_constraint"] = null;
+        c["synchronized"] = false;
+        return c;
     }
 
     /// <summary>The normalised (features) axis; only the last axis is supported.</summary>

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 namespace SharpKeras.Layers;
 
 /// <summary>Base of the 1-D and 2-D max and average pooling layers (Keras's <c>BasePooling</c>).</summary>
@@ -21,6 +22,20 @@ public abstract class BasePooling : Layer
         _max = max;
         Padding = Ops.CheckPadding(padding, allowCausal: false);
     }
+
+    /// <inheritdoc/>
+    public override JsonObject GetConfig()
+    {
+        var c = base.GetConfig();
+        c["pool_size"] = new JsonArray([.. _poolSize.Select(v => (JsonNode)JsonValue.Create(v))]);
+        c["padding"] = Padding;
+        c["strides"] = new JsonArray([.. _strides.Select(v => (JsonNode)JsonValue.Create(v))]);
+        c["data_format"] = "channels_last";
+        return c;
+    }
+
+    /// <summary>Keras writes no build_config for pooling layers (they have no build step).</summary>
+    internal override bool WritesBuildConfig => false;
 
     /// <summary>Number of spatial dimensions (1 or 2).</summary>
     public int Rank { get; }

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 namespace SharpKeras.Layers;
 
 /// <summary>Base of the global pooling layers: one max or mean per channel over all spatial positions.</summary>
@@ -12,6 +13,18 @@ public abstract class GlobalPooling : Layer
         _max = max;
         KeepDims = keepDims;
     }
+
+    /// <inheritdoc/>
+    public override JsonObject GetConfig()
+    {
+        var c = base.GetConfig();
+        c["data_format"] = "channels_last";
+        c["keepdims"] = KeepDims;
+        return c;
+    }
+
+    /// <summary>Keras writes no build_config for pooling layers (they have no build step).</summary>
+    internal override bool WritesBuildConfig => false;
 
     /// <summary>Number of spatial dimensions (1 or 2).</summary>
     public int Rank { get; }

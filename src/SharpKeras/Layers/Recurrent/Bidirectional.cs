@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 namespace SharpKeras.Layers;
 
 /// <summary>
@@ -45,6 +46,23 @@ public sealed class Bidirectional : Layer
         {
             BackwardLayer.Name = "backward_" + BackwardLayer.DefaultName;
         }
+    }
+
+    /// <summary>Keras saves the two layers under forward_layer and backward_layer (…/forward_layer/cell/vars/0).</summary>
+    protected internal override IEnumerable<KeyValuePair<string, Layer>> SavedChildren()
+    {
+        yield return new("forward_layer", ForwardLayer);
+        yield return new("backward_layer", BackwardLayer);
+    }
+
+    /// <inheritdoc/>
+    public override JsonObject GetConfig()
+    {
+        var c = base.GetConfig();
+        c["merge_mode"] = MergeMode;
+        c["layer"] = Saving.KerasSerializer.Serialize(ForwardLayer);
+        c["backward_layer"] = Saving.KerasSerializer.Serialize(BackwardLayer);
+        return c;
     }
 
     /// <summary>The layer reading the sequence forwards.</summary>

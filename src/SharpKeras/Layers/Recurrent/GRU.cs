@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using SharpKeras.Initializers;
 
 namespace SharpKeras.Layers;
@@ -24,6 +25,9 @@ public sealed class GRU : RNN
     }
 
     private readonly (ActivationFunction?, ActivationFunction?, bool, Initializer?, Initializer?, Initializer?, bool) _config;
+
+    /// <inheritdoc/>
+    private protected override int? DropoutSeed => Seed;
 
     /// <summary>Seed of the dropout masks, if fixed.</summary>
     public int? Seed { get; }

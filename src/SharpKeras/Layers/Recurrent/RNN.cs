@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using SharpKeras.Backend.Cpu;
 
 namespace SharpKeras.Layers;
@@ -30,6 +31,74 @@ public class RNN : Layer
         ReturnState = returnState;
         GoBackwards = goBackwards;
         ZeroOutputForMask = zeroOutputForMask;
+    }
+
+    /// <summary>Keras saves the cell's weights under the attribute name "cell" (layers/lstm/cell/vars/0..2).</summary>
+    protected internal override IEnumerable<KeyValuePair<string, Layer>> SavedChildren()
+    {
+        yield return new("cell", Cell);
+    }
+
+    /// <summary>The seed of the dropout masks of the built-in recurrent layers.</summary>
+    private protected virtual int? DropoutSeed => null;
+
+    /// <summary>Keras's config of LSTM / GRU / SimpleRNN: the RNN's fields and its cell's, flattened as Keras writes them.</summary>
+    public override JsonObject GetConfig()
+    {
+        var c = base.GetConfig();
+        c["return_sequences"] = ReturnSequences;
+        c["return_state"] = ReturnState;
+        c["go_backwards"] = GoBackwards;
+        c["stateful"] = false;
+        c["unroll"] = false;
+        c["zero_output_for_mask"] = ZeroOutputForMask;
+        c["units"] = Units;
+        ActivationFunction? activation = null, recurrentActivation = null;
+        bool useBias = true;
+        Initializers.Initializer? kernel = null, recurrent = null, bias = null;
+        switch (Cell)
+        {
+            case LSTMCell l:
+                (activation, recurrentActivation, useBias, kernel, recurrent, bias) = (l.Activation, l.RecurrentActivation, l.UseBias, l.KernelInitializer, l.RecurrentInitializer, l.BiasInitializer);
+                break;
+            case GRUCell g:
+                (activation, recurrentActivation, useBias, kernel, recurrent, bias) = (g.Activation, g.RecurrentActivation, g.UseBias, g.KernelInitializer, g.RecurrentInitializer, g.BiasInitializer);
+                break;
+            case SimpleRNNCell s:
+                (activation, useBias, kernel, recurrent, bias) = (s.Activation, s.UseBias, s.KernelInitializer, s.RecurrentInitializer, s.BiasInitializer);
+                break;
+            default:
+                return c;
+        }
+        c["activation"] = activation.Name;
+        if (recurrentActivation is not null)
+        {
+            c["recurrent_activation"] = recurrentActivation.Name;
+        }
+        c["use_bias"] = useBias;
+        c["kernel_initializer"] = Saving.KerasSerializer.Serialize(kernel!);
+        c["recurrent_initializer"] = Saving.KerasSerializer.Serialize(recurrent!);
+        c["bias_initializer"] = Saving.KerasSerializer.Serialize(bias!);
+        if (Cell is LSTMCell lc)
+        {
+            c["unit_forget_bias"] = lc.UnitForgetBias;
+        }
+        foreach (var key in new[] { "kernel_regularizer", "recurrent_regularizer", "bias_regularizer", "activity_regularizer", "kernel_constraint", "recurrent_constraint", "bias_constraint" })
+        {
+            c[key] = null;
+        }
+        c["dropout"] = Dropout;
+        c["recurrent_dropout"] = RecurrentDropout;
+        if (Cell is GRUCell gc)
+        {
+            c["reset_after"] = gc.ResetAfter;
+        }
+        if (Cell is not SimpleRNNCell)
+        {
+            // Keras's SimpleRNN config has no seed; LSTM's and GRU's do.
+            c["seed"] = DropoutSeed;
+        }
+        return c;
     }
 
     /// <summary>The cell run at each step.</summary>

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using SharpKeras.Initializers;
 
 namespace SharpKeras.Layers;
@@ -20,6 +21,9 @@ public sealed class SimpleRNN : RNN
     }
 
     private readonly (ActivationFunction?, bool, Initializer?, Initializer?, Initializer?) _config;
+
+    /// <inheritdoc/>
+    private protected override int? DropoutSeed => Seed;
 
     /// <summary>Seed of the dropout masks, if fixed.</summary>
     public int? Seed { get; }
