@@ -1,0 +1,475 @@
+namespace SharpKeras.Backend.Cpu;
+
+/// <summary>The recurrent cell a <see cref="RecurrentKernel"/> runs.</summary>
+internal enum RecurrentKind
+{
+    /// <summary>h = act(x W + h U + b).</summary>
+    SimpleRnn,
+
+    /// <summary>Keras's LSTM, gates i, f, c, o.</summary>
+    Lstm,
+
+    /// <summary>Keras's GRU with reset_after=True, gates z, r, h.</summary>
+    Gru,
+}
+
+/// <summary>
+/// A whole recurrent layer over a sequence as one kernel: the input projection of every time step
+/// is one matrix multiply before the loop, each step is one matrix multiply of the previous state
+/// by the recurrent kernel for all gates followed by a fused gate pass, and the backward pass runs
+/// through time over the activations kept by the forward, then forms the kernel's and the input's
+/// gradients with one large matrix multiply each. Every buffer is allocated once, at construction.
+/// </summary>
+/// <remarks>
+/// Layouts: x is (B, T, F) and the per-step histories are kept batch-major with row b*T + t (t the
+/// time index, not the processing step), so the input projection and its gradients are plain
+/// (B*T)-row matrix products. The sequence output is written in processing order (reversed when
+/// going backwards), as Keras does. A mask (B, T) of 0/1 keeps the state of masked steps; their
+/// output is the previous output (or zeros when <see cref="ZeroOutputForMask"/>).
+/// </remarks>
+internal sealed class RecurrentKernel
+{
+    public RecurrentKernel(RecurrentKind kind, int batch, int time, int features, int units,
+        EpilogueActivation activation, EpilogueActivation recurrentActivation, bool goBackwards, bool zeroOutputForMask,
+        bool inputDropout, bool recurrentDropout)
+    {
+        Kind = kind;
+        B = batch;
+        T = time;
+        F = features;
+        H = units;
+        G = kind switch { RecurrentKind.Lstm => 4, RecurrentKind.Gru => 3, _ => 1 } * units;
+        Act = activation;
+        RecAct = recurrentActivation;
+        GoBackwards = goBackwards;
+        ZeroOutputForMask = zeroOutputForMask;
+        int rows = batch * time;
+        Xp = new float[rows * G];
+        Hs = new float[rows * H];
+        Hin = new float[rows * H];
+        Cs = kind == RecurrentKind.Lstm ? new float[rows * H] : [];
+        Gates = kind == RecurrentKind.SimpleRnn ? [] : new float[rows * 4 * H];
+        Xd = inputDropout ? new float[rows * F] : [];
+        HStep = new float[batch * H];
+        CStep = kind == RecurrentKind.Lstm ? new float[batch * H] : [];
+        HinStep = new float[batch * H];
+        Rec = new float[batch * G];
+        Started = new bool[batch];
+        DXp = new float[rows * G];
+        DRec = kind == RecurrentKind.Gru ? new float[rows * G] : DXp;
+        DRecStep = new float[batch * G];
+        Dh = new float[batch * H];
+        Dc = kind == RecurrentKind.Lstm ? new float[batch * H] : [];
+        DhDirect = new float[batch * H];
+        DhRec = new float[batch * H];
+        DOutCarry = new float[batch * H];
+        RecurrentDropout = recurrentDropout;
+    }
+
+    public RecurrentKind Kind { get; }
+    public int B { get; }
+    public int T { get; }
+    public int F { get; }
+    public int H { get; }
+
+    /// <summary>Width of all gates together (units times the gate count).</summary>
+    public int G { get; }
+    public EpilogueActivation Act { get; }
+    public EpilogueActivation RecAct { get; }
+    public bool GoBackwards { get; }
+    public bool ZeroOutputForMask { get; }
+    public bool RecurrentDropout { get; }
+
+    private float[] Xp { get; }
+    private float[] Hs { get; }
+    private float[] Hin { get; }
+    private float[] Cs { get; }
+    private float[] Gates { get; }
+    private float[] Xd { get; }
+    private float[] HStep { get; }
+    private float[] CStep { get; }
+    private float[] HinStep { get; }
+    private float[] Rec { get; }
+    private bool[] Started { get; }
+    private float[] DXp { get; }
+    private float[] DRec { get; }
+    private float[] DRecStep { get; }
+    private float[] Dh { get; }
+    private float[] Dc { get; }
+    private float[] DhDirect { get; }
+    private float[] DhRec { get; }
+    private float[] DOutCarry { get; }
+
+    /// <summary>Time index of processing step <paramref name="s"/>.</summary>
+    private int TimeOf(int s) => GoBackwards ? T - 1 - s : s;
+
+    private static float Apply(EpilogueActivation a, float x) => a switch
+    {
+        EpilogueActivation.Tanh => MathF.Tanh(x),
+        EpilogueActivation.Sigmoid => 1f / (1f + MathF.Exp(-x)),
+        EpilogueActivation.Relu => MathF.Max(x, 0f),
+        _ => x,
+    };
+
+    /// <summary>The activation's derivative, from its output.</summary>
+    private static float Derivative(EpilogueActivation a, float y) => a switch
+    {
+        EpilogueActivation.Tanh => 1f - y * y,
+        EpilogueActivation.Sigmoid => y * (1f - y),
+        EpilogueActivation.Relu => y > 0f ? 1f : 0f,
+        _ => 1f,
+    };
+
+    /// <summary>
+    /// Runs the sequence. <paramref name="dropMask"/> (B, F) and <paramref name="recDropMask"/> (B, H)
+    /// are empty when unused; <paramref name="mask"/> (B, T) is empty when every step counts.
+    /// Writes <paramref name="sequences"/> (B, T, H) when not empty, <paramref name="last"/> (B, H)
+    /// when not empty, and the final states into <paramref name="hT"/> / <paramref name="cT"/>.
+    /// </summary>
+    public void Forward(ReadOnlySpan<float> x, ReadOnlySpan<float> kernel, ReadOnlySpan<float> recurrentKernel, ReadOnlySpan<float> bias,
+        ReadOnlySpan<float> h0, ReadOnlySpan<float> c0, ReadOnlySpan<float> mask, ReadOnlySpan<float> dropMask, ReadOnlySpan<float> recDropMask,
+        Span<float> sequences, Span<float> last, Span<float> hT, Span<float> cT)
+    {
+        int rows = B * T;
+        var input = x;
+        if (!dropMask.IsEmpty)
+        {
+            for (int r = 0; r < rows; r++)
+            {
+                var src = x.Slice(r * F, F);
+                var dst = Xd.AsSpan(r * F, F);
+                var dm = dropMask.Slice(r / T * F, F);
+                for (int j = 0; j < F; j++)
+                {
+                    dst[j] = src[j] * dm[j];
+                }
+            }
+            input = Xd;
+        }
+        // Input projection of every step at once, with the input bias added as the product is stored.
+        var inputBias = bias.IsEmpty ? default : bias[..G];
+        Gemm.Multiply(input, kernel, Xp, rows, G, F, false, false, false, inputBias, EpilogueActivation.None);
+        var recBias = Kind == RecurrentKind.Gru && bias.Length == 2 * G ? bias.Slice(G, G) : default;
+
+        h0.CopyTo(HStep);
+        if (Kind == RecurrentKind.Lstm)
+        {
+            c0.CopyTo(CStep);
+        }
+        Array.Clear(Started);
+        for (int s = 0; s < T; s++)
+        {
+            int t = TimeOf(s);
+            ReadOnlySpan<float> hin = HStep;
+            if (RecurrentDropout)
+            {
+                for (int i = 0; i < HinStep.Length; i++)
+                {
+                    HinStep[i] = HStep[i] * recDropMask[i];
+                }
+                hin = HinStep;
+            }
+            Gemm.Multiply(hin, recurrentKernel, Rec, B, G, H, false, false, false);
+            for (int b = 0; b < B; b++)
+            {
+                int row = b * T + t;
+                hin.Slice(b * H, H).CopyTo(Hin.AsSpan(row * H, H));
+                var h = HStep.AsSpan(b * H, H);
+                bool valid = mask.IsEmpty || mask[row] != 0f;
+                if (valid)
+                {
+                    StepRow(row, b, h, recBias);
+                    Started[b] = true;
+                }
+                h.CopyTo(Hs.AsSpan(row * H, H));
+                if (Kind == RecurrentKind.Lstm)
+                {
+                    CStep.AsSpan(b * H, H).CopyTo(Cs.AsSpan(row * H, H));
+                }
+                if (!sequences.IsEmpty)
+                {
+                    var o = sequences.Slice((b * T + s) * H, H);
+                    if (valid || (Started[b] && !ZeroOutputForMask))
+                    {
+                        h.CopyTo(o);
+                    }
+                    else
+                    {
+                        o.Clear();
+                    }
+                }
+            }
+        }
+        for (int b = 0; b < B; b++)
+        {
+            if (!last.IsEmpty)
+            {
+                var o = last.Slice(b * H, H);
+                if (Started[b])
+                {
+                    HStep.AsSpan(b * H, H).CopyTo(o);
+                }
+                else
+                {
+                    o.Clear();
+                }
+            }
+        }
+        if (!hT.IsEmpty)
+        {
+            HStep.CopyTo(hT);
+        }
+        if (!cT.IsEmpty)
+        {
+            CStep.CopyTo(cT);
+        }
+    }
+
+    /// <summary>One valid step of sample b (history row <paramref name="row"/>): updates the state in place.</summary>
+    private void StepRow(int row, int b, Span<float> h, ReadOnlySpan<float> recBias)
+    {
+        var xp = Xp.AsSpan(row * G, G);
+        var rec = Rec.AsSpan(b * G, G);
+        int n = H;
+        switch (Kind)
+        {
+            case RecurrentKind.SimpleRnn:
+                for (int j = 0; j < n; j++)
+                {
+                    h[j] = Apply(Act, xp[j] + rec[j]);
+                }
+                break;
+            case RecurrentKind.Lstm:
+            {
+                var c = CStep.AsSpan(b * H, H);
+                var gates = Gates.AsSpan(row * 4 * H, 4 * H);
+                for (int j = 0; j < n; j++)
+                {
+                    float i = Apply(RecAct, xp[j] + rec[j]);
+                    float f = Apply(RecAct, xp[n + j] + rec[n + j]);
+                    float g = Apply(Act, xp[2 * n + j] + rec[2 * n + j]);
+                    float o = Apply(RecAct, xp[3 * n + j] + rec[3 * n + j]);
+                    float cn = f * c[j] + i * g;
+                    c[j] = cn;
+                    h[j] = o * Apply(Act, cn);
+                    gates[j] = i;
+                    gates[n + j] = f;
+                    gates[2 * n + j] = g;
+                    gates[3 * n + j] = o;
+                }
+                break;
+            }
+            default:
+            {
+                var gates = Gates.AsSpan(row * 4 * H, 4 * H);
+                bool hasRecBias = !recBias.IsEmpty;
+                for (int j = 0; j < n; j++)
+                {
+                    float rz = rec[j], rr = rec[n + j], rh = rec[2 * n + j];
+                    if (hasRecBias)
+                    {
+                        rz += recBias[j];
+                        rr += recBias[n + j];
+                        rh += recBias[2 * n + j];
+                    }
+                    float z = Apply(RecAct, xp[j] + rz);
+                    float r = Apply(RecAct, xp[n + j] + rr);
+                    float hh = Apply(Act, xp[2 * n + j] + r * rh);
+                    h[j] = z * h[j] + (1f - z) * hh;
+                    gates[j] = z;
+                    gates[n + j] = r;
+                    gates[2 * n + j] = hh;
+                    gates[3 * n + j] = rh;
+                }
+                break;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Backpropagation through time over the last <see cref="Forward"/>. Gradients arrive for the
+    /// sequences (<paramref name="gSequences"/>), the last output (<paramref name="gLast"/>) and the
+    /// final states (<paramref name="gHT"/>, <paramref name="gCT"/>), any of them empty when unused.
+    /// Each non-empty gradient target is overwritten.
+    /// </summary>
+    public void Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> kernel, ReadOnlySpan<float> recurrentKernel, bool hasBias,
+        ReadOnlySpan<float> h0, ReadOnlySpan<float> c0, ReadOnlySpan<float> mask, ReadOnlySpan<float> dropMask, ReadOnlySpan<float> recDropMask,
+        ReadOnlySpan<float> gSequences, ReadOnlySpan<float> gLast, ReadOnlySpan<float> gHT, ReadOnlySpan<float> gCT,
+        Span<float> dx, Span<float> dKernel, Span<float> dRecurrentKernel, Span<float> dBias, Span<float> dh0, Span<float> dc0)
+    {
+        int n = H;
+        if (gHT.IsEmpty)
+        {
+            Array.Clear(Dh);
+        }
+        else
+        {
+            gHT.CopyTo(Dh);
+        }
+        if (Kind == RecurrentKind.Lstm)
+        {
+            if (gCT.IsEmpty)
+            {
+                Array.Clear(Dc);
+            }
+            else
+            {
+                gCT.CopyTo(Dc);
+            }
+        }
+        if (gLast.IsEmpty)
+        {
+            Array.Clear(DOutCarry);
+        }
+        else
+        {
+            gLast.CopyTo(DOutCarry);
+        }
+        for (int s = T - 1; s >= 0; s--)
+        {
+            int t = TimeOf(s);
+            int prevT = GoBackwards ? t + 1 : t - 1;
+            for (int b = 0; b < B; b++)
+            {
+                int row = b * T + t;
+                bool valid = mask.IsEmpty || mask[row] != 0f;
+                var dh = Dh.AsSpan(b * H, H);
+                var carry = DOutCarry.AsSpan(b * H, H);
+                var direct = DhDirect.AsSpan(b * H, H);
+                var dRecStep = DRecStep.AsSpan(b * G, G);
+                var dxp = DXp.AsSpan(row * G, G);
+                var gs = gSequences.IsEmpty ? default : gSequences.Slice((b * T + s) * H, H);
+                if (!valid)
+                {
+                    if (!gs.IsEmpty && !ZeroOutputForMask)
+                    {
+                        for (int j = 0; j < n; j++)
+                        {
+                            carry[j] += gs[j];
+                        }
+                    }
+                    dh.CopyTo(direct);
+                    dRecStep.Clear();
+                    dxp.Clear();
+                    if (Kind == RecurrentKind.Gru)
+                    {
+                        DRec.AsSpan(row * G, G).Clear();
+                    }
+                    continue;
+                }
+                // The total gradient of this step's new state: from the next step, from this step's
+                // output, and from later (masked) outputs and the last output that repeated it.
+                for (int j = 0; j < n; j++)
+                {
+                    dh[j] += carry[j] + (gs.IsEmpty ? 0f : gs[j]);
+                }
+                carry.Clear();
+                ReadOnlySpan<float> hPrev = s == 0 ? h0.Slice(b * H, H) : Hs.AsSpan((b * T + prevT) * H, H);
+                switch (Kind)
+                {
+                    case RecurrentKind.SimpleRnn:
+                    {
+                        var h = Hs.AsSpan(row * H, H);
+                        for (int j = 0; j < n; j++)
+                        {
+                            dxp[j] = dh[j] * Derivative(Act, h[j]);
+                        }
+                        direct.Clear();
+                        break;
+                    }
+                    case RecurrentKind.Lstm:
+                    {
+                        ReadOnlySpan<float> cPrev = s == 0 ? c0.Slice(b * H, H) : Cs.AsSpan((b * T + prevT) * H, H);
+                        var c = Cs.AsSpan(row * H, H);
+                        var gates = Gates.AsSpan(row * 4 * H, 4 * H);
+                        var dc = Dc.AsSpan(b * H, H);
+                        for (int j = 0; j < n; j++)
+                        {
+                            float i = gates[j], f = gates[n + j], g = gates[2 * n + j], o = gates[3 * n + j];
+                            float tc = Apply(Act, c[j]);
+                            float dct = dc[j] + dh[j] * o * Derivative(Act, tc);
+                            dxp[j] = dct * g * Derivative(RecAct, i);
+                            dxp[n + j] = dct * cPrev[j] * Derivative(RecAct, f);
+                            dxp[2 * n + j] = dct * i * Derivative(Act, g);
+                            dxp[3 * n + j] = dh[j] * tc * Derivative(RecAct, o);
+                            dc[j] = dct * f;
+                        }
+                        direct.Clear();
+                        break;
+                    }
+                    default:
+                    {
+                        var gates = Gates.AsSpan(row * 4 * H, 4 * H);
+                        var drec = DRec.AsSpan(row * G, G);
+                        for (int j = 0; j < n; j++)
+                        {
+                            float z = gates[j], r = gates[n + j], hh = gates[2 * n + j], rh = gates[3 * n + j];
+                            float d = dh[j];
+                            float dph = d * (1f - z) * Derivative(Act, hh);
+                            float dpz = d * (hPrev[j] - hh) * Derivative(RecAct, z);
+                            float dpr = dph * rh * Derivative(RecAct, r);
+                            dxp[j] = dpz;
+                            dxp[n + j] = dpr;
+                            dxp[2 * n + j] = dph;
+                            drec[j] = dpz;
+                            drec[n + j] = dpr;
+                            drec[2 * n + j] = dph * r;
+                            direct[j] = d * z;
+                        }
+                        break;
+                    }
+                }
+                (Kind == RecurrentKind.Gru ? DRec : DXp).AsSpan(row * G, G).CopyTo(dRecStep);
+            }
+            // Through the recurrent kernel to the previous state.
+            Gemm.Multiply(DRecStep, recurrentKernel, DhRec, B, H, G, false, true, false);
+            for (int i = 0; i < Dh.Length; i++)
+            {
+                float rec = RecurrentDropout ? DhRec[i] * recDropMask[i] : DhRec[i];
+                Dh[i] = DhDirect[i] + rec;
+            }
+        }
+        int rows = B * T;
+        if (!dKernel.IsEmpty)
+        {
+            var input = dropMask.IsEmpty ? x : Xd;
+            Gemm.Multiply(input, DXp, dKernel, F, G, rows, true, false, false);
+        }
+        if (!dRecurrentKernel.IsEmpty)
+        {
+            Gemm.Multiply(Hin, DRec, dRecurrentKernel, H, G, rows, true, false, false);
+        }
+        if (hasBias && !dBias.IsEmpty)
+        {
+            Elementwise.SumRows(DXp, G, dBias[..G]);
+            if (dBias.Length == 2 * G)
+            {
+                Elementwise.SumRows(DRec, G, dBias.Slice(G, G));
+            }
+        }
+        if (!dx.IsEmpty)
+        {
+            Gemm.Multiply(DXp, kernel, dx, rows, F, G, false, true, false);
+            if (!dropMask.IsEmpty)
+            {
+                for (int r = 0; r < rows; r++)
+                {
+                    var d = dx.Slice(r * F, F);
+                    var dm = dropMask.Slice(r / T * F, F);
+                    for (int j = 0; j < F; j++)
+                    {
+                        d[j] *= dm[j];
+                    }
+                }
+            }
+        }
+        if (!dh0.IsEmpty)
+        {
+            Dh.CopyTo(dh0);
+        }
+        if (!dc0.IsEmpty)
+        {
+            Dc.CopyTo(dc0);
+        }
+    }
+}

@@ -1,0 +1,67 @@
+using SharpKeras.Initializers;
+
+namespace SharpKeras.Layers;
+
+/// <summary>
+/// Turns integer token ids into dense vectors (<c>keras.layers.Embedding</c>): (batch, ...) ids
+/// give (batch, ..., outputDim). With <see cref="MaskZero"/>, id 0 is padding: the output carries a
+/// mask that the recurrent layers after it follow.
+/// </summary>
+public sealed class Embedding : Layer
+{
+    private Variable? _embeddings;
+
+    /// <summary>An embedding of a vocabulary of <paramref name="inputDim"/> ids into <paramref name="outputDim"/> dimensions (initializer uniform(-0.05, 0.05) as Keras).</summary>
+    public Embedding(int inputDim, int outputDim, Initializer? embeddingsInitializer = null, bool maskZero = false, string? name = null) : base(name)
+    {
+        if (inputDim <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(inputDim), inputDim, $"Embedding inputDim must be a positive integer, got {inputDim}.");
+        }
+        if (outputDim <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(outputDim), outputDim, $"Embedding outputDim must be a positive integer, got {outputDim}.");
+        }
+        InputDim = inputDim;
+        OutputDim = outputDim;
+        EmbeddingsInitializer = embeddingsInitializer ?? new RandomUniform(-0.05, 0.05);
+        MaskZero = maskZero;
+    }
+
+    /// <summary>Size of the vocabulary: ids lie in [0, inputDim).</summary>
+    public int InputDim { get; }
+
+    /// <summary>Dimension of the dense embedding.</summary>
+    public int OutputDim { get; }
+
+    /// <summary>Initializer of the embeddings matrix.</summary>
+    public Initializer EmbeddingsInitializer { get; }
+
+    /// <summary>Whether id 0 is padding to be masked (Keras's mask_zero).</summary>
+    public bool MaskZero { get; }
+
+    /// <summary>The embeddings matrix (inputDim, outputDim); null before build.</summary>
+    public Variable? Embeddings => _embeddings;
+
+    /// <inheritdoc/>
+    protected override void Build(Shape inputShape)
+    {
+        _embeddings = AddWeight("embeddings", new Shape(InputDim, OutputDim), EmbeddingsInitializer);
+    }
+
+    /// <inheritdoc/>
+    public override Shape ComputeOutputShape(Shape inputShape) => new([.. inputShape.ToArray(), OutputDim]);
+
+    /// <inheritdoc/>
+    protected override Tensor Call(Tensor inputs, bool training)
+    {
+        if (inputs.IsFloat)
+        {
+            throw new ArgumentException($"Layer \"{Name}\" (Embedding) expects integer token ids (int32 or uint8) but got float32 input of shape {inputs.Shape}; convert the ids with Cast(DType.Int32).", nameof(inputs));
+        }
+        var mask = MaskZero ? Tensor.Zeros(inputs.Shape) : null;
+        var y = Ops.Embedding(inputs, _embeddings!.Value, mask, Name);
+        y.KerasMask = mask;
+        return y;
+    }
+}

@@ -1,0 +1,33 @@
+namespace SharpKeras.Layers;
+
+/// <summary>
+/// Masks time steps whose features all equal <see cref="MaskValue"/> (<c>keras.layers.Masking</c>):
+/// they are zeroed and skipped by the recurrent layers that follow.
+/// </summary>
+public sealed class Masking : Layer
+{
+    /// <summary>A Masking layer skipping steps equal to <paramref name="maskValue"/> (default 0).</summary>
+    public Masking(double maskValue = 0.0, string? name = null) : base(name)
+    {
+        MaskValue = maskValue;
+    }
+
+    /// <summary>The value marking padding steps.</summary>
+    public double MaskValue { get; }
+
+    /// <inheritdoc/>
+    public override Shape ComputeOutputShape(Shape inputShape) => inputShape;
+
+    /// <inheritdoc/>
+    protected override Tensor Call(Tensor inputs, bool training)
+    {
+        if (inputs.Rank < 2)
+        {
+            throw IncompatibleInput(inputs.Shape, "expected an input of rank >= 2 whose last axis holds the features of a step");
+        }
+        var mask = Tensor.Zeros(new Shape(inputs.Shape.Dims[..^1].ToArray()));
+        var y = Ops.Masking(inputs, (float)MaskValue, mask);
+        y.KerasMask = mask;
+        return y;
+    }
+}

@@ -1,0 +1,68 @@
+using SharpKeras.Initializers;
+
+namespace SharpKeras.Layers;
+
+/// <summary>Keras's SimpleRNNCell: h = activation(x @ kernel + bias + h_prev @ recurrent_kernel).</summary>
+public sealed class SimpleRNNCell : RecurrentCell
+{
+    private Variable? _kernel;
+    private Variable? _recurrentKernel;
+    private Variable? _bias;
+
+    /// <summary>A cell of <paramref name="units"/> units (defaults as Keras: tanh, glorot_uniform, orthogonal, zeros).</summary>
+    public SimpleRNNCell(int units, ActivationFunction? activation = null, bool useBias = true, Initializer? kernelInitializer = null,
+        Initializer? recurrentInitializer = null, Initializer? biasInitializer = null, string? name = null) : base(units, name)
+    {
+        Activation = activation ?? Activations.Get("tanh");
+        UseBias = useBias;
+        KernelInitializer = kernelInitializer ?? new GlorotUniform();
+        RecurrentInitializer = recurrentInitializer ?? new Orthogonal();
+        BiasInitializer = biasInitializer ?? new Zeros();
+    }
+
+    /// <summary>The activation (default tanh).</summary>
+    public ActivationFunction Activation { get; }
+
+    /// <summary>Whether a bias is added.</summary>
+    public bool UseBias { get; }
+
+    /// <summary>Initializer of the kernel.</summary>
+    public Initializer KernelInitializer { get; }
+
+    /// <summary>Initializer of the recurrent kernel.</summary>
+    public Initializer RecurrentInitializer { get; }
+
+    /// <summary>Initializer of the bias.</summary>
+    public Initializer BiasInitializer { get; }
+
+    /// <inheritdoc/>
+    public override IReadOnlyList<int> StateSize => [Units];
+
+    /// <inheritdoc/>
+    protected override void Build(Shape inputShape)
+    {
+        _kernel = AddWeight("kernel", new Shape(inputShape[-1], Units), KernelInitializer);
+        _recurrentKernel = AddWeight("recurrent_kernel", new Shape(Units, Units), RecurrentInitializer);
+        if (UseBias)
+        {
+            _bias = AddWeight("bias", new Shape(Units), BiasInitializer);
+        }
+    }
+
+    /// <inheritdoc/>
+    public override (Tensor Output, Tensor[] States) Step(Tensor input, IReadOnlyList<Tensor> states, bool training)
+    {
+        EnsureBuilt(input.Shape);
+        var z = Ops.MatMul(input, _kernel!.Value);
+        if (_bias is not null)
+        {
+            z = Ops.Add(z, _bias.Value);
+        }
+        var h = Activation.Call(Ops.Add(z, Ops.MatMul(states[0], _recurrentKernel!.Value)));
+        return (h, [h]);
+    }
+
+    internal override FusedCell? Fused => Activation.Fusable is { } a
+        ? new FusedCell(Backend.Cpu.RecurrentKind.SimpleRnn, a, Backend.Cpu.EpilogueActivation.None, _kernel!.Value, _recurrentKernel!.Value, _bias?.Value)
+        : null;
+}
