@@ -46,7 +46,7 @@ public sealed record OptimizerSpec(
         "adam" => new Adam(LearningRate, Beta1, Beta2, Epsilon),
         "rmsprop" => new RMSprop(LearningRate, Rho, 0.0, Epsilon),
         "sgd" => new SGD(LearningRate),
-        // "adadelta" (mnist_cnn): add here when the library has it; the peers already do.
+        "adadelta" => new Adadelta(LearningRate, Rho, Epsilon),
         _ => throw new NotSupportedException($"Optimizer '{Name}' is not in SharpKeras yet."),
     };
 
@@ -188,7 +188,7 @@ public static class Catalog
             Layers = [Conv(32), Conv(64), Pool, Dropout(0.25), Flatten, Dense(128, "relu"), Dropout(0.5), Dense(10, "softmax")],
             Optimizer = new OptimizerSpec("adadelta", LearningRate: 1.0, Rho: 0.95), Data = DataKind.SyntheticMnistImages,
             BatchSize = 128, Epochs = 1, Samples = 60000, InferenceBatch = 128,
-            Supported = false, Missing = "Conv2D, MaxPooling2D, Adadelta",
+            Supported = true,
         },
         new()
         {
@@ -196,7 +196,7 @@ public static class Catalog
             Description = "keras/examples/cifar10_cnn.py: CIFAR-10 convnet, RMSprop(lr=1e-4), batch 32",
             InputShape = [32, 32, 3], Layers = Cifar10CnnLayers, Optimizer = new OptimizerSpec("rmsprop", LearningRate: 1e-4),
             Data = DataKind.SyntheticCifar10, BatchSize = 32, Epochs = 1, Samples = 50000, InferenceBatch = 128,
-            Supported = false, Missing = "Conv2D, MaxPooling2D",
+            Supported = true,
         },
         new()
         {
@@ -232,7 +232,7 @@ public static class Catalog
             Description = "keras_benchmarks cifar10_cnn: generated 32x32x3 images, the cifar10_cnn example's convnet, RMSprop(lr=1e-4)",
             InputShape = [32, 32, 3], Layers = Cifar10CnnLayers, Optimizer = new OptimizerSpec("rmsprop", LearningRate: 1e-4),
             Data = DataKind.SyntheticCifar10, BatchSize = 32, Epochs = 3, Samples = 2000, DiscardFirstEpoch = true, InferenceBatch = 128,
-            Supported = false, Missing = "Conv2D, MaxPooling2D",
+            Supported = true,
         },
         new()
         {
@@ -277,6 +277,8 @@ public static class ModelFactory
                 "flatten" => new Flatten(),
                 "dense" => new Dense(l.Units!.Value, null, l.Activation ?? "linear"),
                 "dropout" => new Dropout(l.Rate!.Value),
+                "conv2d" => new Conv2D(l.Filters!.Value, l.KernelSize!.Value, padding: l.Padding ?? "valid", activation: l.Activation ?? "linear"),
+                "max_pooling2d" => new MaxPooling2D(l.PoolSize!.Value),
                 _ => throw new NotSupportedException($"Layer {l} is not in SharpKeras yet (workload '{w.Name}')."),
             });
         }
