@@ -232,4 +232,126 @@ public static partial class Ops
         }
         return y;
     }
+
+    /// <summary>
+    /// Depthwise 2-D convolution (Keras's <c>ops.depthwise_conv</c>): input (batch, h, w, channels),
+    /// kernel (kh, kw, channels, depth_multiplier); output channel c * depth_multiplier + m.
+    /// </summary>
+    public static Tensor DepthwiseConv(Tensor inputs, Tensor kernel, int strides = 1, string padding = "valid", int dilationRate = 1) =>
+        DepthwiseConvolve(inputs, kernel, [strides, strides], padding, [dilationRate, dilationRate]);
+
+    internal static Tensor DepthwiseConvolve(Tensor x, Tensor kernel, int[] strides, string padding, int[] dilation)
+    {
+        x = F(x);
+        padding = CheckPadding(padding, allowCausal: false);
+        var s = x.Shape;
+        if (x.Rank != 4 || kernel.Rank != 4 || kernel.Shape[2] != s[3])
+        {
+            throw new ArgumentException($"depthwise_conv expects an input (batch, height, width, channels) and a kernel (kh, kw, channels, depth_multiplier), got input {s} and kernel {kernel.Shape}.");
+        }
+        int dm = kernel.Shape[3];
+        var g = Window2D.Create(s[0], s[1], s[2], s[3], kernel.Shape[0], kernel.Shape[1], strides[0], strides[1], dilation[0], dilation[1], padding);
+        if (g.OutH <= 0 || g.OutW <= 0)
+        {
+            throw new ArgumentException($"depthwise_conv: the kernel {kernel.Shape[0]}x{kernel.Shape[1]} is larger than the input {s[1]}x{s[2]} with \"valid\" padding; use padding=\"same\" or a smaller kernel.");
+        }
+        var y = Tensor.Zeros(new Shape(g.Batch, g.OutH, g.OutW, s[3] * dm));
+        void Forward() => DepthwiseConvolution.Forward(x.Span, kernel.Span, y.Span, g, dm);
+        Forward();
+        if (GradientTape.IsRecording(x, kernel))
+        {
+            GradientTape.Record(y, [x, kernel], Forward, (gy, dx) =>
+            {
+                if (dx.Needs(1))
+                {
+                    DepthwiseConvolution.BackwardKernel(x.Span, gy.Span, dx[1].Span, g, dm);
+                }
+                if (dx.Needs(0))
+                {
+                    DepthwiseConvolution.BackwardInput(gy.Span, kernel.Span, dx[0].Span, g, dm);
+                }
+            }, "depthwise_conv");
+        }
+        return y;
+    }
+
+    /// <summary>
+    /// Transposed 2-D convolution (Keras's <c>ops.conv_transpose</c> without output_padding): the
+    /// gradient of a convolution with respect to its input. Input (batch, h, w, in), kernel
+    /// (kh, kw, filters, in); output (batch, h * s + max(k - s, 0), ..., filters) for "valid" and
+    /// (batch, h * s, w * s, filters) for "same".
+    /// </summary>
+    public static Tensor ConvTranspose(Tensor inputs, Tensor kernel, int strides = 1, string padding = "valid", int dilationRate = 1) =>
+        ConvolveTranspose(inputs, kernel, [strides, strides], padding, [dilationRate, dilationRate]);
+
+    /// <summary>Output length of a transposed convolution along one axis, as Keras computes it without output_padding.</summary>
+    internal static int ConvTransposeLength(int input, int kernel, int stride, int dilation, string padding)
+    {
+        int effective = (kernel - 1) * dilation + 1;
+        return padding == "same" ? input * stride : input * stride + Math.Max(effective - stride, 0);
+    }
+
+    internal static Tensor ConvolveTranspose(Tensor x, Tensor kernel, int[] strides, string padding, int[] dilation)
+    {
+        x = F(x);
+        padding = CheckPadding(padding, allowCausal: false);
+        var s = x.Shape;
+        if (x.Rank != 4 || kernel.Rank != 4 || kernel.Shape[3] != s[3])
+        {
+            throw new ArgumentException($"conv_transpose expects an input (batch, height, width, channels) and a kernel (kh, kw, filters, channels), got input {s} and kernel {kernel.Shape}.");
+        }
+        int kh = kernel.Shape[0], kw = kernel.Shape[1], filters = kernel.Shape[2], cin = s[3];
+        int oh = ConvTransposeLength(s[1], kh, strides[0], dilation[0], padding);
+        int ow = ConvTransposeLength(s[2], kw, strides[1], dilation[1], padding);
+        // The convolution this one transposes maps (oh, ow, filters) to (h, w, in).
+        var g = Window2D.Create(s[0], oh, ow, filters, kh, kw, strides[0], strides[1], dilation[0], dilation[1], padding);
+        if (g.OutH != s[1] || g.OutW != s[2])
+        {
+            throw new InvalidOperationException($"Internal error: conv_transpose geometry {g} does not map back to the input {s}.");
+        }
+        var y = Tensor.Zeros(new Shape(s[0], oh, ow, filters));
+        int chunk = Convolution.ImagesPerChunk(g);
+        var cols = new float[(long)chunk * g.OutPixels * g.PatchSize];
+        int rowsPerImage = g.OutPixels;
+        void Forward()
+        {
+            var xs = x.Span;
+            var ks = kernel.Span;
+            var ys = y.Span;
+            for (int first = 0; first < g.Batch; first += chunk)
+            {
+                int count = Math.Min(chunk, g.Batch - first);
+                int rows = count * rowsPerImage;
+                // cols = X K^T ([rows, in] x [in, kh*kw*filters]), then scattered into the output images.
+                Gemm.Multiply(xs.Slice(first * rowsPerImage * cin, rows * cin), ks, cols.AsSpan(0, rows * g.PatchSize), rows, g.PatchSize, cin, false, transB: true, accumulate: false);
+                Convolution.Col2Im(cols, ys, g, first, count);
+            }
+        }
+        Forward();
+        if (GradientTape.IsRecording(x, kernel))
+        {
+            GradientTape.Record(y, [x, kernel], Forward, (gy, dx) =>
+            {
+                var gs = gy.Span;
+                var xs = x.Span;
+                var ks = kernel.Span;
+                for (int first = 0; first < g.Batch; first += chunk)
+                {
+                    int count = Math.Min(chunk, g.Batch - first);
+                    int rows = count * rowsPerImage;
+                    Convolution.Im2Col(gs, cols, g, first, count);
+                    var c = cols.AsSpan(0, rows * g.PatchSize);
+                    if (dx.Needs(1))
+                    {
+                        Gemm.Multiply(c, xs.Slice(first * rowsPerImage * cin, rows * cin), dx[1].Span, g.PatchSize, cin, rows, transA: true, transB: false, accumulate: first > 0);
+                    }
+                    if (dx.Needs(0))
+                    {
+                        Gemm.Multiply(c, ks, dx[0].Span.Slice(first * rowsPerImage * cin, rows * cin), rows, cin, g.PatchSize, false, false, false);
+                    }
+                }
+            }, "conv_transpose");
+        }
+        return y;
+    }
 }

@@ -257,3 +257,71 @@ public class ConvolutionOpsTests
         Assert.Throws<ArgumentException>(() => SharpKeras.Ops.MaxPool(x, 7));
     }
 }
+
+/// <summary>Depthwise and transposed convolution against definitions and finite differences.</summary>
+public class DepthwiseAndTransposedConvolutionTests
+{
+    public static TheoryData<int, int, string, int> Cases => new()
+    {
+        // kernel, stride, padding, dilation
+        { 3, 1, "valid", 1 },
+        { 2, 1, "same", 1 },
+        { 3, 2, "same", 1 },
+        { 4, 2, "valid", 1 },
+        { 3, 1, "same", 2 },
+        { 1, 3, "valid", 1 },
+    };
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void DepthwiseEqualsOneConvolutionPerChannelAndHasGradients(int k, int s, string padding, int d)
+    {
+        var x = Random(1, -1, 1, 2, 7, 6, 3);
+        var kernel = Random(2, -1, 1, k, k, 3, 2);
+        var y = SharpKeras.Ops.DepthwiseConvolve(x, kernel, [s, s], padding, [d, d]);
+        var xs = x.ToArray();
+        var ks = kernel.ToArray();
+        for (int c = 0; c < 3; c++)
+        {
+            // Channel c alone through an ordinary convolution with its 2 kernels.
+            var xc = Tensor.FromArray(Enumerable.Range(0, xs.Length / 3).Select(i => xs[i * 3 + c]).ToArray(), 2, 7, 6, 1);
+            var kc = Tensor.FromArray(Enumerable.Range(0, k * k).SelectMany(t => new[] { ks[(t * 3 + c) * 2], ks[(t * 3 + c) * 2 + 1] }).ToArray(), k, k, 1, 2);
+            var yc = SharpKeras.Ops.Convolve(xc, kc, null, [s, s], padding, [d, d], EpilogueActivation.None);
+            Assert.Equal(new Shape(yc.Shape[0], yc.Shape[1], yc.Shape[2], 6), y.Shape);
+            var ycs = yc.ToArray();
+            var ys = y.ToArray();
+            for (int p = 0; p < ycs.Length / 2; p++)
+            {
+                for (int m = 0; m < 2; m++)
+                {
+                    Assert.Equal(ycs[p * 2 + m], ys[p * 6 + c * 2 + m], 1e-5f);
+                }
+            }
+        }
+        Check(t => SharpKeras.Ops.DepthwiseConvolve(t[0], t[1], [s, s], padding, [d, d]), [Random(3, -1, 1, 2, 5, 6, 2), Random(4, -1, 1, k, k, 2, 2)]);
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void TransposedConvolutionIsTheAdjointOfConvolutionAndHasGradients(int k, int s, string padding, int d)
+    {
+        if (s > 1 && d > 1)
+        {
+            return;
+        }
+        var x = Random(1, -1, 1, 2, 4, 3, 3);
+        var kernel = Random(2, -1, 1, k, k, 2, 3);
+        var y = SharpKeras.Ops.ConvolveTranspose(x, kernel, [s, s], padding, [d, d]);
+        int eff = (k - 1) * d + 1;
+        int Length(int n) => padding == "same" ? n * s : n * s + Math.Max(eff - s, 0);
+        Assert.Equal(new Shape(2, Length(4), Length(3), 2), y.Shape);
+        // <conv_transpose(x), v> == <x, conv(v)> for any v of the output's shape.
+        var v = Random(3, -1, 1, y.Shape.ToArray());
+        var cv = SharpKeras.Ops.Convolve(v, kernel, null, [s, s], padding, [d, d], EpilogueActivation.None);
+        Assert.Equal(x.Shape, cv.Shape);
+        double left = y.ToArray().Zip(v.ToArray(), (a, b) => (double)a * b).Sum();
+        double right = x.ToArray().Zip(cv.ToArray(), (a, b) => (double)a * b).Sum();
+        Assert.Equal(right, left, 1e-3);
+        Check(t => SharpKeras.Ops.ConvolveTranspose(t[0], t[1], [s, s], padding, [d, d]), [Random(4, -1, 1, 1, 3, 3, 2), Random(5, -1, 1, k, k, 2, 2)]);
+    }
+}

@@ -29,7 +29,7 @@ public class AllocationTests
         return (Tensor.FromArray(x, n, features), Tensor.FromArray(y));
     }
 
-    public static TheoryData<string> Models => ["seed_adam", "dropout_rmsprop", "sgd_momentum_logits", "sigmoid_tanh_mse", "embedding_lstm", "gru_dropout"];
+    public static TheoryData<string> Models => ["seed_adam", "dropout_rmsprop", "sgd_momentum_logits", "sigmoid_tanh_mse", "embedding_lstm", "gru_dropout", "cnn_batchnorm_adadelta"];
 
     private static (Sequential Model, Tensor X, Tensor Y) Build(string kind)
     {
@@ -57,6 +57,16 @@ public class AllocationTests
                 var logits = new Sequential([new Dense(16, 48, "relu"), new Dense(10)]);
                 logits.Compile(new SGD(0.01, momentum: 0.9, nesterov: true), new SparseCategoricalCrossentropy(fromLogits: true), ["accuracy"]);
                 return (logits, x, y);
+            case "cnn_batchnorm_adadelta":
+                var cnn = new Sequential(
+                [
+                    new Conv2D(4, 3, padding: "same", activation: "relu"), new BatchNormalization(), new MaxPooling2D(),
+                    new SpatialDropout2D(0.1), new Conv2D(6, 2, strides: 2), new LayerNormalization(), new AveragePooling2D(1),
+                    new ZeroPadding2D(1), new UpSampling2D(2), new Permute([2, 1, 3]), new Dropout(0.25), new GlobalMaxPooling2D(),
+                    new Reshape([2, 3]), new Flatten(), new Dense(10, null, "softmax"),
+                ]);
+                cnn.Compile(new Adadelta(1.0), "sparse_categorical_crossentropy", ["accuracy"]);
+                return (cnn, x.Reshape(512, 6, 8, 1), y);
             case "embedding_lstm":
                 // Token ids with trailing padding (id 0), so the mask from Embedding(maskZero) matters.
                 var ids = new int[512 * 12];

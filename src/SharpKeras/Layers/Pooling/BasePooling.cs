@@ -81,22 +81,3 @@ public abstract class BasePooling : Layer
     /// <inheritdoc/>
     protected override Tensor Call(Tensor inputs, bool training) => Ops.Pool(inputs, _poolSize, _strides, Padding, _max);
 }
-
-/// <summary>Max pooling over 2-D windows (<c>keras.layers.MaxPooling2D</c>; pool 2, strides = pool, "valid").</summary>
-public sealed class MaxPooling2D(Size2D? poolSize = null, Size2D? strides = null, string padding = "valid", string? name = null)
-    : BasePooling(2, Pair(poolSize ?? 2), strides is { } s ? Pair(s) : null, padding, max: true, name)
-{
-    internal static int[] Pair(Size2D s) => [s.Height, s.Width];
-}
-
-/// <summary>Average pooling over 2-D windows (<c>keras.layers.AveragePooling2D</c>; pool 2, strides = pool, "valid").</summary>
-public sealed class AveragePooling2D(Size2D? poolSize = null, Size2D? strides = null, string padding = "valid", string? name = null)
-    : BasePooling(2, MaxPooling2D.Pair(poolSize ?? 2), strides is { } s ? MaxPooling2D.Pair(s) : null, padding, max: false, name);
-
-/// <summary>Max pooling over 1-D windows (<c>keras.layers.MaxPooling1D</c>; pool 2, strides = pool, "valid").</summary>
-public sealed class MaxPooling1D(int poolSize = 2, int? strides = null, string padding = "valid", string? name = null)
-    : BasePooling(1, [poolSize], strides is { } s ? [s] : null, padding, max: true, name);
-
-/// <summary>Average pooling over 1-D windows (<c>keras.layers.AveragePooling1D</c>; pool 2, strides = pool, "valid").</summary>
-public sealed class AveragePooling1D(int poolSize = 2, int? strides = null, string padding = "valid", string? name = null)
-    : BasePooling(1, [poolSize], strides is { } s ? [s] : null, padding, max: false, name);

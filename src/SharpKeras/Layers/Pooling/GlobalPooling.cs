@@ -64,15 +64,3 @@ public abstract class GlobalPooling : Layer
         return KeepDims ? y : Ops.Reshape(y, s[0], s[-1]);
     }
 }
-
-/// <summary>Mean of each channel over all steps (<c>keras.layers.GlobalAveragePooling1D</c>): (batch, steps, channels) -> (batch, channels).</summary>
-public sealed class GlobalAveragePooling1D(bool keepDims = false, string? name = null) : GlobalPooling(1, max: false, keepDims, name);
-
-/// <summary>Mean of each channel over all positions (<c>keras.layers.GlobalAveragePooling2D</c>): (batch, h, w, channels) -> (batch, channels).</summary>
-public sealed class GlobalAveragePooling2D(bool keepDims = false, string? name = null) : GlobalPooling(2, max: false, keepDims, name);
-
-/// <summary>Maximum of each channel over all steps (<c>keras.layers.GlobalMaxPooling1D</c>): (batch, steps, channels) -> (batch, channels).</summary>
-public sealed class GlobalMaxPooling1D(bool keepDims = false, string? name = null) : GlobalPooling(1, max: true, keepDims, name);
-
-/// <summary>Maximum of each channel over all positions (<c>keras.layers.GlobalMaxPooling2D</c>): (batch, h, w, channels) -> (batch, channels).</summary>
-public sealed class GlobalMaxPooling2D(bool keepDims = false, string? name = null) : GlobalPooling(2, max: true, keepDims, name);

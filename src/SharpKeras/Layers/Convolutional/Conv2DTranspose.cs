@@ -1,0 +1,103 @@
+using SharpKeras.Initializers;
+
+namespace SharpKeras.Layers;
+
+/// <summary>
+/// Transposed 2-D convolution (<c>keras.layers.Conv2DTranspose</c>): the gradient of a convolution
+/// with respect to its input, used to upsample; kernel (kh, kw, filters, input_channels). Output
+/// size per axis: size * stride for "same", size * stride + max(kernel - stride, 0) for "valid".
+/// </summary>
+public sealed class Conv2DTranspose : Layer
+{
+    private readonly int[] _strides;
+    private readonly int[] _dilation;
+    private Variable? _kernel;
+    private Variable? _bias;
+
+    /// <summary>A Conv2DTranspose layer with Keras 3 defaults (strides 1, "valid", bias; output_padding not supported).</summary>
+    public Conv2DTranspose(int filters, Size2D kernelSize, Size2D? strides = null, string padding = "valid", Size2D? dilationRate = null,
+        ActivationFunction? activation = null, bool useBias = true, Initializer? kernelInitializer = null, Initializer? biasInitializer = null, string? name = null)
+        : base(name)
+    {
+        var s = strides ?? 1;
+        var d = dilationRate ?? 1;
+        if (filters <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(filters), filters, $"Conv2DTranspose: filters must be a positive integer, got {filters}.");
+        }
+        if (kernelSize.Height <= 0 || kernelSize.Width <= 0 || s.Height <= 0 || s.Width <= 0 || d.Height <= 0 || d.Width <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(kernelSize), $"Conv2DTranspose: kernelSize {kernelSize}, strides {s} and dilationRate {d} must be positive.");
+        }
+        Filters = filters;
+        KernelSize = kernelSize;
+        _strides = [s.Height, s.Width];
+        _dilation = [d.Height, d.Width];
+        Padding = Ops.CheckPadding(padding, allowCausal: false);
+        Activation = activation ?? Activations.Get("linear");
+        UseBias = useBias;
+        KernelInitializer = kernelInitializer ?? new GlorotUniform();
+        BiasInitializer = biasInitializer ?? new Zeros();
+    }
+
+    /// <summary>Number of output channels.</summary>
+    public int Filters { get; }
+
+    /// <summary>The window size.</summary>
+    public Size2D KernelSize { get; }
+
+    /// <summary>"valid" or "same".</summary>
+    public string Padding { get; }
+
+    /// <summary>The activation applied to the output.</summary>
+    public ActivationFunction Activation { get; }
+
+    /// <summary>Whether a bias is added.</summary>
+    public bool UseBias { get; }
+
+    /// <summary>Initializer of the kernel (default glorot_uniform).</summary>
+    public Initializer KernelInitializer { get; }
+
+    /// <summary>Initializer of the bias (default zeros).</summary>
+    public Initializer BiasInitializer { get; }
+
+    /// <summary>The kernel (kh, kw, filters, input_channels); null before build.</summary>
+    public Variable? Kernel => _kernel;
+
+    /// <summary>The bias (filters,); null before build or without bias.</summary>
+    public Variable? Bias => _bias;
+
+    /// <inheritdoc/>
+    protected override void Build(Shape inputShape)
+    {
+        ConvShapes.CheckRank(this, inputShape, 2);
+        _kernel = AddWeight("kernel", new Shape(KernelSize.Height, KernelSize.Width, Filters, inputShape[-1]), KernelInitializer);
+        if (UseBias)
+        {
+            _bias = AddWeight("bias", new Shape(Filters), BiasInitializer);
+        }
+    }
+
+    /// <inheritdoc/>
+    protected override void CheckInputShape(Shape inputShape) => ConvShapes.CheckChannels(this, inputShape, 2, _kernel!.Shape[3]);
+
+    /// <inheritdoc/>
+    public override Shape ComputeOutputShape(Shape inputShape)
+    {
+        ConvShapes.CheckRank(this, inputShape, 2);
+        int h = inputShape[1] < 0 ? -1 : Ops.ConvTransposeLength(inputShape[1], KernelSize.Height, _strides[0], _dilation[0], Padding);
+        int w = inputShape[2] < 0 ? -1 : Ops.ConvTransposeLength(inputShape[2], KernelSize.Width, _strides[1], _dilation[1], Padding);
+        return new Shape(inputShape[0], h, w, Filters);
+    }
+
+    /// <inheritdoc/>
+    protected override Tensor Call(Tensor inputs, bool training)
+    {
+        var y = Ops.ConvolveTranspose(inputs, _kernel!.Value, _strides, Padding, _dilation);
+        if (_bias is not null)
+        {
+            y = Ops.Add(y, _bias.Value);
+        }
+        return Activation.Call(y);
+    }
+}

@@ -1,0 +1,98 @@
+using SharpKeras.Initializers;
+
+namespace SharpKeras.Layers;
+
+/// <summary>
+/// Depthwise 2-D convolution (<c>keras.layers.DepthwiseConv2D</c>): each input channel is convolved
+/// with its own <see cref="DepthMultiplier"/> kernels, giving channels * depthMultiplier outputs.
+/// </summary>
+public sealed class DepthwiseConv2D : Layer
+{
+    private readonly int[] _strides;
+    private readonly int[] _dilation;
+    private Variable? _kernel;
+    private Variable? _bias;
+
+    /// <summary>A DepthwiseConv2D layer with Keras 3 defaults (strides 1, "valid", depth multiplier 1, bias).</summary>
+    public DepthwiseConv2D(Size2D kernelSize, Size2D? strides = null, string padding = "valid", int depthMultiplier = 1, Size2D? dilationRate = null,
+        ActivationFunction? activation = null, bool useBias = true, Initializer? depthwiseInitializer = null, Initializer? biasInitializer = null, string? name = null)
+        : base(name)
+    {
+        var s = strides ?? 1;
+        var d = dilationRate ?? 1;
+        if (kernelSize.Height <= 0 || kernelSize.Width <= 0 || s.Height <= 0 || s.Width <= 0 || d.Height <= 0 || d.Width <= 0 || depthMultiplier <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(kernelSize), $"DepthwiseConv2D: kernelSize {kernelSize}, strides {s}, dilationRate {d} and depthMultiplier {depthMultiplier} must be positive.");
+        }
+        KernelSize = kernelSize;
+        _strides = [s.Height, s.Width];
+        _dilation = [d.Height, d.Width];
+        Padding = Ops.CheckPadding(padding, allowCausal: false);
+        DepthMultiplier = depthMultiplier;
+        Activation = activation ?? Activations.Get("linear");
+        UseBias = useBias;
+        DepthwiseInitializer = depthwiseInitializer ?? new GlorotUniform();
+        BiasInitializer = biasInitializer ?? new Zeros();
+    }
+
+    /// <summary>The window size.</summary>
+    public Size2D KernelSize { get; }
+
+    /// <summary>"valid" or "same".</summary>
+    public string Padding { get; }
+
+    /// <summary>Kernels per input channel.</summary>
+    public int DepthMultiplier { get; }
+
+    /// <summary>The activation applied to the output.</summary>
+    public ActivationFunction Activation { get; }
+
+    /// <summary>Whether a bias is added.</summary>
+    public bool UseBias { get; }
+
+    /// <summary>Initializer of the kernel (default glorot_uniform).</summary>
+    public Initializer DepthwiseInitializer { get; }
+
+    /// <summary>Initializer of the bias (default zeros).</summary>
+    public Initializer BiasInitializer { get; }
+
+    /// <summary>The kernel (kh, kw, channels, depth_multiplier); null before build.</summary>
+    public Variable? Kernel => _kernel;
+
+    /// <summary>The bias (channels * depth_multiplier,); null before build or without bias.</summary>
+    public Variable? Bias => _bias;
+
+    /// <inheritdoc/>
+    protected override void Build(Shape inputShape)
+    {
+        ConvShapes.CheckRank(this, inputShape, 2);
+        int c = inputShape[-1];
+        _kernel = AddWeight("kernel", new Shape(KernelSize.Height, KernelSize.Width, c, DepthMultiplier), DepthwiseInitializer);
+        if (UseBias)
+        {
+            _bias = AddWeight("bias", new Shape(c * DepthMultiplier), BiasInitializer);
+        }
+    }
+
+    /// <inheritdoc/>
+    protected override void CheckInputShape(Shape inputShape)
+    {
+        ConvShapes.CheckChannels(this, inputShape, 2, _kernel!.Shape[2]);
+        ComputeOutputShape(inputShape);
+    }
+
+    /// <inheritdoc/>
+    public override Shape ComputeOutputShape(Shape inputShape) =>
+        ConvShapes.Output(this, inputShape, [KernelSize.Height, KernelSize.Width], _strides, _dilation, Padding, inputShape[-1] * DepthMultiplier);
+
+    /// <inheritdoc/>
+    protected override Tensor Call(Tensor inputs, bool training)
+    {
+        var y = Ops.DepthwiseConvolve(inputs, _kernel!.Value, _strides, Padding, _dilation);
+        if (_bias is not null)
+        {
+            y = Ops.Add(y, _bias.Value);
+        }
+        return Activation.Call(y);
+    }
+}

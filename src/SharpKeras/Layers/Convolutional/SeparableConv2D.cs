@@ -1,0 +1,115 @@
+using SharpKeras.Initializers;
+
+namespace SharpKeras.Layers;
+
+/// <summary>
+/// Depthwise separable 2-D convolution (<c>keras.layers.SeparableConv2D</c>): a depthwise
+/// convolution (depthwise_kernel) followed by a 1x1 convolution to <see cref="Filters"/> channels
+/// (pointwise_kernel), then the bias and activation.
+/// </summary>
+public sealed class SeparableConv2D : Layer
+{
+    private readonly int[] _strides;
+    private readonly int[] _dilation;
+    private Variable? _depthwise;
+    private Variable? _pointwise;
+    private Variable? _bias;
+
+    /// <summary>A SeparableConv2D layer with Keras 3 defaults (strides 1, "valid", depth multiplier 1, bias).</summary>
+    public SeparableConv2D(int filters, Size2D kernelSize, Size2D? strides = null, string padding = "valid", Size2D? dilationRate = null, int depthMultiplier = 1,
+        ActivationFunction? activation = null, bool useBias = true, Initializer? depthwiseInitializer = null, Initializer? pointwiseInitializer = null,
+        Initializer? biasInitializer = null, string? name = null)
+        : base(name)
+    {
+        var s = strides ?? 1;
+        var d = dilationRate ?? 1;
+        if (filters <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(filters), filters, $"SeparableConv2D: filters must be a positive integer, got {filters}.");
+        }
+        if (kernelSize.Height <= 0 || kernelSize.Width <= 0 || s.Height <= 0 || s.Width <= 0 || d.Height <= 0 || d.Width <= 0 || depthMultiplier <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(kernelSize), $"SeparableConv2D: kernelSize {kernelSize}, strides {s}, dilationRate {d} and depthMultiplier {depthMultiplier} must be positive.");
+        }
+        Filters = filters;
+        KernelSize = kernelSize;
+        _strides = [s.Height, s.Width];
+        _dilation = [d.Height, d.Width];
+        Padding = Ops.CheckPadding(padding, allowCausal: false);
+        DepthMultiplier = depthMultiplier;
+        Activation = activation ?? Activations.Get("linear");
+        UseBias = useBias;
+        DepthwiseInitializer = depthwiseInitializer ?? new GlorotUniform();
+        PointwiseInitializer = pointwiseInitializer ?? new GlorotUniform();
+        BiasInitializer = biasInitializer ?? new Zeros();
+    }
+
+    /// <summary>Number of output channels.</summary>
+    public int Filters { get; }
+
+    /// <summary>The depthwise window size.</summary>
+    public Size2D KernelSize { get; }
+
+    /// <summary>"valid" or "same".</summary>
+    public string Padding { get; }
+
+    /// <summary>Depthwise kernels per input channel.</summary>
+    public int DepthMultiplier { get; }
+
+    /// <summary>The activation applied to the output.</summary>
+    public ActivationFunction Activation { get; }
+
+    /// <summary>Whether a bias is added.</summary>
+    public bool UseBias { get; }
+
+    /// <summary>Initializer of depthwise_kernel (default glorot_uniform).</summary>
+    public Initializer DepthwiseInitializer { get; }
+
+    /// <summary>Initializer of pointwise_kernel (default glorot_uniform).</summary>
+    public Initializer PointwiseInitializer { get; }
+
+    /// <summary>Initializer of the bias (default zeros).</summary>
+    public Initializer BiasInitializer { get; }
+
+    /// <summary>depthwise_kernel (kh, kw, channels, depth_multiplier); null before build.</summary>
+    public Variable? DepthwiseKernel => _depthwise;
+
+    /// <summary>pointwise_kernel (1, 1, channels * depth_multiplier, filters); null before build.</summary>
+    public Variable? PointwiseKernel => _pointwise;
+
+    /// <summary>The bias (filters,); null before build or without bias.</summary>
+    public Variable? Bias => _bias;
+
+    /// <inheritdoc/>
+    protected override void Build(Shape inputShape)
+    {
+        ConvShapes.CheckRank(this, inputShape, 2);
+        int c = inputShape[-1];
+        _depthwise = AddWeight("depthwise_kernel", new Shape(KernelSize.Height, KernelSize.Width, c, DepthMultiplier), DepthwiseInitializer);
+        _pointwise = AddWeight("pointwise_kernel", new Shape(1, 1, c * DepthMultiplier, Filters), PointwiseInitializer);
+        if (UseBias)
+        {
+            _bias = AddWeight("bias", new Shape(Filters), BiasInitializer);
+        }
+    }
+
+    /// <inheritdoc/>
+    protected override void CheckInputShape(Shape inputShape)
+    {
+        ConvShapes.CheckChannels(this, inputShape, 2, _depthwise!.Shape[2]);
+        ComputeOutputShape(inputShape);
+    }
+
+    /// <inheritdoc/>
+    public override Shape ComputeOutputShape(Shape inputShape) =>
+        ConvShapes.Output(this, inputShape, [KernelSize.Height, KernelSize.Width], _strides, _dilation, Padding, Filters);
+
+    /// <inheritdoc/>
+    protected override Tensor Call(Tensor inputs, bool training)
+    {
+        var depthwise = Ops.DepthwiseConvolve(inputs, _depthwise!.Value, _strides, Padding, _dilation);
+        var fused = Activation.Fusable;
+        var y = Ops.Convolve(depthwise, _pointwise!.Value, _bias?.Value, [1, 1], "valid", [1, 1], fused ?? Backend.Cpu.EpilogueActivation.None);
+        return fused is null ? Activation.Call(y) : y;
+    }
+}

@@ -1,0 +1,5 @@
+namespace SharpKeras.Layers;
+
+/// <summary>Average pooling over 2-D windows (<c>keras.layers.AveragePooling2D</c>; pool 2, strides = pool, "valid").</summary>
+public sealed class AveragePooling2D(Size2D? poolSize = null, Size2D? strides = null, string padding = "valid", string? name = null)
+    : BasePooling(2, MaxPooling2D.Pair(poolSize ?? 2), strides is { } s ? MaxPooling2D.Pair(s) : null, padding, max: false, name);

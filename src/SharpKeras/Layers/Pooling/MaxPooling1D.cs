@@ -1,0 +1,5 @@
+namespace SharpKeras.Layers;
+
+/// <summary>Max pooling over 1-D windows (<c>keras.layers.MaxPooling1D</c>; pool 2, strides = pool, "valid").</summary>
+public sealed class MaxPooling1D(int poolSize = 2, int? strides = null, string padding = "valid", string? name = null)
+    : BasePooling(1, [poolSize], strides is { } s ? [s] : null, padding, max: true, name);
