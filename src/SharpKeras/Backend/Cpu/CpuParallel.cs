@@ -35,6 +35,9 @@ internal static unsafe class CpuParallel
     private static int s_pending;
     private static Exception? s_error;
 
+    // How long an idle worker busy-waits for the next region before yielding and then sleeping (200 us).
+    private static readonly long SpinTicks = System.Diagnostics.Stopwatch.Frequency / 5000;
+
     /// <summary>
     /// Runs <paramref name="body"/> over contiguous chunks of [0, count); chunks are only made when
     /// each gets at least <paramref name="minPerChunk"/> items, so small work stays on the caller.
@@ -72,10 +75,20 @@ internal static unsafe class CpuParallel
                 finally
                 {
                     t_inside = false;
+                    // The workers are running their chunks now: wait without giving the core away,
+                    // unless it takes long (a worker descheduled on a busy machine needs a core).
+                    long yieldAfter = System.Diagnostics.Stopwatch.GetTimestamp() + 5 * SpinTicks;
                     var spin = new SpinWait();
                     while (Volatile.Read(ref s_pending) != 0)
                     {
-                        spin.SpinOnce(sleep1Threshold: -1);
+                        if (System.Diagnostics.Stopwatch.GetTimestamp() < yieldAfter)
+                        {
+                            Thread.SpinWait(10);
+                        }
+                        else
+                        {
+                            spin.SpinOnce(sleep1Threshold: -1);
+                        }
                     }
                 }
                 if (s_error is { } e)
@@ -142,9 +155,16 @@ internal static unsafe class CpuParallel
             t_inside = true;
             while (true)
             {
-                // Spin a little before sleeping: regions come every few microseconds during a step.
+                // Busy-spin (without yielding the core) for a short while before sleeping: regions come
+                // every few microseconds during a step, and a worker that yielded or slept loses
+                // tens of microseconds to the scheduler, more on a busy machine.
+                long deadline = System.Diagnostics.Stopwatch.GetTimestamp() + SpinTicks;
+                while (Volatile.Read(ref _go) == 0 && System.Diagnostics.Stopwatch.GetTimestamp() < deadline)
+                {
+                    Thread.SpinWait(20);
+                }
                 var spin = new SpinWait();
-                for (int i = 0; i < 2000 && Volatile.Read(ref _go) == 0; i++)
+                for (int i = 0; i < 50 && Volatile.Read(ref _go) == 0; i++)
                 {
                     spin.SpinOnce(sleep1Threshold: -1);
                 }

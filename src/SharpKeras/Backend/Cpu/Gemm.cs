@@ -299,6 +299,16 @@ internal static unsafe class Gemm
                     }
                 }
                 int ir = 0;
+                if (Vector256.IsHardwareAccelerated && p + 1 < kc)
+                {
+                    // Each group of MR is contiguous in the row: copy 8 floats and let the last 2
+                    // spill into the next p's slot of the same panel, which is written after this
+                    // one (so not at the panel's last p), reading no further than column m.
+                    for (; ir + MR <= mc && ic + ir + 8 <= m; ir += MR)
+                    {
+                        Vector256.Store(Vector256.Load(src + ir), dst + ir * kc + p * MR);
+                    }
+                }
                 for (; ir + MR <= mc; ir += MR)
                 {
                     float* dp = dst + ir * kc + p * MR;
