@@ -111,6 +111,12 @@ internal sealed class InferencePlan
         using (tape)
         {
             tape.Watch(X);
+            // Weights too: anything computed from them (a slice of a kernel, a folded scale) must
+            // be recomputed on replay, since training may have changed them since.
+            foreach (var w in _model.Weights)
+            {
+                tape.Watch(w.Value);
+            }
             if (Y is not null)
             {
                 tape.Watch(Y);

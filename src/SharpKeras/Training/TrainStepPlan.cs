@@ -140,7 +140,12 @@ internal sealed class TrainStepPlan
             {
                 tape.Watch(v.Value);
             }
-            // The batch is watched too, so that everything computed from it is recorded and replayed.
+            // Non-trainable weights, and the batch, are watched too: everything computed from them
+            // is recorded and replayed.
+            foreach (var w in _model.NonTrainableWeights)
+            {
+                tape.Watch(w.Value);
+            }
             tape.Watch(X);
             tape.Watch(Y);
             Predictions = _model.Apply(X, training: true);

@@ -233,4 +233,27 @@ public class AllocationTests
         model.Layers[0].Trainable = false;
         Assert.NotSame(plan, TrainStepPlan.For(model, x, y, 64));
     }
+
+    [Fact]
+    public void PredictAfterFitSeesTheNewWeightsEvenWhereALayerSlicesThem()
+    {
+        // GRU(resetAfter: false) slices its recurrent kernel with an op on every call; the recorded
+        // inference pass must recompute that slice, not replay the one from before training.
+        Config.SetRandomSeed(8);
+        var rng = new SeedGenerator(9);
+        var xs = new float[64 * 5 * 3];
+        rng.NextFloats(xs);
+        var x = Tensor.FromArray(xs, 64, 5, 3);
+        var y = Tensor.FromArray(Enumerable.Range(0, 64).Select(i => i % 2).ToArray());
+        var model = new Sequential([new GRU(4, resetAfter: false), new Dense(2, null, "softmax")]);
+        model.Compile(new SGD(0.5), "sparse_categorical_crossentropy");
+        model.Predict(x, batchSize: 32, verbose: 0);
+        model.Fit(x, y, batchSize: 32, epochs: 2, verbose: 0);
+        var replayed = model.Predict(x, batchSize: 32, verbose: 0).ToArray();
+        var eager = model.Apply(x).ToArray();
+        for (int i = 0; i < eager.Length; i++)
+        {
+            Assert.Equal(eager[i], replayed[i], 6);
+        }
+    }
 }
