@@ -27,7 +27,7 @@ internal enum RecurrentKind
 /// going backwards), as Keras does. A mask (B, T) of 0/1 keeps the state of masked steps; their
 /// output is the previous output (or zeros when <see cref="ZeroOutputForMask"/>).
 /// </remarks>
-internal sealed class RecurrentKernel
+internal sealed partial class RecurrentKernel
 {
     public RecurrentKernel(RecurrentKind kind, int batch, int time, int features, int units,
         EpilogueActivation activation, EpilogueActivation recurrentActivation, bool goBackwards, bool zeroOutputForMask,
@@ -103,23 +103,6 @@ internal sealed class RecurrentKernel
     /// <summary>Time index of processing step <paramref name="s"/>.</summary>
     private int TimeOf(int s) => GoBackwards ? T - 1 - s : s;
 
-    private static float Apply(EpilogueActivation a, float x) => a switch
-    {
-        EpilogueActivation.Tanh => MathF.Tanh(x),
-        EpilogueActivation.Sigmoid => 1f / (1f + MathF.Exp(-x)),
-        EpilogueActivation.Relu => MathF.Max(x, 0f),
-        _ => x,
-    };
-
-    /// <summary>The activation's derivative, from its output.</summary>
-    private static float Derivative(EpilogueActivation a, float y) => a switch
-    {
-        EpilogueActivation.Tanh => 1f - y * y,
-        EpilogueActivation.Sigmoid => y * (1f - y),
-        EpilogueActivation.Relu => y > 0f ? 1f : 0f,
-        _ => 1f,
-    };
-
     /// <summary>
     /// Runs the sequence. <paramref name="dropMask"/> (B, F) and <paramref name="recDropMask"/> (B, H)
     /// are empty when unused; <paramref name="mask"/> (B, T) is empty when every step counts.
@@ -178,7 +161,7 @@ internal sealed class RecurrentKernel
                 bool valid = mask.IsEmpty || mask[row] != 0f;
                 if (valid)
                 {
-                    StepRow(row, b, h, recBias);
+                    StepRowDispatch(row, b, h, recBias);
                     Started[b] = true;
                 }
                 h.CopyTo(Hs.AsSpan(row * H, H));
@@ -222,67 +205,6 @@ internal sealed class RecurrentKernel
         if (!cT.IsEmpty)
         {
             CStep.CopyTo(cT);
-        }
-    }
-
-    /// <summary>One valid step of sample b (history row <paramref name="row"/>): updates the state in place.</summary>
-    private void StepRow(int row, int b, Span<float> h, ReadOnlySpan<float> recBias)
-    {
-        var xp = Xp.AsSpan(row * G, G);
-        var rec = Rec.AsSpan(b * G, G);
-        int n = H;
-        switch (Kind)
-        {
-            case RecurrentKind.SimpleRnn:
-                for (int j = 0; j < n; j++)
-                {
-                    h[j] = Apply(Act, xp[j] + rec[j]);
-                }
-                break;
-            case RecurrentKind.Lstm:
-            {
-                var c = CStep.AsSpan(b * H, H);
-                var gates = Gates.AsSpan(row * 4 * H, 4 * H);
-                for (int j = 0; j < n; j++)
-                {
-                    float i = Apply(RecAct, xp[j] + rec[j]);
-                    float f = Apply(RecAct, xp[n + j] + rec[n + j]);
-                    float g = Apply(Act, xp[2 * n + j] + rec[2 * n + j]);
-                    float o = Apply(RecAct, xp[3 * n + j] + rec[3 * n + j]);
-                    float cn = f * c[j] + i * g;
-                    c[j] = cn;
-                    h[j] = o * Apply(Act, cn);
-                    gates[j] = i;
-                    gates[n + j] = f;
-                    gates[2 * n + j] = g;
-                    gates[3 * n + j] = o;
-                }
-                break;
-            }
-            default:
-            {
-                var gates = Gates.AsSpan(row * 4 * H, 4 * H);
-                bool hasRecBias = !recBias.IsEmpty;
-                for (int j = 0; j < n; j++)
-                {
-                    float rz = rec[j], rr = rec[n + j], rh = rec[2 * n + j];
-                    if (hasRecBias)
-                    {
-                        rz += recBias[j];
-                        rr += recBias[n + j];
-                        rh += recBias[2 * n + j];
-                    }
-                    float z = Apply(RecAct, xp[j] + rz);
-                    float r = Apply(RecAct, xp[n + j] + rr);
-                    float hh = Apply(Act, xp[2 * n + j] + r * rh);
-                    h[j] = z * h[j] + (1f - z) * hh;
-                    gates[j] = z;
-                    gates[n + j] = r;
-                    gates[2 * n + j] = hh;
-                    gates[3 * n + j] = rh;
-                }
-                break;
-            }
         }
     }
 
@@ -365,60 +287,7 @@ internal sealed class RecurrentKernel
                 }
                 carry.Clear();
                 ReadOnlySpan<float> hPrev = s == 0 ? h0.Slice(b * H, H) : Hs.AsSpan((b * T + prevT) * H, H);
-                switch (Kind)
-                {
-                    case RecurrentKind.SimpleRnn:
-                    {
-                        var h = Hs.AsSpan(row * H, H);
-                        for (int j = 0; j < n; j++)
-                        {
-                            dxp[j] = dh[j] * Derivative(Act, h[j]);
-                        }
-                        direct.Clear();
-                        break;
-                    }
-                    case RecurrentKind.Lstm:
-                    {
-                        ReadOnlySpan<float> cPrev = s == 0 ? c0.Slice(b * H, H) : Cs.AsSpan((b * T + prevT) * H, H);
-                        var c = Cs.AsSpan(row * H, H);
-                        var gates = Gates.AsSpan(row * 4 * H, 4 * H);
-                        var dc = Dc.AsSpan(b * H, H);
-                        for (int j = 0; j < n; j++)
-                        {
-                            float i = gates[j], f = gates[n + j], g = gates[2 * n + j], o = gates[3 * n + j];
-                            float tc = Apply(Act, c[j]);
-                            float dct = dc[j] + dh[j] * o * Derivative(Act, tc);
-                            dxp[j] = dct * g * Derivative(RecAct, i);
-                            dxp[n + j] = dct * cPrev[j] * Derivative(RecAct, f);
-                            dxp[2 * n + j] = dct * i * Derivative(Act, g);
-                            dxp[3 * n + j] = dh[j] * tc * Derivative(RecAct, o);
-                            dc[j] = dct * f;
-                        }
-                        direct.Clear();
-                        break;
-                    }
-                    default:
-                    {
-                        var gates = Gates.AsSpan(row * 4 * H, 4 * H);
-                        var drec = DRec.AsSpan(row * G, G);
-                        for (int j = 0; j < n; j++)
-                        {
-                            float z = gates[j], r = gates[n + j], hh = gates[2 * n + j], rh = gates[3 * n + j];
-                            float d = dh[j];
-                            float dph = d * (1f - z) * Derivative(Act, hh);
-                            float dpz = d * (hPrev[j] - hh) * Derivative(RecAct, z);
-                            float dpr = dph * rh * Derivative(RecAct, r);
-                            dxp[j] = dpz;
-                            dxp[n + j] = dpr;
-                            dxp[2 * n + j] = dph;
-                            drec[j] = dpz;
-                            drec[n + j] = dpr;
-                            drec[2 * n + j] = dph * r;
-                            direct[j] = d * z;
-                        }
-                        break;
-                    }
-                }
+                BackRowDispatch(s, b, row, prevT, hPrev, c0, dh, direct, dxp);
                 (Kind == RecurrentKind.Gru ? DRec : DXp).AsSpan(row * G, G).CopyTo(dRecStep);
             }
             // Through the recurrent kernel to the previous state.
