@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace SharpKeras.Backend.Cpu;
 
 /// <summary>The recurrent cell a <see cref="RecurrentKernel"/> runs.</summary>
@@ -27,7 +29,7 @@ internal enum RecurrentKind
 /// going backwards), as Keras does. A mask (B, T) of 0/1 keeps the state of masked steps; their
 /// output is the previous output (or zeros when <see cref="ZeroOutputForMask"/>).
 /// </remarks>
-internal sealed partial class RecurrentKernel
+internal sealed unsafe partial class RecurrentKernel
 {
     public RecurrentKernel(RecurrentKind kind, int batch, int time, int features, int units,
         EpilogueActivation activation, EpilogueActivation recurrentActivation, bool goBackwards, bool zeroOutputForMask,
@@ -64,6 +66,7 @@ internal sealed partial class RecurrentKernel
         DhRec = new float[batch * H];
         DOutCarry = new float[batch * H];
         RecurrentDropout = recurrentDropout;
+        _self = GCHandle.ToIntPtr(GCHandle.Alloc(this, GCHandleType.Weak));
     }
 
     public RecurrentKind Kind { get; }
@@ -153,34 +156,14 @@ internal sealed partial class RecurrentKernel
                 hin = HinStep;
             }
             Gemm.Multiply(hin, recurrentKernel, Rec, B, G, H, false, false, false);
-            for (int b = 0; b < B; b++)
+            fixed (float* pMask = mask, pRecBias = recBias, pSeq = sequences, pHin = hin)
             {
-                int row = b * T + t;
-                hin.Slice(b * H, H).CopyTo(Hin.AsSpan(row * H, H));
-                var h = HStep.AsSpan(b * H, H);
-                bool valid = mask.IsEmpty || mask[row] != 0f;
-                if (valid)
+                var body = new RowsBody(_self, forward: true, new RowArgs
                 {
-                    StepRowDispatch(row, b, h, recBias);
-                    Started[b] = true;
-                }
-                h.CopyTo(Hs.AsSpan(row * H, H));
-                if (Kind == RecurrentKind.Lstm)
-                {
-                    CStep.AsSpan(b * H, H).CopyTo(Cs.AsSpan(row * H, H));
-                }
-                if (!sequences.IsEmpty)
-                {
-                    var o = sequences.Slice((b * T + s) * H, H);
-                    if (valid || (Started[b] && !ZeroOutputForMask))
-                    {
-                        h.CopyTo(o);
-                    }
-                    else
-                    {
-                        o.Clear();
-                    }
-                }
+                    Step = s, Time = t, Mask = pMask, HasMask = !mask.IsEmpty, RecBias = pRecBias, HasRecBias = !recBias.IsEmpty,
+                    Seq = pSeq, HasSeq = !sequences.IsEmpty, HinStep = pHin,
+                });
+                CpuParallel.For(B, RowsPerChunk, ref body);
             }
         }
         for (int b = 0; b < B; b++)
@@ -251,44 +234,13 @@ internal sealed partial class RecurrentKernel
         {
             int t = TimeOf(s);
             int prevT = GoBackwards ? t + 1 : t - 1;
-            for (int b = 0; b < B; b++)
+            fixed (float* pMask = mask, pGs = gSequences, pH0 = h0, pC0 = c0)
             {
-                int row = b * T + t;
-                bool valid = mask.IsEmpty || mask[row] != 0f;
-                var dh = Dh.AsSpan(b * H, H);
-                var carry = DOutCarry.AsSpan(b * H, H);
-                var direct = DhDirect.AsSpan(b * H, H);
-                var dRecStep = DRecStep.AsSpan(b * G, G);
-                var dxp = DXp.AsSpan(row * G, G);
-                var gs = gSequences.IsEmpty ? default : gSequences.Slice((b * T + s) * H, H);
-                if (!valid)
+                var body = new RowsBody(_self, forward: false, new RowArgs
                 {
-                    if (!gs.IsEmpty && !ZeroOutputForMask)
-                    {
-                        for (int j = 0; j < n; j++)
-                        {
-                            carry[j] += gs[j];
-                        }
-                    }
-                    dh.CopyTo(direct);
-                    dRecStep.Clear();
-                    dxp.Clear();
-                    if (Kind == RecurrentKind.Gru)
-                    {
-                        DRec.AsSpan(row * G, G).Clear();
-                    }
-                    continue;
-                }
-                // The total gradient of this step's new state: from the next step, from this step's
-                // output, and from later (masked) outputs and the last output that repeated it.
-                for (int j = 0; j < n; j++)
-                {
-                    dh[j] += carry[j] + (gs.IsEmpty ? 0f : gs[j]);
-                }
-                carry.Clear();
-                ReadOnlySpan<float> hPrev = s == 0 ? h0.Slice(b * H, H) : Hs.AsSpan((b * T + prevT) * H, H);
-                BackRowDispatch(s, b, row, prevT, hPrev, c0, dh, direct, dxp);
-                (Kind == RecurrentKind.Gru ? DRec : DXp).AsSpan(row * G, G).CopyTo(dRecStep);
+                    Step = s, Time = t, Mask = pMask, HasMask = !mask.IsEmpty, Seq = pGs, HasSeq = !gSequences.IsEmpty, H0 = pH0, C0 = pC0,
+                });
+                CpuParallel.For(B, RowsPerChunk, ref body);
             }
             // Through the recurrent kernel to the previous state.
             Gemm.Multiply(DRecStep, recurrentKernel, DhRec, B, H, G, false, true, false);
@@ -340,5 +292,143 @@ internal sealed partial class RecurrentKernel
         {
             Dc.CopyTo(dc0);
         }
+    }
+
+    /// <summary>The gate pass of forward step <see cref="RowArgs.Step"/> for samples [start, end).</summary>
+    private unsafe void ForwardRows(int start, int end, in RowArgs a)
+    {
+        int s = a.Step, t = a.Time;
+        var mask = a.HasMask ? new ReadOnlySpan<float>(a.Mask, B * T) : default;
+        var recBias = a.HasRecBias ? new ReadOnlySpan<float>(a.RecBias, G) : default;
+        var sequences = a.HasSeq ? new Span<float>(a.Seq, B * T * H) : default;
+        var hin = new ReadOnlySpan<float>(a.HinStep, B * H);
+            for (int b = start; b < end; b++)
+            {
+                int row = b * T + t;
+                hin.Slice(b * H, H).CopyTo(Hin.AsSpan(row * H, H));
+                var h = HStep.AsSpan(b * H, H);
+                bool valid = mask.IsEmpty || mask[row] != 0f;
+                if (valid)
+                {
+                    StepRowDispatch(row, b, h, recBias);
+                    Started[b] = true;
+                }
+                h.CopyTo(Hs.AsSpan(row * H, H));
+                if (Kind == RecurrentKind.Lstm)
+                {
+                    CStep.AsSpan(b * H, H).CopyTo(Cs.AsSpan(row * H, H));
+                }
+                if (!sequences.IsEmpty)
+                {
+                    var o = sequences.Slice((b * T + s) * H, H);
+                    if (valid || (Started[b] && !ZeroOutputForMask))
+                    {
+                        h.CopyTo(o);
+                    }
+                    else
+                    {
+                        o.Clear();
+                    }
+                }
+            }
+    }
+
+    /// <summary>The gate backward of step <see cref="RowArgs.Step"/> for samples [start, end).</summary>
+    private unsafe void BackwardRows(int start, int end, in RowArgs a)
+    {
+        int s = a.Step, t = a.Time, n = H;
+        int prevT = GoBackwards ? t + 1 : t - 1;
+        var mask = a.HasMask ? new ReadOnlySpan<float>(a.Mask, B * T) : default;
+        var gSequences = a.HasSeq ? new ReadOnlySpan<float>(a.Seq, B * T * H) : default;
+        var h0 = new ReadOnlySpan<float>(a.H0, B * H);
+        var c0 = Kind == RecurrentKind.Lstm ? new ReadOnlySpan<float>(a.C0, B * H) : default;
+            for (int b = start; b < end; b++)
+            {
+                int row = b * T + t;
+                bool valid = mask.IsEmpty || mask[row] != 0f;
+                var dh = Dh.AsSpan(b * H, H);
+                var carry = DOutCarry.AsSpan(b * H, H);
+                var direct = DhDirect.AsSpan(b * H, H);
+                var dRecStep = DRecStep.AsSpan(b * G, G);
+                var dxp = DXp.AsSpan(row * G, G);
+                var gs = gSequences.IsEmpty ? default : gSequences.Slice((b * T + s) * H, H);
+                if (!valid)
+                {
+                    if (!gs.IsEmpty && !ZeroOutputForMask)
+                    {
+                        for (int j = 0; j < n; j++)
+                        {
+                            carry[j] += gs[j];
+                        }
+                    }
+                    dh.CopyTo(direct);
+                    dRecStep.Clear();
+                    dxp.Clear();
+                    if (Kind == RecurrentKind.Gru)
+                    {
+                        DRec.AsSpan(row * G, G).Clear();
+                    }
+                    continue;
+                }
+                // The total gradient of this step's new state: from the next step, from this step's
+                // output, and from later (masked) outputs and the last output that repeated it.
+                for (int j = 0; j < n; j++)
+                {
+                    dh[j] += carry[j] + (gs.IsEmpty ? 0f : gs[j]);
+                }
+                carry.Clear();
+                ReadOnlySpan<float> hPrev = s == 0 ? h0.Slice(b * H, H) : Hs.AsSpan((b * T + prevT) * H, H);
+                BackRowDispatch(s, b, row, prevT, hPrev, c0, dh, direct, dxp);
+                (Kind == RecurrentKind.Gru ? DRec : DXp).AsSpan(row * G, G).CopyTo(dRecStep);
+            }
+    }
+
+    /// <summary>What one step's row pass reads besides the kernel's own buffers (pinned by the caller for the step).</summary>
+    private unsafe struct RowArgs
+    {
+        public int Step;
+        public int Time;
+        public float* Mask;
+        public bool HasMask;
+        public float* RecBias;
+        public bool HasRecBias;
+        public float* Seq;
+        public bool HasSeq;
+        public float* HinStep;
+        public float* H0;
+        public float* C0;
+    }
+
+    /// <summary>A step's row pass, split over samples by <see cref="CpuParallel"/>; the kernel is reached through a weak handle so the body stays unmanaged.</summary>
+    private readonly struct RowsBody(IntPtr kernel, bool forward, RowArgs args) : IRangeBody
+    {
+        private readonly IntPtr _kernel = kernel;
+        private readonly bool _forward = forward;
+        private readonly RowArgs _args = args;
+
+        public void Run(int start, int end)
+        {
+            var k = (RecurrentKernel)GCHandle.FromIntPtr(_kernel).Target!;
+            if (_forward)
+            {
+                k.ForwardRows(start, end, _args);
+            }
+            else
+            {
+                k.BackwardRows(start, end, _args);
+            }
+        }
+    }
+
+    /// <summary>Samples per parallel chunk: about 16K gate values of work each.</summary>
+    private int RowsPerChunk => Math.Max(1, (1 << 14) / G);
+
+    /// <summary>A weak handle to this kernel, for the unmanaged row-pass bodies.</summary>
+    private readonly IntPtr _self;
+
+    /// <summary>Frees the weak handle.</summary>
+    ~RecurrentKernel()
+    {
+        GCHandle.FromIntPtr(_self).Free();
     }
 }
