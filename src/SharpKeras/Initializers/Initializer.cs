@@ -1,3 +1,5 @@
+using System.Text.Json.Nodes;
+
 namespace SharpKeras.Initializers;
 
 /// <summary>
@@ -12,6 +14,12 @@ public abstract class Initializer
 
     /// <summary>Creates a tensor of the given shape with the initial values.</summary>
     public abstract Tensor Call(Shape shape);
+
+    /// <summary>Keras's class name written to configs ("GlorotUniform", ...).</summary>
+    public virtual string ClassName => GetType().Name;
+
+    /// <summary>The initializer's configuration (Keras's <c>get_config</c>).</summary>
+    public virtual JsonObject GetConfig() => [];
 
     /// <summary>The initializer for a Keras identifier, or an error listing the valid ones.</summary>
     public static Initializer Get(string name) => (name ?? throw new ArgumentNullException(nameof(name))).ToLowerInvariant() switch
@@ -71,6 +79,9 @@ public abstract class RandomInitializer(int? seed) : Initializer
     /// <summary>The seed, or null to draw from the global generator (<see cref="Config.SetRandomSeed"/>).</summary>
     public int? Seed { get; } = seed;
 
+    /// <inheritdoc/>
+    public override JsonObject GetConfig() => new() { ["seed"] = Seed };
+
     /// <summary>A generator for one call.</summary>
     protected SeedGenerator NewGenerator() => SeedGenerator.FromSeed(Seed);
 }
@@ -78,6 +89,15 @@ public abstract class RandomInitializer(int? seed) : Initializer
 /// <summary>Normal distribution (<c>"random_normal"</c>: mean 0, stddev 0.05).</summary>
 public sealed class RandomNormal(double mean = 0.0, double stddev = 0.05, int? seed = null) : RandomInitializer(seed)
 {
+    /// <summary>Mean of the distribution.</summary>
+    public double Mean => mean;
+
+    /// <summary>Standard deviation of the distribution.</summary>
+    public double Stddev => stddev;
+
+    /// <inheritdoc/>
+    public override JsonObject GetConfig() => new() { ["seed"] = Seed, ["mean"] = Mean, ["stddev"] = Stddev };
+
     /// <inheritdoc/>
     public override Tensor Call(Shape shape)
     {
@@ -95,6 +115,15 @@ public sealed class RandomNormal(double mean = 0.0, double stddev = 0.05, int? s
 /// <summary>Uniform distribution (<c>"random_uniform"</c>: [-0.05, 0.05)).</summary>
 public sealed class RandomUniform(double minval = -0.05, double maxval = 0.05, int? seed = null) : RandomInitializer(seed)
 {
+    /// <summary>Lower bound of the range.</summary>
+    public double Minval => minval;
+
+    /// <summary>Upper bound of the range.</summary>
+    public double Maxval => maxval;
+
+    /// <inheritdoc/>
+    public override JsonObject GetConfig() => new() { ["seed"] = Seed, ["minval"] = Minval, ["maxval"] = Maxval };
+
     /// <inheritdoc/>
     public override Tensor Call(Shape shape)
     {
@@ -135,6 +164,31 @@ public enum VarianceDistribution
 public class VarianceScaling(double scale = 1.0, FanMode mode = FanMode.FanIn,
     VarianceDistribution distribution = VarianceDistribution.TruncatedNormal, int? seed = null) : RandomInitializer(seed)
 {
+    /// <summary>Scaling factor of the variance.</summary>
+    public double Scale => scale;
+
+    /// <summary>Which fan the variance is divided by.</summary>
+    public FanMode Mode => mode;
+
+    /// <summary>The distribution drawn from.</summary>
+    public VarianceDistribution Distribution => distribution;
+
+    /// <inheritdoc/>
+    public override JsonObject GetConfig() => GetType() == typeof(VarianceScaling)
+        ? new()
+        {
+            ["seed"] = Seed,
+            ["scale"] = Scale,
+            ["mode"] = Mode switch { FanMode.FanIn => "fan_in", FanMode.FanOut => "fan_out", _ => "fan_avg" },
+            ["distribution"] = Distribution switch
+            {
+                VarianceDistribution.Uniform => "uniform",
+                VarianceDistribution.UntruncatedNormal => "untruncated_normal",
+                _ => "truncated_normal",
+            },
+        }
+        : base.GetConfig();
+
     // Stddev of a unit normal truncated to [-2, 2]; dividing by it restores the requested variance.
     private const double TruncatedStddev = 0.87962566103423978;
 

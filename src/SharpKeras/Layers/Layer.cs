@@ -54,7 +54,7 @@ public abstract partial class Layer
     /// <summary>Marks a change that invalidates planned training steps.</summary>
     internal static void StructureChanged() => Interlocked.Increment(ref s_structureVersion);
 
-    /// <summary>True once <see cref="Build"/> has created the weights.</summary>
+    /// <summary>True once <see cref="Build(Shape)"/> has created the weights.</summary>
     public bool Built { get; private set; }
 
     /// <summary>The full input shape the layer was built for, batch dimension included as -1 (None).</summary>
@@ -67,13 +67,17 @@ public abstract partial class Layer
     public virtual IReadOnlyList<Variable> Weights => [.. TrainableWeights, .. NonTrainableWeights];
 
     /// <summary>Weights that training updates (empty when the layer is frozen).</summary>
-    public virtual IReadOnlyList<Variable> TrainableWeights => Trainable ? _weights.Where(w => w.Trainable).ToList() : [];
+    public virtual IReadOnlyList<Variable> TrainableWeights => Trainable
+        ? [.. _weights.Where(w => w.Trainable), .. _trackedLayers.SelectMany(l => l.TrainableWeights)]
+        : [];
 
     /// <summary>Weights that training leaves alone.</summary>
-    public virtual IReadOnlyList<Variable> NonTrainableWeights => Trainable ? _weights.Where(w => !w.Trainable).ToList() : [.. _weights];
+    public virtual IReadOnlyList<Variable> NonTrainableWeights => Trainable
+        ? [.. _weights.Where(w => !w.Trainable), .. _trackedLayers.SelectMany(l => l.NonTrainableWeights)]
+        : [.. _weights, .. _trackedLayers.SelectMany(l => l.Weights)];
 
     /// <summary>Number of scalars in all weights.</summary>
-    public virtual int CountParams() => _weights.Sum(w => w.Value.Length);
+    public virtual int CountParams() => _weights.Sum(w => w.Value.Length) + _trackedLayers.Sum(l => l.CountParams());
 
     /// <summary>Creates a weight (Keras's add_weight).</summary>
     protected Variable AddWeight(string name, Shape shape, Initializers.Initializer initializer, bool trainable = true)
@@ -117,7 +121,9 @@ public abstract partial class Layer
     public Tensor Apply(Tensor inputs, bool training = false)
     {
         EnsureBuilt(inputs.Shape);
+        using var scope = EnterCall();
         var output = Call(inputs, training);
+        GradientTape.CheckRecorded(inputs, output);
         // Masks travel on the tensors (Tensor.KerasMask); a layer that keeps the time axis as it is
         // hands its input's mask on, as Keras's supports_masking does.
         if (PropagatesMask && output.KerasMask is null && inputs.KerasMask is { } mask)

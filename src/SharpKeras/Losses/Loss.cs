@@ -1,3 +1,5 @@
+using System.Text.Json.Nodes;
+
 namespace SharpKeras.Losses;
 
 /// <summary>
@@ -15,6 +17,12 @@ public abstract class Loss
 
     /// <summary>The loss's name (Keras's snake_case function name).</summary>
     public string Name { get; }
+
+    /// <summary>Keras's class name written to configs ("SparseCategoricalCrossentropy", ...).</summary>
+    public virtual string ClassName => GetType().Name;
+
+    /// <summary>The loss's configuration (Keras's <c>get_config</c>).</summary>
+    public virtual JsonObject GetConfig() => new() { ["name"] = Name, ["reduction"] = "sum_over_batch_size" };
 
     /// <summary>The identifiers <see cref="Get"/> accepts.</summary>
     public static IReadOnlyList<string> Names { get; } =
@@ -62,6 +70,14 @@ public sealed class SparseCategoricalCrossentropy(bool fromLogits = false) : Los
 {
     /// <summary>True when predictions are logits rather than probabilities.</summary>
     public bool FromLogits { get; } = fromLogits;
+
+    /// <inheritdoc/>
+    public override JsonObject GetConfig()
+    {
+        var c = base.GetConfig();
+        c["from_logits"] = FromLogits;
+        return c;
+    }
 
     /// <summary>The batch mean, computed by one fused kernel (with the softmax before it, when there is one).</summary>
     public override Tensor Compute(Tensor yTrue, Tensor yPred)
@@ -117,6 +133,14 @@ public sealed class CategoricalCrossentropy(bool fromLogits = false) : Loss("cat
     public bool FromLogits { get; } = fromLogits;
 
     /// <inheritdoc/>
+    public override JsonObject GetConfig()
+    {
+        var c = base.GetConfig();
+        c["from_logits"] = FromLogits;
+        return c;
+    }
+
+    /// <inheritdoc/>
     public override Tensor Call(Tensor yTrue, Tensor yPred)
     {
         CheckSameShape(yTrue, yPred);
@@ -131,6 +155,14 @@ public sealed class BinaryCrossentropy(bool fromLogits = false) : Loss("binary_c
 {
     /// <summary>True when predictions are logits rather than probabilities.</summary>
     public bool FromLogits { get; } = fromLogits;
+
+    /// <inheritdoc/>
+    public override JsonObject GetConfig()
+    {
+        var c = base.GetConfig();
+        c["from_logits"] = FromLogits;
+        return c;
+    }
 
     /// <inheritdoc/>
     public override Tensor Call(Tensor yTrue, Tensor yPred)

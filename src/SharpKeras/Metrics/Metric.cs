@@ -1,3 +1,5 @@
+using System.Text.Json.Nodes;
+
 namespace SharpKeras.Metrics;
 
 /// <summary>
@@ -11,6 +13,12 @@ public abstract class Metric
 
     /// <summary>The name shown in logs ("accuracy", "loss", ...).</summary>
     public string Name { get; }
+
+    /// <summary>Keras's class name written to configs ("SparseCategoricalAccuracy", ...).</summary>
+    public virtual string ClassName => GetType().Name;
+
+    /// <summary>The metric's configuration (Keras's <c>get_config</c>).</summary>
+    public virtual JsonObject GetConfig() => new() { ["name"] = Name, ["dtype"] = "float32" };
 
     /// <summary>Accumulates one batch.</summary>
     public abstract void UpdateState(Tensor yTrue, Tensor yPred);
@@ -172,6 +180,17 @@ public sealed class CategoricalAccuracy(string name = "categorical_accuracy") : 
 /// <summary>How often (prediction &gt; threshold) equals a 0/1 label (Keras's binary_accuracy).</summary>
 public sealed class BinaryAccuracy(string name = "binary_accuracy", double threshold = 0.5) : MeanAccuracy(name)
 {
+    /// <summary>Predictions above it count as 1.</summary>
+    public double Threshold => threshold;
+
+    /// <inheritdoc/>
+    public override JsonObject GetConfig()
+    {
+        var c = base.GetConfig();
+        c["threshold"] = Threshold;
+        return c;
+    }
+
     /// <inheritdoc/>
     protected override (long, long) Matches(Tensor yTrue, Tensor yPred)
     {

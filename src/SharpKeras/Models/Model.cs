@@ -9,20 +9,194 @@ namespace SharpKeras.Models;
 
 /// <summary>
 /// A trainable model (<c>keras.Model</c>): a layer that can be compiled with an optimizer, a loss
-/// and metrics, trained with <see cref="Fit"/>, and used with <see cref="Evaluate"/> and <see cref="Predict"/>.
+/// and metrics, trained with <see cref="Fit(Tensor, Tensor, int?, int, int, double, ValueTuple{Tensor, Tensor}?, bool, int?, IEnumerable{Callback}?)"/>, and used with <see cref="Evaluate(Tensor, Tensor, int?, int)"/> and <see cref="Predict"/>.
+/// Made three ways, as in Keras: from symbolic inputs and outputs (<c>new Model(inputs, outputs)</c>,
+/// the functional API), by deriving from it and overriding <c>Call</c> (subclassing), or as a <see cref="Sequential"/>.
 /// </summary>
-public abstract class Model : Layer
+public partial class Model : Layer
 {
     private string[] _metricNames = [];
     private Metric[]? _metricObjects;
+    private readonly FunctionalGraph? _graph;
 
-    /// <summary>Creates a model with an optional name.</summary>
-    protected Model(string? name) : base(name)
+    /// <summary>Creates a model with an optional name; a subclass overrides <c>Call</c> and its layers are tracked when first called.</summary>
+    protected Model(string? name = null) : base(name)
     {
     }
 
-    /// <summary>The layers of the model, in order.</summary>
-    public abstract IReadOnlyList<Layer> Layers { get; }
+    /// <summary>A functional model from one symbolic input to one symbolic output (Keras's <c>keras.Model(inputs, outputs)</c>).</summary>
+    public Model(KerasTensor inputs, KerasTensor outputs, string? name = null)
+        : this([inputs ?? throw new ArgumentNullException(nameof(inputs))], [outputs ?? throw new ArgumentNullException(nameof(outputs))], name)
+    {
+        InputsAsList = false;
+        OutputsAsList = false;
+    }
+
+    /// <summary>A functional model with several inputs and one output.</summary>
+    public Model(IReadOnlyList<KerasTensor> inputs, KerasTensor outputs, string? name = null)
+        : this(inputs, [outputs ?? throw new ArgumentNullException(nameof(outputs))], name)
+    {
+        OutputsAsList = false;
+    }
+
+    /// <summary>A functional model with several inputs and outputs (Keras's <c>keras.Model([a, b], [y1, y2])</c>).</summary>
+    public Model(IReadOnlyList<KerasTensor> inputs, IReadOnlyList<KerasTensor> outputs, string? name = null) : base(name)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        ArgumentNullException.ThrowIfNull(outputs);
+        if (inputs.Count == 0 || outputs.Count == 0)
+        {
+            throw new ArgumentException($"A functional model needs at least one input and one output; got {inputs.Count} input(s) and {outputs.Count} output(s).");
+        }
+        _graph = new FunctionalGraph(inputs, outputs);
+        NameUnnamedLayers(_graph.Layers);
+        _graph.CheckUniqueNames();
+        if (!HasName)
+        {
+            Name = "functional";
+        }
+        MarkBuilt(inputs.Count == 1 ? inputs[0].Shape : null);
+    }
+
+    /// <summary>Whether the inputs were given as a list (Keras records the structure in input_layers).</summary>
+    internal bool InputsAsList { get; set; } = true;
+
+    /// <summary>Whether the outputs were given as a list (Keras records the structure in output_layers).</summary>
+    internal bool OutputsAsList { get; set; } = true;
+
+    /// <summary>The graph of a functional model; null for subclassed models and Sequential.</summary>
+    internal FunctionalGraph? Graph => _graph;
+
+    /// <summary>The symbolic inputs of a functional model (empty otherwise).</summary>
+    public IReadOnlyList<KerasTensor> Inputs => _graph?.Inputs ?? [];
+
+    /// <summary>The symbolic outputs of a functional model (empty otherwise).</summary>
+    public IReadOnlyList<KerasTensor> Outputs => _graph?.Outputs ?? [];
+
+    /// <summary>Number of inputs the model takes.</summary>
+    public virtual int InputCount => _graph?.Inputs.Length ?? 1;
+
+    /// <summary>Number of outputs the model returns.</summary>
+    public virtual int OutputCount => _graph?.Outputs.Length ?? 1;
+
+    /// <summary>The layers of the model, in order (for a functional model, Keras's order: inputs first, by depth).</summary>
+    public virtual IReadOnlyList<Layer> Layers => _graph is { } g ? g.Layers : TrackedLayers;
+
+    /// <summary>Names unnamed layers per model after their class ("dense", "dense_1", ...), as Sequential does.</summary>
+    private static void NameUnnamedLayers(IEnumerable<Layer> layers)
+    {
+        var all = layers.ToList();
+        var taken = new HashSet<string>(all.Where(l => l.HasName).Select(l => l.Name));
+        foreach (var l in all.Where(l => !l.HasName))
+        {
+            var name = l.DefaultName;
+            for (int i = 1; taken.Contains(name); i++)
+            {
+                name = $"{l.DefaultName}_{i}";
+            }
+            taken.Add(name);
+            l.Name = name;
+        }
+    }
+
+    /// <inheritdoc/>
+    private protected override bool TracksCalledLayers => _graph is null;
+
+    /// <inheritdoc/>
+    public override string DefaultName => _graph is null ? base.DefaultName : "functional";
+
+    /// <summary>
+    /// Builds a subclassed model by calling it once on zeros of <paramref name="inputShape"/> (batch 1),
+    /// so that its layers are tracked and their weights exist before training starts.
+    /// </summary>
+    protected override void Build(Shape inputShape)
+    {
+        if (_graph is not null)
+        {
+            return;
+        }
+        var dims = inputShape.ToArray().Select(d => d < 0 ? 1 : d).ToArray();
+        using var scope = EnterCall();
+        Call(Tensor.Zeros(new Shape(dims)), training: false);
+    }
+
+    /// <summary>
+    /// The model's computation: runs the functional graph; a subclassed model overrides this
+    /// (Keras's <c>Model.call</c>) and calls its layers with <see cref="Layer.Apply(Tensor, bool)"/>.
+    /// </summary>
+    protected override Tensor Call(Tensor inputs, bool training)
+    {
+        if (_graph is null)
+        {
+            throw new NotImplementedException($"Model '{Name}' ({GetType().Name}) has no Call: a subclass of Model must override Call(Tensor inputs, bool training).");
+        }
+        return Single(_graph.Run([inputs], training));
+    }
+
+    /// <inheritdoc/>
+    protected override Tensor Call(IReadOnlyList<Tensor> inputs, bool training)
+    {
+        if (_graph is null)
+        {
+            return base.Call(inputs, training);
+        }
+        return Single(_graph.Run(inputs, training));
+    }
+
+    private Tensor Single(Tensor[] outputs) => outputs.Length == 1
+        ? outputs[0]
+        : throw new InvalidOperationException($"Model '{Name}' has {outputs.Length} outputs; use CallOutputs / Predict with several outputs.");
+
+    /// <summary>Runs the model on one tensor per input and returns one tensor per output.</summary>
+    public Tensor[] CallOutputs(IReadOnlyList<Tensor> inputs, bool training = false)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        if (_graph is null)
+        {
+            if (inputs.Count != 1)
+            {
+                throw new ArgumentException($"Model '{Name}' takes one input, but {inputs.Count} were given.", nameof(inputs));
+            }
+            return [Apply(inputs[0], training)];
+        }
+        using var scope = EnterCall();
+        return _graph.Run(inputs, training);
+    }
+
+    /// <inheritdoc/>
+    internal override bool IsMultiInput => _graph is { Inputs.Length: > 1 };
+
+    /// <inheritdoc/>
+    public override Shape ComputeOutputShape(Shape inputShape)
+    {
+        if (_graph is not null)
+        {
+            return _graph.Outputs[0].Shape.WithDim(0, inputShape.Rank > 0 ? inputShape[0] : -1);
+        }
+        var dims = inputShape.ToArray().Select(d => d < 0 ? 1 : d).ToArray();
+        var y = Apply(Tensor.Zeros(new Shape(dims)), training: false);
+        return inputShape.Rank > 0 && inputShape[0] < 0 ? y.Shape.WithDim(0, -1) : y.Shape;
+    }
+
+    /// <inheritdoc/>
+    public override Shape ComputeOutputShape(IReadOnlyList<Shape> inputShapes)
+    {
+        ArgumentNullException.ThrowIfNull(inputShapes);
+        if (_graph is not null)
+        {
+            return _graph.Outputs[0].Shape;
+        }
+        return base.ComputeOutputShape(inputShapes);
+    }
+
+    /// <inheritdoc/>
+    protected override void Build(IReadOnlyList<Shape> inputShapes)
+    {
+        if (_graph is null)
+        {
+            base.Build(inputShapes);
+        }
+    }
 
     /// <summary>The optimizer given to <see cref="Compile(Optimizer, Loss, IEnumerable{string}?)"/>; null before.</summary>
     public Optimizer? Optimizer { get; private set; }
@@ -58,13 +232,49 @@ public abstract class Model : Layer
         }
         Optimizer = optimizer;
         Loss = loss;
+        OutputLosses = null;
+        LossWeights = null;
         _metricNames = names;
         _metricObjects = null;
         TrainPlans.Clear();
+        InferencePlans.Clear();
     }
 
     /// <summary>Training steps planned for this model, one per batch shape (see <see cref="Training.TrainStepPlan"/>).</summary>
     internal List<Training.TrainStepPlan> TrainPlans { get; } = [];
+
+    /// <summary>Inference passes planned for this model, one per batch shape (see <see cref="Training.InferencePlan"/>).</summary>
+    internal List<Training.InferencePlan> InferencePlans { get; } = [];
+
+    /// <summary>One loss per output, when Compile was given several (null otherwise).</summary>
+    public IReadOnlyList<Loss>? OutputLosses { get; private set; }
+
+    /// <summary>Weights of the per-output losses in the total loss (Keras's <c>loss_weights</c>); null means all 1.</summary>
+    public IReadOnlyList<double>? LossWeights { get; private set; }
+
+    /// <summary>
+    /// Configures training of a model with several outputs: one loss per output, in output order,
+    /// and optional <paramref name="lossWeights"/> (the total loss is their weighted sum, as Keras).
+    /// </summary>
+    public void Compile(Optimizer optimizer, IReadOnlyList<Loss> losses, IReadOnlyList<double>? lossWeights = null, IEnumerable<string>? metrics = null)
+    {
+        ArgumentNullException.ThrowIfNull(losses);
+        if (losses.Count == 0 || losses.Any(l => l is null))
+        {
+            throw new ArgumentException($"Compile of model '{Name}': give one loss per output ({OutputCount}), got {losses.Count}.", nameof(losses));
+        }
+        if (losses.Count != OutputCount && losses.Count != 1)
+        {
+            throw new ArgumentException($"Compile of model '{Name}': the model has {OutputCount} output(s) but {losses.Count} losses were given; give one per output.", nameof(losses));
+        }
+        if (lossWeights is not null && lossWeights.Count != losses.Count)
+        {
+            throw new ArgumentException($"Compile of model '{Name}': {lossWeights.Count} loss weights for {losses.Count} losses; give one weight per loss.", nameof(lossWeights));
+        }
+        Compile(optimizer, losses[0], metrics);
+        OutputLosses = losses.Count > 1 || OutputCount > 1 ? [.. losses] : null;
+        LossWeights = lossWeights is null ? null : [.. lossWeights];
+    }
 
     /// <summary>Configures training with metric objects (Keras's <c>compile(metrics=[SparseCategoricalAccuracy()])</c>).</summary>
     public void Compile(Optimizer optimizer, Loss loss, IEnumerable<Metric> metrics)
@@ -98,6 +308,14 @@ public abstract class Model : Layer
     /// <summary>Outputs for the given inputs, in inference mode, computed in batches (Keras's <c>predict</c>).</summary>
     public Tensor Predict(Tensor x, int? batchSize = null, int verbose = 1)
         => TrainingLoop.Predict(this, x, batchSize ?? 32, verbose);
+
+    /// <summary>
+    /// Trains for <paramref name="steps"/> batches of <paramref name="batchSize"/> (after one
+    /// untimed warm-up step) and reports the average time per step spent in each layer's forward
+    /// and backward ops, the loss and the optimizer, in execution order. This does train the model.
+    /// </summary>
+    public IReadOnlyList<Training.LayerTiming> ProfileTrainStep(Tensor x, Tensor y, int batchSize = 32, int steps = 10)
+        => TrainingLoop.ProfileTrainStep(this, x, y, batchSize, steps);
 
     /// <summary>Prints the summary table as Keras 3 does (to the console, or to <paramref name="printFn"/>).</summary>
     public void Summary(Action<string>? printFn = null, int? lineLength = null)
@@ -143,6 +361,11 @@ public abstract class Model : Layer
             ws[i].Assign(values[i]);
         }
     }
+
+    /// <summary>The layer at <paramref name="index"/> in <see cref="Layers"/> (Keras's <c>get_layer(index=...)</c>).</summary>
+    public Layer GetLayer(int index) => index >= 0 && index < Layers.Count
+        ? Layers[index]
+        : throw new ArgumentOutOfRangeException(nameof(index), index, $"Model '{Name}' has {Layers.Count} layers; index {index} is out of range.");
 
     /// <summary>The layer called <paramref name="name"/>, or an error listing the names.</summary>
     public Layer GetLayer(string name) => Layers.FirstOrDefault(l => l.Name == name)

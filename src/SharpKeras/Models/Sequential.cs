@@ -29,8 +29,14 @@ public sealed class Sequential : Model
     /// <summary>The layers, without the InputLayer (as Keras's <c>model.layers</c>).</summary>
     public override IReadOnlyList<Layer> Layers => _layers.Where(l => l is not InputLayer).ToList();
 
+    /// <summary>The InputLayer added first, if any.</summary>
+    internal InputLayer? ExplicitInputLayer => _layers.Count > 0 ? _layers[0] as InputLayer : null;
+
     /// <summary>The expected input shape with batch dimension -1, when declared or built.</summary>
     public Shape? InputShape => _inputShape ?? DeclaredShape();
+
+    /// <inheritdoc/>
+    private protected override bool TracksCalledLayers => false;
 
     /// <summary>Appends a layer on top of the stack.</summary>
     public void Add(Layer layer)

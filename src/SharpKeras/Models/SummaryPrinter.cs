@@ -11,6 +11,7 @@ namespace SharpKeras.Models;
 internal static class SummaryPrinter
 {
     private static readonly double[] SequentialPositions = [0.45, 0.80, 1.0];
+    private static readonly double[] FunctionalPositions = [0.3, 0.56, 0.74, 1.0];
 
     /// <summary>Keras's width: 88 at most, the terminal's columns minus 4, and 76 when output is not a terminal.</summary>
     public static int DefaultLineLength()
@@ -37,10 +38,23 @@ internal static class SummaryPrinter
         {
             seq.TryBuildFromDeclaredShape();
         }
-        var widths = ColumnWidths(length, SequentialPositions);
+        bool functional = model.Graph is not null;
+        var widths = ColumnWidths(length, functional ? FunctionalPositions : SequentialPositions);
         var rows = new List<string[]>();
+        if (model.Graph is { } graph)
+        {
+            foreach (var layer in graph.Layers)
+            {
+                var nodes = graph.NodesOf(layer);
+                string outShape = nodes.Count == 1 ? FormatShape(nodes[0].Output.Shape) : "multiple";
+                var connections = string.Join(", ", nodes.SelectMany(n => n.Inputs)
+                    .Select(t => $"{t.Layer.Name}[{t.NodeIndex}][{t.TensorIndex}]"));
+                rows.Add([$"{layer.Name} ({layer.ClassName})", outShape,
+                    layer.CountParams().ToString("N0", CultureInfo.InvariantCulture), connections.Length == 0 ? "-" : connections]);
+            }
+        }
         Shape? shape = model is Sequential s ? s.InputShape : null;
-        foreach (var layer in model.Layers)
+        foreach (var layer in functional ? [] : model.Layers)
         {
             string outShape = "?";
             if (shape is not null)
@@ -58,13 +72,13 @@ internal static class SummaryPrinter
             string parameters = layer.Built || layer.CountParams() > 0
                 ? layer.CountParams().ToString("N0", CultureInfo.InvariantCulture)
                 : "0 (unbuilt)";
-            rows.Add([$"{layer.Name} ({layer.GetType().Name})", outShape, parameters]);
+            rows.Add([$"{layer.Name} ({layer.ClassName})", outShape, parameters]);
         }
 
         var sb = new StringBuilder();
         sb.Append("Model: \"").Append(model.Name).Append("\"\n");
-        bool[] right = [false, false, true];
-        string[] headers = ["Layer (type)", "Output Shape", "Param #"];
+        bool[] right = functional ? [false, false, true, false] : [false, false, true];
+        string[] headers = functional ? ["Layer (type)", "Output Shape", "Param #", "Connected to"] : ["Layer (type)", "Output Shape", "Param #"];
         sb.Append(Border('┏', '━', '┳', '┓', widths));
         AppendRow(sb, headers, widths, right, '┃');
         sb.Append(Border('┡', '━', '╇', '┩', widths));

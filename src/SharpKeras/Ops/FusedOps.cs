@@ -202,14 +202,7 @@ public static partial class Ops
             var m = mask.Span;
             if (keep > 0)
             {
-                lock (rng)
-                {
-                    rng.NextFloats(m);
-                }
-                for (int i = 0; i < m.Length; i++)
-                {
-                    m[i] = m[i] < keep ? scale : 0f;
-                }
+                rng.NextMask(m, keep, scale);
             }
             else
             {

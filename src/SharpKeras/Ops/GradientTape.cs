@@ -15,6 +15,7 @@ namespace SharpKeras;
 public sealed class GradientTape : IDisposable
 {
     [ThreadStatic] private static GradientTape? t_current;
+    [ThreadStatic] private static string? t_scope;
 
     private readonly GradientTape? _parent;
     private readonly HashSet<Tensor> _tracked = new(ReferenceEqualityComparer.Instance);
@@ -49,9 +50,19 @@ public sealed class GradientTape : IDisposable
         public Tensor this[int i] => Targets[i] ?? throw new InvalidOperationException($"Internal error: gradient of input {i} was not requested.");
     }
 
+    /// <summary>The name of the layer whose ops are being recorded on this thread (null outside layers).</summary>
+    internal static string? Scope
+    {
+        get => t_scope;
+        set => t_scope = value;
+    }
+
     /// <summary>One recorded op.</summary>
     internal sealed class Node(Tensor output, Tensor[] inputs, Action forward, BackwardFn? backward, string kind)
     {
+        /// <summary>The layer that recorded the op, or null for ops outside layers (the loss).</summary>
+        public string? Scope { get; } = t_scope;
+
         public Tensor Output { get; } = output;
         public Tensor[] Inputs { get; } = inputs;
         public Action Forward { get; } = forward;
@@ -118,6 +129,22 @@ public sealed class GradientTape : IDisposable
         return null;
     }
 
+    /// <summary>
+    /// False once a layer returned a value computed outside the ops from a recorded input (say, a
+    /// custom activation written with ToArray): replaying would repeat a stale value, so such a
+    /// step is recorded afresh every time instead.
+    /// </summary>
+    internal bool Replayable { get; private set; } = true;
+
+    /// <summary>Checks that a layer's output on a recorded input was itself recorded; marks the tape not replayable otherwise.</summary>
+    internal static void CheckRecorded(Tensor input, Tensor output)
+    {
+        if (t_current is { } t && t._tracked.Contains(input) && !t._tracked.Contains(output))
+        {
+            t.Replayable = false;
+        }
+    }
+
     /// <summary>The recorded ops in execution order.</summary>
     internal IReadOnlyList<Node> Nodes => _nodes;
 
@@ -129,7 +156,7 @@ public sealed class GradientTape : IDisposable
     public Tensor?[] Gradient(Tensor target, IReadOnlyList<Tensor> sources)
     {
         _plan = BackwardPlan.Create(_nodes, target, sources);
-        _plan.Run();
+        _plan.Run(null);
         return _plan.Results;
     }
 
@@ -144,7 +171,26 @@ public sealed class GradientTape : IDisposable
 
     /// <summary>Runs the backward pass planned by the last <see cref="Gradient"/> call again, into the same buffers.</summary>
     internal void ReplayBackward() =>
-        (_plan ?? throw new InvalidOperationException("Internal error: ReplayBackward before Gradient.")).Run();
+        (_plan ?? throw new InvalidOperationException("Internal error: ReplayBackward before Gradient.")).Run(null);
+
+    /// <summary>Replays forward and backward once, adding each op's time (Stopwatch ticks) to its scope in <paramref name="times"/>.</summary>
+    internal void ReplayProfiled(Dictionary<string, (long Forward, long Backward)> times)
+    {
+        foreach (var n in _nodes)
+        {
+            long t0 = System.Diagnostics.Stopwatch.GetTimestamp();
+            n.Forward();
+            Add(times, n, System.Diagnostics.Stopwatch.GetTimestamp() - t0, 0);
+        }
+        (_plan ?? throw new InvalidOperationException("Internal error: ReplayBackward before Gradient.")).Run(times);
+    }
+
+    private static void Add(Dictionary<string, (long Forward, long Backward)> times, Node n, long forward, long backward)
+    {
+        var key = n.Scope ?? "loss";
+        times.TryGetValue(key, out var t);
+        times[key] = (t.Forward + forward, t.Backward + backward);
+    }
 
     /// <summary>Stops recording and restores the enclosing tape, if any. The recording stays replayable.</summary>
     public void Dispose()
@@ -233,14 +279,19 @@ public sealed class GradientTape : IDisposable
             return plan;
         }
 
-        public void Run()
+        public void Run(Dictionary<string, (long Forward, long Backward)>? times)
         {
             foreach (var (node, outputGrad, inputGrads, adds) in _steps)
             {
+                long t0 = times is null ? 0 : System.Diagnostics.Stopwatch.GetTimestamp();
                 node.Backward!(outputGrad, inputGrads);
                 foreach (var (scratch, into) in adds)
                 {
                     Backend.Cpu.Elementwise.Binary<Backend.Cpu.AddOp>(into.Span, scratch.Span, into.Span);
+                }
+                if (times is not null)
+                {
+                    Add(times, node, 0, System.Diagnostics.Stopwatch.GetTimestamp() - t0);
                 }
             }
         }

@@ -56,14 +56,34 @@ public sealed class SeedGenerator
     }
 
     /// <summary>Fills <paramref name="values"/> with floats uniform in [0, 1), taking the lock once.</summary>
-    public void NextFloats(Span<float> values)
+    public void NextFloats(Span<float> values) => Fill(values, keep: 2f, scale: 0f, mask: false);
+
+    /// <summary>
+    /// A dropout mask: each element is <paramref name="scale"/> where the next uniform float is below
+    /// <paramref name="keep"/> and 0 elsewhere (the same draws as <see cref="NextFloats"/>).
+    /// </summary>
+    internal void NextMask(Span<float> mask, float keep, float scale) => Fill(mask, keep, scale, mask: true);
+
+    private void Fill(Span<float> values, float keep, float scale, bool mask)
     {
         lock (_lock)
         {
+            // The state lives in locals for the loop (the JIT keeps fields in memory).
+            ulong s0 = _s0, s1 = _s1, s2 = _s2, s3 = _s3;
             for (int i = 0; i < values.Length; i++)
             {
-                values[i] = UnitFloat(Next());
+                ulong result = ulong.RotateLeft(s1 * 5, 7) * 9;
+                ulong t = s1 << 17;
+                s2 ^= s0;
+                s3 ^= s1;
+                s1 ^= s2;
+                s0 ^= s3;
+                s2 ^= t;
+                s3 = ulong.RotateLeft(s3, 45);
+                float u = UnitFloat(result);
+                values[i] = !mask ? u : u < keep ? scale : 0f;
             }
+            (_s0, _s1, _s2, _s3) = (s0, s1, s2, s3);
         }
     }
 

@@ -1,3 +1,6 @@
+using System.Numerics;
+using System.Text.Json.Nodes;
+
 namespace SharpKeras.Optimizers;
 
 /// <summary>
@@ -37,6 +40,74 @@ public abstract class Optimizer
     /// <summary>Number of updates applied so far (Keras's <c>iterations</c>).</summary>
     public long Iterations { get; private set; }
 
+    /// <summary>Keras's class name written to configs ("Adam", "SGD", "RMSprop").</summary>
+    public virtual string ClassName => GetType().Name;
+
+    /// <summary>The optimizer's configuration (Keras's <c>get_config</c>): the base fields, then the subclass's.</summary>
+    public virtual JsonObject GetConfig() => new()
+    {
+        ["name"] = Name,
+        ["learning_rate"] = LearningRate,
+        ["weight_decay"] = null,
+        ["clipnorm"] = null,
+        ["global_clipnorm"] = null,
+        ["clipvalue"] = null,
+        ["use_ema"] = false,
+        ["ema_momentum"] = 0.99,
+        ["ema_overwrite_frequency"] = null,
+        ["loss_scale_factor"] = null,
+        ["gradient_accumulation_steps"] = null,
+    };
+
+    /// <summary>
+    /// The optimizer's variables as Keras saves them: iterations, learning rate, then each weight's
+    /// slots in weight order (Adam: m, v per weight).
+    /// </summary>
+    internal IReadOnlyList<Tensor> SaveableVariables()
+    {
+        var list = new List<Tensor>
+        {
+            Tensor.WrapInts([(int)Iterations], new Shape(1)).View(Shape.Scalar),
+            Tensor.Scalar((float)LearningRate),
+        };
+        list.AddRange(SlotsInSaveOrder());
+        return list;
+    }
+
+    /// <summary>
+    /// Whether Keras stores this optimizer's slots grouped by kind (all velocities, then all momentums,
+    /// as RMSprop builds them) rather than per weight (m, v of each weight in turn, as Adam).
+    /// </summary>
+    private protected virtual bool SlotsGroupedByKind => false;
+
+    private IEnumerable<Tensor> SlotsInSaveOrder() => SlotsGroupedByKind
+        ? Enumerable.Range(0, SlotsPerVariable).SelectMany(k => _slots.Select(s => s[k]))
+        : _slots.SelectMany(s => s);
+
+    /// <summary>Restores saved variables (see <see cref="SaveableVariables"/>); slots must already be built.</summary>
+    internal void LoadVariables(IReadOnlyList<Tensor> values, string where)
+    {
+        var own = SaveableVariables();
+        if (values.Count != own.Count)
+        {
+            throw new FormatException($"{where}: optimizer '{Name}' expects {own.Count} variables (iterations, learning rate and {own.Count - 2} slots) but the file has {values.Count}.");
+        }
+        for (int i = 2; i < own.Count; i++)
+        {
+            if (values[i].Shape != own[i].Shape)
+            {
+                throw new FormatException($"{where}/{i}: optimizer variable has shape {values[i].Shape} in the file but {own[i].Shape} in the model.");
+            }
+        }
+        Iterations = values[0].GetInt(0);
+        LearningRate = values[1].GetFloat(0);
+        int k = 2;
+        foreach (var t in SlotsInSaveOrder())
+        {
+            values[k++].Cast(DType.Float32).Span.CopyTo(t.Span);
+        }
+    }
+
     /// <summary>True once slots exist for a set of weights.</summary>
     public bool Built { get; private set; }
 
@@ -58,7 +129,8 @@ public abstract class Optimizer
         "adam" => new Adam(),
         "sgd" => new SGD(),
         "rmsprop" => new RMSprop(),
-        _ => throw new ArgumentException($"Unknown optimizer '{name}'. Valid optimizers: adam, rmsprop, sgd.", nameof(name)),
+        "adadelta" => new Adadelta(),
+        _ => throw new ArgumentException($"Unknown optimizer '{name}'. Valid optimizers: adadelta, adam, rmsprop, sgd.", nameof(name)),
     };
 
     /// <summary>Looks a Keras identifier up.</summary>
@@ -152,22 +224,45 @@ public sealed class SGD : Optimizer
     public bool Nesterov { get; }
 
     /// <inheritdoc/>
+    public override JsonObject GetConfig()
+    {
+        var c = base.GetConfig();
+        c["momentum"] = Momentum;
+        c["nesterov"] = Nesterov;
+        return c;
+    }
+
+    /// <inheritdoc/>
     protected override int SlotsPerVariable => Momentum != 0 ? 1 : 0;
 
     /// <inheritdoc/>
     protected override void UpdateStep(ReadOnlySpan<float> g, Span<float> w, Tensor[] slots, float lr, long step)
     {
+        int i = 0, width = Vector<float>.Count;
+        var vlr = new Vector<float>(lr);
         if (Momentum == 0)
         {
-            for (int i = 0; i < w.Length; i++)
+            for (; i <= w.Length - width; i += width)
+            {
+                (new Vector<float>(w[i..]) - vlr * new Vector<float>(g[i..])).CopyTo(w[i..]);
+            }
+            for (; i < w.Length; i++)
             {
                 w[i] -= lr * g[i];
             }
             return;
         }
         float mu = F32(Momentum);
+        var vmu = new Vector<float>(mu);
         var m = slots[0].Span;
-        for (int i = 0; i < w.Length; i++)
+        for (; i <= w.Length - width; i += width)
+        {
+            var gi = new Vector<float>(g[i..]);
+            var mi = vmu * new Vector<float>(m[i..]) - vlr * gi;
+            mi.CopyTo(m[i..]);
+            (new Vector<float>(w[i..]) + (Nesterov ? vmu * mi - vlr * gi : mi)).CopyTo(w[i..]);
+        }
+        for (; i < w.Length; i++)
         {
             m[i] = mu * m[i] - lr * g[i];
             w[i] += Nesterov ? mu * m[i] - lr * g[i] : m[i];
@@ -201,7 +296,21 @@ public sealed class RMSprop : Optimizer
     public bool Centered { get; }
 
     /// <inheritdoc/>
+    public override JsonObject GetConfig()
+    {
+        var c = base.GetConfig();
+        c["rho"] = Rho;
+        c["momentum"] = Momentum;
+        c["epsilon"] = Epsilon;
+        c["centered"] = Centered;
+        return c;
+    }
+
+    /// <inheritdoc/>
     protected override int SlotsPerVariable => 1 + (Momentum > 0 ? 1 : 0) + (Centered ? 1 : 0);
+
+    /// <inheritdoc/>
+    private protected override bool SlotsGroupedByKind => true;
 
     /// <inheritdoc/>
     protected override void UpdateStep(ReadOnlySpan<float> g, Span<float> w, Tensor[] slots, float lr, long step)
@@ -210,7 +319,20 @@ public sealed class RMSprop : Optimizer
         var v = slots[0].Span;
         var mom = Momentum > 0 ? slots[1].Span : default;
         var avg = Centered ? slots[^1].Span : default;
-        for (int i = 0; i < w.Length; i++)
+        int i = 0, width = Vector<float>.Count;
+        if (!Centered && Momentum == 0)
+        {
+            // The common case, vectorised with the same operation order as the loop below.
+            Vector<float> vrho = new(rho), v1 = new(oneMinusRho), veps = new(eps), vlr = new(lr);
+            for (; i <= w.Length - width; i += width)
+            {
+                var gi = new Vector<float>(g[i..]);
+                var vi = vrho * new Vector<float>(v[i..]) + v1 * (gi * gi);
+                vi.CopyTo(v[i..]);
+                (new Vector<float>(w[i..]) - vlr * gi / Vector.SquareRoot(vi + veps)).CopyTo(w[i..]);
+            }
+        }
+        for (; i < w.Length; i++)
         {
             v[i] = rho * v[i] + oneMinusRho * (g[i] * g[i]);
             float denominator;
@@ -263,6 +385,17 @@ public sealed class Adam : Optimizer
     public bool Amsgrad { get; }
 
     /// <inheritdoc/>
+    public override JsonObject GetConfig()
+    {
+        var c = base.GetConfig();
+        c["beta_1"] = Beta1;
+        c["beta_2"] = Beta2;
+        c["epsilon"] = Epsilon;
+        c["amsgrad"] = Amsgrad;
+        return c;
+    }
+
+    /// <inheritdoc/>
     protected override int SlotsPerVariable => Amsgrad ? 3 : 2;
 
     /// <inheritdoc/>
@@ -276,7 +409,26 @@ public sealed class Adam : Optimizer
         var m = slots[0].Span;
         var v = slots[1].Span;
         var vHat = Amsgrad ? slots[2].Span : default;
-        for (int i = 0; i < w.Length; i++)
+        int i = 0, width = Vector<float>.Count;
+        Vector<float> c1 = new(oneMinusB1), c2 = new(oneMinusB2), va = new(alpha), ve = new(eps);
+        for (; i <= w.Length - width; i += width)
+        {
+            var gi = new Vector<float>(g[i..]);
+            var mi = new Vector<float>(m[i..]);
+            mi += (gi - mi) * c1;
+            mi.CopyTo(m[i..]);
+            var vi = new Vector<float>(v[i..]);
+            vi += (gi * gi - vi) * c2;
+            vi.CopyTo(v[i..]);
+            var second = vi;
+            if (Amsgrad)
+            {
+                second = Vector.Max(new Vector<float>(vHat[i..]), vi);
+                second.CopyTo(vHat[i..]);
+            }
+            (new Vector<float>(w[i..]) - mi * va / (Vector.SquareRoot(second) + ve)).CopyTo(w[i..]);
+        }
+        for (; i < w.Length; i++)
         {
             m[i] += (g[i] - m[i]) * oneMinusB1;
             v[i] += (g[i] * g[i] - v[i]) * oneMinusB2;

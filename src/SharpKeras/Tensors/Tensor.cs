@@ -323,23 +323,49 @@ public sealed class Tensor
         return result;
     }
 
-    /// <summary>Copies the rows at <paramref name="indices"/> into <paramref name="destination"/>.</summary>
-    internal void GatherInto(ReadOnlySpan<int> indices, Tensor destination)
+    /// <summary>Copies the rows at <paramref name="indices"/> into <paramref name="destination"/> (split across threads when large).</summary>
+    internal unsafe void GatherInto(ReadOnlySpan<int> indices, Tensor destination)
     {
         int n = Shape[0];
         int row = n == 0 ? 0 : Length / n;
-        for (int k = 0; k < indices.Length; k++)
+        foreach (int r in indices)
         {
-            int r = indices[k];
             if ((uint)r >= (uint)n)
             {
                 throw new IndexOutOfRangeException($"Row {r} is outside the first axis of size {n}.");
             }
-            switch (DType)
+        }
+        if (destination.DType != DType || destination.Length < indices.Length * row)
+        {
+            throw new ArgumentException($"Internal error: cannot gather {indices.Length} rows of {Shape} into {destination.Shape}.");
+        }
+        int elementSize = DType switch { DType.Float32 => 4, DType.Int32 => 4, _ => 1 };
+        fixed (int* idx = indices)
+        fixed (byte* src = ElementBytes())
+        fixed (byte* dst = destination.ElementBytes())
+        {
+            var body = new GatherBody(src, dst, idx, row * elementSize);
+            // Rows are copied in parallel only when there is enough to copy (about 1 MB).
+            long bytes = (long)indices.Length * row * elementSize;
+            Backend.Cpu.CpuParallel.For(indices.Length, bytes < (1 << 20) ? indices.Length : 1, ref body);
+        }
+    }
+
+    /// <summary>The elements as raw bytes (for copies that do not care about the dtype).</summary>
+    private Span<byte> ElementBytes() => DType switch
+    {
+        DType.Float32 => System.Runtime.InteropServices.MemoryMarshal.AsBytes(Span),
+        DType.Int32 => System.Runtime.InteropServices.MemoryMarshal.AsBytes(Int32Span),
+        _ => ByteSpan,
+    };
+
+    private readonly unsafe struct GatherBody(byte* src, byte* dst, int* indices, int rowBytes) : Backend.Cpu.IRangeBody
+    {
+        public void Run(int start, int end)
+        {
+            for (int k = start; k < end; k++)
             {
-                case DType.Float32: Span.Slice(r * row, row).CopyTo(destination.Span.Slice(k * row, row)); break;
-                case DType.Int32: Int32Span.Slice(r * row, row).CopyTo(destination.Int32Span.Slice(k * row, row)); break;
-                default: ByteSpan.Slice(r * row, row).CopyTo(destination.ByteSpan.Slice(k * row, row)); break;
+                Buffer.MemoryCopy(src + (long)indices[k] * rowBytes, dst + (long)k * rowBytes, rowBytes, rowBytes);
             }
         }
     }

@@ -22,7 +22,7 @@ internal sealed class TrainStepPlan
     private TrainStepPlan(Model model, Shape xShape, DType xType, Shape yShape, DType yType)
     {
         _model = model;
-        Version = Layers.Layer.StructureVersion;
+        Stamp = new StructureStamp(model);
         Optimizer = model.Optimizer!;
         _ownX = Tensor.NewLike(xShape, xType);
         _ownY = Tensor.NewLike(yShape, yType);
@@ -31,8 +31,8 @@ internal sealed class TrainStepPlan
         _variables = [.. model.TrainableWeights];
     }
 
-    /// <summary>The model's structure version the plan was made at.</summary>
-    public long Version { get; }
+    /// <summary>The model's structure when the plan was made.</summary>
+    public StructureStamp Stamp { get; }
 
     /// <summary>The optimizer the plan was made for.</summary>
     public Optimizer Optimizer { get; }
@@ -53,11 +53,10 @@ internal sealed class TrainStepPlan
     public static TrainStepPlan For(Model model, Tensor x, Tensor y, int count)
     {
         var plans = model.TrainPlans;
-        long version = Layers.Layer.StructureVersion;
         for (int i = 0; i < plans.Count; i++)
         {
             var p = plans[i];
-            if (p.Version != version || !ReferenceEquals(p.Optimizer, model.Optimizer))
+            if (!ReferenceEquals(p.Optimizer, model.Optimizer) || !p.Stamp.Matches(model))
             {
                 plans.Clear();
                 break;
@@ -112,6 +111,25 @@ internal sealed class TrainStepPlan
         y.GatherInto(indices, Y);
     }
 
+    /// <summary>Like <see cref="Run"/>, timing every op and the optimizer; the first (recording) call is not timed.</summary>
+    public double RunProfiled(Dictionary<string, (long Forward, long Backward)> times)
+    {
+        if (_tape is null || !_tape.Replayable)
+        {
+            return Run();
+        }
+        _tape.ReplayProfiled(times);
+        double loss = Loss.Item();
+        long t0 = System.Diagnostics.Stopwatch.GetTimestamp();
+        if (double.IsFinite(loss))
+        {
+            Optimizer.ApplyGradients(_grads, _variables);
+        }
+        times.TryGetValue("optimizer", out var t);
+        times["optimizer"] = (t.Forward, t.Backward + System.Diagnostics.Stopwatch.GetTimestamp() - t0);
+        return loss;
+    }
+
     /// <summary>Runs the first step eagerly on a recording tape; later steps replay it.</summary>
     private void Record()
     {
@@ -135,7 +153,7 @@ internal sealed class TrainStepPlan
     /// <summary>Runs forward and backward on the loaded batch and applies the optimizer; returns the loss before the update.</summary>
     public double Run()
     {
-        if (_tape is null)
+        if (_tape is null || !_tape.Replayable)
         {
             Record();
         }

@@ -174,10 +174,12 @@ internal static class TrainingLoop
         {
             int start = step * batchSize;
             int count = Math.Min(batchSize, samples - start);
-            var xb = x.Slice(start, count);
-            var yb = y.Slice(start, count);
-            var yPred = model.Apply(xb, training: false);
-            double loss = model.Loss!.Compute(yb, yPred).Item();
+            var plan = InferencePlan.For(model, x, y, count);
+            plan.LoadSlice(x, y, start);
+            plan.Run();
+            var yb = plan.Y!;
+            var yPred = plan.Predictions;
+            double loss = plan.Loss!.Item();
             metrics ??= ResolveMetrics(model, yb, yPred);
             lossTracker.Update(loss, count);
             foreach (var m in metrics)
@@ -204,13 +206,42 @@ internal static class TrainingLoop
         {
             int start = step * batchSize;
             int count = Math.Min(batchSize, samples - start);
-            var yb = model.Apply(x.Slice(start, count), training: false);
+            var plan = InferencePlan.For(model, x, null, count);
+            plan.LoadSlice(x, null, start);
+            plan.Run();
+            var yb = plan.Predictions;
             result ??= Tensor.Zeros(yb.Shape.WithDim(0, samples));
             int row = yb.Length / Math.Max(1, count);
             yb.Span.CopyTo(result.Span.Slice(start * row, count * row));
             bar?.Update(step + 1);
         }
         return result ?? Tensor.Zeros(model.ComputeOutputShape(x.Shape));
+    }
+
+    public static IReadOnlyList<LayerTiming> ProfileTrainStep(Model model, Tensor x, Tensor y, int batchSize, int steps)
+    {
+        RequireCompiled(model, "ProfileTrainStep");
+        CheckPositive(batchSize, nameof(batchSize));
+        CheckPositive(steps, nameof(steps));
+        CheckSamples(x, y, "x", "y");
+        int count = Math.Min(batchSize, x.Shape[0]);
+        int batches = Math.Max(1, x.Shape[0] / count);
+        var times = new Dictionary<string, (long Forward, long Backward)>();
+        for (int s = 0; s <= steps; s++)
+        {
+            var plan = TrainStepPlan.For(model, x, y, count);
+            plan.LoadSlice(x, y, s % batches * count);
+            // Step 0 records the plan (and JIT-compiles); it is not counted.
+            if (s == 0)
+            {
+                plan.Run();
+                plan.Run();
+                continue;
+            }
+            plan.RunProfiled(times);
+        }
+        double scale = 1.0 / (System.Diagnostics.Stopwatch.Frequency * (double)steps);
+        return [.. times.Select(kv => new LayerTiming(kv.Key, kv.Value.Forward * scale, kv.Value.Backward * scale))];
     }
 
     private static void RequireCompiled(Model model, string method)

@@ -45,7 +45,13 @@ public class GemmTests
         { 37, 129, 513, true, true },
         { 300, 40, 20, true, false },
         { 128, 1100, 64, false, false },
+        { 5, 3, 2, false, true },
+        { 200, 31, 600, true, true },
+        { 1030, 70, 9, false, false },
     };
+
+    /// <summary>Every SIMD level this CPU runs, from scalar up to the best.</summary>
+    private static IEnumerable<SimdLevel> Levels() => Enum.GetValues<SimdLevel>().Where(l => l <= Gemm.Best);
 
     [Theory]
     [MemberData(nameof(Shapes))]
@@ -54,29 +60,81 @@ public class GemmTests
         var a = Rand(m * k, 1);
         var b = Rand(k * n, 2);
         var expected = Reference(a, b, m, n, k, ta, tb);
-        foreach (int threads in new[] { 1, 2 })
+        foreach (var level in Levels())
         {
-            int saved = Config.Threads;
-            Config.Threads = threads;
-            try
+            foreach (int threads in new[] { 1, 2 })
             {
-                var c = new float[m * n];
-                Gemm.Multiply(a, b, c, m, n, k, ta, tb, accumulate: false);
-                for (int i = 0; i < c.Length; i++)
+                int saved = Config.Threads;
+                Config.Threads = threads;
+                try
                 {
-                    Assert.True(Math.Abs(c[i] - expected[i]) <= 1e-4 * Math.Sqrt(k) + 1e-5, $"C[{i}] = {c[i]}, expected {expected[i]} (threads {threads})");
+                    var c = new float[m * n];
+                    Gemm.Multiply(level, a, b, c, m, n, k, ta, tb, false, default, EpilogueActivation.None);
+                    for (int i = 0; i < c.Length; i++)
+                    {
+                        Assert.True(Math.Abs(c[i] - expected[i]) <= 1e-4 * Math.Sqrt(k) + 1e-5, $"{level}: C[{i}] = {c[i]}, expected {expected[i]} (threads {threads})");
+                    }
+                    // Accumulating adds the product to what C held.
+                    Gemm.Multiply(level, a, b, c, m, n, k, ta, tb, true, default, EpilogueActivation.None);
+                    for (int i = 0; i < c.Length; i++)
+                    {
+                        Assert.True(Math.Abs(c[i] - 2 * expected[i]) <= 2e-4 * Math.Sqrt(k) + 1e-5, $"{level}: accumulated C[{i}] = {c[i]}, expected {2 * expected[i]}");
+                    }
                 }
-                // Accumulating adds the product to what C held.
-                Gemm.Multiply(a, b, c, m, n, k, ta, tb, accumulate: true);
-                for (int i = 0; i < c.Length; i++)
+                finally
                 {
-                    Assert.True(Math.Abs(c[i] - 2 * expected[i]) <= 2e-4 * Math.Sqrt(k) + 1e-5);
+                    Config.Threads = saved;
                 }
             }
-            finally
+        }
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void EpilogueAddsBiasAndAppliesTheActivation(int kind)
+    {
+        var activation = (EpilogueActivation)kind;
+        int m = 45, n = 37, k = 300;
+        var a = Rand(m * k, 5);
+        var b = Rand(k * n, 6);
+        var bias = Rand(n, 7);
+        var product = Reference(a, b, m, n, k, false, false);
+        foreach (var level in Levels())
+        {
+            var c = new float[m * n];
+            Gemm.Multiply(level, a, b, c, m, n, k, false, false, false, bias, activation);
+            for (int i = 0; i < c.Length; i++)
             {
-                Config.Threads = saved;
+                double z = product[i] + bias[i % n];
+                double expected = activation switch
+                {
+                    EpilogueActivation.Relu => Math.Max(z, 0),
+                    EpilogueActivation.Sigmoid => 1 / (1 + Math.Exp(-z)),
+                    EpilogueActivation.Tanh => Math.Tanh(z),
+                    _ => z,
+                };
+                Assert.True(Math.Abs(c[i] - expected) <= 1e-4 * Math.Sqrt(k), $"{level} {activation}: C[{i}] = {c[i]}, expected {expected}");
             }
+        }
+    }
+
+    [Fact]
+    public void EnvironmentVariableNamesAValidLevel()
+    {
+        // SHARPKERAS_SIMD forces a narrower kernel; the active level never exceeds what the CPU has.
+        Assert.True(Gemm.Level <= Gemm.Best);
+        var requested = Environment.GetEnvironmentVariable("SHARPKERAS_SIMD");
+        if (string.IsNullOrEmpty(requested))
+        {
+            Assert.Equal(Gemm.Best, Gemm.Level);
+        }
+        else
+        {
+            var level = Enum.Parse<SimdLevel>(requested, ignoreCase: true);
+            Assert.Equal(level > Gemm.Best ? Gemm.Best : level, Gemm.Level);
         }
     }
 

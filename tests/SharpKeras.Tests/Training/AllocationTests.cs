@@ -6,7 +6,14 @@ using SharpKeras.Training;
 
 namespace SharpKeras.Tests.Training;
 
+/// <summary>Allocation counts are per thread, but other tests building models at the same time change the global structure version; these run alone.</summary>
+[CollectionDefinition("Allocation", DisableParallelization = true)]
+public class AllocationCollection
+{
+}
+
 /// <summary>After the first batch of a shape, a training step allocates nothing on the managed heap.</summary>
+[Collection("Allocation")]
 public class AllocationTests
 {
     private static (Tensor X, Tensor Y) Data(int n, int features, int classes, int seed)
@@ -153,5 +160,71 @@ public class AllocationTests
         {
             Assert.Equal(b.Weights[i].Value.ToArray(), a.Weights[i].Value.ToArray());
         }
+    }
+
+    [Fact]
+    public void PredictReplaysOnePlanPerBatchShapeAndMatchesEagerCalls()
+    {
+        var (model, x, _) = Build("dropout_rmsprop");
+        var expected = model.Apply(x, training: false).ToArray();
+        model.Predict(x, batchSize: 64, verbose: 0);
+        long start = GC.GetAllocatedBytesForCurrentThread();
+        var predicted = model.Predict(x, batchSize: 64, verbose: 0);
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - start;
+        // The result itself (512 x 10 floats) and little else: no per-batch layer outputs.
+        Assert.True(allocated < 512 * 10 * 4 + 4096, $"Predict allocated {allocated} bytes");
+        var actual = predicted.ToArray();
+        for (int i = 0; i < expected.Length; i++)
+        {
+            Assert.Equal(expected[i], actual[i], 5);
+        }
+    }
+
+    [Fact]
+    public void ProfileAttributesTheStepToLayersLossAndOptimizer()
+    {
+        var (model, x, y) = Build("dropout_rmsprop");
+        var before = model.Weights[0].Value.ToArray();
+        var profile = model.ProfileTrainStep(x, y, batchSize: 64, steps: 3);
+        Assert.Equal(["dense", "dropout", "dense_1", "dropout_1", "dense_2", "loss", "optimizer"], profile.Select(p => p.Layer).ToArray());
+        Assert.All(profile, p => Assert.True(p.ForwardSeconds >= 0 && p.BackwardSeconds >= 0));
+        Assert.True(profile.Single(p => p.Layer == "dense").ForwardSeconds > 0);
+        Assert.True(profile.Single(p => p.Layer == "optimizer").BackwardSeconds > 0);
+        // Profiling trains, as the steps it times are real steps.
+        Assert.NotEqual(before, model.Weights[0].Value.ToArray());
+        Assert.Throws<ArgumentOutOfRangeException>(() => model.ProfileTrainStep(x, y, batchSize: 64, steps: 0));
+    }
+
+    [Fact]
+    public void ALayerComputingOutsideTheOpsIsRecordedAfreshEveryStep()
+    {
+        // A custom activation written with plain arrays is invisible to the tape; replaying the
+        // step would reuse its first output, so the trainer records such steps every time.
+        Config.SetRandomSeed(4);
+        var (x, y) = Data(256, 48, 10, 6);
+        ActivationFunction halve = new("halve", t => Tensor.FromArray(t.ToArray().Select(v => v / 2).ToArray(), t.Shape.ToArray()));
+        var model = new Sequential([new Dense(16, 48, "relu"), new Activation(halve), new Dense(10, null, "softmax")]);
+        model.Compile("sgd", "sparse_categorical_crossentropy");
+        model.EnsureBuilt(x.Shape);
+        var first = model.Predict(x.Slice(0, 64), batchSize: 64, verbose: 0).ToArray();
+        var second = model.Predict(x.Slice(64, 64), batchSize: 64, verbose: 0).ToArray();
+        var eager = model.Apply(x.Slice(64, 64)).ToArray();
+        Assert.NotEqual(first, second);
+        Assert.Equal(eager, second);
+        var history = model.Fit(x, y, batchSize: 64, epochs: 2, verbose: 0);
+        Assert.True(history["loss"][1] < history["loss"][0]);
+    }
+
+    [Fact]
+    public void BuildingAnotherModelKeepsThePlanButFreezingALayerRemakesIt()
+    {
+        var (model, x, y) = Build("dropout_rmsprop");
+        var plan = TrainStepPlan.For(model, x, y, 64);
+        plan.LoadSlice(x, y, 0);
+        plan.Run();
+        Build("seed_adam");
+        Assert.Same(plan, TrainStepPlan.For(model, x, y, 64));
+        model.Layers[0].Trainable = false;
+        Assert.NotSame(plan, TrainStepPlan.For(model, x, y, 64));
     }
 }

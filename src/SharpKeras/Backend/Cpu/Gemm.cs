@@ -1,26 +1,96 @@
-using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace SharpKeras.Backend.Cpu;
 
+/// <summary>The widest SIMD a kernel may use; chosen once at start-up (see <see cref="Gemm.Level"/>).</summary>
+internal enum SimdLevel
+{
+    /// <summary>Plain scalar code: any CPU.</summary>
+    Scalar,
+
+    /// <summary>128-bit vectors (SSE, Arm AdvSimd).</summary>
+    Vector128,
+
+    /// <summary>256-bit vectors with fused multiply-add (AVX2 + FMA).</summary>
+    Vector256,
+
+    /// <summary>512-bit vectors (AVX-512 F/BW/CD/DQ/VL).</summary>
+    Vector512,
+}
+
 /// <summary>
 /// Single-precision matrix multiply C = op(A) op(B) (+ C), row-major, packed and register-tiled
-/// (BLIS-style: B is packed in KC x NR panels, A in MR x KC panels, a 6 x (2 vectors) multiply-add
-/// micro-kernel). The vector is <see cref="Vector{T}"/>, so the width follows the machine (and a
-/// NativeAOT build's baseline) instead of assuming AVX. Transposed operands are read through the
-/// packing routines, never materialised.
+/// (BLIS-style): B is packed in KC x NR panels that stay in L1 while A streams through in MR x KC
+/// panels from an MC x KC block kept in L2, and an MR x NR register tile of multiply-adds does the
+/// work. There is one micro-kernel per SIMD width (512, 256 with FMA, 128, scalar), chosen once at
+/// start-up from what the CPU accelerates; the environment variable SHARPKERAS_SIMD (scalar,
+/// vector128, vector256, vector512) forces a narrower one. Transposed operands are read through
+/// the packing routines, never materialised. Threads split the rows of C in whole register tiles,
+/// each packing its own B panel, so a core works in its own caches and the result does not depend
+/// on the thread count.
 /// </summary>
 internal static unsafe class Gemm
 {
     private const int MR = 6;
-    private static readonly int W = Vector<float>.Count;
-    private static readonly int NR = 2 * W;
-    private const int KC = 256;
-    private const int MC = 96;
-    private const int NC = 1024;
+
+    /// <summary>The tile sizes and micro-kernel for one SIMD width.</summary>
+    private sealed class Tiling(SimdLevel level, int nr, int kc, int mc, int nc, delegate*<int, float*, float*, float*, int, bool, void> kernel)
+    {
+        public SimdLevel Level { get; } = level;
+        public int NR { get; } = nr;
+        public int KC { get; } = kc;
+        public int MC { get; } = mc;
+        public int NC { get; } = nc;
+        public delegate*<int, float*, float*, float*, int, bool, void> Kernel { get; } = kernel;
+    }
+
+    // KC keeps a KC x NR panel of B near 16 KB (half of L1) and MC x KC of A near 100 KB of L2;
+    // an MC x NC block of C (192-384 KB) stays in L2 while all of K is added into it.
+    private static readonly Tiling s_v512 = new(SimdLevel.Vector512, 32, 128, 192, 512, &KernelV512);
+    private static readonly Tiling s_v256 = new(SimdLevel.Vector256, 16, 256, 96, 512, &KernelV256);
+    private static readonly Tiling s_v128 = new(SimdLevel.Vector128, 8, 256, 96, 512, &KernelV128);
+    private static readonly Tiling s_scalar = new(SimdLevel.Scalar, 4, 256, 96, 512, &KernelScalar);
 
     [ThreadStatic] private static float[]? t_packA;
     [ThreadStatic] private static float[]? t_packB;
+
+    /// <summary>The widest level this CPU runs in hardware.</summary>
+    public static SimdLevel Best { get; } =
+        Vector512.IsHardwareAccelerated ? SimdLevel.Vector512
+        : Vector256.IsHardwareAccelerated && Fma.IsSupported ? SimdLevel.Vector256
+        : Vector128.IsHardwareAccelerated ? SimdLevel.Vector128
+        : SimdLevel.Scalar;
+
+    // Declared after Best: static initializers run in textual order.
+    private static readonly Tiling s_tiling = For(Detect());
+
+    /// <summary>The level the kernels use now.</summary>
+    public static SimdLevel Level => s_tiling.Level;
+
+    private static SimdLevel Detect()
+    {
+        var requested = Environment.GetEnvironmentVariable("SHARPKERAS_SIMD");
+        if (string.IsNullOrWhiteSpace(requested))
+        {
+            return Best;
+        }
+        if (!Enum.TryParse<SimdLevel>(requested.Trim(), ignoreCase: true, out var level))
+        {
+            throw new InvalidOperationException($"SHARPKERAS_SIMD='{requested}' is not one of scalar, vector128, vector256, vector512.");
+        }
+        // Asking for more than the CPU has gives the best it has.
+        return level > Best ? Best : level;
+    }
+
+    private static Tiling For(SimdLevel level) => level switch
+    {
+        SimdLevel.Vector512 => s_v512,
+        SimdLevel.Vector256 => s_v256,
+        SimdLevel.Vector128 => s_v128,
+        _ => s_scalar,
+    };
 
     /// <summary>
     /// C[M,N] = op(A)[M,K] * op(B)[K,N], or C += ... when <paramref name="accumulate"/>.
@@ -37,10 +107,23 @@ internal static unsafe class Gemm
     /// </summary>
     public static void Multiply(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c,
         int m, int n, int k, bool transA, bool transB, bool accumulate, ReadOnlySpan<float> bias, EpilogueActivation activation)
+        => Multiply(s_tiling.Level, a, b, c, m, n, k, transA, transB, accumulate, bias, activation);
+
+    /// <summary>The multiply on the kernel of one SIMD level (tests run every level this CPU has); it must not exceed <see cref="Best"/>.</summary>
+    internal static void Multiply(SimdLevel level, ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c,
+        int m, int n, int k, bool transA, bool transB, bool accumulate, ReadOnlySpan<float> bias, EpilogueActivation activation)
     {
+        if (level > Best)
+        {
+            throw new ArgumentOutOfRangeException(nameof(level), level, $"This CPU accelerates at most {Best}.");
+        }
         if (m == 0 || n == 0)
         {
             return;
+        }
+        if (c.Length < (long)m * n || (k > 0 && (a.Length < (long)m * k || b.Length < (long)k * n)) || (!bias.IsEmpty && bias.Length < n))
+        {
+            throw new ArgumentException($"Internal error: GEMM buffers too small for {m}x{k} by {k}x{n}.");
         }
         fixed (float* pa = a)
         fixed (float* pb = b)
@@ -57,76 +140,109 @@ internal static unsafe class Gemm
                 epilogue.Apply(pc, n, m, 0, n);
                 return;
             }
-            var job = new Job(pa, pb, pc, m, n, k, transA, transB, accumulate, epilogue);
-            // Split rows between threads; each thread packs its own B panels, which costs K*N per thread
-            // against M*N*K/threads of arithmetic, and keeps the threads independent.
+            // A short, wide product (a small batch through a wide layer) is split by columns, so that
+            // each core packs only its half of B; otherwise by rows, each core packing all of B once.
+            var tiling = For(NarrowestFitting(level, n));
+            int colTiles = (n + tiling.NR - 1) / tiling.NR;
+            int rowTiles = (m + MR - 1) / MR;
+            bool byColumns = m < 2 * tiling.MC && colTiles >= 2 * Config.Threads && n >= m;
+            var job = new Job(pa, pb, pc, m, n, k, transA, transB, accumulate, epilogue, tiling.Level, byColumns);
             long flops = 2L * m * n * k;
-            int minRows = flops < 2_000_000 ? m : Math.Max(MR, 1);
-            CpuParallel.For(m, minRows, ref job);
+            int units = byColumns ? colTiles : rowTiles;
+            CpuParallel.For(units, flops < 1_000_000 ? units : 1, ref job);
         }
     }
 
-    private readonly struct Job(float* a, float* b, float* c, int m, int n, int k, bool transA, bool transB, bool accumulate, Epilogue epilogue) : IRangeBody
+    /// <summary>
+    /// For narrow products (N no wider than half the widest tile) a narrower kernel wastes less of
+    /// each register tile on padding: N = 10 fills 10 of 16 lanes instead of 10 of 32.
+    /// </summary>
+    private static SimdLevel NarrowestFitting(SimdLevel level, int n)
     {
-        public void Run(int rowStart, int rowEnd) =>
-            MultiplyRows(a, b, c, m, n, k, transA, transB, accumulate, epilogue, rowStart, rowEnd);
+        while (level > SimdLevel.Vector128 && n <= For(level).NR / 2)
+        {
+            level--;
+        }
+        return level;
     }
 
-    private static void MultiplyRows(float* a, float* b, float* c, int m, int n, int k,
-        bool transA, bool transB, bool accumulate, Epilogue epilogue, int rowStart, int rowEnd)
+    private readonly struct Job(float* a, float* b, float* c, int m, int n, int k, bool transA, bool transB, bool accumulate, Epilogue epilogue, SimdLevel level, bool byColumns) : IRangeBody
     {
-        int maxNc = Math.Min(NC, RoundUp(n, NR));
-        var packB = t_packB is { } pb0 && pb0.Length >= KC * maxNc ? pb0 : (t_packB = new float[KC * maxNc]);
-        var packA = t_packA is { } pa0 && pa0.Length >= KC * MC ? pa0 : (t_packA = new float[KC * MC]);
-        Span<float> edge = stackalloc float[MR * NR];
+        public void Run(int start, int end)
+        {
+            var t = For(level);
+            if (byColumns)
+            {
+                MultiplyBlock(t, a, b, c, m, n, k, transA, transB, accumulate, epilogue, 0, m, start * t.NR, Math.Min(n, end * t.NR));
+            }
+            else
+            {
+                MultiplyBlock(t, a, b, c, m, n, k, transA, transB, accumulate, epilogue, start * MR, Math.Min(m, end * MR), 0, n);
+            }
+        }
+    }
+
+    private static void MultiplyBlock(Tiling t, float* a, float* b, float* c, int m, int n, int k,
+        bool transA, bool transB, bool accumulate, Epilogue epilogue, int rowStart, int rowEnd, int colStart, int colEnd)
+    {
+        int nrW = t.NR, kcMax = t.KC, mcMax = t.MC, ncMax = t.NC;
+        var kernel = t.Kernel;
+        int maxNc = Math.Min(ncMax, RoundUp(colEnd - colStart, nrW));
+        // All of op(B)[:, jc:jc+nc] is packed once per column block, so that each block of C stays in
+        // this core's L2 while every K panel is added into it (instead of streaming C once per panel).
+        long bSize = (long)k * maxNc;
+        var packB = t_packB is { } pb0 && pb0.Length >= bSize ? pb0 : (t_packB = new float[bSize]);
+        var packA = t_packA is { } pa0 && pa0.Length >= kcMax * mcMax ? pa0 : (t_packA = new float[kcMax * mcMax]);
+        float* tile = stackalloc float[MR * 32];
         fixed (float* bufB = packB)
         fixed (float* bufA = packA)
-        fixed (float* tile = edge)
         {
-            for (int jc = 0; jc < n; jc += NC)
+            for (int jc = colStart; jc < colEnd; jc += ncMax)
             {
-                int nc = Math.Min(NC, n - jc);
-                for (int pc = 0; pc < k; pc += KC)
+                int nc = Math.Min(ncMax, colEnd - jc);
+                int ncPadded = RoundUp(nc, nrW);
+                for (int pc = 0; pc < k; pc += kcMax)
                 {
-                    int kc = Math.Min(KC, k - pc);
-                    bool acc = accumulate || pc > 0;
-                    PackB(b, n, k, transB, pc, kc, jc, nc, bufB);
-                    for (int ic = rowStart; ic < rowEnd; ic += MC)
+                    PackB(b, n, k, transB, pc, Math.Min(kcMax, k - pc), jc, nc, nrW, bufB + (long)pc * ncPadded);
+                }
+                for (int ic = rowStart; ic < rowEnd; ic += mcMax)
+                {
+                    int mc = Math.Min(mcMax, rowEnd - ic);
+                    for (int pc = 0; pc < k; pc += kcMax)
                     {
-                        int mc = Math.Min(MC, rowEnd - ic);
+                        int kc = Math.Min(kcMax, k - pc);
+                        bool acc = accumulate || pc > 0;
                         PackA(a, m, k, transA, ic, mc, pc, kc, bufA);
-                        for (int jr = 0; jr < nc; jr += NR)
+                        float* bBlock = bufB + (long)pc * ncPadded;
+                        for (int jr = 0; jr < nc; jr += nrW)
                         {
-                            int nr = Math.Min(NR, nc - jr);
-                            float* bp = bufB + jr * kc;
+                            int nr = Math.Min(nrW, nc - jr);
+                            float* bp = bBlock + jr * kc;
                             for (int ir = 0; ir < mc; ir += MR)
                             {
                                 int mr = Math.Min(MR, mc - ir);
                                 float* ap = bufA + ir * kc;
                                 float* cp = c + (long)(ic + ir) * n + jc + jr;
-                                if (mr == MR && nr == NR)
+                                if (mr == MR && nr == nrW)
                                 {
-                                    Kernel(kc, ap, bp, cp, n, acc);
+                                    kernel(kc, ap, bp, cp, n, acc);
                                 }
                                 else
                                 {
-                                    Kernel(kc, ap, bp, tile, NR, false);
+                                    kernel(kc, ap, bp, tile, nrW, false);
                                     for (int i = 0; i < mr; i++)
                                     {
                                         for (int j = 0; j < nr; j++)
                                         {
-                                            float v = tile[i * NR + j];
+                                            float v = tile[i * nrW + j];
                                             cp[(long)i * n + j] = acc ? cp[(long)i * n + j] + v : v;
                                         }
                                     }
                                 }
                             }
                         }
-                        if (pc + kc == k)
-                        {
-                            epilogue.Apply(c + (long)ic * n, n, mc, jc, nc);
-                        }
                     }
+                    epilogue.Apply(c + (long)ic * n, n, mc, jc, nc);
                 }
             }
         }
@@ -164,59 +280,83 @@ internal static unsafe class Gemm
     /// <summary>Packs op(A)[ic:ic+mc, pc:pc+kc] into MR-row panels, each [kc][MR], zero-padded.</summary>
     private static void PackA(float* a, int m, int k, bool transA, int ic, int mc, int pc, int kc, float* dst)
     {
+        if (transA)
+        {
+            // A is stored [K,M]: op(A)[i,p] = a[p*m + i]. Walk A row by row (K), reading mc contiguous
+            // floats and dealing them out to the panels: reading 6 floats from each of kc rows
+            // instead would touch a new cache line and page for every 6 floats.
+            for (int p = 0; p < kc; p++)
+            {
+                float* src = a + (long)(pc + p) * m + ic;
+                if (Sse.IsSupported && p + 8 < kc)
+                {
+                    // Rows are far apart (M floats): fetch a few rows ahead, which the hardware
+                    // prefetcher does not guess for short strided runs.
+                    byte* ahead = (byte*)(src + 8L * m);
+                    for (int line = 0; line < mc * sizeof(float); line += 64)
+                    {
+                        Sse.Prefetch0(ahead + line);
+                    }
+                }
+                int ir = 0;
+                for (; ir + MR <= mc; ir += MR)
+                {
+                    float* dp = dst + ir * kc + p * MR;
+                    dp[0] = src[ir];
+                    dp[1] = src[ir + 1];
+                    dp[2] = src[ir + 2];
+                    dp[3] = src[ir + 3];
+                    dp[4] = src[ir + 4];
+                    dp[5] = src[ir + 5];
+                }
+                if (ir < mc)
+                {
+                    float* dp = dst + ir * kc + p * MR;
+                    for (int r = 0; r < MR; r++)
+                    {
+                        dp[r] = ir + r < mc ? src[ir + r] : 0f;
+                    }
+                }
+            }
+            return;
+        }
+        // A is [M,K]: read the panel's MR rows side by side so that the packed panel is written in order.
         for (int ir = 0; ir < mc; ir += MR)
         {
             int mr = Math.Min(MR, mc - ir);
             float* d = dst + ir * kc;
-            if (!transA)
+            float* s0 = a + (long)(ic + ir) * k + pc;
+            if (mr == MR)
             {
-                // A is [M,K]: row i starts at i*k.
-                for (int r = 0; r < MR; r++)
-                {
-                    if (r < mr)
-                    {
-                        float* src = a + (long)(ic + ir + r) * k + pc;
-                        for (int p = 0; p < kc; p++)
-                        {
-                            d[p * MR + r] = src[p];
-                        }
-                    }
-                    else
-                    {
-                        for (int p = 0; p < kc; p++)
-                        {
-                            d[p * MR + r] = 0f;
-                        }
-                    }
-                }
-            }
-            else
-            {
-                // A is stored [K,M]: op(A)[i,p] = a[p*m + i], contiguous in i.
+                float* s1 = s0 + k, s2 = s1 + k, s3 = s2 + k, s4 = s3 + k, s5 = s4 + k;
                 for (int p = 0; p < kc; p++)
                 {
-                    float* src = a + (long)(pc + p) * m + ic + ir;
-                    float* dp = d + p * MR;
-                    int r = 0;
-                    for (; r < mr; r++)
-                    {
-                        dp[r] = src[r];
-                    }
-                    for (; r < MR; r++)
-                    {
-                        dp[r] = 0f;
-                    }
+                    d[0] = s0[p];
+                    d[1] = s1[p];
+                    d[2] = s2[p];
+                    d[3] = s3[p];
+                    d[4] = s4[p];
+                    d[5] = s5[p];
+                    d += MR;
+                }
+                continue;
+            }
+            for (int p = 0; p < kc; p++)
+            {
+                for (int r = 0; r < MR; r++)
+                {
+                    d[p * MR + r] = r < mr ? s0[(long)r * k + p] : 0f;
                 }
             }
         }
     }
 
     /// <summary>Packs op(B)[pc:pc+kc, jc:jc+nc] into NR-column panels, each [kc][NR], zero-padded.</summary>
-    private static void PackB(float* b, int n, int k, bool transB, int pc, int kc, int jc, int nc, float* dst)
+    private static void PackB(float* b, int n, int k, bool transB, int pc, int kc, int jc, int nc, int nrW, float* dst)
     {
-        for (int jr = 0; jr < nc; jr += NR)
+        for (int jr = 0; jr < nc; jr += nrW)
         {
-            int nr = Math.Min(NR, nc - jr);
+            int nr = Math.Min(nrW, nc - jr);
             float* d = dst + jr * kc;
             if (!transB)
             {
@@ -224,44 +364,32 @@ internal static unsafe class Gemm
                 for (int p = 0; p < kc; p++)
                 {
                     float* src = b + (long)(pc + p) * n + jc + jr;
-                    float* dp = d + p * NR;
-                    if (nr == NR)
+                    float* dp = d + p * nrW;
+                    Buffer.MemoryCopy(src, dp, nr * sizeof(float), nr * sizeof(float));
+                    for (int j = nr; j < nrW; j++)
                     {
-                        Vector.Store(Vector.Load(src), dp);
-                        Vector.Store(Vector.Load(src + W), dp + W);
-                    }
-                    else
-                    {
-                        int j = 0;
-                        for (; j < nr; j++)
-                        {
-                            dp[j] = src[j];
-                        }
-                        for (; j < NR; j++)
-                        {
-                            dp[j] = 0f;
-                        }
+                        dp[j] = 0f;
                     }
                 }
             }
             else
             {
                 // B is stored [N,K]: op(B)[p,j] = b[j*k + p], contiguous in p.
-                for (int j = 0; j < NR; j++)
+                for (int j = 0; j < nrW; j++)
                 {
                     if (j < nr)
                     {
                         float* src = b + (long)(jc + jr + j) * k + pc;
                         for (int p = 0; p < kc; p++)
                         {
-                            d[p * NR + j] = src[p];
+                            d[p * nrW + j] = src[p];
                         }
                     }
                     else
                     {
                         for (int p = 0; p < kc; p++)
                         {
-                            d[p * NR + j] = 0f;
+                            d[p * nrW + j] = 0f;
                         }
                     }
                 }
@@ -269,57 +397,187 @@ internal static unsafe class Gemm
         }
     }
 
+    /// <summary>6 x 32 tile of 512-bit fused multiply-adds.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Kernel(int kc, float* a, float* b, float* c, int ldc, bool accumulate)
+    private static void KernelV512(int kc, float* a, float* b, float* c, int ldc, bool accumulate)
     {
-        int w = Vector<float>.Count;
-        int nr = 2 * w;
-        Vector<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
-        Vector<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
+        Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
+        Vector512<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
         for (int p = 0; p < kc; p++)
         {
-            var b0 = Vector.Load(b);
-            var b1 = Vector.Load(b + w);
-            var a0 = new Vector<float>(a[0]);
-            c00 = Vector.MultiplyAddEstimate(a0, b0, c00);
-            c01 = Vector.MultiplyAddEstimate(a0, b1, c01);
-            var a1 = new Vector<float>(a[1]);
-            c10 = Vector.MultiplyAddEstimate(a1, b0, c10);
-            c11 = Vector.MultiplyAddEstimate(a1, b1, c11);
-            var a2 = new Vector<float>(a[2]);
-            c20 = Vector.MultiplyAddEstimate(a2, b0, c20);
-            c21 = Vector.MultiplyAddEstimate(a2, b1, c21);
-            var a3 = new Vector<float>(a[3]);
-            c30 = Vector.MultiplyAddEstimate(a3, b0, c30);
-            c31 = Vector.MultiplyAddEstimate(a3, b1, c31);
-            var a4 = new Vector<float>(a[4]);
-            c40 = Vector.MultiplyAddEstimate(a4, b0, c40);
-            c41 = Vector.MultiplyAddEstimate(a4, b1, c41);
-            var a5 = new Vector<float>(a[5]);
-            c50 = Vector.MultiplyAddEstimate(a5, b0, c50);
-            c51 = Vector.MultiplyAddEstimate(a5, b1, c51);
+            var b0 = Vector512.Load(b);
+            var b1 = Vector512.Load(b + 16);
+            var a0 = Vector512.Create(a[0]);
+            c00 = Vector512.FusedMultiplyAdd(a0, b0, c00);
+            c01 = Vector512.FusedMultiplyAdd(a0, b1, c01);
+            var a1 = Vector512.Create(a[1]);
+            c10 = Vector512.FusedMultiplyAdd(a1, b0, c10);
+            c11 = Vector512.FusedMultiplyAdd(a1, b1, c11);
+            var a2 = Vector512.Create(a[2]);
+            c20 = Vector512.FusedMultiplyAdd(a2, b0, c20);
+            c21 = Vector512.FusedMultiplyAdd(a2, b1, c21);
+            var a3 = Vector512.Create(a[3]);
+            c30 = Vector512.FusedMultiplyAdd(a3, b0, c30);
+            c31 = Vector512.FusedMultiplyAdd(a3, b1, c31);
+            var a4 = Vector512.Create(a[4]);
+            c40 = Vector512.FusedMultiplyAdd(a4, b0, c40);
+            c41 = Vector512.FusedMultiplyAdd(a4, b1, c41);
+            var a5 = Vector512.Create(a[5]);
+            c50 = Vector512.FusedMultiplyAdd(a5, b0, c50);
+            c51 = Vector512.FusedMultiplyAdd(a5, b1, c51);
             a += MR;
-            b += nr;
+            b += 32;
         }
-        StoreRow(c, c00, c01, accumulate);
-        StoreRow(c + ldc, c10, c11, accumulate);
-        StoreRow(c + 2 * ldc, c20, c21, accumulate);
-        StoreRow(c + 3 * ldc, c30, c31, accumulate);
-        StoreRow(c + 4 * ldc, c40, c41, accumulate);
-        StoreRow(c + 5 * ldc, c50, c51, accumulate);
+        Store16(c, c00, c01, accumulate);
+        Store16(c + ldc, c10, c11, accumulate);
+        Store16(c + 2 * ldc, c20, c21, accumulate);
+        Store16(c + 3 * ldc, c30, c31, accumulate);
+        Store16(c + 4 * ldc, c40, c41, accumulate);
+        Store16(c + 5 * ldc, c50, c51, accumulate);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void StoreRow(float* c, Vector<float> v0, Vector<float> v1, bool accumulate)
+    private static void Store16(float* c, Vector512<float> v0, Vector512<float> v1, bool accumulate)
     {
-        int w = Vector<float>.Count;
         if (accumulate)
         {
-            v0 += Vector.Load(c);
-            v1 += Vector.Load(c + w);
+            v0 += Vector512.Load(c);
+            v1 += Vector512.Load(c + 16);
         }
-        Vector.Store(v0, c);
-        Vector.Store(v1, c + w);
+        Vector512.Store(v0, c);
+        Vector512.Store(v1, c + 16);
+    }
+
+    /// <summary>6 x 16 tile of 256-bit fused multiply-adds (chosen only when the CPU has FMA).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void KernelV256(int kc, float* a, float* b, float* c, int ldc, bool accumulate)
+    {
+        Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
+        Vector256<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
+        for (int p = 0; p < kc; p++)
+        {
+            var b0 = Vector256.Load(b);
+            var b1 = Vector256.Load(b + 8);
+            var a0 = Vector256.Create(a[0]);
+            c00 = Vector256.FusedMultiplyAdd(a0, b0, c00);
+            c01 = Vector256.FusedMultiplyAdd(a0, b1, c01);
+            var a1 = Vector256.Create(a[1]);
+            c10 = Vector256.FusedMultiplyAdd(a1, b0, c10);
+            c11 = Vector256.FusedMultiplyAdd(a1, b1, c11);
+            var a2 = Vector256.Create(a[2]);
+            c20 = Vector256.FusedMultiplyAdd(a2, b0, c20);
+            c21 = Vector256.FusedMultiplyAdd(a2, b1, c21);
+            var a3 = Vector256.Create(a[3]);
+            c30 = Vector256.FusedMultiplyAdd(a3, b0, c30);
+            c31 = Vector256.FusedMultiplyAdd(a3, b1, c31);
+            var a4 = Vector256.Create(a[4]);
+            c40 = Vector256.FusedMultiplyAdd(a4, b0, c40);
+            c41 = Vector256.FusedMultiplyAdd(a4, b1, c41);
+            var a5 = Vector256.Create(a[5]);
+            c50 = Vector256.FusedMultiplyAdd(a5, b0, c50);
+            c51 = Vector256.FusedMultiplyAdd(a5, b1, c51);
+            a += MR;
+            b += 16;
+        }
+        Store8(c, c00, c01, accumulate);
+        Store8(c + ldc, c10, c11, accumulate);
+        Store8(c + 2 * ldc, c20, c21, accumulate);
+        Store8(c + 3 * ldc, c30, c31, accumulate);
+        Store8(c + 4 * ldc, c40, c41, accumulate);
+        Store8(c + 5 * ldc, c50, c51, accumulate);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store8(float* c, Vector256<float> v0, Vector256<float> v1, bool accumulate)
+    {
+        if (accumulate)
+        {
+            v0 += Vector256.Load(c);
+            v1 += Vector256.Load(c + 8);
+        }
+        Vector256.Store(v0, c);
+        Vector256.Store(v1, c + 8);
+    }
+
+    /// <summary>6 x 8 tile of 128-bit multiply-adds (fused where the CPU has it).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void KernelV128(int kc, float* a, float* b, float* c, int ldc, bool accumulate)
+    {
+        Vector128<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
+        Vector128<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
+        for (int p = 0; p < kc; p++)
+        {
+            var b0 = Vector128.Load(b);
+            var b1 = Vector128.Load(b + 4);
+            var a0 = Vector128.Create(a[0]);
+            c00 = Vector128.MultiplyAddEstimate(a0, b0, c00);
+            c01 = Vector128.MultiplyAddEstimate(a0, b1, c01);
+            var a1 = Vector128.Create(a[1]);
+            c10 = Vector128.MultiplyAddEstimate(a1, b0, c10);
+            c11 = Vector128.MultiplyAddEstimate(a1, b1, c11);
+            var a2 = Vector128.Create(a[2]);
+            c20 = Vector128.MultiplyAddEstimate(a2, b0, c20);
+            c21 = Vector128.MultiplyAddEstimate(a2, b1, c21);
+            var a3 = Vector128.Create(a[3]);
+            c30 = Vector128.MultiplyAddEstimate(a3, b0, c30);
+            c31 = Vector128.MultiplyAddEstimate(a3, b1, c31);
+            var a4 = Vector128.Create(a[4]);
+            c40 = Vector128.MultiplyAddEstimate(a4, b0, c40);
+            c41 = Vector128.MultiplyAddEstimate(a4, b1, c41);
+            var a5 = Vector128.Create(a[5]);
+            c50 = Vector128.MultiplyAddEstimate(a5, b0, c50);
+            c51 = Vector128.MultiplyAddEstimate(a5, b1, c51);
+            a += MR;
+            b += 8;
+        }
+        Store4(c, c00, c01, accumulate);
+        Store4(c + ldc, c10, c11, accumulate);
+        Store4(c + 2 * ldc, c20, c21, accumulate);
+        Store4(c + 3 * ldc, c30, c31, accumulate);
+        Store4(c + 4 * ldc, c40, c41, accumulate);
+        Store4(c + 5 * ldc, c50, c51, accumulate);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store4(float* c, Vector128<float> v0, Vector128<float> v1, bool accumulate)
+    {
+        if (accumulate)
+        {
+            v0 += Vector128.Load(c);
+            v1 += Vector128.Load(c + 4);
+        }
+        Vector128.Store(v0, c);
+        Vector128.Store(v1, c + 4);
+    }
+
+    /// <summary>6 x 4 tile in scalar code, for CPUs without usable SIMD.</summary>
+    private static void KernelScalar(int kc, float* a, float* b, float* c, int ldc, bool accumulate)
+    {
+        float* acc = stackalloc float[MR * 4];
+        for (int i = 0; i < MR * 4; i++)
+        {
+            acc[i] = 0f;
+        }
+        for (int p = 0; p < kc; p++)
+        {
+            for (int i = 0; i < MR; i++)
+            {
+                float av = a[i];
+                acc[i * 4] += av * b[0];
+                acc[i * 4 + 1] += av * b[1];
+                acc[i * 4 + 2] += av * b[2];
+                acc[i * 4 + 3] += av * b[3];
+            }
+            a += MR;
+            b += 4;
+        }
+        for (int i = 0; i < MR; i++)
+        {
+            for (int j = 0; j < 4; j++)
+            {
+                c[i * ldc + j] = accumulate ? c[i * ldc + j] + acc[i * 4 + j] : acc[i * 4 + j];
+            }
+        }
     }
 }
 

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 namespace SharpKeras.Layers;
 
 /// <summary>Applies an activation function (<c>keras.layers.Activation</c>).</summary>
@@ -14,6 +15,21 @@ public sealed class Activation : Layer
 
     /// <inheritdoc/>
     public override Shape ComputeOutputShape(Shape inputShape) => inputShape;
+
+    /// <inheritdoc/>
+    public override JsonObject GetConfig()
+    {
+        var c = base.GetConfig();
+        c["activation"] = Function.Name;
+        return c;
+    }
+
+    /// <summary>Recreates the layer from its config (Keras's <c>from_config</c>).</summary>
+    public static Activation FromConfig(JsonObject config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        return new Activation(Activations.Get(Saving.Cfg.String(config, "activation")), Saving.Cfg.Name(config));
+    }
 
     /// <inheritdoc/>
     protected override Tensor Call(Tensor inputs, bool training) => Function.Call(inputs);

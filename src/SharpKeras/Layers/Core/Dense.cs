@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using SharpKeras.Initializers;
 
 namespace SharpKeras.Layers;
@@ -86,6 +87,39 @@ public sealed class Dense : Layer
 
     /// <inheritdoc/>
     public override Shape ComputeOutputShape(Shape inputShape) => inputShape.WithDim(-1, Units);
+
+    /// <inheritdoc/>
+    public override JsonObject GetConfig()
+    {
+        var c = base.GetConfig();
+        c["units"] = Units;
+        c["activation"] = Activation.Name;
+        c["use_bias"] = UseBias;
+        c["kernel_initializer"] = Saving.KerasSerializer.Serialize(KernelInitializer);
+        c["bias_initializer"] = Saving.KerasSerializer.Serialize(BiasInitializer);
+        c["kernel_regularizer"] = null;
+        c["bias_regularizer"] = null;
+        c["kernel_constraint"] = null;
+        c["bias_constraint"] = null;
+        return c;
+    }
+
+    /// <summary>Recreates the layer from its config (Keras's <c>from_config</c>).</summary>
+    public static Dense FromConfig(JsonObject config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        foreach (var key in new[] { "kernel_regularizer", "bias_regularizer", "kernel_constraint", "bias_constraint", "activity_regularizer" })
+        {
+            if (config[key] is not null)
+            {
+                throw new FormatException($"Dense layer '{Saving.Cfg.Name(config)}': {key} is not supported yet (got {config[key]!.ToJsonString()}).");
+            }
+        }
+        return new Dense(Saving.Cfg.Int(config, "units"), null, Activations.Get(config["activation"]?.GetValue<string>()),
+            Saving.Cfg.Bool(config, "use_bias", true),
+            Saving.KerasSerializer.Initializer(config["kernel_initializer"], "glorot_uniform"),
+            Saving.KerasSerializer.Initializer(config["bias_initializer"], "zeros"), Saving.Cfg.Name(config));
+    }
 
     /// <inheritdoc/>
     protected override Tensor Call(Tensor inputs, bool training)

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 namespace SharpKeras.Layers;
 
 /// <summary>
@@ -6,6 +7,8 @@ namespace SharpKeras.Layers;
 /// </summary>
 public sealed class InputLayer : Layer
 {
+    private KerasTensor? _output;
+
     /// <summary>An input of per-sample <paramref name="shape"/> (batch dimension excluded), as Keras's <c>InputLayer(shape=...)</c>.</summary>
     public InputLayer(int[] shape, DType dtype = DType.Float32, string? name = null) : base(name)
     {
@@ -20,8 +23,28 @@ public sealed class InputLayer : Layer
     /// <summary>Keras names input layers "input_layer".</summary>
     public override string DefaultName => "input_layer";
 
+    /// <summary>The symbolic tensor this input stands for (Keras's <c>InputLayer.output</c>), made on first use.</summary>
+    public KerasTensor Output => _output ??= AddInputNode();
+
+    private KerasTensor AddInputNode()
+    {
+        var node = new Node(this, [], false, DeclaredInputShape!.Prepend(-1), DType);
+        AddInboundNode(node);
+        return node.Output;
+    }
+
     /// <inheritdoc/>
     public override Shape ComputeOutputShape(Shape inputShape) => inputShape;
+
+    /// <inheritdoc/>
+    public override JsonObject GetConfig() => new()
+    {
+        ["batch_shape"] = Saving.Cfg.ShapeNode(DeclaredInputShape!.Prepend(-1)),
+        ["dtype"] = DType.Name(),
+        ["sparse"] = false,
+        ["ragged"] = false,
+        ["name"] = Name,
+    };
 
     /// <inheritdoc/>
     protected override void CheckInputShape(Shape inputShape)

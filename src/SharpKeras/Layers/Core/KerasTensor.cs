@@ -4,16 +4,19 @@ namespace SharpKeras;
 
 /// <summary>
 /// A symbolic tensor (Keras's KerasTensor): a shape and dtype with no values, standing for the
-/// data that will flow through a model. <see cref="Keras.Input"/> makes one.
+/// data that will flow through a model. <see cref="Keras.Input"/> makes one; calling a layer on
+/// symbolic tensors makes new ones and records the call in the layer graph.
 /// </summary>
 public sealed class KerasTensor
 {
-    internal KerasTensor(Shape shape, DType dtype, string name, InputLayer source)
+    internal KerasTensor(Shape shape, DType dtype, string name, Layer layer, int nodeIndex, int tensorIndex = 0)
     {
         Shape = shape;
         DType = dtype;
         Name = name;
-        Source = source;
+        Layer = layer;
+        NodeIndex = nodeIndex;
+        TensorIndex = tensorIndex;
     }
 
     /// <summary>The shape, batch dimension first (-1 for None).</summary>
@@ -25,8 +28,21 @@ public sealed class KerasTensor
     /// <summary>The name of the tensor.</summary>
     public string Name { get; }
 
-    /// <summary>The layer that produces it.</summary>
-    internal InputLayer Source { get; }
+    /// <summary>The layer that produces it (Keras's <c>_keras_history[0]</c>).</summary>
+    public Layer Layer { get; }
+
+    /// <summary>Which call of <see cref="Layer"/> produced it (Keras's node index).</summary>
+    public int NodeIndex { get; }
+
+    /// <summary>Which output of that call it is.</summary>
+    public int TensorIndex { get; }
+
+    /// <summary>The call that produced it.</summary>
+    internal Node Node => Layer.InboundNodes[NodeIndex];
+
+    /// <summary>The InputLayer behind a tensor made by <see cref="Keras.Input"/>.</summary>
+    internal InputLayer Source => Layer as InputLayer
+        ?? throw new ArgumentException($"Tensor '{Name}' is the output of layer '{Layer.Name}' ({Layer.GetType().Name}), not a model input made by Keras.Input.");
 
     /// <inheritdoc/>
     public override string ToString() => $"<KerasTensor shape={Shape}, dtype={DType.Name()}, name={Name}>";
@@ -37,11 +53,45 @@ public static class Keras
 {
     /// <summary>
     /// A symbolic input of per-sample <paramref name="shape"/> (batch excluded), as <c>keras.Input(shape)</c>;
-    /// add it to a Sequential model to declare the input shape.
+    /// call layers on it to build a functional model, or add it to a Sequential model to declare the input shape.
     /// </summary>
     public static KerasTensor Input(int[] shape, DType dtype = DType.Float32, string? name = null)
     {
         var layer = new InputLayer(shape, dtype, name);
-        return new KerasTensor(new Shape(shape).Prepend(-1), dtype, layer.Name, layer);
+        return layer.Output;
     }
+}
+
+/// <summary>
+/// One call of a layer on symbolic tensors (Keras's Node): the tensors it took, whether they were
+/// passed as a list, and the tensor it made.
+/// </summary>
+internal sealed class Node
+{
+    public Node(Layer layer, KerasTensor[] inputs, bool inputsAsList, Shape outputShape, DType outputDType)
+    {
+        Layer = layer;
+        Inputs = inputs;
+        InputsAsList = inputsAsList;
+        Index = layer.InboundNodes.Count;
+        Output = new KerasTensor(outputShape, outputDType, Index == 0 ? layer.Name : $"{layer.Name}_{Index}", layer, Index);
+    }
+
+    /// <summary>The layer called.</summary>
+    public Layer Layer { get; }
+
+    /// <summary>The symbolic inputs (empty for an InputLayer).</summary>
+    public KerasTensor[] Inputs { get; }
+
+    /// <summary>True when the layer was called with a list (merging layers), as Keras records args.</summary>
+    public bool InputsAsList { get; }
+
+    /// <summary>Position among the layer's calls.</summary>
+    public int Index { get; }
+
+    /// <summary>The symbolic output.</summary>
+    public KerasTensor Output { get; }
+
+    /// <summary>The nodes that made this node's inputs.</summary>
+    public IEnumerable<Node> Parents => Inputs.Select(t => t.Node);
 }

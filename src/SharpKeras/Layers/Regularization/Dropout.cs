@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 namespace SharpKeras.Layers;
 
 /// <summary>
@@ -28,6 +29,30 @@ public sealed class Dropout : Layer
 
     /// <inheritdoc/>
     public override Shape ComputeOutputShape(Shape inputShape) => inputShape;
+
+    /// <inheritdoc/>
+    internal override bool CallTakesTraining => true;
+
+    /// <inheritdoc/>
+    public override JsonObject GetConfig()
+    {
+        var c = base.GetConfig();
+        c["rate"] = Rate;
+        c["seed"] = Seed;
+        c["noise_shape"] = null;
+        return c;
+    }
+
+    /// <summary>Recreates the layer from its config (Keras's <c>from_config</c>).</summary>
+    public static Dropout FromConfig(JsonObject config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        if (config["noise_shape"] is { } ns)
+        {
+            throw new FormatException($"Dropout layer '{Saving.Cfg.Name(config)}': noise_shape {ns.ToJsonString()} is not supported yet.");
+        }
+        return new Dropout(Saving.Cfg.Double(config, "rate"), Saving.Cfg.OptionalInt(config, "seed"), Saving.Cfg.Name(config));
+    }
 
     /// <inheritdoc/>
     protected override Tensor Call(Tensor inputs, bool training)

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 namespace SharpKeras.Layers;
 
 /// <summary>Flattens each sample to one dimension (<c>keras.layers.Flatten</c>): (batch, ...) -> (batch, product).</summary>
@@ -6,6 +7,26 @@ public sealed class Flatten : Layer
     /// <summary>A Flatten layer.</summary>
     public Flatten(string? name = null) : base(name)
     {
+    }
+
+    /// <inheritdoc/>
+    public override JsonObject GetConfig()
+    {
+        var c = base.GetConfig();
+        c["data_format"] = "channels_last";
+        return c;
+    }
+
+    /// <summary>Recreates the layer from its config (Keras's <c>from_config</c>).</summary>
+    public static Flatten FromConfig(JsonObject config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        var format = Saving.Cfg.String(config, "data_format", "channels_last");
+        if (format != "channels_last")
+        {
+            throw new FormatException($"Flatten layer '{Saving.Cfg.Name(config)}': data_format '{format}' is not supported; SharpKeras is channels_last.");
+        }
+        return new Flatten(Saving.Cfg.Name(config));
     }
 
     /// <inheritdoc/>

@@ -1,0 +1,183 @@
+using System.Globalization;
+using Spectre.Console;
+
+namespace SharpKeras.Bench;
+
+/// <summary>What a suite run shares: options, peers, the report being filled, progress and log.</summary>
+public sealed class BenchContext
+{
+    /// <summary>The options.</summary>
+    public required BenchOptions Options { get; init; }
+
+    /// <summary>Thread counts to measure at.</summary>
+    public required IReadOnlyList<int> Threads { get; init; }
+
+    /// <summary>Peers that started.</summary>
+    public required IReadOnlyList<PeerProcess> Peers { get; init; }
+
+    /// <summary>The report being filled.</summary>
+    public required BenchReport Report { get; init; }
+
+    /// <summary>Scratch folder for the peers' data files.</summary>
+    public required string TempFolder { get; init; }
+
+    /// <summary>Messages to show after the progress display.</summary>
+    public List<string> Messages { get; } = [];
+
+    /// <summary>Sets the progress line.</summary>
+    public Action<string> Status { get; set; } = _ => { };
+
+    /// <summary>Advances the progress bar by one run.</summary>
+    public Action Step { get; set; } = () => { };
+
+    /// <summary>Records a message for the end of the run.</summary>
+    public void Log(string message) => Messages.Add(message);
+}
+
+/// <summary>The harness's entry point: parse, check, measure, report.</summary>
+public static class BenchApp
+{
+    /// <summary>Runs the command line; returns the process exit code (0 done, 2 bad usage, 3 output folder unusable).</summary>
+    public static int Run(IReadOnlyList<string> args, IAnsiConsole console)
+    {
+        BenchOptions o;
+        try
+        {
+            o = BenchOptions.Parse(args);
+            CheckModels(o);
+        }
+        catch (UsageException e)
+        {
+            console.MarkupLineInterpolated($"[red]error:[/] {e.Message}");
+            console.WriteLine(BenchOptions.Usage);
+            return 2;
+        }
+        string outDir;
+        try
+        {
+            outDir = PrepareOutput(o.Out);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            console.MarkupLineInterpolated($"[red]error:[/] cannot write the report to '{o.Out}': {e.Message} Choose another folder with --out DIR.");
+            return 3;
+        }
+
+        var threads = o.Threads ?? (o.Suite == "gemm"
+            ? (Environment.ProcessorCount >= 2 ? [1, 2] : [1])
+            : [Environment.ProcessorCount]);
+        var machine = MachineInfo.Describe();
+        var report = new BenchReport
+        {
+            Suite = o.Suite, Arguments = o.Arguments, Quick = o.Quick, Threads = threads,
+            StartedUtc = DateTime.UtcNow.ToString("o", CultureInfo.InvariantCulture),
+            Machine = machine with { PeakMethod = Peak.Method },
+        };
+        console.MarkupLineInterpolated($"[bold]SharpKeras bench[/] · suite [bold]{o.Suite}[/]{(o.Quick ? " (quick)" : "")} · {machine.CpuModel} · {machine.Cores} cores · {machine.Simd} · {machine.DotNet}");
+        foreach (int t in threads)
+        {
+            report.Machine.PeakGflops[t] = Peak.Measure(t, o.Quick ? 0.05 : 0.3);
+            console.MarkupLineInterpolated($"measured peak at {t} thread(s): {report.Machine.PeakGflops[t]:F1} GFLOP/s float32 ({Peak.Method})");
+        }
+
+        var peers = PeerProcess.StartAll(o.Peers, m => console.MarkupLineInterpolated($"[grey]{m}[/]"), report.Peers);
+        string temp = Directory.CreateTempSubdirectory("sharpkeras-bench-").FullName;
+        var ctx = new BenchContext { Options = o, Threads = threads, Peers = peers, Report = report, TempFolder = temp };
+        try
+        {
+            int steps = o.Suite == "gemm" ? GemmSuite.Steps(ctx) : TrainingSuite.Steps(ctx);
+            console.Progress()
+                .AutoClear(false)
+                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
+                .Start(p =>
+                {
+                    var task = p.AddTask(o.Suite, maxValue: Math.Max(1, steps));
+                    ctx.Status = s => task.Description = Markup.Escape(s);
+                    ctx.Step = () => task.Increment(1);
+                    if (o.Suite == "gemm")
+                    {
+                        GemmSuite.Run(ctx);
+                    }
+                    else
+                    {
+                        TrainingSuite.Run(ctx);
+                    }
+                    task.Description = o.Suite + " done";
+                    task.Value = task.MaxValue;
+                });
+            if (o.Profile)
+            {
+                RunProfile(ctx, console);
+            }
+        }
+        finally
+        {
+            foreach (var p in peers)
+            {
+                p.Dispose();
+            }
+            Directory.Delete(temp, recursive: true);
+        }
+        report.FinishedUtc = DateTime.UtcNow.ToString("o", CultureInfo.InvariantCulture);
+        foreach (var m in ctx.Messages)
+        {
+            console.MarkupLineInterpolated($"[yellow]{m}[/]");
+        }
+        ReportWriter.WriteAll(report, outDir);
+        ReportWriter.PrintConsole(report, console);
+        console.MarkupLineInterpolated($"report: {Path.Combine(outDir, "results.md")} (also results.json and {report.Files.Count(f => f.EndsWith(".png", StringComparison.Ordinal))} PNG charts)");
+        return 0;
+    }
+
+    private static void CheckModels(BenchOptions o)
+    {
+        CheckPlans(o);
+        if (o.Models is null)
+        {
+            return;
+        }
+        var valid = o.Suite == "gemm" ? GemmSuite.Names(o.Quick) : [.. Catalog.For(o.Suite).Select(w => w.Name)];
+        var unknown = o.Models.Where(m => !valid.Contains(m)).ToList();
+        if (unknown.Count > 0)
+        {
+            throw new UsageException($"Unknown model(s) for suite {o.Suite}: {string.Join(", ", unknown)}. Valid: {string.Join(", ", valid)}.");
+        }
+    }
+
+    /// <summary>Checks every selected workload's sizes now, so a bad combination fails before any work.</summary>
+    private static void CheckPlans(BenchOptions o)
+    {
+        foreach (var w in Catalog.For(o.Suite).Where(w => w.Supported && (o.Models is null || o.Models.Contains(w.Name))))
+        {
+            TrainingSuite.PlanFor(o.Suite, w, o);
+        }
+    }
+
+    /// <summary>Creates the output folder and proves it writable before any measuring starts.</summary>
+    private static string PrepareOutput(string path)
+    {
+        string full = Path.GetFullPath(path);
+        Directory.CreateDirectory(full);
+        string probe = Path.Combine(full, $".write-test-{Environment.ProcessId}");
+        File.WriteAllText(probe, "ok");
+        File.Delete(probe);
+        return full;
+    }
+
+    private static void RunProfile(BenchContext ctx, IAnsiConsole console)
+    {
+        var o = ctx.Options;
+        var w = Catalog.For(o.Suite).FirstOrDefault(w => w.Supported && (o.Models is null || o.Models.Contains(w.Name)));
+        if (w is null)
+        {
+            ctx.Log(o.Suite == "gemm"
+                ? "--profile applies to the training suites (seed, keras-examples, keras-benchmarks); nothing to profile in gemm."
+                : "--profile: no supported model selected, nothing profiled.");
+            return;
+        }
+        var plan = TrainingSuite.PlanFor(o.Suite, w, o);
+        var data = BenchData.Load(w, Math.Min(plan.Samples, plan.BatchSize), o.DataPath, o.Seed);
+        console.MarkupLineInterpolated($"profiling {w.Name} at batch {plan.BatchSize}, {ctx.Threads[^1]} thread(s) ...");
+        ctx.Report.Profile = Profiler.Run(w, data, plan.BatchSize, ctx.Threads[^1], o.Quick ? 3 : 20, o.Seed);
+    }
+}

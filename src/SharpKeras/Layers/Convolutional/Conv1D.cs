@@ -1,0 +1,21 @@
+using SharpKeras.Initializers;
+
+namespace SharpKeras.Layers;
+
+/// <summary>
+/// 1-D convolution layer (<c>keras.layers.Conv1D</c>) over (batch, steps, channels) inputs, giving
+/// (batch, new_steps, filters); "causal" padding looks only at current and earlier steps.
+/// </summary>
+/// <param name="filters">Number of output channels.</param>
+/// <param name="kernelSize">Window length.</param>
+/// <param name="strides">Step (default 1).</param>
+/// <param name="padding">"valid" (default), "same" or "causal".</param>
+/// <param name="dilationRate">Spacing between kernel taps (default 1).</param>
+/// <param name="activation">Activation (default linear).</param>
+/// <param name="useBias">Whether to add a bias (default true).</param>
+/// <param name="kernelInitializer">Default glorot_uniform.</param>
+/// <param name="biasInitializer">Default zeros.</param>
+/// <param name="name">Layer name (default conv1d, conv1d_1, ...).</param>
+public sealed class Conv1D(int filters, int kernelSize, int strides = 1, string padding = "valid", int dilationRate = 1,
+    ActivationFunction? activation = null, bool useBias = true, Initializer? kernelInitializer = null, Initializer? biasInitializer = null, string? name = null)
+    : BaseConv(1, filters, [kernelSize], [strides], padding, [dilationRate], activation, useBias, kernelInitializer, biasInitializer, name);

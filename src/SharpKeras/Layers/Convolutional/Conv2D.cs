@@ -1,0 +1,26 @@
+using SharpKeras.Initializers;
+
+namespace SharpKeras.Layers;
+
+/// <summary>
+/// 2-D convolution layer (<c>keras.layers.Conv2D</c>) over (batch, height, width, channels)
+/// inputs: <see cref="BaseConv.Filters"/> kernels of <paramref name="kernelSize"/> give
+/// (batch, new_height, new_width, filters).
+/// </summary>
+/// <param name="filters">Number of output channels.</param>
+/// <param name="kernelSize">Window size: an int or (height, width).</param>
+/// <param name="strides">Step (default 1).</param>
+/// <param name="padding">"valid" (default) or "same".</param>
+/// <param name="dilationRate">Spacing between kernel taps (default 1).</param>
+/// <param name="activation">Activation (default linear).</param>
+/// <param name="useBias">Whether to add a bias (default true).</param>
+/// <param name="kernelInitializer">Default glorot_uniform.</param>
+/// <param name="biasInitializer">Default zeros.</param>
+/// <param name="name">Layer name (default conv2d, conv2d_1, ...).</param>
+public sealed class Conv2D(int filters, Size2D kernelSize, Size2D? strides = null, string padding = "valid", Size2D? dilationRate = null,
+    ActivationFunction? activation = null, bool useBias = true, Initializer? kernelInitializer = null, Initializer? biasInitializer = null, string? name = null)
+    : BaseConv(2, filters, [kernelSize.Height, kernelSize.Width], Pair(strides), padding, Pair(dilationRate),
+        activation, useBias, kernelInitializer, biasInitializer, name)
+{
+    private static int[] Pair(Size2D? s) => s is { } v ? [v.Height, v.Width] : [1, 1];
+}

@@ -1,0 +1,130 @@
+using SharpKeras.Initializers;
+
+namespace SharpKeras.Layers;
+
+/// <summary>
+/// Batch normalization over the channels axis (<c>keras.layers.BatchNormalization</c>): in training
+/// (Fit) normalises with each batch's mean and variance and updates moving_mean and
+/// moving_variance (non-trainable weights) with <see cref="Momentum"/>; in inference (Evaluate,
+/// Predict, or when the layer is frozen) normalises with the moving statistics.
+/// </summary>
+public sealed class BatchNormalization : Layer
+{
+    private Variable? _gamma;
+    private Variable? _beta;
+    private Variable? _movingMean;
+    private Variable? _movingVariance;
+
+    /// <summary>A BatchNormalization layer with Keras 3 defaults (axis -1, momentum 0.99, epsilon 1e-3, center and scale).</summary>
+    public BatchNormalization(int axis = -1, double momentum = 0.99, double epsilon = 1e-3, bool center = true, bool scale = true,
+        Initializer? betaInitializer = null, Initializer? gammaInitializer = null,
+        Initializer? movingMeanInitializer = null, Initializer? movingVarianceInitializer = null, string? name = null)
+        : base(name)
+    {
+        if (!(momentum >= 0 && momentum <= 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(momentum), momentum, $"BatchNormalization: momentum must be in [0, 1], got {momentum}.");
+        }
+        if (!(epsilon > 0))
+        {
+            throw new ArgumentOutOfRangeException(nameof(epsilon), epsilon, $"BatchNormalization: epsilon must be positive, got {epsilon}.");
+        }
+        Axis = axis;
+        Momentum = momentum;
+        Epsilon = epsilon;
+        Center = center;
+        Scale = scale;
+        BetaInitializer = betaInitializer ?? new Zeros();
+        GammaInitializer = gammaInitializer ?? new Ones();
+        MovingMeanInitializer = movingMeanInitializer ?? new Zeros();
+        MovingVarianceInitializer = movingVarianceInitializer ?? new Ones();
+    }
+
+    /// <summary>The normalised (features) axis; only the last axis is supported.</summary>
+    public int Axis { get; }
+
+    /// <summary>Weight of the old value in the moving averages.</summary>
+    public double Momentum { get; }
+
+    /// <summary>Added to the variance before the square root.</summary>
+    public double Epsilon { get; }
+
+    /// <summary>Whether beta is added.</summary>
+    public bool Center { get; }
+
+    /// <summary>Whether gamma multiplies.</summary>
+    public bool Scale { get; }
+
+    /// <summary>Initializer of beta (default zeros).</summary>
+    public Initializer BetaInitializer { get; }
+
+    /// <summary>Initializer of gamma (default ones).</summary>
+    public Initializer GammaInitializer { get; }
+
+    /// <summary>Initializer of moving_mean (default zeros).</summary>
+    public Initializer MovingMeanInitializer { get; }
+
+    /// <summary>Initializer of moving_variance (default ones).</summary>
+    public Initializer MovingVarianceInitializer { get; }
+
+    /// <summary>gamma, shape (features,); null before build or without scale.</summary>
+    public Variable? Gamma => _gamma;
+
+    /// <summary>beta, shape (features,); null before build or without center.</summary>
+    public Variable? Beta => _beta;
+
+    /// <summary>moving_mean (non-trainable), shape (features,); null before build.</summary>
+    public Variable? MovingMean => _movingMean;
+
+    /// <summary>moving_variance (non-trainable), shape (features,); null before build.</summary>
+    public Variable? MovingVariance => _movingVariance;
+
+    private void CheckAxis(Shape inputShape)
+    {
+        if (inputShape.Rank < 2 || (Axis != -1 && Axis != inputShape.Rank - 1))
+        {
+            throw IncompatibleInput(inputShape, $"BatchNormalization here normalises the last axis of an input of rank >= 2 (axis -1 or {Math.Max(1, inputShape.Rank - 1)}), got axis {Axis}");
+        }
+    }
+
+    /// <inheritdoc/>
+    protected override void Build(Shape inputShape)
+    {
+        CheckAxis(inputShape);
+        int c = inputShape[-1];
+        if (c <= 0)
+        {
+            throw IncompatibleInput(inputShape, "the normalised axis -1 must have a known size");
+        }
+        var s = new Shape(c);
+        if (Scale)
+        {
+            _gamma = AddWeight("gamma", s, GammaInitializer);
+        }
+        if (Center)
+        {
+            _beta = AddWeight("beta", s, BetaInitializer);
+        }
+        _movingMean = AddWeight("moving_mean", s, MovingMeanInitializer, trainable: false);
+        _movingVariance = AddWeight("moving_variance", s, MovingVarianceInitializer, trainable: false);
+    }
+
+    /// <inheritdoc/>
+    protected override void CheckInputShape(Shape inputShape)
+    {
+        CheckAxis(inputShape);
+        int expected = _movingMean!.Shape[0];
+        if (inputShape[-1] != expected)
+        {
+            throw IncompatibleInput(inputShape, $"expected axis -1 of input shape to have value {expected}");
+        }
+    }
+
+    /// <inheritdoc/>
+    public override Shape ComputeOutputShape(Shape inputShape) => inputShape;
+
+    /// <inheritdoc/>
+    protected override Tensor Call(Tensor inputs, bool training) =>
+        Ops.BatchNormalization(inputs, _gamma?.Value, _beta?.Value, _movingMean!.Value, _movingVariance!.Value,
+            (float)Momentum, (float)Epsilon, training && Trainable);
+}

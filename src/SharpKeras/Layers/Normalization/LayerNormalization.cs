@@ -1,0 +1,130 @@
+using System.Text.Json.Nodes;
+using SharpKeras.Initializers;
+
+namespace SharpKeras.Layers;
+
+/// <summary>
+/// Normalises each sample over its last axis to mean 0 and variance 1, then scales by gamma and
+/// shifts by beta (<c>keras.layers.LayerNormalization</c>: axis -1, epsilon 1e-3).
+/// </summary>
+public sealed class LayerNormalization : Layer
+{
+    private Variable? _gamma;
+    private Variable? _beta;
+
+    /// <summary>A LayerNormalization layer over <paramref name="axis"/> (the last axis; Keras's default -1).</summary>
+    public LayerNormalization(int axis = -1, double epsilon = 1e-3, bool center = true, bool scale = true,
+        Initializer? betaInitializer = null, Initializer? gammaInitializer = null, string? name = null) : base(name)
+    {
+        if (!(epsilon > 0))
+        {
+            throw new ArgumentOutOfRangeException(nameof(epsilon), epsilon, $"LayerNormalization epsilon must be > 0, got {epsilon}.");
+        }
+        Axis = axis;
+        Epsilon = epsilon;
+        Center = center;
+        Scale = scale;
+        BetaInitializer = betaInitializer ?? new Zeros();
+        GammaInitializer = gammaInitializer ?? new Ones();
+    }
+
+    /// <summary>The normalised axis; only the last axis is supported.</summary>
+    public int Axis { get; }
+
+    /// <summary>Added to the variance before the square root.</summary>
+    public double Epsilon { get; }
+
+    /// <summary>Whether beta is added.</summary>
+    public bool Center { get; }
+
+    /// <summary>Whether outputs are multiplied by gamma.</summary>
+    public bool Scale { get; }
+
+    /// <summary>Initializer of beta (zeros).</summary>
+    public Initializer BetaInitializer { get; }
+
+    /// <summary>Initializer of gamma (ones).</summary>
+    public Initializer GammaInitializer { get; }
+
+    /// <summary>The scale; null before build or without scale.</summary>
+    public Variable? Gamma => _gamma;
+
+    /// <summary>The offset; null before build or without center.</summary>
+    public Variable? Beta => _beta;
+
+    /// <inheritdoc/>
+    protected override void Build(Shape inputShape)
+    {
+        if (inputShape.Rank < 1 || inputShape.NormalizeAxis(Axis) != inputShape.Rank - 1)
+        {
+            throw IncompatibleInput(inputShape, $"LayerNormalization supports normalising the last axis only (axis -1 or {inputShape.Rank - 1}), got axis {Axis}");
+        }
+        if (inputShape[-1] <= 0)
+        {
+            throw IncompatibleInput(inputShape, "expected a known last dimension");
+        }
+        var shape = new Shape(inputShape[-1]);
+        if (Scale)
+        {
+            _gamma = AddWeight("gamma", shape, GammaInitializer);
+        }
+        if (Center)
+        {
+            _beta = AddWeight("beta", shape, BetaInitializer);
+        }
+    }
+
+    /// <inheritdoc/>
+    protected override void CheckInputShape(Shape inputShape)
+    {
+        int expected = (_gamma ?? _beta)?.Shape[0] ?? inputShape[-1];
+        if (inputShape.Rank < 1 || inputShape[-1] != expected)
+        {
+            throw IncompatibleInput(inputShape, $"expected axis -1 of input shape to have value {expected}");
+        }
+    }
+
+    /// <inheritdoc/>
+    public override Shape ComputeOutputShape(Shape inputShape) => inputShape;
+
+    /// <inheritdoc/>
+    protected override Tensor Call(Tensor inputs, bool training) =>
+        Ops.LayerNormalization(inputs, _gamma?.Value, _beta?.Value, (float)Epsilon);
+
+    /// <inheritdoc/>
+    public override JsonObject GetConfig()
+    {
+        var c = base.GetConfig();
+        c["axis"] = new JsonArray(Axis);
+        c["epsilon"] = Epsilon;
+        c["center"] = Center;
+        c["scale"] = Scale;
+        c["rms_scaling"] = false;
+        c["beta_initializer"] = Saving.KerasSerializer.Serialize(BetaInitializer);
+        c["gamma_initializer"] = Saving.KerasSerializer.Serialize(GammaInitializer);
+        c["beta_regularizer"] = null;
+        c["gamma_regularizer"] = null;
+        c["beta_constraint"] = null;
+        c["gamma_constraint"] = null;
+        return c;
+    }
+
+    /// <summary>Recreates the layer from its config (Keras's <c>from_config</c>).</summary>
+    public static LayerNormalization FromConfig(JsonObject config)
+    {
+        int axis = config["axis"] switch
+        {
+            JsonArray { Count: 1 } a => a[0]!.GetValue<int>(),
+            JsonValue v => v.GetValue<int>(),
+            null => -1,
+            var other => throw new FormatException($"LayerNormalization config: axis {other.ToJsonString()} is not supported; only the last axis is."),
+        };
+        if (Saving.Cfg.Bool(config, "rms_scaling", false))
+        {
+            throw new FormatException($"LayerNormalization '{Saving.Cfg.Name(config)}': rms_scaling=true is not supported.");
+        }
+        return new LayerNormalization(axis, Saving.Cfg.Double(config, "epsilon", 1e-3), Saving.Cfg.Bool(config, "center", true),
+            Saving.Cfg.Bool(config, "scale", true), Saving.KerasSerializer.Initializer(config["beta_initializer"], "zeros"),
+            Saving.KerasSerializer.Initializer(config["gamma_initializer"], "ones"), Saving.Cfg.Name(config));
+    }
+}

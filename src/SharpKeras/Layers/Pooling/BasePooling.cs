@@ -1,0 +1,87 @@
+namespace SharpKeras.Layers;
+
+/// <summary>Base of the 1-D and 2-D max and average pooling layers (Keras's <c>BasePooling</c>).</summary>
+public abstract class BasePooling : Layer
+{
+    private readonly int[] _poolSize;
+    private readonly int[] _strides;
+    private readonly bool _max;
+
+    /// <summary>Validates and stores the configuration; strides default to the pool size.</summary>
+    private protected BasePooling(int rank, int[] poolSize, int[]? strides, string padding, bool max, string? name) : base(name)
+    {
+        strides ??= poolSize;
+        if (poolSize.Concat(strides).Any(v => v <= 0))
+        {
+            throw new ArgumentOutOfRangeException(nameof(poolSize), $"{GetType().Name}: poolSize ({string.Join(", ", poolSize)}) and strides ({string.Join(", ", strides)}) must be positive integers.");
+        }
+        Rank = rank;
+        _poolSize = poolSize;
+        _strides = strides;
+        _max = max;
+        Padding = Ops.CheckPadding(padding, allowCausal: false);
+    }
+
+    /// <summary>Number of spatial dimensions (1 or 2).</summary>
+    public int Rank { get; }
+
+    /// <summary>The window size per spatial axis.</summary>
+    public IReadOnlyList<int> PoolSize => _poolSize;
+
+    /// <summary>The step per spatial axis.</summary>
+    public IReadOnlyList<int> Strides => _strides;
+
+    /// <summary>"valid" or "same".</summary>
+    public string Padding { get; }
+
+    /// <inheritdoc/>
+    protected override void CheckInputShape(Shape inputShape) => ComputeOutputShape(inputShape);
+
+    /// <inheritdoc/>
+    public override Shape ComputeOutputShape(Shape inputShape)
+    {
+        if (inputShape.Rank != Rank + 2)
+        {
+            string layout = Rank == 1 ? "(batch, steps, channels)" : "(batch, height, width, channels)";
+            throw IncompatibleInput(inputShape, $"expected ndim={Rank + 2} {layout}, found ndim={inputShape.Rank}");
+        }
+        var dims = inputShape.ToArray();
+        for (int i = 0; i < Rank; i++)
+        {
+            int size = inputShape[1 + i];
+            if (size < 0)
+            {
+                continue;
+            }
+            int o = Backend.Cpu.Window2D.Axis(size, _poolSize[i], _strides[i], 1, Padding).Out;
+            if (o <= 0)
+            {
+                throw new ArgumentException($"Layer \"{Name}\" ({GetType().Name}): the pool size {_poolSize[i]} is larger than the input size {size} on spatial axis {i + 1} of input shape {inputShape} with padding=\"valid\"; use padding=\"same\" or a smaller pool.");
+            }
+            dims[1 + i] = o;
+        }
+        return new Shape(dims);
+    }
+
+    /// <inheritdoc/>
+    protected override Tensor Call(Tensor inputs, bool training) => Ops.Pool(inputs, _poolSize, _strides, Padding, _max);
+}
+
+/// <summary>Max pooling over 2-D windows (<c>keras.layers.MaxPooling2D</c>; pool 2, strides = pool, "valid").</summary>
+public sealed class MaxPooling2D(Size2D? poolSize = null, Size2D? strides = null, string padding = "valid", string? name = null)
+    : BasePooling(2, Pair(poolSize ?? 2), strides is { } s ? Pair(s) : null, padding, max: true, name)
+{
+    internal static int[] Pair(Size2D s) => [s.Height, s.Width];
+}
+
+/// <summary>Average pooling over 2-D windows (<c>keras.layers.AveragePooling2D</c>; pool 2, strides = pool, "valid").</summary>
+public sealed class AveragePooling2D(Size2D? poolSize = null, Size2D? strides = null, string padding = "valid", string? name = null)
+    : BasePooling(2, MaxPooling2D.Pair(poolSize ?? 2), strides is { } s ? MaxPooling2D.Pair(s) : null, padding, max: false, name);
+
+/// <summary>Max pooling over 1-D windows (<c>keras.layers.MaxPooling1D</c>; pool 2, strides = pool, "valid").</summary>
+public sealed class MaxPooling1D(int poolSize = 2, int? strides = null, string padding = "valid", string? name = null)
+    : BasePooling(1, [poolSize], strides is { } s ? [s] : null, padding, max: true, name);
+
+/// <summary>Average pooling over 1-D windows (<c>keras.layers.AveragePooling1D</c>; pool 2, strides = pool, "valid").</summary>
+public sealed class AveragePooling1D(int poolSize = 2, int? strides = null, string padding = "valid", string? name = null)
+    : BasePooling(1, [poolSize], strides is { } s ? [s] : null, padding, max: false, name);

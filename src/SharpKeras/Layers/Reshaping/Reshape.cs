@@ -1,0 +1,62 @@
+namespace SharpKeras.Layers;
+
+/// <summary>Reshapes each sample to <see cref="TargetShape"/> (<c>keras.layers.Reshape</c>); one entry may be -1 and is inferred.</summary>
+public sealed class Reshape : Layer
+{
+    private readonly int[] _target;
+
+    /// <summary>A Reshape layer to <paramref name="targetShape"/> (without the batch dimension).</summary>
+    public Reshape(int[] targetShape, string? name = null) : base(name)
+    {
+        ArgumentNullException.ThrowIfNull(targetShape);
+        if (targetShape.Any(d => d < -1 || d == 0) || targetShape.Count(d => d == -1) > 1)
+        {
+            throw new ArgumentException($"Reshape: targetShape ({string.Join(", ", targetShape)}) must hold positive sizes and at most one -1.", nameof(targetShape));
+        }
+        _target = (int[])targetShape.Clone();
+    }
+
+    /// <summary>The per-sample output shape (-1 marks the inferred entry).</summary>
+    public IReadOnlyList<int> TargetShape => _target;
+
+    /// <inheritdoc/>
+    protected override void CheckInputShape(Shape inputShape) => ComputeOutputShape(inputShape);
+
+    /// <inheritdoc/>
+    public override Shape ComputeOutputShape(Shape inputShape)
+    {
+        if (inputShape.Rank < 1)
+        {
+            throw IncompatibleInput(inputShape, "expected an input with a batch dimension");
+        }
+        var dims = _target.ToArray();
+        long size = 1;
+        bool known = true;
+        for (int i = 1; i < inputShape.Rank; i++)
+        {
+            known &= inputShape[i] >= 0;
+            size *= inputShape[i];
+        }
+        long product = _target.Where(d => d > 0).Aggregate(1L, (a, d) => a * d);
+        int unknown = Array.IndexOf(dims, -1);
+        if (known)
+        {
+            if (unknown >= 0 ? size % product != 0 : size != product)
+            {
+                throw new ArgumentException($"Layer \"{Name}\" (Reshape): the input of shape {inputShape} has {size} values per sample, which cannot be reshaped into ({string.Join(", ", _target)}).");
+            }
+            if (unknown >= 0)
+            {
+                dims[unknown] = (int)(size / product);
+            }
+        }
+        return new Shape([inputShape[0], .. dims]);
+    }
+
+    /// <inheritdoc/>
+    protected override Tensor Call(Tensor inputs, bool training)
+    {
+        var s = ComputeOutputShape(inputs.Shape);
+        return Ops.Reshape(inputs, [inputs.Shape[0], .. s.Dims[1..]]);
+    }
+}

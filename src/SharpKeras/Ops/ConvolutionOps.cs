@@ -1,0 +1,235 @@
+using SharpKeras.Backend.Cpu;
+
+namespace SharpKeras;
+
+/// <summary>Convolution and pooling ops over channels_last (NHWC / NLC) tensors.</summary>
+public static partial class Ops
+{
+    /// <summary>
+    /// N-D convolution (Keras's <c>ops.conv</c>) for 1-D inputs (batch, length, channels) with a
+    /// kernel (k, in, out), or 2-D inputs (batch, height, width, channels) with a kernel
+    /// (kh, kw, in, out); <paramref name="padding"/> is "valid" or "same" ("causal" for 1-D).
+    /// </summary>
+    public static Tensor Conv(Tensor inputs, Tensor kernel, int strides = 1, string padding = "valid", int dilationRate = 1) =>
+        Convolve(inputs, kernel, null, [strides, strides], padding, [dilationRate, dilationRate], EpilogueActivation.None);
+
+    /// <summary>Max pooling (Keras's <c>ops.max_pool</c>) over 1-D (batch, length, channels) or 2-D (batch, height, width, channels) inputs; strides default to the pool size.</summary>
+    public static Tensor MaxPool(Tensor inputs, int poolSize, int? strides = null, string padding = "valid") =>
+        Pool(inputs, [poolSize, poolSize], [strides ?? poolSize, strides ?? poolSize], padding, max: true);
+
+    /// <summary>Average pooling (Keras's <c>ops.average_pool</c>); with "same" padding the padded positions are not counted.</summary>
+    public static Tensor AveragePool(Tensor inputs, int poolSize, int? strides = null, string padding = "valid") =>
+        Pool(inputs, [poolSize, poolSize], [strides ?? poolSize, strides ?? poolSize], padding, max: false);
+
+    /// <summary>Lower-cased padding name checked against the ones Keras accepts.</summary>
+    internal static string CheckPadding(string padding, bool allowCausal)
+    {
+        var p = (padding ?? throw new ArgumentNullException(nameof(padding))).ToLowerInvariant();
+        if (p is "valid" or "same" || (allowCausal && p == "causal"))
+        {
+            return p;
+        }
+        throw new ArgumentException($"padding must be {(allowCausal ? "\"valid\", \"same\" or \"causal\"" : "\"valid\" or \"same\"")}, got \"{padding}\".", nameof(padding));
+    }
+
+    /// <summary>
+    /// Convolution with an optional bias and an activation applied as the matrix multiply stores,
+    /// over 1-D or 2-D channels_last inputs. For 1-D, the spatial arguments' first entries are
+    /// ignored (the length is the width of a one-row image).
+    /// </summary>
+    internal static Tensor Convolve(Tensor x, Tensor kernel, Tensor? bias, int[] strides, string padding, int[] dilation, EpilogueActivation activation)
+    {
+        x = F(x);
+        padding = CheckPadding(padding, allowCausal: x.Rank == 3);
+        if (x.Rank == 3 && kernel.Rank == 3)
+        {
+            var x4 = ViewOp(x, new Shape(x.Shape[0], 1, x.Shape[1], x.Shape[2]), "expand_dims");
+            var k4 = ViewOp(kernel, new Shape(1, kernel.Shape[0], kernel.Shape[1], kernel.Shape[2]), "expand_dims");
+            var y4 = Convolve2D(x4, k4, bias, 1, strides[^1], padding, 1, dilation[^1], activation);
+            return ViewOp(y4, new Shape(y4.Shape[0], y4.Shape[2], y4.Shape[3]), "squeeze");
+        }
+        if (x.Rank != 4 || kernel.Rank != 4)
+        {
+            throw new ArgumentException($"conv expects a 1-D input (batch, length, channels) with a rank-3 kernel or a 2-D input (batch, height, width, channels) with a rank-4 kernel, got input {x.Shape} and kernel {kernel.Shape}.");
+        }
+        return Convolve2D(x, kernel, bias, strides[0], strides[1], padding, dilation[0], dilation[1], activation);
+    }
+
+    private static Tensor Convolve2D(Tensor x, Tensor kernel, Tensor? bias, int sh, int sw, string padding, int dh, int dw, EpilogueActivation activation)
+    {
+        var s = x.Shape;
+        int cin = s[3], cout = kernel.Shape[3];
+        if (kernel.Shape[2] != cin)
+        {
+            throw new ArgumentException($"conv: the kernel {kernel.Shape} expects {kernel.Shape[2]} input channels but the input {s} has {cin}.");
+        }
+        if (sh <= 0 || sw <= 0 || dh <= 0 || dw <= 0)
+        {
+            throw new ArgumentException($"conv: strides ({sh}, {sw}) and dilation rate ({dh}, {dw}) must be positive.");
+        }
+        if (bias is not null && bias.Length != cout)
+        {
+            throw new ArgumentException($"conv: bias of shape {bias.Shape} does not match {cout} output channels.");
+        }
+        var g = Window2D.Create(s[0], s[1], s[2], cin, kernel.Shape[0], kernel.Shape[1], sh, sw, dh, dw, padding);
+        if (g.OutH <= 0 || g.OutW <= 0)
+        {
+            throw new ArgumentException($"conv: the kernel {kernel.Shape[0]}x{kernel.Shape[1]} (dilation {dh}x{dw}) is larger than the input {s[1]}x{s[2]} with \"{padding}\" padding; use padding=\"same\" or a smaller kernel.");
+        }
+        var y = Tensor.Zeros(new Shape(g.Batch, g.OutH, g.OutW, cout));
+        bool pointwise = Convolution.IsPointwise(g);
+        int chunk = Convolution.ImagesPerChunk(g);
+        // The im2col scratch holds one chunk of images; it is made once, here.
+        var cols = pointwise ? null : new float[(long)chunk * g.OutPixels * g.PatchSize];
+        int rowsPerImage = g.OutPixels;
+        void Forward()
+        {
+            var xs = x.Span;
+            var ys = y.Span;
+            var ks = kernel.Span;
+            var bs = bias is null ? default : bias.Span;
+            for (int first = 0; first < g.Batch; first += chunk)
+            {
+                int count = Math.Min(chunk, g.Batch - first);
+                int rows = count * rowsPerImage;
+                ReadOnlySpan<float> a;
+                if (cols is null)
+                {
+                    a = xs.Slice(first * g.ImageSize, rows * cin);
+                }
+                else
+                {
+                    Convolution.Im2Col(xs, cols, g, first, count);
+                    a = cols.AsSpan(0, rows * g.PatchSize);
+                }
+                Gemm.Multiply(a, ks, ys.Slice(first * rowsPerImage * cout, rows * cout), rows, cout, g.PatchSize, false, false, false, bs, activation);
+            }
+        }
+        Forward();
+        Tensor[] inputs = bias is null ? [x, kernel] : [x, kernel, bias];
+        if (GradientTape.IsRecording(inputs))
+        {
+            var dz = activation == EpilogueActivation.None ? null : Tensor.Zeros(y.Shape);
+            GradientTape.Record(y, inputs, Forward, (gy, dx) =>
+            {
+                var d = ActivationGrad(activation, y, gy, dz);
+                var ds = d.Span;
+                var xs = x.Span;
+                var ks = kernel.Span;
+                if (bias is not null && dx.Needs(2))
+                {
+                    Elementwise.SumRows(ds, cout, dx[2].Span);
+                }
+                for (int first = 0; first < g.Batch; first += chunk)
+                {
+                    int count = Math.Min(chunk, g.Batch - first);
+                    int rows = count * rowsPerImage;
+                    var dChunk = ds.Slice(first * rowsPerImage * cout, rows * cout);
+                    if (dx.Needs(1))
+                    {
+                        ReadOnlySpan<float> a;
+                        if (cols is null)
+                        {
+                            a = xs.Slice(first * g.ImageSize, rows * cin);
+                        }
+                        else
+                        {
+                            Convolution.Im2Col(xs, cols, g, first, count);
+                            a = cols.AsSpan(0, rows * g.PatchSize);
+                        }
+                        // dK (patch, out) = cols^T dY, summed over the chunks in a fixed order.
+                        Gemm.Multiply(a, dChunk, dx[1].Span, g.PatchSize, cout, rows, transA: true, transB: false, accumulate: first > 0);
+                    }
+                    if (dx.Needs(0))
+                    {
+                        if (cols is null)
+                        {
+                            Gemm.Multiply(dChunk, ks, dx[0].Span.Slice(first * g.ImageSize, rows * cin), rows, cin, cout, false, transB: true, accumulate: false);
+                        }
+                        else
+                        {
+                            // dCols = dY K^T, then each column is added back where its input came from.
+                            Gemm.Multiply(dChunk, ks, cols.AsSpan(0, rows * g.PatchSize), rows, g.PatchSize, cout, false, transB: true, accumulate: false);
+                            Convolution.Col2Im(cols, dx[0].Span, g, first, count);
+                        }
+                    }
+                }
+            }, "conv");
+        }
+        return y;
+    }
+
+    /// <summary>The gradient before a fused activation: g itself for the identity, else g * activation'(from y) written into <paramref name="dz"/>.</summary>
+    private static Tensor ActivationGrad(EpilogueActivation activation, Tensor y, Tensor g, Tensor? dz)
+    {
+        switch (activation)
+        {
+            case EpilogueActivation.None: return g;
+            case EpilogueActivation.Relu: Elementwise.Binary<ReluGradOp>(y.Span, g.Span, dz!.Span); break;
+            case EpilogueActivation.Sigmoid: Elementwise.Binary<SigmoidGradOp>(y.Span, g.Span, dz!.Span); break;
+            default: Elementwise.Binary<TanhGradOp>(y.Span, g.Span, dz!.Span); break;
+        }
+        return dz!;
+    }
+
+    /// <summary>Max or average pooling over 1-D or 2-D channels_last inputs (for 1-D, the last entry of each size is used).</summary>
+    internal static Tensor Pool(Tensor x, int[] poolSize, int[] strides, string padding, bool max)
+    {
+        x = F(x);
+        padding = CheckPadding(padding, allowCausal: false);
+        if (x.Rank == 3)
+        {
+            var x4 = ViewOp(x, new Shape(x.Shape[0], 1, x.Shape[1], x.Shape[2]), "expand_dims");
+            var y4 = Pool2D(x4, 1, poolSize[^1], 1, strides[^1], padding, max);
+            return ViewOp(y4, new Shape(y4.Shape[0], y4.Shape[2], y4.Shape[3]), "squeeze");
+        }
+        if (x.Rank != 4)
+        {
+            throw new ArgumentException($"pooling expects a 1-D input (batch, length, channels) or a 2-D input (batch, height, width, channels), got shape {x.Shape}.");
+        }
+        return Pool2D(x, poolSize[0], poolSize[1], strides[0], strides[1], padding, max);
+    }
+
+    private static Tensor Pool2D(Tensor x, int ph, int pw, int sh, int sw, string padding, bool max)
+    {
+        var s = x.Shape;
+        if (ph <= 0 || pw <= 0 || sh <= 0 || sw <= 0)
+        {
+            throw new ArgumentException($"pooling: pool size ({ph}, {pw}) and strides ({sh}, {sw}) must be positive.");
+        }
+        var g = Window2D.Create(s[0], s[1], s[2], s[3], ph, pw, sh, sw, 1, 1, padding);
+        if (g.OutH <= 0 || g.OutW <= 0)
+        {
+            throw new ArgumentException($"pooling: the pool {ph}x{pw} is larger than the input {s[1]}x{s[2]} with \"valid\" padding; use padding=\"same\" or a smaller pool.");
+        }
+        var y = Tensor.Zeros(new Shape(g.Batch, g.OutH, g.OutW, g.Channels));
+        var argmax = max ? new int[y.Length] : null;
+        void Forward()
+        {
+            if (argmax is not null)
+            {
+                Pooling.MaxForward(x.Span, y.Span, argmax, g);
+            }
+            else
+            {
+                Pooling.AverageForward(x.Span, y.Span, g);
+            }
+        }
+        Forward();
+        if (GradientTape.IsRecording(x))
+        {
+            GradientTape.Record(y, [x], Forward, (gy, dx) =>
+            {
+                if (argmax is not null)
+                {
+                    Pooling.MaxBackward(gy.Span, argmax, dx[0].Span, g);
+                }
+                else
+                {
+                    Pooling.AverageBackward(gy.Span, dx[0].Span, g);
+                }
+            }, max ? "max_pool" : "average_pool");
+        }
+        return y;
+    }
+}

@@ -1,0 +1,373 @@
+using System.Text.Json.Nodes;
+using SharpKeras.Layers;
+using SharpKeras.Metrics;
+using SharpKeras.Models;
+
+namespace SharpKeras.Saving;
+
+/// <summary>Configs of Sequential and functional models as Keras writes them, and models rebuilt from them.</summary>
+internal static class ModelSerializer
+{
+    public static JsonObject GetConfig(Model model)
+    {
+        switch (model)
+        {
+            case Sequential seq:
+                return SequentialConfig(seq);
+            case { Graph: { } graph }:
+                return FunctionalConfig(model, graph);
+            default:
+                return model.GetConfig();
+        }
+    }
+
+    private static JsonObject SequentialConfig(Sequential seq)
+    {
+        var layers = new JsonArray();
+        var input = seq.ExplicitInputLayer;
+        if (input is not null)
+        {
+            layers.Add((JsonNode)KerasSerializer.Serialize(input));
+        }
+        else if (seq.InputShape is { } shape)
+        {
+            layers.Add((JsonNode)KerasSerializer.Serialize(new InputLayer(shape.ToArray()[1..], name: "input_layer")));
+        }
+        foreach (var l in seq.Layers)
+        {
+            layers.Add((JsonNode)KerasSerializer.Serialize(l));
+        }
+        var c = new JsonObject
+        {
+            ["name"] = seq.Name,
+            ["trainable"] = seq.Trainable,
+            ["dtype"] = Layer.DTypePolicyConfig("float32"),
+            ["layers"] = layers,
+        };
+        if (seq.InputShape is { } s)
+        {
+            c["build_input_shape"] = Cfg.ShapeNode(s);
+        }
+        return c;
+    }
+
+    private static JsonArray History(FunctionalGraph graph, KerasTensor t) =>
+        [t.Layer.Name, graph.NodesOf(t.Layer).IndexOf(t.Node), t.TensorIndex];
+
+    private static JsonObject TensorConfig(FunctionalGraph graph, KerasTensor t) => new()
+    {
+        ["class_name"] = "__keras_tensor__",
+        ["config"] = new JsonObject
+        {
+            ["shape"] = Cfg.ShapeNode(t.Shape),
+            ["dtype"] = t.DType.Name(),
+            ["keras_history"] = History(graph, t),
+        },
+    };
+
+    private static JsonObject FunctionalConfig(Model model, FunctionalGraph graph)
+    {
+        var layers = new JsonArray();
+        foreach (var layer in graph.Layers)
+        {
+            var o = KerasSerializer.Serialize(layer);
+            if (!layer.WritesBuildConfig)
+            {
+                o.Remove("build_config");
+            }
+            o["name"] = layer.Name;
+            var nodes = new JsonArray();
+            if (layer is not InputLayer)
+            {
+                foreach (var node in graph.NodesOf(layer))
+                {
+                    JsonNode arg = node.InputsAsList
+                        ? new JsonArray([.. node.Inputs.Select(t => (JsonNode)TensorConfig(graph, t))])
+                        : TensorConfig(graph, node.Inputs[0]);
+                    var kwargs = new JsonObject();
+                    if (layer.CallTakesTraining)
+                    {
+                        kwargs["training"] = false;
+                    }
+                    nodes.Add((JsonNode)new JsonObject { ["args"] = new JsonArray(arg), ["kwargs"] = kwargs });
+                }
+            }
+            o["inbound_nodes"] = nodes;
+            layers.Add((JsonNode)o);
+        }
+        JsonNode Ends(KerasTensor[] ts, bool asList) => asList
+            ? new JsonArray([.. ts.Select(t => (JsonNode)History(graph, t))])
+            : History(graph, ts[0]);
+        return new JsonObject
+        {
+            ["name"] = model.Name,
+            ["trainable"] = model.Trainable,
+            ["layers"] = layers,
+            ["input_layers"] = Ends(graph.Inputs, model.InputsAsList),
+            ["output_layers"] = Ends(graph.Outputs, model.OutputsAsList),
+        };
+    }
+
+    public static JsonObject BuildConfig(Model model) => model switch
+    {
+        Sequential { InputShape: { } s } => new JsonObject { ["input_shape"] = Cfg.ShapeNode(s) },
+        { Graph: not null } => new JsonObject { ["input_shape"] = null },
+        { BuildInputShape: { } b } => new JsonObject { ["input_shape"] = Cfg.ShapeNode(b) },
+        _ => new JsonObject { ["input_shape"] = null },
+    };
+
+    public static JsonObject CompileConfig(Model model)
+    {
+        JsonNode LossNode(Losses.Loss loss) =>
+            loss.GetConfig().ToJsonString() == Losses.Loss.Get(loss.Name).GetConfig().ToJsonString()
+                ? JsonValue.Create(loss.Name)
+                : KerasSerializer.Serialize(loss);
+        JsonNode? MetricsNode() => model.MetricObjects is { } objs
+            ? new JsonArray([.. objs.Select(m => (JsonNode)KerasSerializer.Serialize(m))])
+            : model.MetricNames.Count > 0 ? new JsonArray([.. model.MetricNames.Select(n => (JsonNode)JsonValue.Create(n)!)]) : null;
+        JsonNode? loss = model.OutputLosses is { } many
+            ? new JsonArray([.. many.Select(LossNode)])
+            : LossNode(model.Loss!);
+        return new JsonObject
+        {
+            ["optimizer"] = KerasSerializer.Serialize(model.Optimizer!),
+            ["loss"] = loss,
+            ["loss_weights"] = model.LossWeights is { } w ? new JsonArray([.. w.Select(x => (JsonNode)JsonValue.Create(x))]) : null,
+            ["metrics"] = MetricsNode(),
+            ["weighted_metrics"] = null,
+            ["run_eagerly"] = false,
+            ["steps_per_execution"] = 1,
+            ["jit_compile"] = false,
+        };
+    }
+
+    /// <summary>Compiles <paramref name="model"/> from a compile_config (or a legacy training_config with optimizer_config).</summary>
+    public static void Compile(Model model, JsonObject compileConfig)
+    {
+        var optimizer = KerasSerializer.Optimizer(compileConfig["optimizer"] ?? compileConfig["optimizer_config"]
+            ?? throw new FormatException("compile_config has no optimizer."));
+        var lossNode = compileConfig["loss"] ?? throw new FormatException("compile_config has no loss.");
+        var metricsNode = compileConfig["metrics"];
+        double[]? weights = compileConfig["loss_weights"] is JsonArray lw ? [.. lw.Select(x => x!.GetValue<double>())] : null;
+        if (lossNode is JsonArray losses)
+        {
+            model.Compile(optimizer, [.. losses.Select(KerasSerializer.Loss)], weights, MetricNames(metricsNode));
+            return;
+        }
+        if (lossNode is JsonObject dict && !dict.ContainsKey("class_name"))
+        {
+            var byOutput = model.Outputs.Select(o => dict[o.Layer.Name] ?? throw new FormatException($"compile_config loss has no entry for output '{o.Layer.Name}'.")).ToArray();
+            model.Compile(optimizer, [.. byOutput.Select(KerasSerializer.Loss)], weights, MetricNames(metricsNode));
+            return;
+        }
+        var loss = KerasSerializer.Loss(lossNode);
+        if (metricsNode is JsonArray arr && arr.Count > 0 && arr.All(m => m is JsonObject))
+        {
+            model.Compile(optimizer, loss, arr.Select(m => KerasSerializer.Metric(m)).ToArray());
+        }
+        else
+        {
+            model.Compile(optimizer, loss, MetricNames(metricsNode));
+        }
+    }
+
+    private static string[] MetricNames(JsonNode? node) => node switch
+    {
+        null => [],
+        JsonArray a => [.. a.SelectMany(m => m switch
+        {
+            JsonValue v => [v.GetValue<string>()],
+            JsonArray inner => inner.Select(x => x!.GetValue<string>()),
+            JsonObject o => [o["config"]?["name"]?.GetValue<string>() ?? throw new FormatException("A metric config has no name.")],
+            _ => [],
+        })],
+        JsonValue v => [v.GetValue<string>()],
+        _ => throw new FormatException($"compile_config metrics should be a list, got {node.ToJsonString()}."),
+    };
+
+    public static Sequential SequentialFromConfig(JsonObject config)
+    {
+        var seq = new Sequential(Cfg.Name(config));
+        var layers = config["layers"] as JsonArray ?? throw Cfg.Missing(config, "layers", "a list of layer configs");
+        foreach (var l in layers)
+        {
+            // Keras 2 declared the input on the first layer (batch_input_shape) instead of an InputLayer.
+            if (seq.Layers.Count == 0 && seq.ExplicitInputLayer is null && l?["class_name"]?.GetValue<string>() != "InputLayer"
+                && l?["config"]?["batch_input_shape"] is JsonArray bis)
+            {
+                seq.Add(new InputLayer(Cfg.Shape(bis, "batch_input_shape")[1..]));
+            }
+            seq.Add(KerasSerializer.Layer(l));
+        }
+        if (config["trainable"] is JsonValue t && t.TryGetValue<bool>(out var trainable))
+        {
+            seq.Trainable = trainable;
+        }
+        var buildShape = config["build_input_shape"];
+        if (buildShape is JsonArray && !seq.Built)
+        {
+            seq.EnsureBuilt(new Shape(Cfg.Shape(buildShape, "build_input_shape")));
+        }
+        else
+        {
+            seq.TryBuildFromDeclaredShape();
+        }
+        return seq;
+    }
+
+    public static Model FunctionalFromConfig(JsonObject config)
+    {
+        var layerConfigs = config["layers"] as JsonArray ?? throw Cfg.Missing(config, "layers", "a list of layer configs");
+        var byName = new Dictionary<string, Layer>();
+        var ordered = new List<(Layer Layer, JsonArray Nodes)>();
+        foreach (var lc in layerConfigs)
+        {
+            var layer = KerasSerializer.Layer(lc);
+            var name = lc!["name"]?.GetValue<string>() ?? layer.Name;
+            layer.Name = name;
+            if (!byName.TryAdd(name, layer))
+            {
+                throw new FormatException($"The model config has two layers named '{name}'.");
+            }
+            ordered.Add((layer, lc["inbound_nodes"] as JsonArray ?? []));
+        }
+        var made = new Dictionary<(string, int), KerasTensor>();
+        foreach (var (layer, _) in ordered)
+        {
+            if (layer is InputLayer input)
+            {
+                made[(layer.Name, 0)] = input.Output;
+            }
+        }
+        var pending = new Queue<(Layer Layer, int Index, JsonNode Data)>();
+        foreach (var (layer, nodes) in ordered)
+        {
+            for (int i = 0; i < nodes.Count; i++)
+            {
+                pending.Enqueue((layer, i, nodes[i]!));
+            }
+        }
+        int stalled = 0;
+        while (pending.Count > 0)
+        {
+            var (layer, index, data) = pending.Dequeue();
+            if (TryRunNode(layer, data, made, out var output))
+            {
+                made[(layer.Name, index)] = output!;
+                stalled = 0;
+            }
+            else
+            {
+                pending.Enqueue((layer, index, data));
+                if (++stalled > pending.Count)
+                {
+                    throw new FormatException($"The model config's graph cannot be rebuilt: layer '{layer.Name}' takes tensors that no layer in the config makes ({data.ToJsonString()}).");
+                }
+            }
+        }
+        KerasTensor Lookup(JsonNode? h)
+        {
+            var a = h as JsonArray ?? throw new FormatException($"Expected [layer name, node index, tensor index], got {h?.ToJsonString() ?? "null"}.");
+            var key = (a[0]!.GetValue<string>(), a[1]!.GetValue<int>());
+            return made.TryGetValue(key, out var t) ? t : throw new FormatException($"The model config names tensor {a.ToJsonString()}, which no layer makes.");
+        }
+        (KerasTensor[], bool) Ends(JsonNode? node, string what)
+        {
+            if (node is JsonArray { Count: > 0 } a && a[0] is JsonValue)
+            {
+                return ([Lookup(a)], false);
+            }
+            if (node is JsonArray list)
+            {
+                return ([.. list.Select(Lookup)], true);
+            }
+            throw Cfg.Missing(config, what, "a list of [layer, node, tensor]");
+        }
+        var (inputs, inList) = Ends(config["input_layers"], "input_layers");
+        var (outputs, outList) = Ends(config["output_layers"], "output_layers");
+        var model = new Model(inputs, outputs, Cfg.Name(config));
+        model.InputsAsList = inList;
+        model.OutputsAsList = outList;
+        if (config["trainable"] is JsonValue t && t.TryGetValue<bool>(out var trainable))
+        {
+            model.Trainable = trainable;
+        }
+        return model;
+    }
+
+    private static bool TryRunNode(Layer layer, JsonNode data, Dictionary<(string, int), KerasTensor> made, out KerasTensor? output)
+    {
+        output = null;
+        List<KerasTensor> tensors = [];
+        bool asList;
+        if (data is JsonObject o)
+        {
+            // Keras 3: {"args": [tensor or [tensors]], "kwargs": {...}}.
+            var args = o["args"] as JsonArray ?? throw new FormatException($"Node of layer '{layer.Name}' has no args: {data.ToJsonString()}.");
+            if (args.Count != 1)
+            {
+                throw new FormatException($"Node of layer '{layer.Name}' has {args.Count} positional arguments; SharpKeras layers take one tensor or one list of tensors.");
+            }
+            asList = args[0] is JsonArray;
+            foreach (var t in asList ? (JsonArray)args[0]! : new JsonArray(args[0]!.DeepClone()))
+            {
+                var h = t?["config"]?["keras_history"] as JsonArray ?? throw new FormatException($"Node of layer '{layer.Name}': argument {t?.ToJsonString()} is not a Keras tensor.");
+                if (!made.TryGetValue((h[0]!.GetValue<string>(), h[1]!.GetValue<int>()), out var kt))
+                {
+                    return false;
+                }
+                tensors.Add(kt);
+            }
+        }
+        else if (data is JsonArray legacy)
+        {
+            // Keras 2: [[name, node_index, tensor_index, kwargs], ...].
+            asList = legacy.Count > 1;
+            foreach (var h in legacy)
+            {
+                var a = (JsonArray)h!;
+                if (!made.TryGetValue((a[0]!.GetValue<string>(), a[1]!.GetValue<int>()), out var kt))
+                {
+                    return false;
+                }
+                tensors.Add(kt);
+            }
+        }
+        else
+        {
+            throw new FormatException($"Node of layer '{layer.Name}' has an unknown format: {data.ToJsonString()}.");
+        }
+        output = asList ? layer.Apply(tensors) : layer.Apply(tensors[0]);
+        return true;
+    }
+
+    /// <summary>A v3 config turned into the legacy (.h5) model_config: no module / registered_name / build_config on the model and its layers.</summary>
+    public static JsonObject ToLegacy(JsonObject serialized)
+    {
+        var o = (JsonObject)serialized.DeepClone();
+        foreach (var key in new[] { "module", "registered_name", "build_config", "compile_config" })
+        {
+            o.Remove(key);
+        }
+        if (o["config"]?["layers"] is JsonArray layers)
+        {
+            foreach (var l in layers.OfType<JsonObject>())
+            {
+                l.Remove("module");
+                l.Remove("registered_name");
+                l.Remove("build_config");
+            }
+        }
+        return o;
+    }
+
+    /// <summary>Keras's legacy training_config from a compile_config.</summary>
+    public static JsonObject TrainingConfig(Model model)
+    {
+        var c = CompileConfig(model);
+        var opt = (JsonObject)c["optimizer"]!;
+        c.Remove("optimizer");
+        c["optimizer_config"] = new JsonObject { ["class_name"] = opt["class_name"]!.DeepClone(), ["config"] = opt["config"]!.DeepClone() };
+        return c;
+    }
+}

@@ -1,0 +1,259 @@
+using SharpKeras;
+using SharpKeras.Backend.Cpu;
+using static SharpKeras.Tests.GradCheck;
+
+namespace SharpKeras.Tests.Operations;
+
+/// <summary>Convolution and pooling ops against direct loops, and their gradients against finite differences.</summary>
+public class ConvolutionOpsTests
+{
+    /// <summary>Direct NHWC convolution in double, with Keras's padding split (the smaller half before).</summary>
+    private static float[] NaiveConv(Tensor x, Tensor k, int sh, int sw, string padding, int dh, int dw, out Shape shape)
+    {
+        var s = x.Shape;
+        int n = s[0], h = s[1], w = s[2], c = s[3], kh = k.Shape[0], kw = k.Shape[1], f = k.Shape[3];
+        int effH = (kh - 1) * dh + 1, effW = (kw - 1) * dw + 1;
+        int oh, ow, pt, pl;
+        if (padding == "same")
+        {
+            oh = (h + sh - 1) / sh;
+            ow = (w + sw - 1) / sw;
+            pt = Math.Max((oh - 1) * sh + effH - h, 0) / 2;
+            pl = Math.Max((ow - 1) * sw + effW - w, 0) / 2;
+        }
+        else if (padding == "causal")
+        {
+            oh = (h - effH) / sh + 1;
+            ow = (w - 1) / sw + 1;
+            pt = 0;
+            pl = effW - 1;
+        }
+        else
+        {
+            oh = (h - effH) / sh + 1;
+            ow = (w - effW) / sw + 1;
+            pt = pl = 0;
+        }
+        shape = new Shape(n, oh, ow, f);
+        var xs = x.ToArray();
+        var ks = k.ToArray();
+        var y = new float[n * oh * ow * f];
+        for (int b = 0; b < n; b++)
+        for (int i = 0; i < oh; i++)
+        for (int j = 0; j < ow; j++)
+        for (int o = 0; o < f; o++)
+        {
+            double acc = 0;
+            for (int a = 0; a < kh; a++)
+            for (int e = 0; e < kw; e++)
+            {
+                int iy = i * sh - pt + a * dh, ix = j * sw - pl + e * dw;
+                if (iy < 0 || iy >= h || ix < 0 || ix >= w)
+                {
+                    continue;
+                }
+                for (int ch = 0; ch < c; ch++)
+                {
+                    acc += (double)xs[((b * h + iy) * w + ix) * c + ch] * ks[((a * kw + e) * c + ch) * f + o];
+                }
+            }
+            y[((b * oh + i) * ow + j) * f + o] = (float)acc;
+        }
+        return y;
+    }
+
+    public static TheoryData<int, int, int, int, int, int, string, int, int> Conv2DCases => new()
+    {
+        // h, w, kh, kw, sh, sw, padding, dh, dw
+        { 5, 6, 3, 3, 1, 1, "valid", 1, 1 },
+        { 5, 6, 2, 2, 1, 1, "same", 1, 1 },
+        { 7, 6, 4, 4, 2, 2, "same", 1, 1 },
+        { 7, 8, 3, 2, 2, 1, "valid", 1, 1 },
+        { 7, 7, 3, 3, 1, 1, "valid", 2, 2 },
+        { 6, 7, 3, 2, 1, 1, "same", 2, 3 },
+        { 4, 5, 1, 1, 1, 1, "valid", 1, 1 },
+        { 5, 5, 1, 1, 2, 2, "same", 1, 1 },
+    };
+
+    [Theory]
+    [MemberData(nameof(Conv2DCases))]
+    public void Conv2DMatchesDirectLoops(int h, int w, int kh, int kw, int sh, int sw, string padding, int dh, int dw)
+    {
+        var x = Random(1, -1, 1, 2, h, w, 3);
+        var k = Random(2, -1, 1, kh, kw, 3, 4);
+        var expected = NaiveConv(x, k, sh, sw, padding, dh, dw, out var shape);
+        var y = SharpKeras.Ops.Convolve(x, k, null, [sh, sw], padding, [dh, dw], EpilogueActivation.None);
+        Assert.Equal(shape, y.Shape);
+        var actual = y.ToArray();
+        for (int i = 0; i < expected.Length; i++)
+        {
+            Assert.True(Math.Abs(expected[i] - actual[i]) < 1e-4, $"element {i}: expected {expected[i]}, got {actual[i]}");
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Conv2DCases))]
+    public void Conv2DGradients(int h, int w, int kh, int kw, int sh, int sw, string padding, int dh, int dw) =>
+        Check(t => SharpKeras.Ops.Convolve(t[0], t[1], t[2], [sh, sw], padding, [dh, dw], EpilogueActivation.None),
+            [Random(1, -1, 1, 2, h, w, 2), Random(2, -1, 1, kh, kw, 2, 3), Random(3, -1, 1, 3)], eps: 1e-2f);
+
+    [Fact]
+    public void Conv2DFusedReluGradients()
+    {
+        // The first seed whose outputs all sit well away from relu's kink (the finite-difference step moves them by < 0.005).
+        var b = Tensor.FromArray(new float[] { 0.3f, -0.2f, 0.05f }, 3);
+        Tensor x = null!, k = null!;
+        for (int seed = 0; seed < 100; seed++)
+        {
+            x = Random(10 + seed, 0.1f, 1, 2, 5, 5, 2);
+            k = Random(500 + seed, -1, 1, 3, 3, 2, 3);
+            var y = SharpKeras.Ops.Convolve(x, k, b, [1, 1], "same", [1, 1], EpilogueActivation.None).ToArray();
+            if (y.All(v => Math.Abs(v) > 0.02f) && y.Any(v => v < 0))
+            {
+                break;
+            }
+            Assert.True(seed < 99, "no seed gave outputs away from the relu kink");
+        }
+        Check(t => SharpKeras.Ops.Convolve(t[0], t[1], t[2], [1, 1], "same", [1, 1], EpilogueActivation.Relu), [x, k, b], eps: 2e-3f);
+    }
+
+    [Theory]
+    [InlineData(9, 3, 1, "valid", 1)]
+    [InlineData(9, 4, 2, "same", 1)]
+    [InlineData(10, 3, 1, "causal", 2)]
+    [InlineData(8, 2, 1, "causal", 1)]
+    public void Conv1DMatchesDirectLoopsAndGradients(int length, int kernel, int stride, string padding, int dilation)
+    {
+        var x = Random(1, -1, 1, 2, length, 3);
+        var k = Random(2, -1, 1, kernel, 3, 2);
+        var expected = NaiveConv(x.Reshape(2, 1, length, 3), k.Reshape(1, kernel, 3, 2), 1, stride, padding, 1, dilation, out var shape);
+        var y = SharpKeras.Ops.Convolve(x, k, null, [stride], padding, [dilation], EpilogueActivation.None);
+        Assert.Equal(new Shape(2, shape[2], 2), y.Shape);
+        var actual = y.ToArray();
+        for (int i = 0; i < expected.Length; i++)
+        {
+            Assert.True(Math.Abs(expected[i] - actual[i]) < 1e-4, $"element {i}: expected {expected[i]}, got {actual[i]}");
+        }
+        Check(t => SharpKeras.Ops.Convolve(t[0], t[1], null, [stride], padding, [dilation], EpilogueActivation.None), [x, k]);
+    }
+
+    [Fact]
+    public void PublicConvOpMatchesKerasSignature()
+    {
+        var x = Random(1, -1, 1, 1, 6, 6, 2);
+        var k = Random(2, -1, 1, 3, 3, 2, 5);
+        Assert.Equal(new Shape(1, 3, 3, 5), SharpKeras.Ops.Conv(x, k, strides: 2, padding: "same").Shape);
+        Assert.Equal(new Shape(1, 2, 2, 5), SharpKeras.Ops.Conv(x, k, dilationRate: 2).Shape);
+        Assert.Throws<ArgumentException>(() => SharpKeras.Ops.Conv(x, k, padding: "full"));
+        Assert.Throws<ArgumentException>(() => SharpKeras.Ops.Conv(Random(1, -1, 1, 1, 2, 2, 2), k));
+    }
+
+    [Fact]
+    public void ChunkedConvolutionGivesTheSameGradientsAsOneImageAtATime()
+    {
+        // One image's im2col matrix exceeds the scratch budget, so the batch runs in chunks of one
+        // image and the kernel gradient is accumulated over chunks.
+        const int c = 144;
+        Assert.True(32 * 32 * 9 * c > Convolution.ScratchFloats / 2);
+        var x = Random(7, -1, 1, 3, 32, 32, c);
+        var k = Random(8, -0.1f, 0.1f, 3, 3, c, 4);
+        var weight = Random(9, -1, 1, 3, 32, 32, 4);
+        (float[] Dk, float[] Dx) Grads(Tensor input, Tensor wgt)
+        {
+            using var tape = new GradientTape();
+            tape.Watch(input);
+            tape.Watch(k);
+            var y = SharpKeras.Ops.Convolve(input, k, null, [1, 1], "same", [1, 1], EpilogueActivation.None);
+            var g = tape.Gradient(SharpKeras.Ops.Sum(SharpKeras.Ops.Multiply(y, wgt)), [input, k]);
+            return (g[1]!.ToArray(), g[0]!.ToArray());
+        }
+        var (dk, dx) = Grads(x, weight);
+        var dkSum = new double[dk.Length];
+        for (int i = 0; i < 3; i++)
+        {
+            var (dki, dxi) = Grads(x.Slice(i, 1).Clone(), weight.Slice(i, 1).Clone());
+            for (int j = 0; j < dk.Length; j++)
+            {
+                dkSum[j] += dki[j];
+            }
+            for (int j = 0; j < dxi.Length; j++)
+            {
+                Assert.Equal(dxi[j], dx[i * dxi.Length + j], 1e-4f);
+            }
+        }
+        for (int j = 0; j < dk.Length; j++)
+        {
+            Assert.Equal(dkSum[j], dk[j], 1e-2);
+        }
+    }
+
+    /// <summary>Direct pooling with Keras's windows: max over, or mean of, the window positions inside the input.</summary>
+    private static float[] NaivePool(Tensor x, int ph, int pw, int sh, int sw, string padding, bool max, out Shape shape)
+    {
+        var s = x.Shape;
+        int n = s[0], h = s[1], w = s[2], c = s[3];
+        var (oh, pt) = Window2D.Axis(h, ph, sh, 1, padding);
+        var (ow, pl) = Window2D.Axis(w, pw, sw, 1, padding);
+        shape = new Shape(n, oh, ow, c);
+        var xs = x.ToArray();
+        var y = new float[n * oh * ow * c];
+        for (int b = 0; b < n; b++)
+        for (int i = 0; i < oh; i++)
+        for (int j = 0; j < ow; j++)
+        for (int ch = 0; ch < c; ch++)
+        {
+            double acc = max ? double.NegativeInfinity : 0;
+            int count = 0;
+            for (int a = 0; a < ph; a++)
+            for (int e = 0; e < pw; e++)
+            {
+                int iy = i * sh - pt + a, ix = j * sw - pl + e;
+                if (iy < 0 || iy >= h || ix < 0 || ix >= w)
+                {
+                    continue;
+                }
+                double v = xs[((b * h + iy) * w + ix) * c + ch];
+                acc = max ? Math.Max(acc, v) : acc + v;
+                count++;
+            }
+            y[((b * oh + i) * ow + j) * c + ch] = (float)(max ? acc : acc / count);
+        }
+        return y;
+    }
+
+    [Theory]
+    [InlineData(6, 6, 2, 2, 2, 2, "valid", true)]
+    [InlineData(7, 5, 3, 2, 2, 1, "same", true)]
+    [InlineData(5, 5, 2, 2, 1, 1, "same", true)]
+    [InlineData(6, 6, 2, 2, 2, 2, "valid", false)]
+    [InlineData(7, 5, 3, 3, 2, 2, "same", false)]
+    [InlineData(5, 6, 2, 3, 1, 2, "same", false)]
+    public void PoolingMatchesDirectLoopsAndGradients(int h, int w, int ph, int pw, int sh, int sw, string padding, bool max)
+    {
+        // Distinct values, so that each window's maximum is unique and the max gradient is defined.
+        var x = Random(3, -1, 1, 2, h, w, 3);
+        var values = x.ToArray();
+        var order = Enumerable.Range(0, values.Length).OrderBy(i => values[i]).ToArray();
+        var xs = x.Span;
+        for (int r = 0; r < order.Length; r++)
+        {
+            xs[order[r]] = -1f + 2f * r / order.Length;
+        }
+        var expected = NaivePool(x, ph, pw, sh, sw, padding, max, out var shape);
+        var y = SharpKeras.Ops.Pool(x, [ph, pw], [sh, sw], padding, max);
+        Assert.Equal(shape, y.Shape);
+        Assert.Equal(expected, y.ToArray(), (a, b) => Math.Abs(a - b) < 1e-5);
+        Check(t => SharpKeras.Ops.Pool(t[0], [ph, pw], [sh, sw], padding, max), [x], eps: 1e-3f);
+    }
+
+    [Fact]
+    public void PublicPoolOpsDefaultStridesToThePoolSize()
+    {
+        var x = Random(1, -1, 1, 1, 6, 6, 2);
+        Assert.Equal(new Shape(1, 3, 3, 2), SharpKeras.Ops.MaxPool(x, 2).Shape);
+        Assert.Equal(new Shape(1, 2, 2, 2), SharpKeras.Ops.AveragePool(x, 3).Shape);
+        Assert.Equal(new Shape(1, 6, 6, 2), SharpKeras.Ops.MaxPool(x, 3, strides: 1, padding: "same").Shape);
+        Assert.Equal(new Shape(1, 3, 2), SharpKeras.Ops.MaxPool(Random(1, -1, 1, 1, 7, 2), 2).Shape);
+        Assert.Throws<ArgumentException>(() => SharpKeras.Ops.MaxPool(x, 7));
+    }
+}
