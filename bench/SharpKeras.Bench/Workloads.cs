@@ -240,7 +240,7 @@ public static class Catalog
             Description = "keras_benchmarks lstm: generated 40x60 text input, LSTM(128) -> Dense(60, softmax), RMSprop(lr=0.01), batch 128",
             InputShape = [40, 60], Layers = [new("lstm", Units: 128), Dense(60, "softmax")], Optimizer = new OptimizerSpec("rmsprop", LearningRate: 0.01),
             Data = DataKind.SyntheticText, Classes = 60, BatchSize = 128, Epochs = 3, Samples = 1000, DiscardFirstEpoch = true, InferenceBatch = 128,
-            Supported = false, Missing = "LSTM",
+            Supported = true,
         },
         new()
         {
@@ -248,7 +248,7 @@ public static class Catalog
             Description = "keras_benchmarks gru: generated 40x60 text input, GRU(128) -> Dense(60, softmax), RMSprop(lr=0.01), batch 128",
             InputShape = [40, 60], Layers = [new("gru", Units: 128), Dense(60, "softmax")], Optimizer = new OptimizerSpec("rmsprop", LearningRate: 0.01),
             Data = DataKind.SyntheticText, Classes = 60, BatchSize = 128, Epochs = 3, Samples = 1000, DiscardFirstEpoch = true, InferenceBatch = 128,
-            Supported = false, Missing = "GRU",
+            Supported = true,
         },
     ];
 
@@ -277,6 +277,9 @@ public static class ModelFactory
                 "flatten" => new Flatten(),
                 "dense" => new Dense(l.Units!.Value, null, l.Activation ?? "linear"),
                 "dropout" => new Dropout(l.Rate!.Value),
+                "lstm" => new LSTM(l.Units!.Value),
+                "gru" => new GRU(l.Units!.Value),
+                "time_distributed_lstm" => new TimeDistributed(new LSTM(l.Units!.Value)),
                 _ => throw new NotSupportedException($"Layer {l} is not in SharpKeras yet (workload '{w.Name}')."),
             });
         }
