@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace SharpKeras.Backend.Cpu;
 
 /// <summary>The recurrent cell a <see cref="RecurrentKernel"/> runs.</summary>
@@ -27,7 +29,7 @@ internal enum RecurrentKind
 /// going backwards), as Keras does. A mask (B, T) of 0/1 keeps the state of masked steps; their
 /// output is the previous output (or zeros when <see cref="ZeroOutputForMask"/>).
 /// </remarks>
-internal sealed class RecurrentKernel
+internal sealed unsafe partial class RecurrentKernel
 {
     public RecurrentKernel(RecurrentKind kind, int batch, int time, int features, int units,
         EpilogueActivation activation, EpilogueActivation recurrentActivation, bool goBackwards, bool zeroOutputForMask,
@@ -64,6 +66,7 @@ internal sealed class RecurrentKernel
         DhRec = new float[batch * H];
         DOutCarry = new float[batch * H];
         RecurrentDropout = recurrentDropout;
+        _self = GCHandle.ToIntPtr(GCHandle.Alloc(this, GCHandleType.Weak));
     }
 
     public RecurrentKind Kind { get; }
@@ -102,23 +105,6 @@ internal sealed class RecurrentKernel
 
     /// <summary>Time index of processing step <paramref name="s"/>.</summary>
     private int TimeOf(int s) => GoBackwards ? T - 1 - s : s;
-
-    private static float Apply(EpilogueActivation a, float x) => a switch
-    {
-        EpilogueActivation.Tanh => MathF.Tanh(x),
-        EpilogueActivation.Sigmoid => 1f / (1f + MathF.Exp(-x)),
-        EpilogueActivation.Relu => MathF.Max(x, 0f),
-        _ => x,
-    };
-
-    /// <summary>The activation's derivative, from its output.</summary>
-    private static float Derivative(EpilogueActivation a, float y) => a switch
-    {
-        EpilogueActivation.Tanh => 1f - y * y,
-        EpilogueActivation.Sigmoid => y * (1f - y),
-        EpilogueActivation.Relu => y > 0f ? 1f : 0f,
-        _ => 1f,
-    };
 
     /// <summary>
     /// Runs the sequence. <paramref name="dropMask"/> (B, F) and <paramref name="recDropMask"/> (B, H)
@@ -170,34 +156,14 @@ internal sealed class RecurrentKernel
                 hin = HinStep;
             }
             Gemm.Multiply(hin, recurrentKernel, Rec, B, G, H, false, false, false);
-            for (int b = 0; b < B; b++)
+            fixed (float* pMask = mask, pRecBias = recBias, pSeq = sequences, pHin = hin)
             {
-                int row = b * T + t;
-                hin.Slice(b * H, H).CopyTo(Hin.AsSpan(row * H, H));
-                var h = HStep.AsSpan(b * H, H);
-                bool valid = mask.IsEmpty || mask[row] != 0f;
-                if (valid)
+                var body = new RowsBody(_self, forward: true, new RowArgs
                 {
-                    StepRow(row, b, h, recBias);
-                    Started[b] = true;
-                }
-                h.CopyTo(Hs.AsSpan(row * H, H));
-                if (Kind == RecurrentKind.Lstm)
-                {
-                    CStep.AsSpan(b * H, H).CopyTo(Cs.AsSpan(row * H, H));
-                }
-                if (!sequences.IsEmpty)
-                {
-                    var o = sequences.Slice((b * T + s) * H, H);
-                    if (valid || (Started[b] && !ZeroOutputForMask))
-                    {
-                        h.CopyTo(o);
-                    }
-                    else
-                    {
-                        o.Clear();
-                    }
-                }
+                    Step = s, Time = t, Mask = pMask, HasMask = !mask.IsEmpty, RecBias = pRecBias, HasRecBias = !recBias.IsEmpty,
+                    Seq = pSeq, HasSeq = !sequences.IsEmpty, HinStep = pHin,
+                });
+                CpuParallel.For(B, RowsPerChunk, ref body);
             }
         }
         for (int b = 0; b < B; b++)
@@ -222,67 +188,6 @@ internal sealed class RecurrentKernel
         if (!cT.IsEmpty)
         {
             CStep.CopyTo(cT);
-        }
-    }
-
-    /// <summary>One valid step of sample b (history row <paramref name="row"/>): updates the state in place.</summary>
-    private void StepRow(int row, int b, Span<float> h, ReadOnlySpan<float> recBias)
-    {
-        var xp = Xp.AsSpan(row * G, G);
-        var rec = Rec.AsSpan(b * G, G);
-        int n = H;
-        switch (Kind)
-        {
-            case RecurrentKind.SimpleRnn:
-                for (int j = 0; j < n; j++)
-                {
-                    h[j] = Apply(Act, xp[j] + rec[j]);
-                }
-                break;
-            case RecurrentKind.Lstm:
-            {
-                var c = CStep.AsSpan(b * H, H);
-                var gates = Gates.AsSpan(row * 4 * H, 4 * H);
-                for (int j = 0; j < n; j++)
-                {
-                    float i = Apply(RecAct, xp[j] + rec[j]);
-                    float f = Apply(RecAct, xp[n + j] + rec[n + j]);
-                    float g = Apply(Act, xp[2 * n + j] + rec[2 * n + j]);
-                    float o = Apply(RecAct, xp[3 * n + j] + rec[3 * n + j]);
-                    float cn = f * c[j] + i * g;
-                    c[j] = cn;
-                    h[j] = o * Apply(Act, cn);
-                    gates[j] = i;
-                    gates[n + j] = f;
-                    gates[2 * n + j] = g;
-                    gates[3 * n + j] = o;
-                }
-                break;
-            }
-            default:
-            {
-                var gates = Gates.AsSpan(row * 4 * H, 4 * H);
-                bool hasRecBias = !recBias.IsEmpty;
-                for (int j = 0; j < n; j++)
-                {
-                    float rz = rec[j], rr = rec[n + j], rh = rec[2 * n + j];
-                    if (hasRecBias)
-                    {
-                        rz += recBias[j];
-                        rr += recBias[n + j];
-                        rh += recBias[2 * n + j];
-                    }
-                    float z = Apply(RecAct, xp[j] + rz);
-                    float r = Apply(RecAct, xp[n + j] + rr);
-                    float hh = Apply(Act, xp[2 * n + j] + r * rh);
-                    h[j] = z * h[j] + (1f - z) * hh;
-                    gates[j] = z;
-                    gates[n + j] = r;
-                    gates[2 * n + j] = hh;
-                    gates[3 * n + j] = rh;
-                }
-                break;
-            }
         }
     }
 
@@ -329,97 +234,13 @@ internal sealed class RecurrentKernel
         {
             int t = TimeOf(s);
             int prevT = GoBackwards ? t + 1 : t - 1;
-            for (int b = 0; b < B; b++)
+            fixed (float* pMask = mask, pGs = gSequences, pH0 = h0, pC0 = c0)
             {
-                int row = b * T + t;
-                bool valid = mask.IsEmpty || mask[row] != 0f;
-                var dh = Dh.AsSpan(b * H, H);
-                var carry = DOutCarry.AsSpan(b * H, H);
-                var direct = DhDirect.AsSpan(b * H, H);
-                var dRecStep = DRecStep.AsSpan(b * G, G);
-                var dxp = DXp.AsSpan(row * G, G);
-                var gs = gSequences.IsEmpty ? default : gSequences.Slice((b * T + s) * H, H);
-                if (!valid)
+                var body = new RowsBody(_self, forward: false, new RowArgs
                 {
-                    if (!gs.IsEmpty && !ZeroOutputForMask)
-                    {
-                        for (int j = 0; j < n; j++)
-                        {
-                            carry[j] += gs[j];
-                        }
-                    }
-                    dh.CopyTo(direct);
-                    dRecStep.Clear();
-                    dxp.Clear();
-                    if (Kind == RecurrentKind.Gru)
-                    {
-                        DRec.AsSpan(row * G, G).Clear();
-                    }
-                    continue;
-                }
-                // The total gradient of this step's new state: from the next step, from this step's
-                // output, and from later (masked) outputs and the last output that repeated it.
-                for (int j = 0; j < n; j++)
-                {
-                    dh[j] += carry[j] + (gs.IsEmpty ? 0f : gs[j]);
-                }
-                carry.Clear();
-                ReadOnlySpan<float> hPrev = s == 0 ? h0.Slice(b * H, H) : Hs.AsSpan((b * T + prevT) * H, H);
-                switch (Kind)
-                {
-                    case RecurrentKind.SimpleRnn:
-                    {
-                        var h = Hs.AsSpan(row * H, H);
-                        for (int j = 0; j < n; j++)
-                        {
-                            dxp[j] = dh[j] * Derivative(Act, h[j]);
-                        }
-                        direct.Clear();
-                        break;
-                    }
-                    case RecurrentKind.Lstm:
-                    {
-                        ReadOnlySpan<float> cPrev = s == 0 ? c0.Slice(b * H, H) : Cs.AsSpan((b * T + prevT) * H, H);
-                        var c = Cs.AsSpan(row * H, H);
-                        var gates = Gates.AsSpan(row * 4 * H, 4 * H);
-                        var dc = Dc.AsSpan(b * H, H);
-                        for (int j = 0; j < n; j++)
-                        {
-                            float i = gates[j], f = gates[n + j], g = gates[2 * n + j], o = gates[3 * n + j];
-                            float tc = Apply(Act, c[j]);
-                            float dct = dc[j] + dh[j] * o * Derivative(Act, tc);
-                            dxp[j] = dct * g * Derivative(RecAct, i);
-                            dxp[n + j] = dct * cPrev[j] * Derivative(RecAct, f);
-                            dxp[2 * n + j] = dct * i * Derivative(Act, g);
-                            dxp[3 * n + j] = dh[j] * tc * Derivative(RecAct, o);
-                            dc[j] = dct * f;
-                        }
-                        direct.Clear();
-                        break;
-                    }
-                    default:
-                    {
-                        var gates = Gates.AsSpan(row * 4 * H, 4 * H);
-                        var drec = DRec.AsSpan(row * G, G);
-                        for (int j = 0; j < n; j++)
-                        {
-                            float z = gates[j], r = gates[n + j], hh = gates[2 * n + j], rh = gates[3 * n + j];
-                            float d = dh[j];
-                            float dph = d * (1f - z) * Derivative(Act, hh);
-                            float dpz = d * (hPrev[j] - hh) * Derivative(RecAct, z);
-                            float dpr = dph * rh * Derivative(RecAct, r);
-                            dxp[j] = dpz;
-                            dxp[n + j] = dpr;
-                            dxp[2 * n + j] = dph;
-                            drec[j] = dpz;
-                            drec[n + j] = dpr;
-                            drec[2 * n + j] = dph * r;
-                            direct[j] = d * z;
-                        }
-                        break;
-                    }
-                }
-                (Kind == RecurrentKind.Gru ? DRec : DXp).AsSpan(row * G, G).CopyTo(dRecStep);
+                    Step = s, Time = t, Mask = pMask, HasMask = !mask.IsEmpty, Seq = pGs, HasSeq = !gSequences.IsEmpty, H0 = pH0, C0 = pC0,
+                });
+                CpuParallel.For(B, RowsPerChunk, ref body);
             }
             // Through the recurrent kernel to the previous state.
             Gemm.Multiply(DRecStep, recurrentKernel, DhRec, B, H, G, false, true, false);
@@ -471,5 +292,143 @@ internal sealed class RecurrentKernel
         {
             Dc.CopyTo(dc0);
         }
+    }
+
+    /// <summary>The gate pass of forward step <see cref="RowArgs.Step"/> for samples [start, end).</summary>
+    private unsafe void ForwardRows(int start, int end, in RowArgs a)
+    {
+        int s = a.Step, t = a.Time;
+        var mask = a.HasMask ? new ReadOnlySpan<float>(a.Mask, B * T) : default;
+        var recBias = a.HasRecBias ? new ReadOnlySpan<float>(a.RecBias, G) : default;
+        var sequences = a.HasSeq ? new Span<float>(a.Seq, B * T * H) : default;
+        var hin = new ReadOnlySpan<float>(a.HinStep, B * H);
+            for (int b = start; b < end; b++)
+            {
+                int row = b * T + t;
+                hin.Slice(b * H, H).CopyTo(Hin.AsSpan(row * H, H));
+                var h = HStep.AsSpan(b * H, H);
+                bool valid = mask.IsEmpty || mask[row] != 0f;
+                if (valid)
+                {
+                    StepRowDispatch(row, b, h, recBias);
+                    Started[b] = true;
+                }
+                h.CopyTo(Hs.AsSpan(row * H, H));
+                if (Kind == RecurrentKind.Lstm)
+                {
+                    CStep.AsSpan(b * H, H).CopyTo(Cs.AsSpan(row * H, H));
+                }
+                if (!sequences.IsEmpty)
+                {
+                    var o = sequences.Slice((b * T + s) * H, H);
+                    if (valid || (Started[b] && !ZeroOutputForMask))
+                    {
+                        h.CopyTo(o);
+                    }
+                    else
+                    {
+                        o.Clear();
+                    }
+                }
+            }
+    }
+
+    /// <summary>The gate backward of step <see cref="RowArgs.Step"/> for samples [start, end).</summary>
+    private unsafe void BackwardRows(int start, int end, in RowArgs a)
+    {
+        int s = a.Step, t = a.Time, n = H;
+        int prevT = GoBackwards ? t + 1 : t - 1;
+        var mask = a.HasMask ? new ReadOnlySpan<float>(a.Mask, B * T) : default;
+        var gSequences = a.HasSeq ? new ReadOnlySpan<float>(a.Seq, B * T * H) : default;
+        var h0 = new ReadOnlySpan<float>(a.H0, B * H);
+        var c0 = Kind == RecurrentKind.Lstm ? new ReadOnlySpan<float>(a.C0, B * H) : default;
+            for (int b = start; b < end; b++)
+            {
+                int row = b * T + t;
+                bool valid = mask.IsEmpty || mask[row] != 0f;
+                var dh = Dh.AsSpan(b * H, H);
+                var carry = DOutCarry.AsSpan(b * H, H);
+                var direct = DhDirect.AsSpan(b * H, H);
+                var dRecStep = DRecStep.AsSpan(b * G, G);
+                var dxp = DXp.AsSpan(row * G, G);
+                var gs = gSequences.IsEmpty ? default : gSequences.Slice((b * T + s) * H, H);
+                if (!valid)
+                {
+                    if (!gs.IsEmpty && !ZeroOutputForMask)
+                    {
+                        for (int j = 0; j < n; j++)
+                        {
+                            carry[j] += gs[j];
+                        }
+                    }
+                    dh.CopyTo(direct);
+                    dRecStep.Clear();
+                    dxp.Clear();
+                    if (Kind == RecurrentKind.Gru)
+                    {
+                        DRec.AsSpan(row * G, G).Clear();
+                    }
+                    continue;
+                }
+                // The total gradient of this step's new state: from the next step, from this step's
+                // output, and from later (masked) outputs and the last output that repeated it.
+                for (int j = 0; j < n; j++)
+                {
+                    dh[j] += carry[j] + (gs.IsEmpty ? 0f : gs[j]);
+                }
+                carry.Clear();
+                ReadOnlySpan<float> hPrev = s == 0 ? h0.Slice(b * H, H) : Hs.AsSpan((b * T + prevT) * H, H);
+                BackRowDispatch(s, b, row, prevT, hPrev, c0, dh, direct, dxp);
+                (Kind == RecurrentKind.Gru ? DRec : DXp).AsSpan(row * G, G).CopyTo(dRecStep);
+            }
+    }
+
+    /// <summary>What one step's row pass reads besides the kernel's own buffers (pinned by the caller for the step).</summary>
+    private unsafe struct RowArgs
+    {
+        public int Step;
+        public int Time;
+        public float* Mask;
+        public bool HasMask;
+        public float* RecBias;
+        public bool HasRecBias;
+        public float* Seq;
+        public bool HasSeq;
+        public float* HinStep;
+        public float* H0;
+        public float* C0;
+    }
+
+    /// <summary>A step's row pass, split over samples by <see cref="CpuParallel"/>; the kernel is reached through a weak handle so the body stays unmanaged.</summary>
+    private readonly struct RowsBody(IntPtr kernel, bool forward, RowArgs args) : IRangeBody
+    {
+        private readonly IntPtr _kernel = kernel;
+        private readonly bool _forward = forward;
+        private readonly RowArgs _args = args;
+
+        public void Run(int start, int end)
+        {
+            var k = (RecurrentKernel)GCHandle.FromIntPtr(_kernel).Target!;
+            if (_forward)
+            {
+                k.ForwardRows(start, end, _args);
+            }
+            else
+            {
+                k.BackwardRows(start, end, _args);
+            }
+        }
+    }
+
+    /// <summary>Samples per parallel chunk: about 16K gate values of work each.</summary>
+    private int RowsPerChunk => Math.Max(1, (1 << 14) / G);
+
+    /// <summary>A weak handle to this kernel, for the unmanaged row-pass bodies.</summary>
+    private readonly IntPtr _self;
+
+    /// <summary>Frees the weak handle.</summary>
+    ~RecurrentKernel()
+    {
+        GCHandle.FromIntPtr(_self).Free();
     }
 }

@@ -68,4 +68,18 @@ public class RecurrentKerasParityTests
         Assert.Equal(60 * 128 + 128 * 128 + 128, rnn.CountParams());
         Assert.Equal(["kernel", "recurrent_kernel", "bias"], lstm.Weights.Select(w => w.Name));
     }
+
+    [Fact]
+    public void ExampleModelsHaveKerasShapesAndParameterCounts()
+    {
+        var hierarchical = new Sequential([new TimeDistributed(new LSTM(128)), new LSTM(128), new Dense(10, activation: "softmax")]);
+        hierarchical.EnsureBuilt(new Shape(-1, 28, 28, 1));
+        Assert.Equal([66_560, 131_584, 1_290], hierarchical.Layers.Select(l => l.CountParams()));
+        Assert.Equal(new Shape(-1, 28, 128), hierarchical.Layers[0].ComputeOutputShape(new Shape(-1, 28, 28, 1)));
+        var text = new Sequential([new Embedding(200, 32, maskZero: true), new Bidirectional(new LSTM(64)), new Dense(1, activation: "sigmoid")]);
+        text.EnsureBuilt(new Shape(-1, 40));
+        Assert.Equal([6_400, 49_664, 129], text.Layers.Select(l => l.CountParams()));
+        Assert.Equal(new Shape(-1, 128), text.Layers[1].ComputeOutputShape(new Shape(-1, 40, 32)));
+        Assert.Equal(new Shape(-1, 40, 32), text.Layers[0].ComputeOutputShape(new Shape(-1, 40)));
+    }
 }
