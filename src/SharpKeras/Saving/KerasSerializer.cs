@@ -77,6 +77,14 @@ public static class KerasSerializer
             Cfg.Double(c, "momentum", 0.99), Cfg.Double(c, "epsilon", 1e-3), Cfg.Bool(c, "center", true), Cfg.Bool(c, "scale", true),
             Initializer(c["beta_initializer"], "zeros"), Initializer(c["gamma_initializer"], "ones"),
             Initializer(c["moving_mean_initializer"], "zeros"), Initializer(c["moving_variance_initializer"], "ones"), Cfg.Name(c)),
+        ["ZeroPadding2D"] = ZeroPadding2D.FromConfig,
+        ["UpSampling2D"] = UpSampling2D.FromConfig,
+        ["Reshape"] = Reshape.FromConfig,
+        ["Permute"] = Permute.FromConfig,
+        ["SpatialDropout2D"] = SpatialDropout2D.FromConfig,
+        ["Masking"] = Masking.FromConfig,
+        ["RepeatVector"] = RepeatVector.FromConfig,
+        ["TimeDistributed"] = TimeDistributed.FromConfig,
     };
 
     private static readonly Dictionary<string, Func<JsonObject, Initializer>> s_initializers = new()

@@ -48,6 +48,14 @@ public sealed class ConfigTests : IDisposable
         ["simple_rnn"] = () => new SimpleRNN(3, activation: "relu", returnState: true, name: "s"),
         ["bidirectional"] = () => new Bidirectional(new LSTM(4, returnSequences: true), mergeMode: "sum", name: "bi"),
         ["batch_normalization"] = () => new BatchNormalization(momentum: 0.9, epsilon: 1e-5, scale: false, name: "bn"),
+        ["zero_padding2d"] = () => new ZeroPadding2D((2, 0), (1, 1), name: "zp"),
+        ["up_sampling2d"] = () => new UpSampling2D(3, name: "up"),
+        ["reshape"] = () => new Reshape([3, -1], name: "rs"),
+        ["permute"] = () => new Permute([3, 1, 2], name: "perm"),
+        ["spatial_dropout2d"] = () => new SpatialDropout2D(0.4, name: "sd"),
+        ["masking"] = () => new Masking(name: "mask"),
+        ["repeat_vector"] = () => new RepeatVector(2, name: "rv"),
+        ["time_distributed"] = () => new TimeDistributed(new Conv2D(2, 3), name: "td"),
     };
 
     [Theory]

@@ -1,3 +1,5 @@
+using System.Text.Json.Nodes;
+
 namespace SharpKeras.Layers;
 
 /// <summary>
@@ -30,4 +32,18 @@ public sealed class Masking : Layer
         y.KerasMask = mask;
         return y;
     }
+
+    /// <inheritdoc/>
+    public override JsonObject GetConfig()
+    {
+        var c = base.GetConfig();
+        c["mask_value"] = MaskValue;
+        return c;
+    }
+
+    /// <summary>Keras's Masking is built at construction, so its config carries no build_config.</summary>
+    internal override bool WritesBuildConfig => false;
+
+    /// <summary>Recreates the layer from its config (Keras's <c>from_config</c>).</summary>
+    public static Masking FromConfig(JsonObject config) => new(Saving.Cfg.Double(config, "mask_value", 0.0), Saving.Cfg.Name(config));
 }

@@ -1,3 +1,5 @@
+using System.Text.Json.Nodes;
+
 namespace SharpKeras.Layers;
 
 /// <summary>
@@ -67,5 +69,27 @@ public sealed class TimeDistributed : Layer
         var folded = Ops.Reshape(inputs, [b * t, .. inputs.Shape.Dims[2..].ToArray()]);
         var y = Layer.Apply(folded, training);
         return Ops.Reshape(y, [b, t, .. y.Shape.Dims[1..].ToArray()]);
+    }
+
+    /// <inheritdoc/>
+    public override JsonObject GetConfig()
+    {
+        var c = base.GetConfig();
+        c["layer"] = Saving.KerasSerializer.Serialize(Layer);
+        return c;
+    }
+
+    /// <summary>Recreates the layer from its config (Keras's <c>from_config</c>).</summary>
+    public static TimeDistributed FromConfig(JsonObject config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        var inner = Saving.KerasSerializer.Layer(config["layer"] ?? throw Saving.Cfg.Missing(config, "layer", "the serialized wrapped layer"));
+        return new TimeDistributed(inner, Saving.Cfg.Name(config));
+    }
+
+    /// <summary>The wrapped layer's weights live under <c>layer</c>, as in Keras's files.</summary>
+    protected internal override IEnumerable<KeyValuePair<string, Layer>> SavedChildren()
+    {
+        yield return new("layer", Layer);
     }
 }

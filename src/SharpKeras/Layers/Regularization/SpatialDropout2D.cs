@@ -1,3 +1,5 @@
+using System.Text.Json.Nodes;
+
 namespace SharpKeras.Layers;
 
 /// <summary>
@@ -38,4 +40,25 @@ public sealed class SpatialDropout2D : Layer
     /// <inheritdoc/>
     protected override Tensor Call(Tensor inputs, bool training) =>
         !training || Rate == 0 ? inputs : Ops.SpatialDropout(inputs, Rate, _rng);
+
+    /// <summary>Keras's SpatialDropout2D config: rate, seed, name, dtype (a plain string) and data_format, without trainable.</summary>
+    public override JsonObject GetConfig() => new()
+    {
+        ["rate"] = Rate,
+        ["seed"] = Seed,
+        ["name"] = Name,
+        ["dtype"] = "float32",
+        ["data_format"] = "channels_last",
+    };
+
+    /// <summary>Keras's dropout layers are built at construction, so their configs carry no build_config.</summary>
+    internal override bool WritesBuildConfig => false;
+
+    /// <summary>Recreates the layer from its config (Keras's <c>from_config</c>).</summary>
+    public static SpatialDropout2D FromConfig(JsonObject config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        var name = Saving.ConvLayerConfigs.Checked(config);
+        return new SpatialDropout2D(Saving.Cfg.Double(config, "rate"), Saving.Cfg.OptionalInt(config, "seed"), name);
+    }
 }

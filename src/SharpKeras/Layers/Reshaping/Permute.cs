@@ -1,3 +1,5 @@
+using System.Text.Json.Nodes;
+
 namespace SharpKeras.Layers;
 
 /// <summary>Permutes the non-batch axes (<c>keras.layers.Permute</c>): dims are 1-based, e.g. (2, 1) swaps the first two.</summary>
@@ -37,5 +39,20 @@ public sealed class Permute : Layer
     {
         ComputeOutputShape(inputs.Shape);
         return Ops.Transpose(inputs, [0, .. _dims]);
+    }
+
+    /// <inheritdoc/>
+    public override JsonObject GetConfig()
+    {
+        var c = base.GetConfig();
+        c["dims"] = new JsonArray([.. _dims.Select(v => (JsonNode)JsonValue.Create(v))]);
+        return c;
+    }
+
+    /// <summary>Recreates the layer from its config (Keras's <c>from_config</c>).</summary>
+    public static Permute FromConfig(JsonObject config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        return new Permute(Saving.Cfg.Shape(config["dims"], "Permute dims"), Saving.Cfg.Name(config));
     }
 }

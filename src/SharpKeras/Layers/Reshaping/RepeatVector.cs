@@ -1,3 +1,5 @@
+using System.Text.Json.Nodes;
+
 namespace SharpKeras.Layers;
 
 /// <summary>Repeats the input <see cref="N"/> times (<c>keras.layers.RepeatVector</c>): (batch, features) becomes (batch, n, features).</summary>
@@ -30,4 +32,15 @@ public sealed class RepeatVector : Layer
 
     /// <inheritdoc/>
     protected override Tensor Call(Tensor inputs, bool training) => Ops.RepeatVector(inputs, N);
+
+    /// <inheritdoc/>
+    public override JsonObject GetConfig()
+    {
+        var c = base.GetConfig();
+        c["n"] = N;
+        return c;
+    }
+
+    /// <summary>Recreates the layer from its config (Keras's <c>from_config</c>).</summary>
+    public static RepeatVector FromConfig(JsonObject config) => new(Saving.Cfg.Int(config, "n"), Saving.Cfg.Name(config));
 }

@@ -1,3 +1,5 @@
+using System.Text.Json.Nodes;
+
 namespace SharpKeras.Layers;
 
 /// <summary>Reshapes each sample to <see cref="TargetShape"/> (<c>keras.layers.Reshape</c>); one entry may be -1 and is inferred.</summary>
@@ -58,5 +60,20 @@ public sealed class Reshape : Layer
     {
         var s = ComputeOutputShape(inputs.Shape);
         return Ops.Reshape(inputs, [inputs.Shape[0], .. s.Dims[1..]]);
+    }
+
+    /// <inheritdoc/>
+    public override JsonObject GetConfig()
+    {
+        var c = base.GetConfig();
+        c["target_shape"] = new JsonArray([.. _target.Select(v => (JsonNode)JsonValue.Create(v))]);
+        return c;
+    }
+
+    /// <summary>Recreates the layer from its config (Keras's <c>from_config</c>).</summary>
+    public static Reshape FromConfig(JsonObject config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        return new Reshape(Saving.Cfg.Shape(config["target_shape"], "Reshape target_shape"), Saving.Cfg.Name(config));
     }
 }

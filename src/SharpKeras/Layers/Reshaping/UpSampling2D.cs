@@ -1,3 +1,5 @@
+using System.Text.Json.Nodes;
+
 namespace SharpKeras.Layers;
 
 /// <summary>Repeats rows and columns of NHWC images (<c>keras.layers.UpSampling2D</c>, size 2, "nearest" interpolation).</summary>
@@ -40,4 +42,27 @@ public sealed class UpSampling2D : Layer
 
     /// <inheritdoc/>
     protected override Tensor Call(Tensor inputs, bool training) => Ops.UpSample2D(inputs, Size.Height, Size.Width);
+
+    /// <inheritdoc/>
+    public override JsonObject GetConfig()
+    {
+        var c = base.GetConfig();
+        c["size"] = new JsonArray(Size.Height, Size.Width);
+        c["data_format"] = "channels_last";
+        c["interpolation"] = Interpolation;
+        return c;
+    }
+
+    /// <summary>Recreates the layer from its config (Keras's <c>from_config</c>).</summary>
+    public static UpSampling2D FromConfig(JsonObject config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        var name = Saving.ConvLayerConfigs.Checked(config);
+        var interpolation = Saving.Cfg.String(config, "interpolation", "nearest");
+        if (interpolation != "nearest")
+        {
+            throw new FormatException($"UpSampling2D layer '{name}': interpolation=\"{interpolation}\" is not supported yet; SharpKeras supports only \"nearest\".");
+        }
+        return new UpSampling2D(Saving.ConvLayerConfigs.Size(config, "size", 2), interpolation, name);
+    }
 }

@@ -1,3 +1,5 @@
+using System.Text.Json.Nodes;
+
 namespace SharpKeras.Layers;
 
 /// <summary>Adds rows and columns of zeros around NHWC images (<c>keras.layers.ZeroPadding2D</c>, default 1 on every side).</summary>
@@ -43,4 +45,25 @@ public sealed class ZeroPadding2D : Layer
 
     /// <inheritdoc/>
     protected override Tensor Call(Tensor inputs, bool training) => Ops.ZeroPad2D(inputs, Rows.Top, Rows.Bottom, Columns.Left, Columns.Right);
+
+    /// <inheritdoc/>
+    public override JsonObject GetConfig()
+    {
+        var c = base.GetConfig();
+        c["padding"] = new JsonArray(new JsonArray(Rows.Top, Rows.Bottom), new JsonArray(Columns.Left, Columns.Right));
+        c["data_format"] = "channels_last";
+        return c;
+    }
+
+    /// <summary>Recreates the layer from its config (Keras's <c>from_config</c>): padding as an int, (rows, columns) or ((top, bottom), (left, right)).</summary>
+    public static ZeroPadding2D FromConfig(JsonObject config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        var name = Saving.ConvLayerConfigs.Checked(config);
+        if (config["padding"] is JsonArray { Count: 2 } a && a[0] is JsonArray { Count: 2 } r && a[1] is JsonArray { Count: 2 } col)
+        {
+            return new ZeroPadding2D((r[0]!.GetValue<int>(), r[1]!.GetValue<int>()), (col[0]!.GetValue<int>(), col[1]!.GetValue<int>()), name);
+        }
+        return new ZeroPadding2D(Saving.ConvLayerConfigs.Size(config, "padding", 1), name);
+    }
 }
