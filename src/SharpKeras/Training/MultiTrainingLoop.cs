@@ -22,23 +22,7 @@ internal static class MultiTrainingLoop
         }
         int samples = x[0].Shape[0];
         int steps = (samples + batchSize - 1) / batchSize;
-        var history = new History();
-        var all = new List<Callback>();
-        if (callbacks is not null)
-        {
-            all.AddRange(callbacks);
-        }
-        if (verbose > 0)
-        {
-            all.Add(new ProgbarLogger());
-        }
-        all.Add(history);
-        var p = new TrainingParams(epochs, steps, verbose);
-        foreach (var c in all)
-        {
-            c.Model = model;
-            c.Params = p;
-        }
+        var all = TrainingLoop.PrepareCallbacks(model, callbacks, verbose, epochs, steps, out var history);
         var rng = SeedGenerator.FromSeed(seed);
         var order = Enumerable.Range(0, samples).ToArray();
         var state = new State(model);

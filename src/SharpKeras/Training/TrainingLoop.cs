@@ -38,23 +38,7 @@ internal static class TrainingLoop
 
         int samples = x.Shape[0];
         int steps = (samples + batchSize - 1) / batchSize;
-        var history = new History();
-        var all = new List<Callback>();
-        if (callbacks is not null)
-        {
-            all.AddRange(callbacks);
-        }
-        if (verbose > 0)
-        {
-            all.Add(new ProgbarLogger());
-        }
-        all.Add(history);
-        var trainingParams = new TrainingParams(epochs, steps, verbose);
-        foreach (var c in all)
-        {
-            c.Model = model;
-            c.Params = trainingParams;
-        }
+        var all = PrepareCallbacks(model, callbacks, verbose, epochs, steps, out var history);
 
         var rng = SeedGenerator.FromSeed(seed);
         var order = new int[samples];
@@ -138,6 +122,29 @@ internal static class TrainingLoop
             c.OnTrainEnd(epochLogs);
         }
         return history;
+    }
+
+    /// <summary>The callbacks Fit drives: the user's, then the progress bar (when verbose), then History, each told the model and the run's parameters.</summary>
+    internal static List<Callback> PrepareCallbacks(Model model, IEnumerable<Callback>? callbacks, int verbose, int epochs, int steps, out History history)
+    {
+        history = new History();
+        var all = new List<Callback>();
+        if (callbacks is not null)
+        {
+            all.AddRange(callbacks);
+        }
+        if (verbose > 0)
+        {
+            all.Add(new ProgbarLogger());
+        }
+        all.Add(history);
+        var trainingParams = new TrainingParams(epochs, steps, verbose);
+        foreach (var c in all)
+        {
+            c.Model = model;
+            c.Params = trainingParams;
+        }
+        return all;
     }
 
     private static Metric[] ResolveMetrics(Model model, Tensor yTrue, Tensor yPred) =>
