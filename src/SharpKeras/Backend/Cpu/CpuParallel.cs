@@ -127,11 +127,20 @@ internal static unsafe class CpuParallel
     }
 
     /// <summary>One background thread that runs chunk <c>index</c> of each job it is released for.</summary>
+    /// <remarks>
+    /// The hand-over is one atomic state, so a release can never be lost: the worker registers itself
+    /// as sleeping with a compare-exchange from idle, and the releaser swaps in "go" and signals the
+    /// semaphore only when the swap took it from sleeping. (An earlier version set a flag and then
+    /// looked at the semaphore's count; on x86 the flag's store could pass the count's load, both
+    /// sides saw the other as not ready, and the caller spun forever beside a sleeping worker.)
+    /// </remarks>
     private sealed class Worker
     {
+        private const int Idle = 0, Go = 1, Sleeping = 2;
+
         private readonly int _index;
         private readonly SemaphoreSlim _wake = new(0);
-        private int _go;
+        private int _state;
 
         public Worker(int index)
         {
@@ -142,9 +151,7 @@ internal static unsafe class CpuParallel
 
         public void Release()
         {
-            Volatile.Write(ref _go, 1);
-            // Only a sleeping worker needs the semaphore; a spinning one sees _go.
-            if (_wake.CurrentCount == 0)
+            if (Interlocked.Exchange(ref _state, Go) == Sleeping)
             {
                 _wake.Release();
             }
@@ -159,24 +166,22 @@ internal static unsafe class CpuParallel
                 // every few microseconds during a step, and a worker that yielded or slept loses
                 // tens of microseconds to the scheduler, more on a busy machine.
                 long deadline = System.Diagnostics.Stopwatch.GetTimestamp() + SpinTicks;
-                while (Volatile.Read(ref _go) == 0 && System.Diagnostics.Stopwatch.GetTimestamp() < deadline)
+                while (Volatile.Read(ref _state) != Go && System.Diagnostics.Stopwatch.GetTimestamp() < deadline)
                 {
                     Thread.SpinWait(20);
                 }
                 var spin = new SpinWait();
-                for (int i = 0; i < 50 && Volatile.Read(ref _go) == 0; i++)
+                for (int i = 0; i < 50 && Volatile.Read(ref _state) != Go; i++)
                 {
                     spin.SpinOnce(sleep1Threshold: -1);
                 }
-                while (Volatile.Read(ref _go) == 0)
+                if (Interlocked.CompareExchange(ref _state, Sleeping, Idle) == Idle)
                 {
+                    // Registered as sleeping before any release: the next release signals exactly once.
                     _wake.Wait();
                 }
-                // Drain a release meant for a worker that was spinning.
-                while (_wake.CurrentCount > 0 && _wake.Wait(0))
-                {
-                }
-                Volatile.Write(ref _go, 0);
+                // The state is Go; no new job can be released until this one's chunk is counted done.
+                Volatile.Write(ref _state, Idle);
                 int count = s_count, chunks = s_chunks;
                 try
                 {
