@@ -48,6 +48,9 @@ public class GemmTests
         { 5, 3, 2, false, true },
         { 200, 31, 600, true, true },
         { 1030, 70, 9, false, false },
+        // Long K: the packed B panels would outgrow a thread's budget, so K is taken in spans.
+        { 20, 600, 2100, true, false },
+        { 9, 520, 1100, false, true },
     };
 
     /// <summary>Every SIMD level this CPU runs, from scalar up to the best.</summary>
@@ -90,14 +93,16 @@ public class GemmTests
     }
 
     [Theory]
-    [InlineData(0)]
-    [InlineData(1)]
-    [InlineData(2)]
-    [InlineData(3)]
-    public void EpilogueAddsBiasAndAppliesTheActivation(int kind)
+    [InlineData(0, 300)]
+    [InlineData(1, 300)]
+    [InlineData(2, 300)]
+    [InlineData(3, 300)]
+    [InlineData(1, 2100)]
+    public void EpilogueAddsBiasAndAppliesTheActivation(int kind, int k)
     {
+        // k = 2100 with n = 600 takes K in spans: the epilogue must wait for the last one.
         var activation = (EpilogueActivation)kind;
-        int m = 45, n = 37, k = 300;
+        int m = 45, n = k > 1000 ? 600 : 37;
         var a = Rand(m * k, 5);
         var b = Rand(k * n, 6);
         var bias = Rand(n, 7);

@@ -53,6 +53,9 @@ internal static unsafe class Gemm
     private static readonly Tiling s_v128 = new(SimdLevel.Vector128, 8, 256, 96, 512, &KernelV128);
     private static readonly Tiling s_scalar = new(SimdLevel.Scalar, 4, 256, 96, 512, &KernelScalar);
 
+    /// <summary>Most floats of packed B a thread keeps at once (2 MiB: within L2 plus the shared L3's share of one core).</summary>
+    private const int PackedBFloats = 1 << 19;
+
     [ThreadStatic] private static float[]? t_packA;
     [ThreadStatic] private static float[]? t_packB;
 
@@ -188,9 +191,14 @@ internal static unsafe class Gemm
         int nrW = t.NR, kcMax = t.KC, mcMax = t.MC, ncMax = t.NC;
         var kernel = t.Kernel;
         int maxNc = Math.Min(ncMax, RoundUp(colEnd - colStart, nrW));
-        // All of op(B)[:, jc:jc+nc] is packed once per column block, so that each block of C stays in
-        // this core's L2 while every K panel is added into it (instead of streaming C once per panel).
-        long bSize = (long)k * maxNc;
+        // op(B)[ks:ks+kSpan, jc:jc+nc] is packed once per column block and K span, so that each block
+        // of C stays in this core's L2 while every K panel of the span is added into it (instead of
+        // streaming C once per panel). The span is all of K unless the packed panels would outgrow
+        // PackedBFloats (a long K, such as a weight gradient summed over a whole sequence batch);
+        // then C is revisited once per span. Every element of C still adds its K panels in order.
+        int kSpan = Math.Max(kcMax, PackedBFloats / Math.Max(1, maxNc) / kcMax * kcMax);
+        kSpan = Math.Min(k, kSpan);
+        long bSize = (long)kSpan * maxNc;
         var packB = t_packB is { } pb0 && pb0.Length >= bSize ? pb0 : (t_packB = new float[bSize]);
         var packA = t_packA is { } pa0 && pa0.Length >= kcMax * mcMax ? pa0 : (t_packA = new float[kcMax * mcMax]);
         float* tile = stackalloc float[MR * 32];
@@ -201,48 +209,56 @@ internal static unsafe class Gemm
             {
                 int nc = Math.Min(ncMax, colEnd - jc);
                 int ncPadded = RoundUp(nc, nrW);
-                for (int pc = 0; pc < k; pc += kcMax)
+                for (int ks = 0; ks < k; ks += kSpan)
                 {
-                    PackB(b, n, k, transB, pc, Math.Min(kcMax, k - pc), jc, nc, nrW, bufB + (long)pc * ncPadded);
-                }
-                for (int ic = rowStart; ic < rowEnd; ic += mcMax)
-                {
-                    int mc = Math.Min(mcMax, rowEnd - ic);
-                    for (int pc = 0; pc < k; pc += kcMax)
+                    int kEnd = Math.Min(k, ks + kSpan);
+                    bool lastSpan = kEnd == k;
+                    for (int pc = ks; pc < kEnd; pc += kcMax)
                     {
-                        int kc = Math.Min(kcMax, k - pc);
-                        bool acc = accumulate || pc > 0;
-                        PackA(a, m, k, transA, ic, mc, pc, kc, bufA);
-                        float* bBlock = bufB + (long)pc * ncPadded;
-                        for (int jr = 0; jr < nc; jr += nrW)
+                        PackB(b, n, k, transB, pc, Math.Min(kcMax, kEnd - pc), jc, nc, nrW, bufB + (long)(pc - ks) * ncPadded);
+                    }
+                    for (int ic = rowStart; ic < rowEnd; ic += mcMax)
+                    {
+                        int mc = Math.Min(mcMax, rowEnd - ic);
+                        for (int pc = ks; pc < kEnd; pc += kcMax)
                         {
-                            int nr = Math.Min(nrW, nc - jr);
-                            float* bp = bBlock + jr * kc;
-                            for (int ir = 0; ir < mc; ir += MR)
+                            int kc = Math.Min(kcMax, kEnd - pc);
+                            bool acc = accumulate || pc > 0;
+                            PackA(a, m, k, transA, ic, mc, pc, kc, bufA);
+                            float* bBlock = bufB + (long)(pc - ks) * ncPadded;
+                            for (int jr = 0; jr < nc; jr += nrW)
                             {
-                                int mr = Math.Min(MR, mc - ir);
-                                float* ap = bufA + ir * kc;
-                                float* cp = c + (long)(ic + ir) * n + jc + jr;
-                                if (mr == MR && nr == nrW)
+                                int nr = Math.Min(nrW, nc - jr);
+                                float* bp = bBlock + jr * kc;
+                                for (int ir = 0; ir < mc; ir += MR)
                                 {
-                                    kernel(kc, ap, bp, cp, n, acc);
-                                }
-                                else
-                                {
-                                    kernel(kc, ap, bp, tile, nrW, false);
-                                    for (int i = 0; i < mr; i++)
+                                    int mr = Math.Min(MR, mc - ir);
+                                    float* ap = bufA + ir * kc;
+                                    float* cp = c + (long)(ic + ir) * n + jc + jr;
+                                    if (mr == MR && nr == nrW)
                                     {
-                                        for (int j = 0; j < nr; j++)
+                                        kernel(kc, ap, bp, cp, n, acc);
+                                    }
+                                    else
+                                    {
+                                        kernel(kc, ap, bp, tile, nrW, false);
+                                        for (int i = 0; i < mr; i++)
                                         {
-                                            float v = tile[i * nrW + j];
-                                            cp[(long)i * n + j] = acc ? cp[(long)i * n + j] + v : v;
+                                            for (int j = 0; j < nr; j++)
+                                            {
+                                                float v = tile[i * nrW + j];
+                                                cp[(long)i * n + j] = acc ? cp[(long)i * n + j] + v : v;
+                                            }
                                         }
                                     }
                                 }
                             }
                         }
+                        if (lastSpan)
+                        {
+                            epilogue.Apply(c + (long)ic * n, n, mc, jc, nc);
+                        }
                     }
-                    epilogue.Apply(c + (long)ic * n, n, mc, jc, nc);
                 }
             }
         }
