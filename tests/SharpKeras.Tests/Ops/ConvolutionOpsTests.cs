@@ -91,6 +91,66 @@ public class ConvolutionOpsTests
         }
     }
 
+    /// <summary>
+    /// Large enough that each thread lowers several blocks of windows and the kernel's gradient
+    /// sums over several chunks: forward and both gradients against direct loops in double.
+    /// </summary>
+    [Theory]
+    [InlineData(24, 24, 3, 3, 1, 1, "same", 1, 1)]
+    [InlineData(27, 23, 4, 3, 2, 1, "same", 1, 2)]
+    [InlineData(26, 26, 3, 3, 1, 1, "valid", 2, 2)]
+    public void Conv2DOverManyBlocksMatchesDirectLoops(int h, int w, int kh, int kw, int sh, int sw, string padding, int dh, int dw)
+    {
+        const int batch = 5, c = 7, f = 5;
+        var x = Random(21, -1, 1, batch, h, w, c);
+        var k = Random(22, -1, 1, kh, kw, c, f);
+        var expected = NaiveConv(x, k, sh, sw, padding, dh, dw, out var shape);
+        Tensor y;
+        Tensor?[] grads;
+        var weight = Random(23, -1, 1, shape.ToArray());
+        using (var tape = new GradientTape())
+        {
+            tape.Watch(x);
+            tape.Watch(k);
+            y = SharpKeras.Ops.Convolve(x, k, null, [sh, sw], padding, [dh, dw], EpilogueActivation.None);
+            grads = tape.Gradient(SharpKeras.Ops.Sum(SharpKeras.Ops.Multiply(y, weight)), [x, k]);
+        }
+        Assert.Equal(shape, y.Shape);
+        Assert.Equal(expected, y.ToArray(), (a, b) => Math.Abs(a - b) < 1e-4);
+
+        // The adjoint of the direct loop: every (output, tap, channel) product sends r * k to dx and r * x to dk.
+        int oh = shape[1], ow = shape[2];
+        int pt = padding == "same" ? Math.Max((oh - 1) * sh + (kh - 1) * dh + 1 - h, 0) / 2 : 0;
+        int pl = padding == "same" ? Math.Max((ow - 1) * sw + (kw - 1) * dw + 1 - w, 0) / 2 : 0;
+        var xs = x.ToArray();
+        var ks = k.ToArray();
+        var rs = weight.ToArray();
+        var dx = new double[xs.Length];
+        var dk = new double[ks.Length];
+        for (int b = 0; b < batch; b++)
+        for (int i = 0; i < oh; i++)
+        for (int j = 0; j < ow; j++)
+        for (int a = 0; a < kh; a++)
+        for (int e = 0; e < kw; e++)
+        {
+            int iy = i * sh - pt + a * dh, ix = j * sw - pl + e * dw;
+            if (iy < 0 || iy >= h || ix < 0 || ix >= w)
+            {
+                continue;
+            }
+            for (int ch = 0; ch < c; ch++)
+            for (int o = 0; o < f; o++)
+            {
+                double r = rs[((b * oh + i) * ow + j) * f + o];
+                int xi = ((b * h + iy) * w + ix) * c + ch, ki = ((a * kw + e) * c + ch) * f + o;
+                dx[xi] += r * ks[ki];
+                dk[ki] += r * xs[xi];
+            }
+        }
+        Assert.Equal(dx, grads[0]!.ToArray().Select(v => (double)v), (a, b) => Math.Abs(a - b) < 1e-4);
+        Assert.Equal(dk, grads[1]!.ToArray().Select(v => (double)v), (a, b) => Math.Abs(a - b) < 1e-3 * (1 + Math.Abs(a)));
+    }
+
     [Theory]
     [MemberData(nameof(Conv2DCases))]
     public void Conv2DGradients(int h, int w, int kh, int kw, int sh, int sw, string padding, int dh, int dw) =>
@@ -244,6 +304,58 @@ public class ConvolutionOpsTests
         Assert.Equal(shape, y.Shape);
         Assert.Equal(expected, y.ToArray(), (a, b) => Math.Abs(a - b) < 1e-5);
         Check(t => SharpKeras.Ops.Pool(t[0], [ph, pw], [sh, sw], padding, max), [x], eps: 1e-3f);
+    }
+
+    /// <summary>Channels wider than a SIMD vector (19 = two vectors and a tail), forward against direct loops and the gradient routed to each maximum.</summary>
+    [Theory]
+    [InlineData(6, 6, 2, 2, 2, 2, "valid")]
+    [InlineData(7, 5, 3, 3, 2, 1, "same")]
+    public void MaxPoolOverWideChannelsMatchesDirectLoops(int h, int w, int ph, int pw, int sh, int sw, string padding)
+    {
+        var x = Random(31, -1, 1, 2, h, w, 19);
+        var expected = NaivePool(x, ph, pw, sh, sw, padding, max: true, out var shape);
+        var weight = Random(32, -1, 1, shape.ToArray());
+        Tensor y;
+        Tensor? g;
+        using (var tape = new GradientTape())
+        {
+            tape.Watch(x);
+            y = SharpKeras.Ops.Pool(x, [ph, pw], [sh, sw], padding, max: true);
+            g = tape.Gradient(SharpKeras.Ops.Sum(SharpKeras.Ops.Multiply(y, weight)), [x])[0];
+        }
+        Assert.Equal(expected, y.ToArray());
+        // Each output's weight lands on the input equal to its maximum in that window (values are distinct).
+        var xs = x.ToArray();
+        var ys = y.ToArray();
+        var rs = weight.ToArray();
+        var want = new float[xs.Length];
+        for (int o = 0; o < ys.Length; o++)
+        {
+            int at = Array.IndexOf(xs, ys[o]);
+            want[at] += rs[o];
+        }
+        Assert.Equal(want, g!.ToArray(), (a, b) => Math.Abs(a - b) < 1e-6);
+    }
+
+    [Fact]
+    public void MaxPoolTiesSendTheGradientToTheFirstMaximum()
+    {
+        // A constant image: every window ties, and Keras's (TensorFlow's) max pool picks the first position.
+        var x = Tensor.FromArray(Enumerable.Repeat(0.5f, 4 * 4 * 9).ToArray(), 1, 4, 4, 9);
+        Tensor? g;
+        using (var tape = new GradientTape())
+        {
+            tape.Watch(x);
+            var y = SharpKeras.Ops.Pool(x, [2, 2], [2, 2], "valid", max: true);
+            g = tape.Gradient(SharpKeras.Ops.Sum(y), [x])[0];
+        }
+        var gs = g!.ToArray();
+        for (int iy = 0; iy < 4; iy++)
+        for (int ix = 0; ix < 4; ix++)
+        for (int ch = 0; ch < 9; ch++)
+        {
+            Assert.Equal(iy % 2 == 0 && ix % 2 == 0 ? 1f : 0f, gs[(iy * 4 + ix) * 9 + ch]);
+        }
     }
 
     [Fact]

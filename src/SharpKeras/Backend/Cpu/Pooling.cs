@@ -1,3 +1,5 @@
+using System.Numerics;
+
 namespace SharpKeras.Backend.Cpu;
 
 /// <summary>
@@ -65,31 +67,60 @@ internal static unsafe class Pooling
         public void Run(int start, int end)
         {
             int c = g.Channels;
+            int w = Vector<float>.Count;
+            var lane = Vector<int>.Indices;
             for (int r = start; r < end; r++)
             {
                 int n = r / g.OutPixels, p = r % g.OutPixels;
                 var (y0, y1, x0, x1) = Range(g, p / g.OutW, p % g.OutW);
                 float* yr = y + (long)r * c;
                 int* ir = argmax + (long)r * c;
-                new Span<float>(yr, c).Fill(float.NegativeInfinity);
-                new Span<int>(ir, c).Fill(-1);
-                for (int iy = y0; iy < y1; iy++)
+                if (y0 >= y1 || x0 >= x1)
                 {
-                    for (int ix = x0; ix < x1; ix++)
+                    new Span<float>(yr, c).Fill(float.NegativeInfinity);
+                    new Span<int>(ir, c).Fill(-1);
+                    continue;
+                }
+                int first = ((n * g.Height + y0) * g.Width + x0) * c;
+                int ch = 0;
+                // The window's first position seeds the maximum; a later value replaces it only when
+                // strictly greater, so the first maximum wins ties (and a NaN never replaces a number).
+                for (; ch <= c - w; ch += w)
+                {
+                    var best = Vector.Load(x + first + ch);
+                    var at = new Vector<int>(first + ch) + lane;
+                    for (int iy = y0; iy < y1; iy++)
                     {
-                        int b = ((n * g.Height + iy) * g.Width + ix) * c;
-                        float* xr = x + b;
-                        for (int ch = 0; ch < c; ch++)
+                        for (int ix = x0; ix < x1; ix++)
                         {
-                            float v = xr[ch];
-                            // The first maximum wins ties.
-                            if (ir[ch] < 0 || v > yr[ch])
+                            int b = ((n * g.Height + iy) * g.Width + ix) * c + ch;
+                            var v = Vector.Load(x + b);
+                            var greater = Vector.GreaterThan(v, best);
+                            best = Vector.ConditionalSelect(greater, v, best);
+                            at = Vector.ConditionalSelect(greater, new Vector<int>(b) + lane, at);
+                        }
+                    }
+                    Vector.Store(best, yr + ch);
+                    Vector.Store(at, ir + ch);
+                }
+                for (; ch < c; ch++)
+                {
+                    float best = x[first + ch];
+                    int at = first + ch;
+                    for (int iy = y0; iy < y1; iy++)
+                    {
+                        for (int ix = x0; ix < x1; ix++)
+                        {
+                            int b = ((n * g.Height + iy) * g.Width + ix) * c + ch;
+                            if (x[b] > best)
                             {
-                                yr[ch] = v;
-                                ir[ch] = b + ch;
+                                best = x[b];
+                                at = b;
                             }
                         }
                     }
+                    yr[ch] = best;
+                    ir[ch] = at;
                 }
             }
         }
