@@ -244,11 +244,11 @@ internal sealed unsafe partial class RecurrentKernel
             }
             // Through the recurrent kernel to the previous state.
             Gemm.Multiply(DRecStep, recurrentKernel, DhRec, B, H, G, false, true, false);
-            for (int i = 0; i < Dh.Length; i++)
+            if (RecurrentDropout)
             {
-                float rec = RecurrentDropout ? DhRec[i] * recDropMask[i] : DhRec[i];
-                Dh[i] = DhDirect[i] + rec;
+                Elementwise.Binary<MulOp>(DhRec, recDropMask, DhRec);
             }
+            Elementwise.Binary<AddOp>(DhDirect, DhRec, Dh);
         }
         int rows = B * T;
         if (!dKernel.IsEmpty)
