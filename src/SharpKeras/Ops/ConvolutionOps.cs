@@ -78,17 +78,31 @@ public static partial class Ops
         }
         var y = Tensor.Zeros(new Shape(g.Batch, g.OutH, g.OutW, cout));
         bool pointwise = Convolution.IsPointwise(g);
+        int chunk = Convolution.ImagesPerChunk(g);
+        // The im2col scratch holds one chunk of images; it is made once, here.
+        var cols = pointwise ? null : new float[(long)chunk * g.OutPixels * g.PatchSize];
         int rowsPerImage = g.OutPixels;
         void Forward()
         {
+            var xs = x.Span;
+            var ys = y.Span;
+            var ks = kernel.Span;
             var bs = bias is null ? default : bias.Span;
-            if (pointwise)
+            for (int first = 0; first < g.Batch; first += chunk)
             {
-                Gemm.Multiply(x.Span, kernel.Span, y.Span, g.Batch * rowsPerImage, cout, cin, false, false, false, bs, activation);
-            }
-            else
-            {
-                Convolution.Forward(x.Span, kernel.Span, y.Span, bs, activation, g, cout);
+                int count = Math.Min(chunk, g.Batch - first);
+                int rows = count * rowsPerImage;
+                ReadOnlySpan<float> a;
+                if (cols is null)
+                {
+                    a = xs.Slice(first * g.ImageSize, rows * cin);
+                }
+                else
+                {
+                    Convolution.Im2Col(xs, cols, g, first, count);
+                    a = cols.AsSpan(0, rows * g.PatchSize);
+                }
+                Gemm.Multiply(a, ks, ys.Slice(first * rowsPerImage * cout, rows * cout), rows, cout, g.PatchSize, false, false, false, bs, activation);
             }
         }
         Forward();
@@ -96,10 +110,6 @@ public static partial class Ops
         if (GradientTape.IsRecording(inputs))
         {
             var dz = activation == EpilogueActivation.None ? null : Tensor.Zeros(y.Shape);
-            // The kernel's gradient sums over every window of the batch in one fixed order (so it does
-            // not depend on the thread count): chunks of images are lowered into this scratch, made once here.
-            int chunk = Convolution.ImagesPerChunk(g);
-            var cols = pointwise ? null : new float[(long)chunk * g.OutPixels * g.PatchSize];
             GradientTape.Record(y, inputs, Forward, (gy, dx) =>
             {
                 var d = ActivationGrad(activation, y, gy, dz);
@@ -110,12 +120,13 @@ public static partial class Ops
                 {
                     Elementwise.SumRows(ds, cout, dx[2].Span);
                 }
-                if (dx.Needs(1))
+                for (int first = 0; first < g.Batch; first += chunk)
                 {
-                    for (int first = 0; first < g.Batch; first += chunk)
+                    int count = Math.Min(chunk, g.Batch - first);
+                    int rows = count * rowsPerImage;
+                    var dChunk = ds.Slice(first * rowsPerImage * cout, rows * cout);
+                    if (dx.Needs(1))
                     {
-                        int count = Math.Min(chunk, g.Batch - first);
-                        int rows = count * rowsPerImage;
                         ReadOnlySpan<float> a;
                         if (cols is null)
                         {
@@ -127,19 +138,20 @@ public static partial class Ops
                             a = cols.AsSpan(0, rows * g.PatchSize);
                         }
                         // dK (patch, out) = cols^T dY, summed over the chunks in a fixed order.
-                        Gemm.Multiply(a, ds.Slice(first * rowsPerImage * cout, rows * cout), dx[1].Span, g.PatchSize, cout, rows, transA: true, transB: false, accumulate: first > 0);
+                        Gemm.Multiply(a, dChunk, dx[1].Span, g.PatchSize, cout, rows, transA: true, transB: false, accumulate: first > 0);
                     }
-                }
-                if (dx.Needs(0))
-                {
-                    if (pointwise)
+                    if (dx.Needs(0))
                     {
-                        Gemm.Multiply(ds, ks, dx[0].Span, g.Batch * rowsPerImage, cin, cout, false, transB: true, accumulate: false);
-                    }
-                    else
-                    {
-                        // dCols = dY K^T, each column added back where its input came from.
-                        Convolution.BackwardInput(ds, ks, dx[0].Span, g, cout);
+                        if (cols is null)
+                        {
+                            Gemm.Multiply(dChunk, ks, dx[0].Span.Slice(first * g.ImageSize, rows * cin), rows, cin, cout, false, transB: true, accumulate: false);
+                        }
+                        else
+                        {
+                            // dCols = dY K^T, then each column is added back where its input came from.
+                            Gemm.Multiply(dChunk, ks, cols.AsSpan(0, rows * g.PatchSize), rows, g.PatchSize, cout, false, transB: true, accumulate: false);
+                            Convolution.Col2Im(cols, dx[0].Span, g, first, count);
+                        }
                     }
                 }
             }, "conv");

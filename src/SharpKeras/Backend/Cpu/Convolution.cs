@@ -92,119 +92,43 @@ internal static unsafe class Convolution
         }
     }
 
-    /// <summary>
-    /// y = im2col(x) K, plus the bias and activation as each block is stored. Each thread lowers
-    /// <see cref="BlockRows"/> rows of the column matrix at a time into its own scratch and
-    /// multiplies them there, so the lowered windows are read back from L2 instead of memory.
-    /// </summary>
-    public static void Forward(ReadOnlySpan<float> x, ReadOnlySpan<float> kernel, Span<float> y, ReadOnlySpan<float> bias,
-        EpilogueActivation activation, in Window2D g, int cout)
-    {
-        fixed (float* px = x)
-        fixed (float* pk = kernel)
-        fixed (float* py = y)
-        fixed (float* pb = bias)
-        {
-            var body = new ForwardBody(px, pk, py, bias.IsEmpty ? null : pb, cout, activation, g);
-            CpuParallel.For(g.Batch * g.OutPixels, BlockRows(g), ref body);
-        }
-    }
-
-    /// <summary>
-    /// Overwrites dx with col2im(dY K^T): each thread takes whole images (so no two threads add into
-    /// the same pixel) and forms their column gradients a block of rows at a time, as <see cref="Forward"/>.
-    /// </summary>
-    public static void BackwardInput(ReadOnlySpan<float> dy, ReadOnlySpan<float> kernel, Span<float> dx, in Window2D g, int cout)
-    {
-        fixed (float* pg = dy)
-        fixed (float* pk = kernel)
-        fixed (float* px = dx)
-        {
-            var body = new BackwardInputBody(pg, pk, px, cout, g);
-            CpuParallel.For(g.Batch, 1, ref body);
-        }
-    }
-
-    /// <summary>Rows of the column matrix lowered at a time: about 128 KB of them, a whole number of micro-kernel rows.</summary>
-    private static int BlockRows(in Window2D g) => Math.Max(6, (1 << 15) / Math.Max(1, g.PatchSize) / 6 * 6);
-
-    [ThreadStatic] private static float[]? t_block;
-
-    /// <summary>This thread's block scratch, grown on first use and kept, so steps after warm-up allocate nothing.</summary>
-    private static float[] Block(in Window2D g)
-    {
-        int floats = BlockRows(g) * g.PatchSize;
-        return t_block is { } b && b.Length >= floats ? b : (t_block = new float[floats]);
-    }
-
-    /// <summary>Writes rows [row0, row1) of the batch's im2col matrix (row = image * OutPixels + position) to <paramref name="dst"/>.</summary>
-    private static void Im2ColRows(float* x, float* dst, in Window2D g, int row0, int row1)
-    {
-        int c = g.Channels;
-        for (int r = row0; r < row1; r++)
-        {
-            int n = r / g.OutPixels;
-            int p = r % g.OutPixels;
-            int oh = p / g.OutW, ow = p % g.OutW;
-            float* image = x + (long)n * g.ImageSize;
-            for (int ky = 0; ky < g.KernelH; ky++)
-            {
-                int iy = oh * g.StrideH - g.PadTop + ky * g.DilationH;
-                for (int kx = 0; kx < g.KernelW; kx++, dst += c)
-                {
-                    int ix = ow * g.StrideW - g.PadLeft + kx * g.DilationW;
-                    if ((uint)iy < (uint)g.Height && (uint)ix < (uint)g.Width)
-                    {
-                        float* src = image + ((long)iy * g.Width + ix) * c;
-                        if (c == 1)
-                        {
-                            *dst = *src;
-                        }
-                        else
-                        {
-                            Buffer.MemoryCopy(src, dst, c * sizeof(float), c * sizeof(float));
-                        }
-                    }
-                    else
-                    {
-                        new Span<float>(dst, c).Clear();
-                    }
-                }
-            }
-        }
-    }
-
-    /// <summary>Adds rows [row0, row1) of an im2col matrix (starting at <paramref name="src"/>) back into the images' pixels in <paramref name="dx"/>.</summary>
-    private static void Col2ImRowsAdd(float* src, float* dx, in Window2D g, int row0, int row1)
-    {
-        int c = g.Channels;
-        for (int r = row0; r < row1; r++)
-        {
-            int n = r / g.OutPixels;
-            int p = r % g.OutPixels;
-            int oh = p / g.OutW, ow = p % g.OutW;
-            float* image = dx + (long)n * g.ImageSize;
-            for (int ky = 0; ky < g.KernelH; ky++)
-            {
-                int iy = oh * g.StrideH - g.PadTop + ky * g.DilationH;
-                for (int kx = 0; kx < g.KernelW; kx++, src += c)
-                {
-                    int ix = ow * g.StrideW - g.PadLeft + kx * g.DilationW;
-                    if ((uint)iy < (uint)g.Height && (uint)ix < (uint)g.Width)
-                    {
-                        AddInto(src, image + ((long)iy * g.Width + ix) * c, c);
-                    }
-                }
-            }
-        }
-    }
-
     private readonly struct Im2ColBody(float* x, float* cols, Window2D g, int first) : IRangeBody
     {
         public void Run(int start, int end)
         {
-            int row0 = first * g.OutPixels;
-            Im2ColRows(x, cols + (long)start * g.PatchSize, g, row0 + start, row0 + end);
+            int c = g.Channels;
+            for (int r = start; r < end; r++)
+            {
+                int n = first + r / g.OutPixels;
+                int p = r % g.OutPixels;
+                int oh = p / g.OutW, ow = p % g.OutW;
+                float* dst = cols + (long)r * g.PatchSize;
+                float* image = x + (long)n * g.ImageSize;
+                for (int ky = 0; ky < g.KernelH; ky++)
+                {
+                    int iy = oh * g.StrideH - g.PadTop + ky * g.DilationH;
+                    for (int kx = 0; kx < g.KernelW; kx++, dst += c)
+                    {
+                        int ix = ow * g.StrideW - g.PadLeft + kx * g.DilationW;
+                        if ((uint)iy < (uint)g.Height && (uint)ix < (uint)g.Width)
+                        {
+                            float* src = image + ((long)iy * g.Width + ix) * c;
+                            if (c == 1)
+                            {
+                                *dst = *src;
+                            }
+                            else
+                            {
+                                Buffer.MemoryCopy(src, dst, c * sizeof(float), c * sizeof(float));
+                            }
+                        }
+                        else
+                        {
+                            new Span<float>(dst, c).Clear();
+                        }
+                    }
+                }
+            }
         }
     }
 
@@ -212,48 +136,29 @@ internal static unsafe class Convolution
     {
         public void Run(int start, int end)
         {
-            new Span<float>(dx + (long)(first + start) * g.ImageSize, (end - start) * g.ImageSize).Clear();
-            int row0 = first * g.OutPixels;
-            Col2ImRowsAdd(cols + (long)start * g.OutPixels * g.PatchSize, dx, g, row0 + start * g.OutPixels, row0 + end * g.OutPixels);
-        }
-    }
-
-    private readonly struct ForwardBody(float* x, float* kernel, float* y, float* bias, int cout, EpilogueActivation activation, Window2D g) : IRangeBody
-    {
-        public void Run(int start, int end)
-        {
-            int step = BlockRows(g), patch = g.PatchSize;
-            var k = new ReadOnlySpan<float>(kernel, patch * cout);
-            var b = bias is null ? default : new ReadOnlySpan<float>(bias, cout);
-            fixed (float* cols = Block(g))
+            int c = g.Channels;
+            for (int i = start; i < end; i++)
             {
-                for (int r0 = start; r0 < end; r0 += step)
+                float* image = dx + (long)(first + i) * g.ImageSize;
+                new Span<float>(image, g.ImageSize).Clear();
+                float* src = cols + (long)i * g.OutPixels * g.PatchSize;
+                for (int oh = 0; oh < g.OutH; oh++)
                 {
-                    int rows = Math.Min(step, end - r0);
-                    Im2ColRows(x, cols, g, r0, r0 + rows);
-                    Gemm.Multiply(new ReadOnlySpan<float>(cols, rows * patch), k, new Span<float>(y + (long)r0 * cout, rows * cout),
-                        rows, cout, patch, false, false, false, b, activation);
-                }
-            }
-        }
-    }
-
-    private readonly struct BackwardInputBody(float* dy, float* kernel, float* dx, int cout, Window2D g) : IRangeBody
-    {
-        public void Run(int start, int end)
-        {
-            new Span<float>(dx + (long)start * g.ImageSize, (end - start) * g.ImageSize).Clear();
-            int step = BlockRows(g), patch = g.PatchSize;
-            var k = new ReadOnlySpan<float>(kernel, patch * cout);
-            int last = end * g.OutPixels;
-            fixed (float* cols = Block(g))
-            {
-                for (int r0 = start * g.OutPixels; r0 < last; r0 += step)
-                {
-                    int rows = Math.Min(step, last - r0);
-                    Gemm.Multiply(new ReadOnlySpan<float>(dy + (long)r0 * cout, rows * cout), k, new Span<float>(cols, rows * patch),
-                        rows, patch, cout, false, transB: true, accumulate: false);
-                    Col2ImRowsAdd(cols, dx, g, r0, r0 + rows);
+                    for (int ow = 0; ow < g.OutW; ow++)
+                    {
+                        for (int ky = 0; ky < g.KernelH; ky++)
+                        {
+                            int iy = oh * g.StrideH - g.PadTop + ky * g.DilationH;
+                            for (int kx = 0; kx < g.KernelW; kx++, src += c)
+                            {
+                                int ix = ow * g.StrideW - g.PadLeft + kx * g.DilationW;
+                                if ((uint)iy < (uint)g.Height && (uint)ix < (uint)g.Width)
+                                {
+                                    AddInto(src, image + ((long)iy * g.Width + ix) * c, c);
+                                }
+                            }
+                        }
+                    }
                 }
             }
         }
