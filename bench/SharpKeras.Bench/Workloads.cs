@@ -80,9 +80,6 @@ public enum DataKind
     /// <summary>Random 40x60 sequences (keras_benchmarks' text input for lstm and gru).</summary>
     SyntheticText,
 
-    /// <summary>Random 28x28 sequences of rows (mnist_hierarchical_rnn).</summary>
-    SyntheticMnistRows,
-
     /// <summary>Generated story/question/answer integer sequences of the bAbI shapes.</summary>
     SyntheticBabi,
 }
@@ -204,8 +201,8 @@ public static class Catalog
             Name = "mnist_hierarchical_rnn",
             Description = "keras/examples/mnist_hierarchical_rnn.py: rows encoded by TimeDistributed(LSTM(128)), then LSTM(128), RMSprop, batch 32",
             InputShape = [28, 28, 1], Layers = [new("time_distributed_lstm", Units: 128), new("lstm", Units: 128), Dense(10, "softmax")],
-            Optimizer = new OptimizerSpec("rmsprop"), Data = DataKind.SyntheticMnistRows, BatchSize = 32, Epochs = 1, Samples = 60000,
-            Supported = false, Missing = "a TimeDistributed(LSTM) case in the harness's model table and the peers",
+            Optimizer = new OptimizerSpec("rmsprop"), Data = DataKind.Mnist, BatchSize = 32, Epochs = 1, Samples = 60000,
+            QuickSamples = 64, InferenceBatch = 128, Supported = true,
         },
         new()
         {
@@ -279,6 +276,7 @@ public static class ModelFactory
                 "max_pooling2d" => new MaxPooling2D(l.PoolSize!.Value),
                 "lstm" => new LSTM(l.Units!.Value),
                 "gru" => new GRU(l.Units!.Value),
+                "time_distributed_lstm" => new TimeDistributed(new LSTM(l.Units!.Value)),
                 _ => throw new NotSupportedException($"Layer {l} is not in SharpKeras yet (workload '{w.Name}')."),
             });
         }

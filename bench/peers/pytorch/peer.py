@@ -67,6 +67,23 @@ def gemm(job):
     return {"seconds": seconds}
 
 
+def _time_distributed(inner):
+    """Keras's TimeDistributed: the rows (axis 1) folded into the batch, the inner module run once, then unfolded."""
+    from torch import nn
+
+    class TimeDistributed(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.inner = inner
+
+        def forward(self, x):
+            b, t = x.shape[0], x.shape[1]
+            y = self.inner(x.reshape(b * t, *x.shape[2:]))
+            return y.reshape(b, t, *y.shape[1:])
+
+    return TimeDistributed()
+
+
 def _last_step(rnn):
     """A recurrent module returning only its last output, as a Keras LSTM/GRU with return_sequences=False."""
     from torch import nn
@@ -146,6 +163,14 @@ def build_model(layers, input_shape):
             _keras_init_rnn(rnn, 4 if kind == "lstm" else 3, units)
             modules.append(_last_step(rnn))
             shape = [units]
+        elif kind == "time_distributed_lstm":
+            if len(shape) != 3:
+                raise ValueError("time_distributed_lstm needs (rows, steps, features) input")
+            units = spec["units"]
+            rnn = nn.LSTM(shape[2], units, batch_first=True)
+            _keras_init_rnn(rnn, 4, units)
+            modules.append(_time_distributed(_last_step(rnn)))
+            shape = [shape[0], units]
         elif kind == "dropout":
             modules.append(nn.Dropout(spec["rate"]))
         else:

@@ -234,6 +234,15 @@ internal static class Peer
                     modules.Add(($"{type}_{i}", new LastStep($"{type}_{i}", type, shape[1], hidden)));
                     shape = [hidden];
                     break;
+                case "time_distributed_lstm":
+                    if (shape.Length != 3)
+                    {
+                        throw new InvalidOperationException($"{type} needs (rows, steps, features) input");
+                    }
+                    long rowHidden = Int(l, "units");
+                    modules.Add(($"{type}_{i}", new TimeDistributed($"{type}_{i}", new LastStep($"lstm_{i}", "lstm", shape[2], rowHidden))));
+                    shape = [shape[0], rowHidden];
+                    break;
                 case "dropout":
                     modules.Add(($"dropout_{i}", nn.Dropout(Dbl(l, "rate"))));
                     break;
@@ -286,6 +295,25 @@ internal sealed class Permute : nn.Module<Tensor, Tensor>
     public Permute(string name, params long[] dims) : base(name) => _dims = dims;
 
     public override Tensor forward(Tensor x) => x.permute(_dims);
+}
+
+/// <summary>Keras's TimeDistributed: the rows (axis 1) folded into the batch, the inner module run once, then unfolded.</summary>
+internal sealed class TimeDistributed : nn.Module<Tensor, Tensor>
+{
+    private readonly nn.Module<Tensor, Tensor> _inner;
+
+    public TimeDistributed(string name, nn.Module<Tensor, Tensor> inner) : base(name)
+    {
+        _inner = inner;
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor x)
+    {
+        long b = x.shape[0], t = x.shape[1];
+        var y = _inner.forward(x.reshape([b * t, .. x.shape[2..]]));
+        return y.reshape([b, t, .. y.shape[1..]]);
+    }
 }
 
 /// <summary>
