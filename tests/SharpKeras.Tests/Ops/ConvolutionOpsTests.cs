@@ -7,11 +7,10 @@ namespace SharpKeras.Tests.Operations;
 /// <summary>Convolution and pooling ops against direct loops, and their gradients against finite differences.</summary>
 public class ConvolutionOpsTests
 {
-    /// <summary>Direct NHWC convolution in double, with Keras's padding split (the smaller half before).</summary>
-    private static float[] NaiveConv(Tensor x, Tensor k, int sh, int sw, string padding, int dh, int dw, out Shape shape)
+    /// <summary>The output shape of a direct NHWC convolution and the padding before each spatial axis, with Keras's split (the smaller half before).</summary>
+    private static (Shape Shape, int PadTop, int PadLeft) Geometry(Shape xShape, Shape kShape, int sh, int sw, string padding, int dh, int dw)
     {
-        var s = x.Shape;
-        int n = s[0], h = s[1], w = s[2], c = s[3], kh = k.Shape[0], kw = k.Shape[1], f = k.Shape[3];
+        int h = xShape[1], w = xShape[2], kh = kShape[0], kw = kShape[1];
         int effH = (kh - 1) * dh + 1, effW = (kw - 1) * dw + 1;
         int oh, ow, pt, pl;
         if (padding == "same")
@@ -34,32 +33,46 @@ public class ConvolutionOpsTests
             ow = (w - effW) / sw + 1;
             pt = pl = 0;
         }
-        shape = new Shape(n, oh, ow, f);
-        var xs = x.ToArray();
-        var ks = k.ToArray();
-        var y = new float[n * oh * ow * f];
+        return (new Shape(xShape[0], oh, ow, kShape[3]), pt, pl);
+    }
+
+    /// <summary>
+    /// Every product of a direct NHWC convolution: calls <paramref name="tap"/>(input index, kernel
+    /// index, output index) for each input value that a kernel entry multiplies into an output.
+    /// </summary>
+    private static void ForEachTap(Shape xShape, Shape kShape, int sh, int sw, string padding, int dh, int dw, Action<int, int, int> tap)
+    {
+        var (shape, pt, pl) = Geometry(xShape, kShape, sh, sw, padding, dh, dw);
+        int n = xShape[0], h = xShape[1], w = xShape[2], c = xShape[3], kh = kShape[0], kw = kShape[1], f = kShape[3];
+        int oh = shape[1], ow = shape[2];
         for (int b = 0; b < n; b++)
         for (int i = 0; i < oh; i++)
         for (int j = 0; j < ow; j++)
-        for (int o = 0; o < f; o++)
+        for (int a = 0; a < kh; a++)
+        for (int e = 0; e < kw; e++)
         {
-            double acc = 0;
-            for (int a = 0; a < kh; a++)
-            for (int e = 0; e < kw; e++)
+            int iy = i * sh - pt + a * dh, ix = j * sw - pl + e * dw;
+            if (iy < 0 || iy >= h || ix < 0 || ix >= w)
             {
-                int iy = i * sh - pt + a * dh, ix = j * sw - pl + e * dw;
-                if (iy < 0 || iy >= h || ix < 0 || ix >= w)
-                {
-                    continue;
-                }
-                for (int ch = 0; ch < c; ch++)
-                {
-                    acc += (double)xs[((b * h + iy) * w + ix) * c + ch] * ks[((a * kw + e) * c + ch) * f + o];
-                }
+                continue;
             }
-            y[((b * oh + i) * ow + j) * f + o] = (float)acc;
+            for (int ch = 0; ch < c; ch++)
+            for (int o = 0; o < f; o++)
+            {
+                tap(((b * h + iy) * w + ix) * c + ch, ((a * kw + e) * c + ch) * f + o, ((b * oh + i) * ow + j) * f + o);
+            }
         }
-        return y;
+    }
+
+    /// <summary>Direct NHWC convolution in double.</summary>
+    private static float[] NaiveConv(Tensor x, Tensor k, int sh, int sw, string padding, int dh, int dw, out Shape shape)
+    {
+        var xs = x.ToArray();
+        var ks = k.ToArray();
+        shape = Geometry(x.Shape, k.Shape, sh, sw, padding, dh, dw).Shape;
+        var acc = new double[shape.Size];
+        ForEachTap(x.Shape, k.Shape, sh, sw, padding, dh, dw, (xi, ki, yi) => acc[yi] += (double)xs[xi] * ks[ki]);
+        return [.. acc.Select(v => (float)v)];
     }
 
     public static TheoryData<int, int, int, int, int, int, string, int, int> Conv2DCases => new()
@@ -118,35 +131,17 @@ public class ConvolutionOpsTests
         Assert.Equal(shape, y.Shape);
         Assert.Equal(expected, y.ToArray(), (a, b) => Math.Abs(a - b) < 1e-4);
 
-        // The adjoint of the direct loop: every (output, tap, channel) product sends r * k to dx and r * x to dk.
-        int oh = shape[1], ow = shape[2];
-        int pt = padding == "same" ? Math.Max((oh - 1) * sh + (kh - 1) * dh + 1 - h, 0) / 2 : 0;
-        int pl = padding == "same" ? Math.Max((ow - 1) * sw + (kw - 1) * dw + 1 - w, 0) / 2 : 0;
+        // The adjoint of the direct loop: every product sends r * k to dx and r * x to dk.
         var xs = x.ToArray();
         var ks = k.ToArray();
         var rs = weight.ToArray();
         var dx = new double[xs.Length];
         var dk = new double[ks.Length];
-        for (int b = 0; b < batch; b++)
-        for (int i = 0; i < oh; i++)
-        for (int j = 0; j < ow; j++)
-        for (int a = 0; a < kh; a++)
-        for (int e = 0; e < kw; e++)
+        ForEachTap(x.Shape, k.Shape, sh, sw, padding, dh, dw, (xi, ki, yi) =>
         {
-            int iy = i * sh - pt + a * dh, ix = j * sw - pl + e * dw;
-            if (iy < 0 || iy >= h || ix < 0 || ix >= w)
-            {
-                continue;
-            }
-            for (int ch = 0; ch < c; ch++)
-            for (int o = 0; o < f; o++)
-            {
-                double r = rs[((b * oh + i) * ow + j) * f + o];
-                int xi = ((b * h + iy) * w + ix) * c + ch, ki = ((a * kw + e) * c + ch) * f + o;
-                dx[xi] += r * ks[ki];
-                dk[ki] += r * xs[xi];
-            }
-        }
+            dx[xi] += (double)rs[yi] * ks[ki];
+            dk[ki] += (double)rs[yi] * xs[xi];
+        });
         Assert.Equal(dx, grads[0]!.ToArray().Select(v => (double)v), (a, b) => Math.Abs(a - b) < 1e-4);
         Assert.Equal(dk, grads[1]!.ToArray().Select(v => (double)v), (a, b) => Math.Abs(a - b) < 1e-3 * (1 + Math.Abs(a)));
     }
