@@ -112,26 +112,77 @@ public sealed class Bidirectional : Layer
     /// <summary>The forward output and the backward output (re-reversed into time order when sequences), unmerged.</summary>
     public (Tensor Forward, Tensor Backward) ApplyBoth(Tensor inputs, bool training = false)
     {
+        var r = RunBoth(inputs, null, training, withStates: false);
+        return (r.Forward, r.Backward);
+    }
+
+    /// <summary>
+    /// Runs both directions with optional initial states (Keras's <c>layer(x, initial_state=[...])</c>:
+    /// the first half starts the forward layer, the second half the backward one) and returns the merged
+    /// output with each direction's final states (h, and c for LSTM), as Keras's <c>return_state</c> gives them.
+    /// </summary>
+    public (Tensor Output, Tensor[] ForwardStates, Tensor[] BackwardStates) Apply(Tensor inputs, Tensor[]? initialState, bool training = false)
+    {
+        RequireMerge();
+        var r = RunBoth(inputs, initialState, training, withStates: true);
+        return (Merge(r.Forward, r.Backward), r.ForwardStates, r.BackwardStates);
+    }
+
+    private (Tensor Forward, Tensor Backward, Tensor[] ForwardStates, Tensor[] BackwardStates) RunBoth(Tensor inputs, Tensor[]? initialState, bool training, bool withStates)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
         EnsureBuilt(inputs.Shape);
-        var f = ForwardLayer.Apply(inputs, training);
-        var b = BackwardLayer.Apply(inputs, training);
+        Tensor[]? forwardInit = null, backwardInit = null;
+        if (initialState is not null)
+        {
+            int expected = ForwardLayer.Cell.StateSize.Count + BackwardLayer.Cell.StateSize.Count;
+            if (initialState.Length != expected)
+            {
+                throw new ArgumentException($"Layer \"{Name}\" (Bidirectional) expects {expected} initial states (the forward layer's, then the backward layer's) but got {initialState.Length}.", nameof(initialState));
+            }
+            int half = ForwardLayer.Cell.StateSize.Count;
+            forwardInit = initialState[..half];
+            backwardInit = initialState[half..];
+        }
+        Tensor f, b;
+        Tensor[] fStates = [], bStates = [];
+        if (withStates)
+        {
+            (f, fStates) = ForwardLayer.Apply(inputs, forwardInit, training);
+            (b, bStates) = BackwardLayer.Apply(inputs, backwardInit, training);
+        }
+        else
+        {
+            f = ForwardLayer.Apply(inputs, training);
+            b = BackwardLayer.Apply(inputs, training);
+        }
         if (BackwardLayer.ReturnSequences)
         {
             var mask = b.KerasMask;
             b = Ops.ReverseTime(b);
             b.KerasMask = mask;
         }
-        return (f, b);
+        return (f, b, fStates, bStates);
     }
 
     /// <inheritdoc/>
     protected override Tensor Call(Tensor inputs, bool training)
     {
+        RequireMerge();
+        var (f, b) = ApplyBoth(inputs, training);
+        return Merge(f, b);
+    }
+
+    private void RequireMerge()
+    {
         if (MergeMode is null)
         {
             throw new InvalidOperationException($"Layer \"{Name}\" (Bidirectional) has mergeMode=null, which gives two outputs; call ApplyBoth instead.");
         }
-        var (f, b) = ApplyBoth(inputs, training);
+    }
+
+    private Tensor Merge(Tensor f, Tensor b)
+    {
         var y = MergeMode switch
         {
             "concat" => Ops.ConcatenateLast(f, b),

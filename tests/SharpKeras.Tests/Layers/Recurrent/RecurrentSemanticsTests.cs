@@ -73,6 +73,36 @@ public class RecurrentSemanticsTests
     }
 
     [Fact]
+    public void BidirectionalSplitsInitialStatesAndReturnsEachDirectionsStates()
+    {
+        // Keras: initial_state's first half starts the forward layer, the second half the backward one;
+        // return_state gives [output, forward h, forward c, backward h, backward c].
+        var bi = new Bidirectional(new LSTM(3));
+        var x = GradCheck.Random(11, -1f, 1f, 2, 4, 2);
+        Tensor[] init = [.. Enumerable.Range(0, 4).Select(i => GradCheck.Random(20 + i, -1f, 1f, 2, 3))];
+        var (y, forwardStates, backwardStates) = bi.Apply(x, init);
+        Assert.Equal(new Shape(2, 6), y.Shape);
+        Assert.Equal(2, forwardStates.Length);
+        Assert.Equal(2, backwardStates.Length);
+        // Each direction's final h is its last output: the two halves of the concatenated output.
+        var ys = y.ToArray();
+        for (int b = 0; b < 2; b++)
+        {
+            Close(ys[(b * 6)..(b * 6 + 3)], Row(forwardStates[0], b));
+            Close(ys[(b * 6 + 3)..(b * 6 + 6)], Row(backwardStates[0], b));
+        }
+        // The states reached the right layers: each matches that layer run alone from its half.
+        var (_, alone) = bi.BackwardLayer.Apply(x, init[2..]);
+        Close(alone[1].ToArray(), backwardStates[1].ToArray());
+        var (fromZero, _, _) = bi.Apply(x, null);
+        Close(bi.Apply(x).ToArray(), fromZero.ToArray());
+        Assert.NotEqual(fromZero.ToArray(), ys);
+        var e = Assert.Throws<ArgumentException>(() => bi.Apply(x, init[..2]));
+        Assert.Contains(bi.Name, e.Message);
+        Assert.Contains("expects 4 initial states", e.Message);
+    }
+
+    [Fact]
     public void InitialStatesAreUsedAndReturnedStatesAreTheLastOnes()
     {
         var lstm = new LSTM(3, returnSequences: true, returnState: true);
