@@ -53,7 +53,7 @@ internal static unsafe class Gemm
     private static readonly Tiling s_v128 = new(SimdLevel.Vector128, 8, 256, 96, 512, &KernelV128);
     private static readonly Tiling s_scalar = new(SimdLevel.Scalar, 4, 256, 96, 512, &KernelScalar);
 
-    /// <summary>Most floats of packed B a thread keeps at once (2 MiB: within L2 plus the shared L3's share of one core).</summary>
+    /// <summary>Most floats of packed B a thread keeps at once: 2 MiB, about two L2s of the development machine and a small share of its L3.</summary>
     private const int PackedBFloats = 1 << 19;
 
     [ThreadStatic] private static float[]? t_packA;
