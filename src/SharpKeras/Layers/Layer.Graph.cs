@@ -161,12 +161,20 @@ public abstract partial class Layer
         {
             parent._trackedLayers.Add(this);
         }
+        // Ops recorded inside are attributed to the innermost layer running (for step profiles), except
+        // inside a wrapper: its wrapped layers are not the model's, and may share a top-level name.
+        bool wrapped = stack.Count > 0 && stack[^1].KeepsOpScope;
         stack.Add(this);
-        // Ops recorded inside are attributed to the innermost layer running (for step profiles).
         var outer = GradientTape.Scope;
-        GradientTape.Scope = Name;
+        if (!wrapped)
+        {
+            GradientTape.Scope = Name;
+        }
         return new CallScope(stack, outer);
     }
+
+    /// <summary>Whether ops of the layers this one runs inside count as this layer's (wrappers such as TimeDistributed and Bidirectional).</summary>
+    private protected virtual bool KeepsOpScope => false;
 
     /// <summary>Pops the call stack (and the op scope) on dispose.</summary>
     private protected readonly struct CallScope(List<Layer> stack, string? outerScope) : IDisposable

@@ -206,6 +206,27 @@ public class AllocationTests
     }
 
     [Fact]
+    public void ProfileCountsWrappedLayersAsTheirWrapper()
+    {
+        // The wrapped LSTMs are named "lstm" too (models name only their own layers), so their time
+        // must go to the wrapper's row, not merge into the model's own "lstm".
+        Config.SetRandomSeed(4);
+        var model = new Sequential();
+        model.Add(Keras.Input([5, 4, 3]));
+        model.Add(new TimeDistributed(new LSTM(6)));
+        model.Add(new Bidirectional(new LSTM(5, returnSequences: true)));
+        model.Add(new LSTM(4));
+        model.Add(new Dense(2, activation: "softmax"));
+        model.Compile("rmsprop", "sparse_categorical_crossentropy");
+        var x = GradCheck.Random(1, -1, 1, 16, 5, 4, 3);
+        var y = Tensor.FromArray(Enumerable.Range(0, 16).Select(i => (float)(i % 2)).ToArray(), 16);
+        var profile = model.ProfileTrainStep(x, y, batchSize: 8, steps: 2);
+        Assert.Equal(["time_distributed", "bidirectional", "lstm", "dense", "loss", "optimizer"], profile.Select(p => p.Layer).ToArray());
+        Assert.True(profile.Single(p => p.Layer == "time_distributed").BackwardSeconds > 0);
+        Assert.True(profile.Single(p => p.Layer == "bidirectional").BackwardSeconds > 0);
+    }
+
+    [Fact]
     public void ALayerComputingOutsideTheOpsIsRecordedAfreshEveryStep()
     {
         // A custom activation written with plain arrays is invisible to the tape; replaying the

@@ -89,6 +89,9 @@ public sealed class Bidirectional : Layer
     public override int CountParams() => ForwardLayer.CountParams() + BackwardLayer.CountParams();
 
     /// <inheritdoc/>
+    private protected override bool KeepsOpScope => true;
+
+    /// <inheritdoc/>
     protected override void Build(Shape inputShape)
     {
         ForwardLayer.EnsureBuilt(inputShape);

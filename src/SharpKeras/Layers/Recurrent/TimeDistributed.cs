@@ -33,6 +33,9 @@ public sealed class TimeDistributed : Layer
     /// <inheritdoc/>
     protected override bool PropagatesMask => true;
 
+    /// <inheritdoc/>
+    private protected override bool KeepsOpScope => true;
+
     private static Shape Inner(Shape s) => new([-1, .. s.Dims[2..].ToArray()]);
 
     /// <inheritdoc/>
