@@ -23,9 +23,10 @@ internal enum RecurrentKind
 /// gradients with one large matrix multiply each. Every buffer is allocated once, at construction.
 /// </summary>
 /// <remarks>
-/// Layouts: x is (B, T, F) and the per-step histories are kept batch-major with row b*T + t (t the
-/// time index, not the processing step), so the input projection and its gradients are plain
-/// (B*T)-row matrix products. The sequence output is written in processing order (reversed when
+/// Layouts: x is (B, T, F); the per-step histories are kept time-major with row t*B + b (t the
+/// time index, not the processing step), so that each step reads and writes one contiguous block
+/// of every history, and the input projection and its gradients are plain (T*B)-row matrix
+/// products over a time-major copy of x. The sequence output is written in processing order (reversed when
 /// going backwards), as Keras does. A mask (B, T) of 0/1 keeps the state of masked steps; their
 /// output is the previous output (or zeros when <see cref="ZeroOutputForMask"/>).
 /// </remarks>
@@ -51,7 +52,7 @@ internal sealed unsafe partial class RecurrentKernel
         Hin = new float[rows * H];
         Cs = kind == RecurrentKind.Lstm ? new float[rows * H] : [];
         Gates = kind == RecurrentKind.SimpleRnn ? [] : new float[rows * 4 * H];
-        Xd = inputDropout ? new float[rows * F] : [];
+        Xt = new float[rows * F];
         HStep = new float[batch * H];
         CStep = kind == RecurrentKind.Lstm ? new float[batch * H] : [];
         HinStep = new float[batch * H];
@@ -88,7 +89,8 @@ internal sealed unsafe partial class RecurrentKernel
     private float[] Hin { get; }
     private float[] Cs { get; }
     private float[] Gates { get; }
-    private float[] Xd { get; }
+    /// <summary>x in time-major order (dropped out when input dropout is on); the input gradient's scratch in the backward pass.</summary>
+    private float[] Xt { get; }
     private float[] HStep { get; }
     private float[] CStep { get; }
     private float[] HinStep { get; }
@@ -102,6 +104,9 @@ internal sealed unsafe partial class RecurrentKernel
     private float[] DhDirect { get; }
     private float[] DhRec { get; }
     private float[] DOutCarry { get; }
+
+    /// <summary>History row of sample <paramref name="b"/> at time <paramref name="t"/>.</summary>
+    private int Row(int b, int t) => t * B + b;
 
     /// <summary>Time index of processing step <paramref name="s"/>.</summary>
     private int TimeOf(int s) => GoBackwards ? T - 1 - s : s;
@@ -117,24 +122,25 @@ internal sealed unsafe partial class RecurrentKernel
         Span<float> sequences, Span<float> last, Span<float> hT, Span<float> cT)
     {
         int rows = B * T;
-        var input = x;
-        if (!dropMask.IsEmpty)
+        for (int b = 0; b < B; b++)
         {
-            for (int r = 0; r < rows; r++)
+            for (int t = 0; t < T; t++)
             {
-                var src = x.Slice(r * F, F);
-                var dst = Xd.AsSpan(r * F, F);
-                var dm = dropMask.Slice(r / T * F, F);
-                for (int j = 0; j < F; j++)
+                var src = x.Slice((b * T + t) * F, F);
+                var dst = Xt.AsSpan(Row(b, t) * F, F);
+                if (dropMask.IsEmpty)
                 {
-                    dst[j] = src[j] * dm[j];
+                    src.CopyTo(dst);
+                }
+                else
+                {
+                    Elementwise.Binary<MulOp>(src, dropMask.Slice(b * F, F), dst);
                 }
             }
-            input = Xd;
         }
         // Input projection of every step at once, with the input bias added as the product is stored.
         var inputBias = bias.IsEmpty ? default : bias[..G];
-        Gemm.Multiply(input, kernel, Xp, rows, G, F, false, false, false, inputBias, EpilogueActivation.None);
+        Gemm.Multiply(Xt, kernel, Xp, rows, G, F, false, false, false, inputBias, EpilogueActivation.None);
         var recBias = Kind == RecurrentKind.Gru && bias.Length == 2 * G ? bias.Slice(G, G) : default;
 
         h0.CopyTo(HStep);
@@ -253,8 +259,7 @@ internal sealed unsafe partial class RecurrentKernel
         int rows = B * T;
         if (!dKernel.IsEmpty)
         {
-            var input = dropMask.IsEmpty ? x : Xd;
-            Gemm.Multiply(input, DXp, dKernel, F, G, rows, true, false, false);
+            Gemm.Multiply(Xt, DXp, dKernel, F, G, rows, true, false, false);
         }
         if (!dRecurrentKernel.IsEmpty)
         {
@@ -270,16 +275,21 @@ internal sealed unsafe partial class RecurrentKernel
         }
         if (!dx.IsEmpty)
         {
-            Gemm.Multiply(DXp, kernel, dx, rows, F, G, false, true, false);
-            if (!dropMask.IsEmpty)
+            // Time-major into Xt (no longer needed once the kernel's gradient is formed), then back to (B, T, F).
+            Gemm.Multiply(DXp, kernel, Xt, rows, F, G, false, true, false);
+            for (int b = 0; b < B; b++)
             {
-                for (int r = 0; r < rows; r++)
+                for (int t = 0; t < T; t++)
                 {
-                    var d = dx.Slice(r * F, F);
-                    var dm = dropMask.Slice(r / T * F, F);
-                    for (int j = 0; j < F; j++)
+                    var src = Xt.AsSpan(Row(b, t) * F, F);
+                    var dst = dx.Slice((b * T + t) * F, F);
+                    if (dropMask.IsEmpty)
                     {
-                        d[j] *= dm[j];
+                        src.CopyTo(dst);
+                    }
+                    else
+                    {
+                        Elementwise.Binary<MulOp>(src, dropMask.Slice(b * F, F), dst);
                     }
                 }
             }
@@ -304,10 +314,10 @@ internal sealed unsafe partial class RecurrentKernel
         var hin = new ReadOnlySpan<float>(a.HinStep, B * H);
             for (int b = start; b < end; b++)
             {
-                int row = b * T + t;
+                int row = Row(b, t);
                 hin.Slice(b * H, H).CopyTo(Hin.AsSpan(row * H, H));
                 var h = HStep.AsSpan(b * H, H);
-                bool valid = mask.IsEmpty || mask[row] != 0f;
+                bool valid = mask.IsEmpty || mask[b * T + t] != 0f;
                 if (valid)
                 {
                     StepRowDispatch(row, b, h, recBias);
@@ -344,8 +354,8 @@ internal sealed unsafe partial class RecurrentKernel
         var c0 = Kind == RecurrentKind.Lstm ? new ReadOnlySpan<float>(a.C0, B * H) : default;
             for (int b = start; b < end; b++)
             {
-                int row = b * T + t;
-                bool valid = mask.IsEmpty || mask[row] != 0f;
+                int row = Row(b, t);
+                bool valid = mask.IsEmpty || mask[b * T + t] != 0f;
                 var dh = Dh.AsSpan(b * H, H);
                 var carry = DOutCarry.AsSpan(b * H, H);
                 var direct = DhDirect.AsSpan(b * H, H);
@@ -377,7 +387,7 @@ internal sealed unsafe partial class RecurrentKernel
                     dh[j] += carry[j] + (gs.IsEmpty ? 0f : gs[j]);
                 }
                 carry.Clear();
-                ReadOnlySpan<float> hPrev = s == 0 ? h0.Slice(b * H, H) : Hs.AsSpan((b * T + prevT) * H, H);
+                ReadOnlySpan<float> hPrev = s == 0 ? h0.Slice(b * H, H) : Hs.AsSpan(Row(b, prevT) * H, H);
                 BackRowDispatch(s, b, row, prevT, hPrev, c0, dh, direct, dxp);
                 (Kind == RecurrentKind.Gru ? DRec : DXp).AsSpan(row * G, G).CopyTo(dRecStep);
             }

@@ -228,7 +228,7 @@ internal sealed partial class RecurrentKernel
             }
             case RecurrentKind.Lstm:
             {
-                ReadOnlySpan<float> cPrev = s == 0 ? c0.Slice(b * H, H) : Cs.AsSpan((b * T + prevT) * H, H);
+                ReadOnlySpan<float> cPrev = s == 0 ? c0.Slice(b * H, H) : Cs.AsSpan(Row(b, prevT) * H, H);
                 ReadOnlySpan<float> c = Cs.AsSpan(row * H, H);
                 ReadOnlySpan<float> gates = Gates.AsSpan(row * 4 * H, 4 * H);
                 var dc = Dc.AsSpan(b * H, H);
