@@ -108,6 +108,31 @@ internal sealed unsafe partial class RecurrentKernel
     /// <summary>History row of sample <paramref name="b"/> at time <paramref name="t"/>.</summary>
     private int Row(int b, int t) => t * B + b;
 
+    /// <summary>
+    /// Copies (B, T, F) values between the batch-major order of x and the time-major order of the
+    /// histories, multiplied by sample b's input-dropout mask (B, F) when one is given.
+    /// </summary>
+    private void Reorder(ReadOnlySpan<float> src, Span<float> dst, bool toTimeMajor, ReadOnlySpan<float> dropMask)
+    {
+        for (int b = 0; b < B; b++)
+        {
+            for (int t = 0; t < T; t++)
+            {
+                int batchMajor = (b * T + t) * F, timeMajor = Row(b, t) * F;
+                var from = src.Slice(toTimeMajor ? batchMajor : timeMajor, F);
+                var to = dst.Slice(toTimeMajor ? timeMajor : batchMajor, F);
+                if (dropMask.IsEmpty)
+                {
+                    from.CopyTo(to);
+                }
+                else
+                {
+                    Elementwise.Binary<MulOp>(from, dropMask.Slice(b * F, F), to);
+                }
+            }
+        }
+    }
+
     /// <summary>Time index of processing step <paramref name="s"/>.</summary>
     private int TimeOf(int s) => GoBackwards ? T - 1 - s : s;
 
@@ -122,22 +147,7 @@ internal sealed unsafe partial class RecurrentKernel
         Span<float> sequences, Span<float> last, Span<float> hT, Span<float> cT)
     {
         int rows = B * T;
-        for (int b = 0; b < B; b++)
-        {
-            for (int t = 0; t < T; t++)
-            {
-                var src = x.Slice((b * T + t) * F, F);
-                var dst = Xt.AsSpan(Row(b, t) * F, F);
-                if (dropMask.IsEmpty)
-                {
-                    src.CopyTo(dst);
-                }
-                else
-                {
-                    Elementwise.Binary<MulOp>(src, dropMask.Slice(b * F, F), dst);
-                }
-            }
-        }
+        Reorder(x, Xt, toTimeMajor: true, dropMask);
         // Input projection of every step at once, with the input bias added as the product is stored.
         var inputBias = bias.IsEmpty ? default : bias[..G];
         Gemm.Multiply(Xt, kernel, Xp, rows, G, F, false, false, false, inputBias, EpilogueActivation.None);
@@ -277,22 +287,7 @@ internal sealed unsafe partial class RecurrentKernel
         {
             // Time-major into Xt (no longer needed once the kernel's gradient is formed), then back to (B, T, F).
             Gemm.Multiply(DXp, kernel, Xt, rows, F, G, false, true, false);
-            for (int b = 0; b < B; b++)
-            {
-                for (int t = 0; t < T; t++)
-                {
-                    var src = Xt.AsSpan(Row(b, t) * F, F);
-                    var dst = dx.Slice((b * T + t) * F, F);
-                    if (dropMask.IsEmpty)
-                    {
-                        src.CopyTo(dst);
-                    }
-                    else
-                    {
-                        Elementwise.Binary<MulOp>(src, dropMask.Slice(b * F, F), dst);
-                    }
-                }
-            }
+            Reorder(Xt, dx, toTimeMajor: false, dropMask);
         }
         if (!dh0.IsEmpty)
         {
