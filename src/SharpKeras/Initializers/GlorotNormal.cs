@@ -1,0 +1,6 @@
+using System.Text.Json.Nodes;
+
+namespace SharpKeras.Initializers;
+
+/// <summary>Glorot normal: truncated normal with stddev sqrt(2 / (fan_in + fan_out)).</summary>
+public sealed class GlorotNormal(int? seed = null) : VarianceScaling(1.0, FanMode.FanAvg, VarianceDistribution.TruncatedNormal, seed);

@@ -1,0 +1,6 @@
+using System.Text.Json.Nodes;
+
+namespace SharpKeras.Initializers;
+
+/// <summary>He normal: truncated normal with stddev sqrt(2 / fan_in).</summary>
+public sealed class HeNormal(int? seed = null) : VarianceScaling(2.0, FanMode.FanIn, VarianceDistribution.TruncatedNormal, seed);

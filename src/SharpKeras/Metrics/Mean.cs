@@ -1,0 +1,26 @@
+using System.Text.Json.Nodes;
+
+namespace SharpKeras.Metrics;
+
+/// <summary>Weighted mean of values (<c>keras.metrics.Mean</c>); the trainer tracks the loss with it.</summary>
+public sealed class Mean(string name = "mean") : Metric(name)
+{
+    private double _total;
+    private double _count;
+
+    /// <summary>Adds <paramref name="value"/> with <paramref name="weight"/> (the batch size for losses).</summary>
+    public void Update(double value, double weight = 1)
+    {
+        _total += value * weight;
+        _count += weight;
+    }
+
+    /// <summary>Adds the mean of <paramref name="yPred"/> weighted by its element count.</summary>
+    public override void UpdateState(Tensor yTrue, Tensor yPred) => Update(Ops.Mean(yPred).Item(), yPred.Length);
+
+    /// <inheritdoc/>
+    public override double Result() => _count == 0 ? 0 : _total / _count;
+
+    /// <inheritdoc/>
+    public override void ResetState() => (_total, _count) = (0, 0);
+}

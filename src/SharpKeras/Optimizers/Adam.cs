@@ -1,0 +1,88 @@
+using System.Numerics;
+using System.Text.Json.Nodes;
+
+namespace SharpKeras.Optimizers;
+
+/// <summary>Adam (<c>keras.optimizers.Adam</c>: lr 0.001, beta_1 0.9, beta_2 0.999, epsilon 1e-7).</summary>
+public sealed class Adam : Optimizer
+{
+    /// <summary>Adam with Keras 3 defaults.</summary>
+    public Adam(double learningRate = 0.001, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-7, bool amsgrad = false)
+        : base("adam", learningRate)
+    {
+        Beta1 = beta1;
+        Beta2 = beta2;
+        Epsilon = epsilon;
+        Amsgrad = amsgrad;
+    }
+
+    /// <summary>Decay of the first-moment estimate.</summary>
+    public double Beta1 { get; }
+
+    /// <summary>Decay of the second-moment estimate.</summary>
+    public double Beta2 { get; }
+
+    /// <summary>Added to sqrt(v) (outside the root, as Keras's "epsilon hat").</summary>
+    public double Epsilon { get; }
+
+    /// <summary>Whether to use the AMSGrad variant (maximum of past second moments).</summary>
+    public bool Amsgrad { get; }
+
+    /// <inheritdoc/>
+    public override JsonObject GetConfig()
+    {
+        var c = base.GetConfig();
+        c["beta_1"] = Beta1;
+        c["beta_2"] = Beta2;
+        c["epsilon"] = Epsilon;
+        c["amsgrad"] = Amsgrad;
+        return c;
+    }
+
+    /// <inheritdoc/>
+    protected override int SlotsPerVariable => Amsgrad ? 3 : 2;
+
+    /// <inheritdoc/>
+    protected override void UpdateStep(ReadOnlySpan<float> g, Span<float> w, Tensor[] slots, float lr, long step)
+    {
+        float t = step;
+        float b1Power = MathF.Pow(F32(Beta1), t);
+        float b2Power = MathF.Pow(F32(Beta2), t);
+        float alpha = lr * MathF.Sqrt(1f - b2Power) / (1f - b1Power);
+        float oneMinusB1 = F32(1 - Beta1), oneMinusB2 = F32(1 - Beta2), eps = F32(Epsilon);
+        var m = slots[0].Span;
+        var v = slots[1].Span;
+        var vHat = Amsgrad ? slots[2].Span : default;
+        int i = 0, width = Vector<float>.Count;
+        Vector<float> c1 = new(oneMinusB1), c2 = new(oneMinusB2), va = new(alpha), ve = new(eps);
+        for (; i <= w.Length - width; i += width)
+        {
+            var gi = new Vector<float>(g[i..]);
+            var mi = new Vector<float>(m[i..]);
+            mi += (gi - mi) * c1;
+            mi.CopyTo(m[i..]);
+            var vi = new Vector<float>(v[i..]);
+            vi += (gi * gi - vi) * c2;
+            vi.CopyTo(v[i..]);
+            var second = vi;
+            if (Amsgrad)
+            {
+                second = Vector.Max(new Vector<float>(vHat[i..]), vi);
+                second.CopyTo(vHat[i..]);
+            }
+            (new Vector<float>(w[i..]) - mi * va / (Vector.SquareRoot(second) + ve)).CopyTo(w[i..]);
+        }
+        for (; i < w.Length; i++)
+        {
+            m[i] += (g[i] - m[i]) * oneMinusB1;
+            v[i] += (g[i] * g[i] - v[i]) * oneMinusB2;
+            float second = v[i];
+            if (Amsgrad)
+            {
+                vHat[i] = MathF.Max(vHat[i], v[i]);
+                second = vHat[i];
+            }
+            w[i] -= m[i] * alpha / (MathF.Sqrt(second) + eps);
+        }
+    }
+}

@@ -1,0 +1,93 @@
+using System.Numerics;
+using System.Text.Json.Nodes;
+
+namespace SharpKeras.Optimizers;
+
+/// <summary>RMSprop (<c>keras.optimizers.RMSprop</c>: lr 0.001, rho 0.9, epsilon 1e-7 inside the square root).</summary>
+public sealed class RMSprop : Optimizer
+{
+    /// <summary>RMSprop with Keras 3 defaults.</summary>
+    public RMSprop(double learningRate = 0.001, double rho = 0.9, double momentum = 0.0, double epsilon = 1e-7, bool centered = false)
+        : base("rmsprop", learningRate)
+    {
+        Rho = rho;
+        Momentum = momentum;
+        Epsilon = epsilon;
+        Centered = centered;
+    }
+
+    /// <summary>Discount of the running mean of squared gradients.</summary>
+    public double Rho { get; }
+
+    /// <summary>Momentum factor (0: none).</summary>
+    public double Momentum { get; }
+
+    /// <summary>Added to the mean square before the root, for stability.</summary>
+    public double Epsilon { get; }
+
+    /// <summary>Whether to normalise by the variance instead of the mean square.</summary>
+    public bool Centered { get; }
+
+    /// <inheritdoc/>
+    public override JsonObject GetConfig()
+    {
+        var c = base.GetConfig();
+        c["rho"] = Rho;
+        c["momentum"] = Momentum;
+        c["epsilon"] = Epsilon;
+        c["centered"] = Centered;
+        return c;
+    }
+
+    /// <inheritdoc/>
+    protected override int SlotsPerVariable => 1 + (Momentum > 0 ? 1 : 0) + (Centered ? 1 : 0);
+
+    /// <inheritdoc/>
+    private protected override bool SlotsGroupedByKind => true;
+
+    /// <inheritdoc/>
+    protected override void UpdateStep(ReadOnlySpan<float> g, Span<float> w, Tensor[] slots, float lr, long step)
+    {
+        float rho = F32(Rho), oneMinusRho = F32(1 - Rho), eps = F32(Epsilon), mu = F32(Momentum);
+        var v = slots[0].Span;
+        var mom = Momentum > 0 ? slots[1].Span : default;
+        var avg = Centered ? slots[^1].Span : default;
+        int i = 0, width = Vector<float>.Count;
+        if (!Centered && Momentum == 0)
+        {
+            // The common case, vectorised with the same operation order as the loop below.
+            Vector<float> vrho = new(rho), v1 = new(oneMinusRho), veps = new(eps), vlr = new(lr);
+            for (; i <= w.Length - width; i += width)
+            {
+                var gi = new Vector<float>(g[i..]);
+                var vi = vrho * new Vector<float>(v[i..]) + v1 * (gi * gi);
+                vi.CopyTo(v[i..]);
+                (new Vector<float>(w[i..]) - vlr * gi / Vector.SquareRoot(vi + veps)).CopyTo(w[i..]);
+            }
+        }
+        for (; i < w.Length; i++)
+        {
+            v[i] = rho * v[i] + oneMinusRho * (g[i] * g[i]);
+            float denominator;
+            if (Centered)
+            {
+                avg[i] = rho * avg[i] + oneMinusRho * g[i];
+                denominator = v[i] - avg[i] * avg[i] + eps;
+            }
+            else
+            {
+                denominator = v[i] + eps;
+            }
+            float increment = lr * g[i] / MathF.Sqrt(denominator);
+            if (Momentum > 0)
+            {
+                mom[i] = mu * mom[i] + increment;
+                w[i] -= mom[i];
+            }
+            else
+            {
+                w[i] -= increment;
+            }
+        }
+    }
+}
