@@ -1,3 +1,4 @@
+using SharpKeras.Saving;
 using System.Text.Json.Nodes;
 namespace SharpKeras.Initializers;
 
@@ -6,7 +7,7 @@ namespace SharpKeras.Initializers;
 /// weight, flattened to (prod(shape[:-1]), shape[-1]), has orthonormal rows or columns (whichever
 /// are fewer), from the QR decomposition of a normal matrix, times <paramref name="gain"/>.
 /// </summary>
-public sealed class Orthogonal(double gain = 1.0, int? seed = null) : RandomInitializer(seed)
+public sealed class Orthogonal(double gain = 1.0, int? seed = null) : RandomInitializer(seed), IKerasSerializable<Orthogonal>
 {
     /// <summary>The multiplicative factor.</summary>
     public double Gain { get; } = gain;
@@ -76,4 +77,7 @@ public sealed class Orthogonal(double gain = 1.0, int? seed = null) : RandomInit
         }
         return t;
     }
+
+    /// <summary>Recreates the initializer from its config (Keras's <c>from_config</c>).</summary>
+    public static Orthogonal FromConfig(JsonObject config) => new(Cfg.Double(config, "gain", 1.0), Cfg.OptionalInt(config, "seed"));
 }

@@ -1,9 +1,10 @@
+using SharpKeras.Saving;
 using System.Text.Json.Nodes;
 
 namespace SharpKeras.Initializers;
 
 /// <summary>Normal distribution (<c>"random_normal"</c>: mean 0, stddev 0.05).</summary>
-public sealed class RandomNormal(double mean = 0.0, double stddev = 0.05, int? seed = null) : RandomInitializer(seed)
+public sealed class RandomNormal(double mean = 0.0, double stddev = 0.05, int? seed = null) : RandomInitializer(seed), IKerasSerializable<RandomNormal>
 {
     /// <summary>Mean of the distribution.</summary>
     public double Mean => mean;
@@ -26,4 +27,7 @@ public sealed class RandomNormal(double mean = 0.0, double stddev = 0.05, int? s
         }
         return t;
     }
+
+    /// <summary>Recreates the initializer from its config (Keras's <c>from_config</c>).</summary>
+    public static RandomNormal FromConfig(JsonObject config) => new(Cfg.Double(config, "mean", 0.0), Cfg.Double(config, "stddev", 0.05), Cfg.OptionalInt(config, "seed"));
 }

@@ -1,10 +1,11 @@
+using SharpKeras.Saving;
 using System.Text.Json.Nodes;
 
 namespace SharpKeras.Initializers;
 
 /// <summary>Keras's VarianceScaling: variance scale / n, where n depends on <see cref="FanMode"/>.</summary>
 public class VarianceScaling(double scale = 1.0, FanMode mode = FanMode.FanIn,
-    VarianceDistribution distribution = VarianceDistribution.TruncatedNormal, int? seed = null) : RandomInitializer(seed)
+    VarianceDistribution distribution = VarianceDistribution.TruncatedNormal, int? seed = null) : RandomInitializer(seed), IKerasSerializable<VarianceScaling>
 {
     /// <summary>Scaling factor of the variance.</summary>
     public double Scale => scale;
@@ -80,4 +81,22 @@ public class VarianceScaling(double scale = 1.0, FanMode mode = FanMode.FanIn,
         }
         return t;
     }
+
+    /// <summary>Recreates the initializer from its config (Keras's <c>from_config</c>).</summary>
+    public static VarianceScaling FromConfig(JsonObject config) => new(Cfg.Double(config, "scale", 1.0),
+        Cfg.String(config, "mode", "fan_in") switch
+        {
+            "fan_in" => FanMode.FanIn,
+            "fan_out" => FanMode.FanOut,
+            "fan_avg" => FanMode.FanAvg,
+            _ => throw Cfg.Wrong(config, "mode", "fan_in, fan_out or fan_avg", config["mode"]),
+        },
+        Cfg.String(config, "distribution", "truncated_normal") switch
+        {
+            "truncated_normal" or "normal" => VarianceDistribution.TruncatedNormal,
+            "untruncated_normal" => VarianceDistribution.UntruncatedNormal,
+            "uniform" => VarianceDistribution.Uniform,
+            _ => throw Cfg.Wrong(config, "distribution", "truncated_normal, untruncated_normal or uniform", config["distribution"]),
+        },
+        Cfg.OptionalInt(config, "seed"));
 }

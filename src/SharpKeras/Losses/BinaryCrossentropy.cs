@@ -1,9 +1,10 @@
+using SharpKeras.Saving;
 using System.Text.Json.Nodes;
 
 namespace SharpKeras.Losses;
 
 /// <summary>Binary crossentropy, averaged over the last axis (Keras's binary_crossentropy).</summary>
-public sealed class BinaryCrossentropy(bool fromLogits = false) : Loss("binary_crossentropy")
+public sealed class BinaryCrossentropy(bool fromLogits = false) : Loss("binary_crossentropy"), IKerasSerializable<BinaryCrossentropy>
 {
     /// <summary>True when predictions are logits rather than probabilities.</summary>
     public bool FromLogits { get; } = fromLogits;
@@ -42,4 +43,7 @@ public sealed class BinaryCrossentropy(bool fromLogits = false) : Loss("binary_c
         }
         return Ops.Mean(perElement, -1);
     }
+
+    /// <summary>Recreates the loss from its config (Keras's <c>from_config</c>).</summary>
+    public static BinaryCrossentropy FromConfig(JsonObject config) => new(Cfg.Bool(config, "from_logits", false));
 }

@@ -1,9 +1,10 @@
+using SharpKeras.Saving;
 using System.Text.Json.Nodes;
 
 namespace SharpKeras.Losses;
 
 /// <summary>Crossentropy between integer labels and predicted class probabilities (or logits).</summary>
-public sealed class SparseCategoricalCrossentropy(bool fromLogits = false) : Loss("sparse_categorical_crossentropy")
+public sealed class SparseCategoricalCrossentropy(bool fromLogits = false) : Loss("sparse_categorical_crossentropy"), IKerasSerializable<SparseCategoricalCrossentropy>
 {
     /// <summary>True when predictions are logits rather than probabilities.</summary>
     public bool FromLogits { get; } = fromLogits;
@@ -61,4 +62,7 @@ public sealed class SparseCategoricalCrossentropy(bool fromLogits = false) : Los
             ? Ops.Negative(Ops.Sum(Ops.Multiply(oneHot, Ops.LogSoftmax(yPred)), -1))
             : CrossentropyOnProbabilities(oneHot, yPred);
     }
+
+    /// <summary>Recreates the loss from its config (Keras's <c>from_config</c>).</summary>
+    public static SparseCategoricalCrossentropy FromConfig(JsonObject config) => new(Cfg.Bool(config, "from_logits", false));
 }

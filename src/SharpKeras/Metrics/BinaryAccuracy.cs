@@ -1,9 +1,10 @@
+using SharpKeras.Saving;
 using System.Text.Json.Nodes;
 
 namespace SharpKeras.Metrics;
 
 /// <summary>How often (prediction &gt; threshold) equals a 0/1 label (Keras's binary_accuracy).</summary>
-public sealed class BinaryAccuracy(string name = "binary_accuracy", double threshold = 0.5) : MeanAccuracy(name)
+public sealed class BinaryAccuracy(string name = "binary_accuracy", double threshold = 0.5) : MeanAccuracy(name), IKerasSerializable<BinaryAccuracy>
 {
     /// <summary>Predictions above it count as 1.</summary>
     public double Threshold => threshold;
@@ -34,4 +35,7 @@ public sealed class BinaryAccuracy(string name = "binary_accuracy", double thres
         }
         return (correct, yPred.Length);
     }
+
+    /// <summary>Recreates the metric from its config (Keras's <c>from_config</c>).</summary>
+    public static BinaryAccuracy FromConfig(JsonObject config) => new(Cfg.String(config, "name", "binary_accuracy"), Cfg.Double(config, "threshold", 0.5));
 }

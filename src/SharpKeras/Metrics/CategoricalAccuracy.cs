@@ -1,9 +1,10 @@
+using SharpKeras.Saving;
 using System.Text.Json.Nodes;
 
 namespace SharpKeras.Metrics;
 
 /// <summary>How often argmax(prediction) equals argmax(one-hot label) (Keras's categorical_accuracy).</summary>
-public sealed class CategoricalAccuracy(string name = "categorical_accuracy") : MeanAccuracy(name)
+public sealed class CategoricalAccuracy(string name = "categorical_accuracy") : MeanAccuracy(name), IKerasSerializable<CategoricalAccuracy>
 {
     /// <inheritdoc/>
     protected override (long, long) Matches(Tensor yTrue, Tensor yPred)
@@ -24,4 +25,7 @@ public sealed class CategoricalAccuracy(string name = "categorical_accuracy") : 
         }
         return (correct, rows);
     }
+
+    /// <summary>Recreates the metric from its config (Keras's <c>from_config</c>).</summary>
+    public static CategoricalAccuracy FromConfig(JsonObject config) => new(Cfg.String(config, "name", "categorical_accuracy"));
 }

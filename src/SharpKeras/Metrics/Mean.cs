@@ -1,9 +1,10 @@
+using SharpKeras.Saving;
 using System.Text.Json.Nodes;
 
 namespace SharpKeras.Metrics;
 
 /// <summary>Weighted mean of values (<c>keras.metrics.Mean</c>); the trainer tracks the loss with it.</summary>
-public sealed class Mean(string name = "mean") : Metric(name)
+public sealed class Mean(string name = "mean") : Metric(name), IKerasSerializable<Mean>
 {
     private double _total;
     private double _count;
@@ -23,4 +24,7 @@ public sealed class Mean(string name = "mean") : Metric(name)
 
     /// <inheritdoc/>
     public override void ResetState() => (_total, _count) = (0, 0);
+
+    /// <summary>Recreates the metric from its config (Keras's <c>from_config</c>).</summary>
+    public static Mean FromConfig(JsonObject config) => new(Cfg.String(config, "name", "mean"));
 }

@@ -1,9 +1,10 @@
+using SharpKeras.Saving;
 using System.Text.Json.Nodes;
 
 namespace SharpKeras.Metrics;
 
 /// <summary>How often argmax(prediction) equals an integer label (Keras's sparse_categorical_accuracy).</summary>
-public sealed class SparseCategoricalAccuracy(string name = "sparse_categorical_accuracy") : MeanAccuracy(name)
+public sealed class SparseCategoricalAccuracy(string name = "sparse_categorical_accuracy") : MeanAccuracy(name), IKerasSerializable<SparseCategoricalAccuracy>
 {
     /// <inheritdoc/>
     protected override (long, long) Matches(Tensor yTrue, Tensor yPred)
@@ -22,4 +23,7 @@ public sealed class SparseCategoricalAccuracy(string name = "sparse_categorical_
         }
         return (correct, rows);
     }
+
+    /// <summary>Recreates the metric from its config (Keras's <c>from_config</c>).</summary>
+    public static SparseCategoricalAccuracy FromConfig(JsonObject config) => new(Cfg.String(config, "name", "sparse_categorical_accuracy"));
 }

@@ -1,10 +1,12 @@
+using SharpKeras.Saving;
+using System.Text.Json.Nodes;
 namespace SharpKeras.Optimizers;
 
 /// <summary>
 /// Adadelta (<c>keras.optimizers.Adadelta</c>: lr 0.001, rho 0.95, epsilon 1e-7): scales each step
 /// by the ratio of the running RMS of past updates to the running RMS of gradients.
 /// </summary>
-public sealed class Adadelta : Optimizer
+public sealed class Adadelta : Optimizer, IKerasSerializable<Adadelta>
 {
     /// <summary>Adadelta with Keras 3 defaults (the original Keras mnist_cnn example used learningRate 1.0).</summary>
     public Adadelta(double learningRate = 0.001, double rho = 0.95, double epsilon = 1e-7)
@@ -41,4 +43,17 @@ public sealed class Adadelta : Optimizer
             w[i] += lr * delta;
         }
     }
+
+    /// <summary>Keras's Adadelta config: the base fields, rho and epsilon.</summary>
+    public override JsonObject GetConfig()
+    {
+        var c = base.GetConfig();
+        c["rho"] = Rho;
+        c["epsilon"] = Epsilon;
+        return c;
+    }
+
+    /// <summary>Recreates the optimizer from its config (Keras's <c>from_config</c>).</summary>
+    public static Adadelta FromConfig(JsonObject config) =>
+        Checked(config, new Adadelta(Cfg.Double(config, "learning_rate", 0.001), Cfg.Double(config, "rho", 0.95), Cfg.Double(config, "epsilon", 1e-7)));
 }

@@ -1,10 +1,11 @@
+using SharpKeras.Saving;
 using System.Numerics;
 using System.Text.Json.Nodes;
 
 namespace SharpKeras.Optimizers;
 
 /// <summary>Adam (<c>keras.optimizers.Adam</c>: lr 0.001, beta_1 0.9, beta_2 0.999, epsilon 1e-7).</summary>
-public sealed class Adam : Optimizer
+public sealed class Adam : Optimizer, IKerasSerializable<Adam>
 {
     /// <summary>Adam with Keras 3 defaults.</summary>
     public Adam(double learningRate = 0.001, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-7, bool amsgrad = false)
@@ -85,4 +86,8 @@ public sealed class Adam : Optimizer
             w[i] -= m[i] * alpha / (MathF.Sqrt(second) + eps);
         }
     }
+
+    /// <summary>Recreates the optimizer from its config (Keras's <c>from_config</c>).</summary>
+    public static Adam FromConfig(JsonObject config) => Checked(config, new Adam(Cfg.Double(config, "learning_rate", 0.001), Cfg.Double(config, "beta_1", 0.9),
+        Cfg.Double(config, "beta_2", 0.999), Cfg.Double(config, "epsilon", 1e-7), Cfg.Bool(config, "amsgrad", false)));
 }

@@ -60,6 +60,28 @@ public abstract class Optimizer
     };
 
     /// <summary>
+    /// Refuses base-optimizer options of a config that SharpKeras does not apply (gradient clipping,
+    /// weight decay, EMA, gradient accumulation, loss scaling), so a model never silently trains
+    /// differently from Keras; returns <paramref name="optimizer"/>.
+    /// </summary>
+    protected static T Checked<T>(JsonObject config, T optimizer) where T : Optimizer
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        foreach (var key in new[] { "weight_decay", "clipnorm", "global_clipnorm", "clipvalue", "ema_overwrite_frequency", "loss_scale_factor", "gradient_accumulation_steps" })
+        {
+            if (config[key] is { } v)
+            {
+                throw new Saving.ConfigException($"Config field \"{key}\" of optimizer {Saving.Cfg.Describe(config)} is {v.ToJsonString()}; SharpKeras does not support it yet (only null).");
+            }
+        }
+        if (Saving.Cfg.Bool(config, "use_ema", false))
+        {
+            throw new Saving.ConfigException($"Config field \"use_ema\" of optimizer {Saving.Cfg.Describe(config)} is true; SharpKeras does not support EMA yet.");
+        }
+        return optimizer;
+    }
+
+    /// <summary>
     /// The optimizer's variables as Keras saves them: iterations, learning rate, then each weight's
     /// slots in weight order (Adam: m, v per weight).
     /// </summary>

@@ -1,10 +1,11 @@
+using SharpKeras.Saving;
 using System.Numerics;
 using System.Text.Json.Nodes;
 
 namespace SharpKeras.Optimizers;
 
 /// <summary>RMSprop (<c>keras.optimizers.RMSprop</c>: lr 0.001, rho 0.9, epsilon 1e-7 inside the square root).</summary>
-public sealed class RMSprop : Optimizer
+public sealed class RMSprop : Optimizer, IKerasSerializable<RMSprop>
 {
     /// <summary>RMSprop with Keras 3 defaults.</summary>
     public RMSprop(double learningRate = 0.001, double rho = 0.9, double momentum = 0.0, double epsilon = 1e-7, bool centered = false)
@@ -90,4 +91,8 @@ public sealed class RMSprop : Optimizer
             }
         }
     }
+
+    /// <summary>Recreates the optimizer from its config (Keras's <c>from_config</c>).</summary>
+    public static RMSprop FromConfig(JsonObject config) => Checked(config, new RMSprop(Cfg.Double(config, "learning_rate", 0.001), Cfg.Double(config, "rho", 0.9),
+        Cfg.Double(config, "momentum", 0.0), Cfg.Double(config, "epsilon", 1e-7), Cfg.Bool(config, "centered", false)));
 }

@@ -1,10 +1,11 @@
+using SharpKeras.Saving;
 using System.Numerics;
 using System.Text.Json.Nodes;
 
 namespace SharpKeras.Optimizers;
 
 /// <summary>Stochastic gradient descent with optional (Nesterov) momentum (<c>keras.optimizers.SGD</c>, lr 0.01).</summary>
-public sealed class SGD : Optimizer
+public sealed class SGD : Optimizer, IKerasSerializable<SGD>
 {
     /// <summary>SGD with Keras 3 defaults: learning rate 0.01, no momentum.</summary>
     public SGD(double learningRate = 0.01, double momentum = 0.0, bool nesterov = false) : base("sgd", learningRate)
@@ -68,4 +69,8 @@ public sealed class SGD : Optimizer
             w[i] += Nesterov ? mu * m[i] - lr * g[i] : m[i];
         }
     }
+
+    /// <summary>Recreates the optimizer from its config (Keras's <c>from_config</c>).</summary>
+    public static SGD FromConfig(JsonObject config) =>
+        Checked(config, new SGD(Cfg.Double(config, "learning_rate", 0.01), Cfg.Double(config, "momentum", 0.0), Cfg.Bool(config, "nesterov", false)));
 }

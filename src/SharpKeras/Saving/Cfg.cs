@@ -1,12 +1,16 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace SharpKeras.Saving;
 
-/// <summary>Typed reads of config fields with errors that name the field and what was found.</summary>
+/// <summary>
+/// Typed reads of config fields (what Keras's from_config takes apart) with errors that name the
+/// object (class and name), the field, and the expected versus the actual JSON.
+/// </summary>
 public static class Cfg
 {
     /// <summary>The "name" field, or null when absent.</summary>
-    public static string? Name(JsonObject config) => config?["name"]?.GetValue<string>();
+    public static string? Name(JsonObject config) => config is null ? null : OptionalString(config, "name");
 
     /// <summary>A required or defaulted integer field.</summary>
     public static int Int(JsonObject config, string key, int? fallback = null)
@@ -17,7 +21,12 @@ public static class Cfg
         {
             return fallback ?? throw Missing(config, key, "an integer");
         }
-        if (node is JsonValue v)
+        return AsInt(node) ?? throw Wrong(config, key, "an integer", node);
+    }
+
+    private static int? AsInt(JsonNode? node)
+    {
+        if (node is JsonValue v && v.GetValueKind() == JsonValueKind.Number)
         {
             if (v.TryGetValue<int>(out var i))
             {
@@ -29,7 +38,7 @@ public static class Cfg
                 return (int)d;
             }
         }
-        throw Wrong(config, key, "an integer", node);
+        return null;
     }
 
     /// <summary>An optional integer field (null when absent or null).</summary>
@@ -44,14 +53,11 @@ public static class Cfg
         {
             return fallback ?? throw Missing(config, key, "a number");
         }
-        try
+        if (node is JsonValue v && v.GetValueKind() == JsonValueKind.Number && v.TryGetValue<double>(out var d))
         {
-            return node.GetValue<double>();
+            return d;
         }
-        catch (Exception e) when (e is FormatException or InvalidOperationException)
-        {
-            throw Wrong(config, key, "a number", node);
-        }
+        throw Wrong(config, key, "a number", node);
     }
 
     /// <summary>A required or defaulted boolean field.</summary>
@@ -63,33 +69,51 @@ public static class Cfg
         {
             return fallback ?? throw Missing(config, key, "true or false");
         }
-        try
+        if (node is JsonValue v && v.GetValueKind() is JsonValueKind.True or JsonValueKind.False)
         {
-            return node.GetValue<bool>();
+            return v.GetValue<bool>();
         }
-        catch (Exception e) when (e is FormatException or InvalidOperationException)
-        {
-            throw Wrong(config, key, "true or false", node);
-        }
+        throw Wrong(config, key, "true or false", node);
     }
 
     /// <summary>A required or defaulted string field.</summary>
     public static string String(JsonObject config, string key, string? fallback = null)
     {
         ArgumentNullException.ThrowIfNull(config);
+        return OptionalString(config, key) ?? fallback ?? throw Missing(config, key, "a string");
+    }
+
+    /// <summary>An optional string field (null when absent or null).</summary>
+    public static string? OptionalString(JsonObject config, string key)
+    {
+        ArgumentNullException.ThrowIfNull(config);
         var node = config[key];
         if (node is null)
         {
-            return fallback ?? throw Missing(config, key, "a string");
+            return null;
         }
-        try
+        if (node is JsonValue v && v.GetValueKind() == JsonValueKind.String)
         {
-            return node.GetValue<string>();
+            return v.GetValue<string>();
         }
-        catch (Exception e) when (e is FormatException or InvalidOperationException)
+        throw Wrong(config, key, "a string", node);
+    }
+
+    /// <summary>A list of integers, or a single integer (Keras's int-or-tuple arguments) as a one-element list.</summary>
+    public static int[] Ints(JsonObject config, string key)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        var node = config[key] ?? throw Missing(config, key, "an integer or a list of integers");
+        if (node is JsonArray a)
         {
-            throw Wrong(config, key, "a string", node);
+            var values = new int[a.Count];
+            for (int i = 0; i < values.Length; i++)
+            {
+                values[i] = AsInt(a[i]) ?? throw Wrong(config, key, "a list of integers", node);
+            }
+            return values;
         }
+        return [AsInt(node) ?? throw Wrong(config, key, "an integer or a list of integers", node)];
     }
 
     /// <summary>A shape such as [null, 28, 28] as dimensions (-1 for null).</summary>
@@ -97,20 +121,54 @@ public static class Cfg
     {
         if (node is not JsonArray a)
         {
-            throw new FormatException($"Expected {what} to be a list of dimensions, got {node?.ToJsonString() ?? "null"}.");
+            throw new ConfigException($"Expected {what} to be a list of dimensions, got {node?.ToJsonString() ?? "null"}.");
         }
-        return [.. a.Select(d => d is null ? -1 : d.GetValue<int>())];
+        return [.. a.Select(d => d is null ? -1 : AsInt(d)
+            ?? throw new ConfigException($"Expected {what} to be a list of dimensions (integers or null), got {a.ToJsonString()}."))];
     }
 
     /// <summary>A shape as a JSON list with null for unknown dimensions.</summary>
     public static JsonArray ShapeNode(Shape shape) => new([.. shape.ToArray().Select(d => d < 0 ? null : (JsonNode)JsonValue.Create(d))]);
 
     /// <summary>Error for a missing field.</summary>
-    public static FormatException Missing(JsonObject config, string key, string expected) =>
+    public static ConfigException Missing(JsonObject config, string key, string expected) =>
         new($"Config field \"{key}\" is missing (expected {expected}) in {Describe(config)}.");
 
-    private static FormatException Wrong(JsonObject config, string key, string expected, JsonNode node) =>
-        new($"Config field \"{key}\" should be {expected}, got {node.ToJsonString()} in {Describe(config)}.");
+    /// <summary>Error for a field of the wrong type or value: names the field, the object, and expected versus found.</summary>
+    public static ConfigException Wrong(JsonObject config, string key, string expected, JsonNode? found) =>
+        new($"Config field \"{key}\" of {Describe(config)} should be {expected}, got {found?.ToJsonString() ?? "null"}{Kind(found)}.");
 
-    private static string Describe(JsonObject config) => config["name"] is JsonValue v && v.TryGetValue<string>(out var n) ? $"the config of '{n}'" : "a config";
+    private static string Kind(JsonNode? node) => node switch
+    {
+        null => "",
+        JsonArray => " (a list)",
+        JsonObject => " (an object)",
+        JsonValue v => v.GetValueKind() switch
+        {
+            JsonValueKind.String => " (a string)",
+            JsonValueKind.Number => " (a number)",
+            JsonValueKind.True or JsonValueKind.False => " (a boolean)",
+            _ => "",
+        },
+        _ => "",
+    };
+
+    /// <summary>
+    /// The object a config belongs to, as "layer 'dense_1' (Dense)": the class comes from the
+    /// serialized envelope around the config ({"class_name", "config"}) when there is one.
+    /// </summary>
+    public static string Describe(JsonObject config)
+    {
+        string? name = config?["name"] is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : null;
+        string? cls = config?.Parent is JsonObject envelope && envelope["class_name"] is JsonValue c && c.GetValueKind() == JsonValueKind.String
+            ? c.GetValue<string>()
+            : null;
+        return (name, cls) switch
+        {
+            (not null, not null) => $"'{name}' ({cls})",
+            (not null, null) => $"'{name}'",
+            (null, not null) => $"a {cls} config",
+            _ => "a config",
+        };
+    }
 }

@@ -15,9 +15,10 @@ namespace SharpKeras.Saving;
 /// are built in or registered with <c>Register...</c> (Keras's <c>register_keras_serializable</c>).
 /// </summary>
 /// <remarks>
-/// How a new layer plugs in: (1) override <see cref="Layer.GetConfig"/> (call base, add its fields
-/// in Keras's names) and add a <c>public static T FromConfig(JsonObject)</c>; (2) add one line to
-/// the built-in table below (<c>["LSTM"] = LSTM.FromConfig</c>). Its weights are saved from the
+/// How a new class plugs in: it implements <see cref="IKerasSerializable{TSelf}"/> (override GetConfig,
+/// calling base and adding its fields in Keras's names, and add <c>public static T FromConfig(JsonObject)</c>),
+/// and gets one line in the built-in table below (<c>Layer&lt;LSTM&gt;()</c>); a test finds every public
+/// class by reflection and fails when one is missing here. A layer's weights are saved from the
 /// variables it made with AddWeight (trainable first) at <c>layers/&lt;snake_case&gt;/vars/i</c>; a layer that
 /// owns other layers (an RNN's <c>cell</c>, Bidirectional's <c>forward_layer</c> / <c>backward_layer</c>)
 /// overrides <see cref="Layer.SavedChildren"/> to yield them under Keras's attribute names, and
@@ -25,120 +26,65 @@ namespace SharpKeras.Saving;
 /// </remarks>
 public static class KerasSerializer
 {
-    private static readonly Dictionary<string, Func<JsonObject, Layer>> s_layers = new()
-    {
-        ["InputLayer"] = InputLayerFromConfig,
-        ["Dense"] = Dense.FromConfig,
-        ["Flatten"] = Flatten.FromConfig,
-        ["Dropout"] = Dropout.FromConfig,
-        ["Activation"] = Activation.FromConfig,
-        ["LayerNormalization"] = LayerNormalization.FromConfig,
-        ["Add"] = Add.FromConfig,
-        ["Subtract"] = Subtract.FromConfig,
-        ["Multiply"] = Layers.Multiply.FromConfig,
-        ["Average"] = Average.FromConfig,
-        ["Maximum"] = Layers.Maximum.FromConfig,
-        ["Minimum"] = Layers.Minimum.FromConfig,
-        ["Concatenate"] = Layers.Concatenate.FromConfig,
-        ["Dot"] = Dot.FromConfig,
-        ["Conv1D"] = c => new Conv1D(Cfg.Int(c, "filters"), ConvLayerConfigs.Ints(c, "kernel_size", 1)[0], ConvLayerConfigs.Ints(c, "strides", 1)[0],
-            Cfg.String(c, "padding", "valid"), ConvLayerConfigs.Ints(c, "dilation_rate", 1)[0], ConvLayerConfigs.Activation(c), Cfg.Bool(c, "use_bias", true),
-            Initializer(c["kernel_initializer"], "glorot_uniform"), Initializer(c["bias_initializer"], "zeros"), ConvLayerConfigs.Checked(c)),
-        ["Conv2D"] = c => new Conv2D(Cfg.Int(c, "filters"), ConvLayerConfigs.Size(c, "kernel_size"), ConvLayerConfigs.Size(c, "strides", 1),
-            Cfg.String(c, "padding", "valid"), ConvLayerConfigs.Size(c, "dilation_rate", 1), ConvLayerConfigs.Activation(c), Cfg.Bool(c, "use_bias", true),
-            Initializer(c["kernel_initializer"], "glorot_uniform"), Initializer(c["bias_initializer"], "zeros"), ConvLayerConfigs.Checked(c)),
-        ["MaxPooling2D"] = c => new MaxPooling2D(ConvLayerConfigs.Size(c, "pool_size", 2), ConvLayerConfigs.OptionalSize(c, "strides"), Cfg.String(c, "padding", "valid"), ConvLayerConfigs.Checked(c)),
-        ["AveragePooling2D"] = c => new AveragePooling2D(ConvLayerConfigs.Size(c, "pool_size", 2), ConvLayerConfigs.OptionalSize(c, "strides"), Cfg.String(c, "padding", "valid"), ConvLayerConfigs.Checked(c)),
-        ["MaxPooling1D"] = c => new MaxPooling1D(ConvLayerConfigs.Ints(c, "pool_size", 2)[0], c["strides"] is null ? null : ConvLayerConfigs.Ints(c, "strides", 1)[0], Cfg.String(c, "padding", "valid"), ConvLayerConfigs.Checked(c)),
-        ["AveragePooling1D"] = c => new AveragePooling1D(ConvLayerConfigs.Ints(c, "pool_size", 2)[0], c["strides"] is null ? null : ConvLayerConfigs.Ints(c, "strides", 1)[0], Cfg.String(c, "padding", "valid"), ConvLayerConfigs.Checked(c)),
-        ["GlobalAveragePooling1D"] = c => new GlobalAveragePooling1D(Cfg.Bool(c, "keepdims", false), ConvLayerConfigs.Checked(c)),
-        ["GlobalAveragePooling2D"] = c => new GlobalAveragePooling2D(Cfg.Bool(c, "keepdims", false), ConvLayerConfigs.Checked(c)),
-        ["GlobalMaxPooling1D"] = c => new GlobalMaxPooling1D(Cfg.Bool(c, "keepdims", false), ConvLayerConfigs.Checked(c)),
-        ["GlobalMaxPooling2D"] = c => new GlobalMaxPooling2D(Cfg.Bool(c, "keepdims", false), ConvLayerConfigs.Checked(c)),
-        ["Embedding"] = c => new Embedding(Cfg.Int(c, "input_dim"), Cfg.Int(c, "output_dim"), Initializer(c["embeddings_initializer"], "random_uniform"),
-            Cfg.Bool(c, "mask_zero", false), RecurrentConfigs.Checked(c)),
-        ["LSTM"] = c => new LSTM(Cfg.Int(c, "units"), RecurrentConfigs.Act(c, "activation", "tanh"), RecurrentConfigs.Act(c, "recurrent_activation", "sigmoid"),
-            Cfg.Bool(c, "use_bias", true), Initializer(c["kernel_initializer"], "glorot_uniform"), Initializer(c["recurrent_initializer"], "orthogonal"),
-            Initializer(c["bias_initializer"], "zeros"), Cfg.Bool(c, "unit_forget_bias", true), Cfg.Double(c, "dropout", 0), Cfg.Double(c, "recurrent_dropout", 0),
-            Cfg.Bool(c, "return_sequences", false), Cfg.Bool(c, "return_state", false), Cfg.Bool(c, "go_backwards", false), Cfg.Bool(c, "stateful", false),
-            Cfg.OptionalInt(c, "seed"), RecurrentConfigs.Checked(c)),
-        ["GRU"] = c => new GRU(Cfg.Int(c, "units"), RecurrentConfigs.Act(c, "activation", "tanh"), RecurrentConfigs.Act(c, "recurrent_activation", "sigmoid"),
-            Cfg.Bool(c, "use_bias", true), Initializer(c["kernel_initializer"], "glorot_uniform"), Initializer(c["recurrent_initializer"], "orthogonal"),
-            Initializer(c["bias_initializer"], "zeros"), Cfg.Double(c, "dropout", 0), Cfg.Double(c, "recurrent_dropout", 0),
-            Cfg.Bool(c, "return_sequences", false), Cfg.Bool(c, "return_state", false), Cfg.Bool(c, "go_backwards", false), Cfg.Bool(c, "stateful", false),
-            Cfg.Bool(c, "reset_after", true), Cfg.OptionalInt(c, "seed"), RecurrentConfigs.Checked(c)),
-        ["SimpleRNN"] = c => new SimpleRNN(Cfg.Int(c, "units"), RecurrentConfigs.Act(c, "activation", "tanh"), Cfg.Bool(c, "use_bias", true),
-            Initializer(c["kernel_initializer"], "glorot_uniform"), Initializer(c["recurrent_initializer"], "orthogonal"), Initializer(c["bias_initializer"], "zeros"),
-            Cfg.Double(c, "dropout", 0), Cfg.Double(c, "recurrent_dropout", 0), Cfg.Bool(c, "return_sequences", false), Cfg.Bool(c, "return_state", false),
-            Cfg.Bool(c, "go_backwards", false), Cfg.Bool(c, "stateful", false), Cfg.OptionalInt(c, "seed"), RecurrentConfigs.Checked(c)),
-        ["Bidirectional"] = c => new Bidirectional(RecurrentConfigs.Rnn(Layer(c["layer"]), "layer"), c["merge_mode"]?.GetValue<string>(),
-            c["backward_layer"] is { } b ? RecurrentConfigs.Rnn(Layer(b), "backward_layer") : null, Cfg.Name(c)),
-        ["BatchNormalization"] = c => new BatchNormalization(c["axis"] is JsonArray { Count: 1 } a ? a[0]!.GetValue<int>() : Cfg.Int(c, "axis", -1),
-            Cfg.Double(c, "momentum", 0.99), Cfg.Double(c, "epsilon", 1e-3), Cfg.Bool(c, "center", true), Cfg.Bool(c, "scale", true),
-            Initializer(c["beta_initializer"], "zeros"), Initializer(c["gamma_initializer"], "ones"),
-            Initializer(c["moving_mean_initializer"], "zeros"), Initializer(c["moving_variance_initializer"], "ones"), Cfg.Name(c)),
-        ["ZeroPadding2D"] = ZeroPadding2D.FromConfig,
-        ["UpSampling2D"] = UpSampling2D.FromConfig,
-        ["Reshape"] = Reshape.FromConfig,
-        ["Permute"] = Permute.FromConfig,
-        ["SpatialDropout2D"] = SpatialDropout2D.FromConfig,
-        ["Masking"] = Masking.FromConfig,
-        ["RepeatVector"] = RepeatVector.FromConfig,
-        ["TimeDistributed"] = TimeDistributed.FromConfig,
-    };
+    private static readonly Dictionary<string, Func<JsonObject, Layer>> s_layers = Table(
+        Layer<InputLayer>(), Layer<Dense>(), Layer<Flatten>(), Layer<Dropout>(), Layer<Activation>(), Layer<Masking>(), Layer<Embedding>(),
+        Layer<LayerNormalization>(), Layer<BatchNormalization>(),
+        Layer<Add>(), Layer<Subtract>(), Layer<Layers.Multiply>(), Layer<Average>(), Layer<Layers.Maximum>(), Layer<Layers.Minimum>(),
+        Layer<Layers.Concatenate>(), Layer<Dot>(),
+        Layer<Conv1D>(), Layer<Conv2D>(), Layer<DepthwiseConv2D>(), Layer<SeparableConv2D>(), Layer<Conv2DTranspose>(),
+        Layer<MaxPooling1D>(), Layer<MaxPooling2D>(), Layer<AveragePooling1D>(), Layer<AveragePooling2D>(),
+        Layer<GlobalAveragePooling1D>(), Layer<GlobalAveragePooling2D>(), Layer<GlobalMaxPooling1D>(), Layer<GlobalMaxPooling2D>(),
+        Layer<RNN>(), Layer<LSTM>(), Layer<GRU>(), Layer<SimpleRNN>(), Layer<LSTMCell>(), Layer<GRUCell>(), Layer<SimpleRNNCell>(),
+        Layer<Bidirectional>(), Layer<TimeDistributed>(),
+        Layer<ZeroPadding2D>(), Layer<UpSampling2D>(), Layer<Reshape>(), Layer<Permute>(), Layer<RepeatVector>(), Layer<SpatialDropout2D>());
 
-    private static readonly Dictionary<string, Func<JsonObject, Initializer>> s_initializers = new()
+    private static readonly Dictionary<string, Func<JsonObject, Initializer>> s_initializers = Table(
+        Init<Zeros>(), Init<Ones>(), Init<Orthogonal>(), Init<GlorotUniform>(), Init<GlorotNormal>(), Init<HeNormal>(), Init<HeUniform>(),
+        Init<RandomNormal>(), Init<RandomUniform>(), Init<VarianceScaling>());
+
+    private static readonly Dictionary<string, Func<JsonObject, Optimizer>> s_optimizers = Table(
+        Opt<SGD>(), Opt<RMSprop>(), Opt<Adam>(), Opt<Adadelta>());
+
+    private static readonly Dictionary<string, Func<JsonObject, Loss>> s_losses = Table(
+        LossOf<SparseCategoricalCrossentropy>(), LossOf<CategoricalCrossentropy>(), LossOf<BinaryCrossentropy>(), LossOf<MeanSquaredError>());
+
+    private static readonly Dictionary<string, Func<JsonObject, Metric>> s_metrics = Table(
+        MetricOf<Mean>(), MetricOf<SparseCategoricalAccuracy>(), MetricOf<CategoricalAccuracy>(), MetricOf<BinaryAccuracy>());
+
+    // The class name is the C# type name, which is Keras's class name for every built-in class; the
+    // static FromConfig is bound here at compile time, so nothing is looked up by reflection.
+    private static KeyValuePair<string, Func<JsonObject, Layer>> Layer<T>() where T : Layer, IKerasSerializable<T> => new(typeof(T).Name, c => T.FromConfig(c));
+
+    private static KeyValuePair<string, Func<JsonObject, Initializer>> Init<T>() where T : Initializer, IKerasSerializable<T> => new(typeof(T).Name, c => T.FromConfig(c));
+
+    private static KeyValuePair<string, Func<JsonObject, Optimizer>> Opt<T>() where T : Optimizer, IKerasSerializable<T> => new(typeof(T).Name, c => T.FromConfig(c));
+
+    private static KeyValuePair<string, Func<JsonObject, Loss>> LossOf<T>() where T : Loss, IKerasSerializable<T> => new(typeof(T).Name, c => T.FromConfig(c));
+
+    private static KeyValuePair<string, Func<JsonObject, Metric>> MetricOf<T>() where T : Metric, IKerasSerializable<T> => new(typeof(T).Name, c => T.FromConfig(c));
+
+    private static Dictionary<string, Func<JsonObject, T>> Table<T>(params KeyValuePair<string, Func<JsonObject, T>>[] entries) => new(entries);
+
+    /// <summary>
+    /// Whether configs naming <paramref name="type"/> can be read: a built-in class in the table, or a
+    /// class registered with <see cref="Register{T}(Func{JsonObject, T}, string, string?)"/>.
+    /// </summary>
+    public static bool IsRegistered(Type type)
     {
-        ["Zeros"] = _ => new Zeros(),
-        ["Orthogonal"] = c => new Orthogonal(Cfg.Double(c, "gain", 1.0), Cfg.OptionalInt(c, "seed")),
-        ["Ones"] = _ => new Ones(),
-        ["GlorotUniform"] = c => new GlorotUniform(Cfg.OptionalInt(c, "seed")),
-        ["GlorotNormal"] = c => new GlorotNormal(Cfg.OptionalInt(c, "seed")),
-        ["HeNormal"] = c => new HeNormal(Cfg.OptionalInt(c, "seed")),
-        ["HeUniform"] = c => new HeUniform(Cfg.OptionalInt(c, "seed")),
-        ["RandomNormal"] = c => new RandomNormal(Cfg.Double(c, "mean", 0.0), Cfg.Double(c, "stddev", 0.05), Cfg.OptionalInt(c, "seed")),
-        ["RandomUniform"] = c => new RandomUniform(Cfg.Double(c, "minval", -0.05), Cfg.Double(c, "maxval", 0.05), Cfg.OptionalInt(c, "seed")),
-        ["VarianceScaling"] = c => new VarianceScaling(Cfg.Double(c, "scale", 1.0),
-            Cfg.String(c, "mode", "fan_in") switch
+        ArgumentNullException.ThrowIfNull(type);
+        lock (s_lock)
+        {
+            if (s_customNames.ContainsKey(type))
             {
-                "fan_in" => FanMode.FanIn,
-                "fan_out" => FanMode.FanOut,
-                "fan_avg" => FanMode.FanAvg,
-                var m => throw new FormatException($"VarianceScaling mode must be fan_in, fan_out or fan_avg, got '{m}'."),
-            },
-            Cfg.String(c, "distribution", "truncated_normal") switch
-            {
-                "truncated_normal" or "normal" => VarianceDistribution.TruncatedNormal,
-                "untruncated_normal" => VarianceDistribution.UntruncatedNormal,
-                "uniform" => VarianceDistribution.Uniform,
-                var d => throw new FormatException($"VarianceScaling distribution must be truncated_normal, untruncated_normal or uniform, got '{d}'."),
-            },
-            Cfg.OptionalInt(c, "seed")),
-    };
-
-    private static readonly Dictionary<string, Func<JsonObject, Optimizer>> s_optimizers = new()
-    {
-        ["Adam"] = c => new Adam(Cfg.Double(c, "learning_rate", 0.001), Cfg.Double(c, "beta_1", 0.9), Cfg.Double(c, "beta_2", 0.999),
-            Cfg.Double(c, "epsilon", 1e-7), Cfg.Bool(c, "amsgrad", false)),
-        ["SGD"] = c => new SGD(Cfg.Double(c, "learning_rate", 0.01), Cfg.Double(c, "momentum", 0.0), Cfg.Bool(c, "nesterov", false)),
-        ["RMSprop"] = c => new RMSprop(Cfg.Double(c, "learning_rate", 0.001), Cfg.Double(c, "rho", 0.9), Cfg.Double(c, "momentum", 0.0),
-            Cfg.Double(c, "epsilon", 1e-7), Cfg.Bool(c, "centered", false)),
-    };
-
-    private static readonly Dictionary<string, Func<JsonObject, Loss>> s_losses = new()
-    {
-        ["SparseCategoricalCrossentropy"] = c => new SparseCategoricalCrossentropy(Cfg.Bool(c, "from_logits", false)),
-        ["CategoricalCrossentropy"] = c => new CategoricalCrossentropy(Cfg.Bool(c, "from_logits", false)),
-        ["BinaryCrossentropy"] = c => new BinaryCrossentropy(Cfg.Bool(c, "from_logits", false)),
-        ["MeanSquaredError"] = _ => new MeanSquaredError(),
-    };
-
-    private static readonly Dictionary<string, Func<JsonObject, Metric>> s_metrics = new()
-    {
-        ["SparseCategoricalAccuracy"] = c => new SparseCategoricalAccuracy(Cfg.String(c, "name", "sparse_categorical_accuracy")),
-        ["CategoricalAccuracy"] = c => new CategoricalAccuracy(Cfg.String(c, "name", "categorical_accuracy")),
-        ["BinaryAccuracy"] = c => new BinaryAccuracy(Cfg.String(c, "name", "binary_accuracy"), Cfg.Double(c, "threshold", 0.5)),
-    };
+                return true;
+            }
+        }
+        return (typeof(Layers.Layer).IsAssignableFrom(type) && s_layers.ContainsKey(type.Name))
+            || (typeof(Initializer).IsAssignableFrom(type) && s_initializers.ContainsKey(type.Name))
+            || (typeof(Optimizer).IsAssignableFrom(type) && s_optimizers.ContainsKey(type.Name))
+            || (typeof(Loss).IsAssignableFrom(type) && s_losses.ContainsKey(type.Name))
+            || (typeof(Metric).IsAssignableFrom(type) && s_metrics.ContainsKey(type.Name));
+    }
 
     // Custom classes by registered name ("package>Name") and the registered name of each custom type.
     private static readonly Dictionary<string, Func<JsonObject, object>> s_custom = [];
@@ -160,6 +106,13 @@ public static class KerasSerializer
             s_customNames[typeof(T)] = registered;
         }
     }
+
+    /// <summary>
+    /// Registers a custom class that implements <see cref="IKerasSerializable{TSelf}"/> (Keras's
+    /// <c>@register_keras_serializable(package, name)</c>): its static FromConfig reads the configs naming it.
+    /// </summary>
+    public static void Register<T>(string package = "Custom", string? name = null) where T : class, IKerasSerializable<T> =>
+        Register(T.FromConfig, package, name ?? typeof(T).Name);
 
     /// <summary>The registered name of a custom object ("Custom>MyLayer"), or null for built-in classes.</summary>
     public static string? RegisteredName(object obj)
@@ -275,18 +228,37 @@ public static class KerasSerializer
         }
         if (custom is not null)
         {
-            return custom(config) as T
+            return Read(() => custom(config), kind, registered ?? cls, config) as T
                 ?? throw new FormatException($"Registered class '{registered ?? cls}' does not make a {kind}.");
         }
         if ((registered is null || registered == cls) && builtins.TryGetValue(cls, out var make))
         {
-            return make(config);
+            return Read(() => make(config), kind, cls, config);
         }
         var shown = registered ?? cls;
         throw new UnknownClassException(
             $"Unknown {kind} class '{shown}' in the config. SharpKeras builds only built-in classes ({string.Join(", ", builtins.Keys.Order())}) " +
             $"and classes registered before loading; it never creates a class named in a file by reflection. If '{cls}' is your own {kind}, " +
             $"register it first: KerasSerializer.Register(config => new {cls}(...){(registered is { } rn && rn.Contains('>') ? $", package: \"{rn[..rn.IndexOf('>')]}\"" : "")}).", shown);
+    }
+
+    /// <summary>
+    /// Runs a FromConfig; errors that do not already say where they come from (System.Text.Json's
+    /// "The node must be of type ...", a constructor's argument check) get the class and name of the
+    /// object whose config was read, as Keras names the layer when from_config fails.
+    /// </summary>
+    private static T Read<T>(Func<T> make, string kind, string cls, JsonObject config)
+    {
+        try
+        {
+            return make();
+        }
+        catch (Exception e) when (e is InvalidOperationException or FormatException or ArgumentException or InvalidCastException
+            && e is not ConfigException and not UnknownClassException)
+        {
+            var name = config["name"] is JsonValue v && v.TryGetValue<string>(out var n) ? $" '{n}'" : "";
+            throw new ConfigException($"Cannot read the config of {kind}{name} ({cls}): {e.Message}", e);
+        }
     }
 
     /// <summary>Keras's deserialize_keras_object for an initializer: a serialized object or an identifier ("glorot_uniform").</summary>
@@ -352,34 +324,12 @@ public static class KerasSerializer
         return layer;
     }
 
-    private static Layer InputLayerFromConfig(JsonObject config)
-    {
-        var batchShape = config["batch_shape"] ?? config["batch_input_shape"];
-        int[] shape = batchShape is not null
-            ? Cfg.Shape(batchShape, "InputLayer batch_shape")[1..]
-            : Cfg.Shape(config["shape"] ?? config["input_shape"], "InputLayer shape");
-        var dtype = config["dtype"] switch
-        {
-            JsonValue v when v.TryGetValue<string>(out var s) => ParseDType(s),
-            JsonObject o when o["config"]?["name"] is JsonValue n => ParseDType(n.GetValue<string>()),
-            _ => DType.Float32,
-        };
-        return new InputLayer(shape, dtype, Cfg.Name(config));
-    }
-
     /// <summary>A Keras dtype name as a DType ("float32", "int32", "uint8").</summary>
     public static DType ParseDType(string name) => name switch
     {
         "float32" => DType.Float32,
         "int32" or "int64" => DType.Int32,
         "uint8" => DType.UInt8,
-        _ => throw new FormatException($"Unsupported dtype '{name}': SharpKeras models take float32, int32 (int64 read as int32) or uint8 inputs."),
+        _ => throw new ConfigException($"Unsupported dtype '{name}': SharpKeras models take float32, int32 (int64 read as int32) or uint8 inputs."),
     };
-}
-
-/// <summary>A config names a class that is neither built in nor registered.</summary>
-public sealed class UnknownClassException(string message, string className) : FormatException(message)
-{
-    /// <summary>The class (or registered name) the config asked for.</summary>
-    public string ClassName { get; } = className;
 }

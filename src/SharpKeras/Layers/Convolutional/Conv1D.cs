@@ -1,3 +1,5 @@
+using SharpKeras.Saving;
+using System.Text.Json.Nodes;
 using SharpKeras.Initializers;
 
 namespace SharpKeras.Layers;
@@ -18,4 +20,11 @@ namespace SharpKeras.Layers;
 /// <param name="name">Layer name (default conv1d, conv1d_1, ...).</param>
 public sealed class Conv1D(int filters, int kernelSize, int strides = 1, string padding = "valid", int dilationRate = 1,
     ActivationFunction? activation = null, bool useBias = true, Initializer? kernelInitializer = null, Initializer? biasInitializer = null, string? name = null)
-    : BaseConv(1, filters, [kernelSize], [strides], padding, [dilationRate], activation, useBias, kernelInitializer, biasInitializer, name);
+    : BaseConv(1, filters, [kernelSize], [strides], padding, [dilationRate], activation, useBias, kernelInitializer, biasInitializer, name), IKerasSerializable<Conv1D>
+{
+    /// <summary>Recreates the layer from its config (Keras's <c>from_config</c>).</summary>
+    public static Conv1D FromConfig(JsonObject config) => new(Cfg.Int(config, "filters"), ConvLayerConfigs.One(config, "kernel_size"),
+        ConvLayerConfigs.One(config, "strides", 1), Cfg.String(config, "padding", "valid"), ConvLayerConfigs.One(config, "dilation_rate", 1),
+        ConvLayerConfigs.Activation(config), Cfg.Bool(config, "use_bias", true), KerasSerializer.Initializer(config["kernel_initializer"], "glorot_uniform"),
+        KerasSerializer.Initializer(config["bias_initializer"], "zeros"), ConvLayerConfigs.Checked(config));
+}

@@ -1,3 +1,5 @@
+using SharpKeras.Saving;
+using System.Text.Json.Nodes;
 using SharpKeras.Initializers;
 
 namespace SharpKeras.Layers;
@@ -20,7 +22,13 @@ namespace SharpKeras.Layers;
 public sealed class Conv2D(int filters, Size2D kernelSize, Size2D? strides = null, string padding = "valid", Size2D? dilationRate = null,
     ActivationFunction? activation = null, bool useBias = true, Initializer? kernelInitializer = null, Initializer? biasInitializer = null, string? name = null)
     : BaseConv(2, filters, [kernelSize.Height, kernelSize.Width], Pair(strides), padding, Pair(dilationRate),
-        activation, useBias, kernelInitializer, biasInitializer, name)
+        activation, useBias, kernelInitializer, biasInitializer, name), IKerasSerializable<Conv2D>
 {
     private static int[] Pair(Size2D? s) => s is { } v ? [v.Height, v.Width] : [1, 1];
+
+    /// <summary>Recreates the layer from its config (Keras's <c>from_config</c>).</summary>
+    public static Conv2D FromConfig(JsonObject config) => new(Cfg.Int(config, "filters"), ConvLayerConfigs.Size(config, "kernel_size"),
+        ConvLayerConfigs.Size(config, "strides", 1), Cfg.String(config, "padding", "valid"), ConvLayerConfigs.Size(config, "dilation_rate", 1),
+        ConvLayerConfigs.Activation(config), Cfg.Bool(config, "use_bias", true), KerasSerializer.Initializer(config["kernel_initializer"], "glorot_uniform"),
+        KerasSerializer.Initializer(config["bias_initializer"], "zeros"), ConvLayerConfigs.Checked(config));
 }

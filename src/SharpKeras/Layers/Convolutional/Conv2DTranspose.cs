@@ -1,3 +1,5 @@
+using SharpKeras.Saving;
+using System.Text.Json.Nodes;
 using SharpKeras.Initializers;
 
 namespace SharpKeras.Layers;
@@ -7,7 +9,7 @@ namespace SharpKeras.Layers;
 /// with respect to its input, used to upsample; kernel (kh, kw, filters, input_channels). Output
 /// size per axis: size * stride for "same", size * stride + max(kernel - stride, 0) for "valid".
 /// </summary>
-public sealed class Conv2DTranspose : Layer
+public sealed class Conv2DTranspose : Layer, IKerasSerializable<Conv2DTranspose>
 {
     private readonly int[] _strides;
     private readonly int[] _dilation;
@@ -99,5 +101,38 @@ public sealed class Conv2DTranspose : Layer
             y = Ops.Add(y, _bias.Value);
         }
         return Activation.Call(y);
+    }
+
+    /// <summary>Keras's Conv2DTranspose config (filters, kernel_size, output_padding null, kernel_initializer, ...).</summary>
+    public override JsonObject GetConfig()
+    {
+        var c = base.GetConfig();
+        c["filters"] = Filters;
+        c["kernel_size"] = DepthwiseConv2D.Pair(KernelSize.Height, KernelSize.Width);
+        c["strides"] = DepthwiseConv2D.Pair(_strides[0], _strides[1]);
+        c["padding"] = Padding;
+        c["output_padding"] = null;
+        c["data_format"] = "channels_last";
+        c["dilation_rate"] = DepthwiseConv2D.Pair(_dilation[0], _dilation[1]);
+        c["activation"] = Activation.Name;
+        c["use_bias"] = UseBias;
+        c["kernel_initializer"] = KerasSerializer.Serialize(KernelInitializer);
+        c["bias_initializer"] = KerasSerializer.Serialize(BiasInitializer);
+        c["kernel_regularizer"] = null;
+        c["bias_regularizer"] = null;
+        c["activity_regularizer"] = null;
+        c["kernel_constraint"] = null;
+        c["bias_constraint"] = null;
+        return c;
+    }
+
+    /// <summary>Recreates the layer from its config (Keras's <c>from_config</c>); output_padding other than null is refused.</summary>
+    public static Conv2DTranspose FromConfig(JsonObject config)
+    {
+        var name = ConvLayerConfigs.Checked(config, "output_padding", "kernel_regularizer", "bias_regularizer", "activity_regularizer", "kernel_constraint", "bias_constraint");
+        return new Conv2DTranspose(Cfg.Int(config, "filters"), ConvLayerConfigs.Size(config, "kernel_size"), ConvLayerConfigs.Size(config, "strides", 1),
+            Cfg.String(config, "padding", "valid"), ConvLayerConfigs.Size(config, "dilation_rate", 1), ConvLayerConfigs.Activation(config),
+            Cfg.Bool(config, "use_bias", true), KerasSerializer.Initializer(config["kernel_initializer"], "glorot_uniform"),
+            KerasSerializer.Initializer(config["bias_initializer"], "zeros"), name);
     }
 }

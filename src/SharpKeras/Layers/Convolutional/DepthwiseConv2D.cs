@@ -1,3 +1,5 @@
+using SharpKeras.Saving;
+using System.Text.Json.Nodes;
 using SharpKeras.Initializers;
 
 namespace SharpKeras.Layers;
@@ -6,7 +8,7 @@ namespace SharpKeras.Layers;
 /// Depthwise 2-D convolution (<c>keras.layers.DepthwiseConv2D</c>): each input channel is convolved
 /// with its own <see cref="DepthMultiplier"/> kernels, giving channels * depthMultiplier outputs.
 /// </summary>
-public sealed class DepthwiseConv2D : Layer
+public sealed class DepthwiseConv2D : Layer, IKerasSerializable<DepthwiseConv2D>
 {
     private readonly int[] _strides;
     private readonly int[] _dilation;
@@ -94,5 +96,39 @@ public sealed class DepthwiseConv2D : Layer
             y = Ops.Add(y, _bias.Value);
         }
         return Activation.Call(y);
+    }
+
+    /// <summary>Keras's DepthwiseConv2D config (depth_multiplier, depthwise_initializer, ...).</summary>
+    public override JsonObject GetConfig()
+    {
+        var c = base.GetConfig();
+        c["depth_multiplier"] = DepthMultiplier;
+        c["kernel_size"] = Pair(KernelSize.Height, KernelSize.Width);
+        c["strides"] = Pair(_strides[0], _strides[1]);
+        c["padding"] = Padding;
+        c["data_format"] = "channels_last";
+        c["dilation_rate"] = Pair(_dilation[0], _dilation[1]);
+        c["activation"] = Activation.Name;
+        c["use_bias"] = UseBias;
+        c["depthwise_initializer"] = KerasSerializer.Serialize(DepthwiseInitializer);
+        c["bias_initializer"] = KerasSerializer.Serialize(BiasInitializer);
+        c["depthwise_regularizer"] = null;
+        c["bias_regularizer"] = null;
+        c["activity_regularizer"] = null;
+        c["depthwise_constraint"] = null;
+        c["bias_constraint"] = null;
+        return c;
+    }
+
+    internal static JsonArray Pair(int a, int b) => new(JsonValue.Create(a), JsonValue.Create(b));
+
+    /// <summary>Recreates the layer from its config (Keras's <c>from_config</c>).</summary>
+    public static DepthwiseConv2D FromConfig(JsonObject config)
+    {
+        var name = ConvLayerConfigs.Checked(config, "depthwise_regularizer", "bias_regularizer", "activity_regularizer", "depthwise_constraint", "bias_constraint");
+        return new DepthwiseConv2D(ConvLayerConfigs.Size(config, "kernel_size"), ConvLayerConfigs.Size(config, "strides", 1), Cfg.String(config, "padding", "valid"),
+            Cfg.Int(config, "depth_multiplier", 1), ConvLayerConfigs.Size(config, "dilation_rate", 1), ConvLayerConfigs.Activation(config),
+            Cfg.Bool(config, "use_bias", true), KerasSerializer.Initializer(config["depthwise_initializer"], "glorot_uniform"),
+            KerasSerializer.Initializer(config["bias_initializer"], "zeros"), name);
     }
 }

@@ -1,3 +1,5 @@
+using SharpKeras.Saving;
+using System.Text.Json.Nodes;
 using SharpKeras.Initializers;
 
 namespace SharpKeras.Layers;
@@ -7,7 +9,7 @@ namespace SharpKeras.Layers;
 /// convolution (depthwise_kernel) followed by a 1x1 convolution to <see cref="Filters"/> channels
 /// (pointwise_kernel), then the bias and activation.
 /// </summary>
-public sealed class SeparableConv2D : Layer
+public sealed class SeparableConv2D : Layer, IKerasSerializable<SeparableConv2D>
 {
     private readonly int[] _strides;
     private readonly int[] _dilation;
@@ -111,5 +113,43 @@ public sealed class SeparableConv2D : Layer
         var fused = Activation.Fusable;
         var y = Ops.Convolve(depthwise, _pointwise!.Value, _bias?.Value, [1, 1], "valid", [1, 1], fused ?? Backend.Cpu.EpilogueActivation.None);
         return fused is null ? Activation.Call(y) : y;
+    }
+
+    /// <summary>Keras's SeparableConv2D config (depth_multiplier, filters, depthwise_* and pointwise_* initializers, ...).</summary>
+    public override JsonObject GetConfig()
+    {
+        var c = base.GetConfig();
+        c["depth_multiplier"] = DepthMultiplier;
+        c["filters"] = Filters;
+        c["kernel_size"] = DepthwiseConv2D.Pair(KernelSize.Height, KernelSize.Width);
+        c["strides"] = DepthwiseConv2D.Pair(_strides[0], _strides[1]);
+        c["padding"] = Padding;
+        c["data_format"] = "channels_last";
+        c["dilation_rate"] = DepthwiseConv2D.Pair(_dilation[0], _dilation[1]);
+        c["activation"] = Activation.Name;
+        c["use_bias"] = UseBias;
+        c["depthwise_initializer"] = KerasSerializer.Serialize(DepthwiseInitializer);
+        c["pointwise_initializer"] = KerasSerializer.Serialize(PointwiseInitializer);
+        c["bias_initializer"] = KerasSerializer.Serialize(BiasInitializer);
+        c["depthwise_regularizer"] = null;
+        c["pointwise_regularizer"] = null;
+        c["bias_regularizer"] = null;
+        c["activity_regularizer"] = null;
+        c["depthwise_constraint"] = null;
+        c["pointwise_constraint"] = null;
+        c["bias_constraint"] = null;
+        return c;
+    }
+
+    /// <summary>Recreates the layer from its config (Keras's <c>from_config</c>).</summary>
+    public static SeparableConv2D FromConfig(JsonObject config)
+    {
+        var name = ConvLayerConfigs.Checked(config, "depthwise_regularizer", "pointwise_regularizer", "bias_regularizer", "activity_regularizer",
+            "depthwise_constraint", "pointwise_constraint", "bias_constraint");
+        return new SeparableConv2D(Cfg.Int(config, "filters"), ConvLayerConfigs.Size(config, "kernel_size"), ConvLayerConfigs.Size(config, "strides", 1),
+            Cfg.String(config, "padding", "valid"), ConvLayerConfigs.Size(config, "dilation_rate", 1), Cfg.Int(config, "depth_multiplier", 1),
+            ConvLayerConfigs.Activation(config), Cfg.Bool(config, "use_bias", true),
+            KerasSerializer.Initializer(config["depthwise_initializer"], "glorot_uniform"), KerasSerializer.Initializer(config["pointwise_initializer"], "glorot_uniform"),
+            KerasSerializer.Initializer(config["bias_initializer"], "zeros"), name);
     }
 }

@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 namespace SharpKeras.Layers;
 
 /// <summary>Applies an activation function (<c>keras.layers.Activation</c>).</summary>
-public sealed class Activation : Layer
+public sealed class Activation : Layer, Saving.IKerasSerializable<Activation>
 {
     /// <summary>A layer applying <paramref name="activation"/> ("relu", "softmax", ... or a function).</summary>
     public Activation(ActivationFunction activation, string? name = null) : base(name)

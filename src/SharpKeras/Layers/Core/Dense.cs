@@ -7,7 +7,7 @@ namespace SharpKeras.Layers;
 /// Densely-connected layer (<c>keras.layers.Dense</c>): output = activation(input @ kernel + bias),
 /// applied to the last axis of the input.
 /// </summary>
-public sealed class Dense : Layer
+public sealed class Dense : Layer, Saving.IKerasSerializable<Dense>
 {
     private Variable? _kernel;
     private Variable? _bias;
@@ -115,7 +115,7 @@ public sealed class Dense : Layer
                 throw new FormatException($"Dense layer '{Saving.Cfg.Name(config)}': {key} is not supported yet (got {config[key]!.ToJsonString()}).");
             }
         }
-        return new Dense(Saving.Cfg.Int(config, "units"), null, Activations.Get(config["activation"]?.GetValue<string>()),
+        return new Dense(Saving.Cfg.Int(config, "units"), null, Saving.ConvLayerConfigs.Activation(config),
             Saving.Cfg.Bool(config, "use_bias", true),
             Saving.KerasSerializer.Initializer(config["kernel_initializer"], "glorot_uniform"),
             Saving.KerasSerializer.Initializer(config["bias_initializer"], "zeros"), Saving.Cfg.Name(config));

@@ -8,7 +8,7 @@ namespace SharpKeras.Layers;
 /// give (batch, ..., outputDim). With <see cref="MaskZero"/>, id 0 is padding: the output carries a
 /// mask that the recurrent layers after it follow.
 /// </summary>
-public sealed class Embedding : Layer
+public sealed class Embedding : Layer, Saving.IKerasSerializable<Embedding>
 {
     private Variable? _embeddings;
 
@@ -79,4 +79,9 @@ public sealed class Embedding : Layer
         y.KerasMask = mask;
         return y;
     }
+
+    /// <summary>Recreates the layer from its config (Keras's <c>from_config</c>).</summary>
+    public static Embedding FromConfig(JsonObject config) => new(Saving.Cfg.Int(config, "input_dim"), Saving.Cfg.Int(config, "output_dim"),
+        Saving.KerasSerializer.Initializer(config["embeddings_initializer"], "random_uniform"), Saving.Cfg.Bool(config, "mask_zero", false),
+        Saving.RecurrentConfigs.Checked(config));
 }

@@ -5,7 +5,7 @@ namespace SharpKeras.Layers;
 /// Declares the shape of a model's input (<c>keras.layers.InputLayer</c>); it passes its input
 /// through unchanged and rejects batches of another shape.
 /// </summary>
-public sealed class InputLayer : Layer
+public sealed class InputLayer : Layer, Saving.IKerasSerializable<InputLayer>
 {
     private KerasTensor? _output;
 
@@ -63,4 +63,22 @@ public sealed class InputLayer : Layer
 
     /// <inheritdoc/>
     protected override Tensor Call(Tensor inputs, bool training) => inputs;
+
+    /// <summary>Recreates the layer from its config (Keras's <c>from_config</c>).</summary>
+    public static InputLayer FromConfig(JsonObject config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        var batchShape = config["batch_shape"] ?? config["batch_input_shape"];
+        int[] shape = batchShape is not null
+            ? Saving.Cfg.Shape(batchShape, $"InputLayer {Saving.Cfg.Describe(config)} batch_shape")[1..]
+            : Saving.Cfg.Shape(config["shape"] ?? config["input_shape"], $"InputLayer {Saving.Cfg.Describe(config)} shape");
+        var dtype = config["dtype"] switch
+        {
+            null => DType.Float32,
+            JsonValue => Saving.KerasSerializer.ParseDType(Saving.Cfg.String(config, "dtype")),
+            JsonObject o when o["config"] is JsonObject pc => Saving.KerasSerializer.ParseDType(Saving.Cfg.String(pc, "name")),
+            var other => throw Saving.Cfg.Wrong(config, "dtype", "a dtype name or a DTypePolicy", other),
+        };
+        return new InputLayer(shape, dtype, Saving.Cfg.Name(config));
+    }
 }

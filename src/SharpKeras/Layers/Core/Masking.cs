@@ -6,7 +6,7 @@ namespace SharpKeras.Layers;
 /// Masks time steps whose features all equal <see cref="MaskValue"/> (<c>keras.layers.Masking</c>):
 /// they are zeroed and skipped by the recurrent layers that follow.
 /// </summary>
-public sealed class Masking : Layer
+public sealed class Masking : Layer, Saving.IKerasSerializable<Masking>
 {
     /// <summary>A Masking layer skipping steps equal to <paramref name="maskValue"/> (default 0).</summary>
     public Masking(double maskValue = 0.0, string? name = null) : base(name)

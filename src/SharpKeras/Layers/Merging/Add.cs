@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 namespace SharpKeras.Layers;
 
 /// <summary>Element-wise sum of its inputs (<c>keras.layers.Add</c>).</summary>
-public sealed class Add(string? name = null) : Merge(name)
+public sealed class Add(string? name = null) : Merge(name), Saving.IKerasSerializable<Add>
 {
     private protected override Tensor MergeFunction(IReadOnlyList<Tensor> inputs)
     {

@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 namespace SharpKeras.Layers;
 
 /// <summary>Element-wise mean of its inputs (<c>keras.layers.Average</c>).</summary>
-public sealed class Average(string? name = null) : Merge(name)
+public sealed class Average(string? name = null) : Merge(name), Saving.IKerasSerializable<Average>
 {
     private protected override Tensor MergeFunction(IReadOnlyList<Tensor> inputs)
     {

@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 namespace SharpKeras.Layers;
 
 /// <summary>Joins its inputs along <see cref="Axis"/> (<c>keras.layers.Concatenate</c>, default the last axis).</summary>
-public sealed class Concatenate : Merge
+public sealed class Concatenate : Merge, Saving.IKerasSerializable<Concatenate>
 {
     /// <summary>A Concatenate layer joining along <paramref name="axis"/>.</summary>
     public Concatenate(int axis = -1, string? name = null) : base(name)

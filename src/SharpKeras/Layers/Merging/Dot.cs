@@ -6,7 +6,7 @@ namespace SharpKeras.Layers;
 /// Dot product of two samples-by-features inputs along <see cref="Axes"/> (<c>keras.layers.Dot</c>):
 /// (batch, d) and (batch, d) give (batch, 1); with <see cref="Normalize"/> the cosine similarity.
 /// </summary>
-public sealed class Dot : Merge
+public sealed class Dot : Merge, Saving.IKerasSerializable<Dot>
 {
     /// <summary>A Dot layer contracting axis <paramref name="axes"/> of both inputs (rank-2 inputs: 1 or -1).</summary>
     public Dot(int axes, bool normalize = false, string? name = null) : base(name)

@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 namespace SharpKeras.Layers;
 
 /// <summary>Element-wise maximum of its inputs (<c>keras.layers.Maximum</c>).</summary>
-public sealed class Maximum(string? name = null) : Merge(name)
+public sealed class Maximum(string? name = null) : Merge(name), Saving.IKerasSerializable<Maximum>
 {
     private protected override Tensor MergeFunction(IReadOnlyList<Tensor> inputs)
     {

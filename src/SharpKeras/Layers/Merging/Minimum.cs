@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 namespace SharpKeras.Layers;
 
 /// <summary>Element-wise minimum of its inputs (<c>keras.layers.Minimum</c>).</summary>
-public sealed class Minimum(string? name = null) : Merge(name)
+public sealed class Minimum(string? name = null) : Merge(name), Saving.IKerasSerializable<Minimum>
 {
     private protected override Tensor MergeFunction(IReadOnlyList<Tensor> inputs)
     {

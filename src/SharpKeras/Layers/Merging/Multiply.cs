@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 namespace SharpKeras.Layers;
 
 /// <summary>Element-wise product of its inputs (<c>keras.layers.Multiply</c>).</summary>
-public sealed class Multiply(string? name = null) : Merge(name)
+public sealed class Multiply(string? name = null) : Merge(name), Saving.IKerasSerializable<Multiply>
 {
     private protected override Tensor MergeFunction(IReadOnlyList<Tensor> inputs)
     {

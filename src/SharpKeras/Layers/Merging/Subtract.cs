@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 namespace SharpKeras.Layers;
 
 /// <summary>Element-wise difference of exactly two inputs (<c>keras.layers.Subtract</c>).</summary>
-public sealed class Subtract(string? name = null) : Merge(name)
+public sealed class Subtract(string? name = null) : Merge(name), Saving.IKerasSerializable<Subtract>
 {
     private protected override int MaxInputs => 2;
 

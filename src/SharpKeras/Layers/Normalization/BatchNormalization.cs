@@ -9,7 +9,7 @@ namespace SharpKeras.Layers;
 /// moving_variance (non-trainable weights) with <see cref="Momentum"/>; in inference (Evaluate,
 /// Predict, or when the layer is frozen) normalises with the moving statistics.
 /// </summary>
-public sealed class BatchNormalization : Layer
+public sealed class BatchNormalization : Layer, Saving.IKerasSerializable<BatchNormalization>
 {
     private Variable? _gamma;
     private Variable? _beta;
@@ -149,4 +149,18 @@ public sealed class BatchNormalization : Layer
     protected override Tensor Call(Tensor inputs, bool training) =>
         Ops.BatchNormalization(inputs, _gamma?.Value, _beta?.Value, _movingMean!.Value, _movingVariance!.Value,
             (float)Momentum, (float)Epsilon, training && Trainable);
+
+    /// <summary>Recreates the layer from its config (Keras's <c>from_config</c>).</summary>
+    public static BatchNormalization FromConfig(JsonObject config)
+    {
+        // Keras writes axis as a list ([-1]) or an int; SharpKeras normalizes one axis.
+        int axis = config["axis"] is JsonArray a
+            ? (a.Count == 1 ? Saving.Cfg.Ints(config, "axis")[0] : throw Saving.Cfg.Wrong(config, "axis", "one axis", a))
+            : Saving.Cfg.Int(config, "axis", -1);
+        return new BatchNormalization(axis, Saving.Cfg.Double(config, "momentum", 0.99), Saving.Cfg.Double(config, "epsilon", 1e-3),
+            Saving.Cfg.Bool(config, "center", true), Saving.Cfg.Bool(config, "scale", true),
+            Saving.KerasSerializer.Initializer(config["beta_initializer"], "zeros"), Saving.KerasSerializer.Initializer(config["gamma_initializer"], "ones"),
+            Saving.KerasSerializer.Initializer(config["moving_mean_initializer"], "zeros"),
+            Saving.KerasSerializer.Initializer(config["moving_variance_initializer"], "ones"), Saving.Cfg.Name(config));
+    }
 }

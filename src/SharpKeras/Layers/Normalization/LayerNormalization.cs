@@ -7,7 +7,7 @@ namespace SharpKeras.Layers;
 /// Normalises each sample over its last axis to mean 0 and variance 1, then scales by gamma and
 /// shifts by beta (<c>keras.layers.LayerNormalization</c>: axis -1, epsilon 1e-3).
 /// </summary>
-public sealed class LayerNormalization : Layer
+public sealed class LayerNormalization : Layer, Saving.IKerasSerializable<LayerNormalization>
 {
     private Variable? _gamma;
     private Variable? _beta;

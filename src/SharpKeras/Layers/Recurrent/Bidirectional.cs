@@ -5,7 +5,7 @@ namespace SharpKeras.Layers;
 /// Keras's Bidirectional wrapper: runs a recurrent layer forwards and a copy of it backwards over
 /// the same input and merges the two outputs ("concat" by default, or "sum", "mul", "ave").
 /// </summary>
-public sealed class Bidirectional : Layer
+public sealed class Bidirectional : Layer, Saving.IKerasSerializable<Bidirectional>
 {
     /// <summary>The merge modes Keras accepts besides null (no merge).</summary>
     public static IReadOnlyList<string> MergeModes { get; } = ["ave", "concat", "mul", "sum"];
@@ -22,8 +22,7 @@ public sealed class Bidirectional : Layer
         {
             throw new ArgumentException($"Bidirectional: invalid merge mode '{mergeMode}'. Merge mode should be one of {string.Join(", ", MergeModes)} or null.", nameof(mergeMode));
         }
-        var backward = backwardLayer ?? layer.CloneReversed()
-            ?? throw new ArgumentException($"Bidirectional: layer '{layer.Name}' ({layer.GetType().Name}) runs a custom cell; pass backwardLayer (an RNN with goBackwards=true).", nameof(backwardLayer));
+        var backward = backwardLayer ?? CloneReversed(layer);
         if (backward.GoBackwards == layer.GoBackwards)
         {
             throw new ArgumentException($"Bidirectional: the forward layer has goBackwards={layer.GoBackwards} and so does the backward layer; they must differ.", nameof(backwardLayer));
@@ -46,6 +45,38 @@ public sealed class Bidirectional : Layer
         {
             BackwardLayer.Name = "backward_" + BackwardLayer.DefaultName;
         }
+    }
+
+    /// <summary>
+    /// The backward layer as Keras makes it: the forward layer's config with go_backwards flipped,
+    /// deserialized into a fresh layer (its own weights); a custom cell must be registered for this.
+    /// </summary>
+    private static RNN CloneReversed(RNN layer)
+    {
+        var serialized = Saving.KerasSerializer.Serialize(layer);
+        serialized.Remove("build_config");
+        var config = (JsonObject)serialized["config"]!;
+        config["go_backwards"] = !layer.GoBackwards;
+        // Keras names it "backward_" + the forward name; here the constructor names it from its default name, so drop the copied one.
+        config.Remove("name");
+        try
+        {
+            return Saving.KerasSerializer.Layer(serialized) as RNN
+                ?? throw new ArgumentException($"Bidirectional: the copy of layer '{layer.Name}' ({layer.ClassName}) made from its config is not a recurrent layer.", nameof(layer));
+        }
+        catch (Saving.UnknownClassException e)
+        {
+            throw new ArgumentException($"Bidirectional: layer '{layer.Name}' ({layer.GetType().Name}) runs a custom cell that is not registered, so its backward copy cannot be made from its config; register the cell (KerasSerializer.Register) or pass backwardLayer (an RNN with goBackwards=true). {e.Message}", nameof(layer), e);
+        }
+    }
+
+    /// <summary>Recreates the wrapper from its config (Keras's <c>from_config</c>): "layer", and "backward_layer" when present.</summary>
+    public static Bidirectional FromConfig(JsonObject config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        var mergeMode = Saving.Cfg.OptionalString(config, "merge_mode");
+        return new Bidirectional(Saving.RecurrentConfigs.Rnn(config, "layer"), mergeMode,
+            config["backward_layer"] is null ? null : Saving.RecurrentConfigs.Rnn(config, "backward_layer"), Saving.Cfg.Name(config));
     }
 
     /// <summary>Keras saves the two layers under forward_layer and backward_layer (…/forward_layer/cell/vars/0).</summary>

@@ -7,7 +7,7 @@ namespace SharpKeras.Layers;
 /// Gated Recurrent Unit layer (<c>keras.layers.GRU</c>), run as one fused op when resetAfter is
 /// true (the default) and step by step otherwise.
 /// </summary>
-public sealed class GRU : RNN
+public sealed class GRU : RNN, Saving.IKerasSerializable<GRU>
 {
     /// <summary>A GRU of <paramref name="units"/> units with Keras's defaults (tanh, sigmoid, reset_after, last output only).</summary>
     public GRU(int units, ActivationFunction? activation = null, ActivationFunction? recurrentActivation = null, bool useBias = true,
@@ -21,10 +21,7 @@ public sealed class GRU : RNN
         RecurrentDropout = LSTM.Rate(recurrentDropout, nameof(recurrentDropout));
         Seed = seed;
         DropoutRng = SeedGenerator.FromSeed(seed);
-        _config = (activation, recurrentActivation, useBias, kernelInitializer, recurrentInitializer, biasInitializer, resetAfter);
     }
-
-    private readonly (ActivationFunction?, ActivationFunction?, bool, Initializer?, Initializer?, Initializer?, bool) _config;
 
     /// <inheritdoc/>
     private protected override int? DropoutSeed => Seed;
@@ -32,9 +29,17 @@ public sealed class GRU : RNN
     /// <summary>Seed of the dropout masks, if fixed.</summary>
     public int? Seed { get; }
 
-    internal override RNN CloneReversed()
+    /// <inheritdoc/>
+    private protected override bool FlattensCell => true;
+
+    /// <summary>Recreates the layer from its config (Keras's <c>from_config</c>): the cell's fields are read by GRUCell, the layer's here.</summary>
+    public static new GRU FromConfig(JsonObject config)
     {
-        var (a, ra, b, ki, ri, bi, resetAfter) = _config;
-        return new GRU(Units, a, ra, b, ki, ri, bi, Dropout, RecurrentDropout, ReturnSequences, ReturnState, !GoBackwards, false, resetAfter, Seed);
+        var name = Saving.RecurrentConfigs.Checked(config);
+        var cell = GRUCell.Read(config, "gru_cell");
+        return new GRU(cell.Units, cell.Activation, cell.RecurrentActivation, cell.UseBias, cell.KernelInitializer, cell.RecurrentInitializer, cell.BiasInitializer,
+            Saving.Cfg.Double(config, "dropout", 0), Saving.Cfg.Double(config, "recurrent_dropout", 0),
+            Saving.Cfg.Bool(config, "return_sequences", false), Saving.Cfg.Bool(config, "return_state", false), Saving.Cfg.Bool(config, "go_backwards", false),
+            Saving.Cfg.Bool(config, "stateful", false), cell.ResetAfter, Saving.Cfg.OptionalInt(config, "seed"), name);
     }
 }

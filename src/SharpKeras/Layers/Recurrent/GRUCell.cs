@@ -1,3 +1,5 @@
+using SharpKeras.Saving;
+using System.Text.Json.Nodes;
 using SharpKeras.Initializers;
 
 namespace SharpKeras.Layers;
@@ -7,7 +9,7 @@ namespace SharpKeras.Layers;
 /// gates in the order z, r, h; bias (2, 3*units) (input bias, recurrent bias) when
 /// <see cref="ResetAfter"/> (the default), else (3*units).
 /// </summary>
-public sealed class GRUCell : RecurrentCell
+public sealed class GRUCell : RecurrentCell, IKerasSerializable<GRUCell>
 {
     private Variable? _kernel;
     private Variable? _recurrentKernel;
@@ -104,4 +106,34 @@ public sealed class GRUCell : RecurrentCell
     internal override FusedCell? Fused => ResetAfter && Activation.Fusable is { } a && RecurrentActivation.Fusable is { } ra
         ? new FusedCell(Backend.Cpu.RecurrentKind.Gru, a, ra, _kernel!.Value, _recurrentKernel!.Value, _bias?.Value)
         : null;
+
+    /// <summary>Keras's GRUCell config: units, activations, initializers, then null regularizers and zero dropout.</summary>
+    public override JsonObject GetConfig()
+    {
+        var c = base.GetConfig();
+        c["units"] = Units;
+        c["activation"] = Activation.Name;
+        c["recurrent_activation"] = RecurrentActivation.Name;
+        c["use_bias"] = UseBias;
+        c["kernel_initializer"] = KerasSerializer.Serialize(KernelInitializer);
+        c["recurrent_initializer"] = KerasSerializer.Serialize(RecurrentInitializer);
+        c["bias_initializer"] = KerasSerializer.Serialize(BiasInitializer);
+        RecurrentConfigs.WriteCellTail(c);
+        c["reset_after"] = ResetAfter;
+        c["seed"] = null;
+        return c;
+    }
+
+    /// <summary>Recreates the cell from its config (Keras's <c>from_config</c>); a cell's own dropout is refused (see RNN layers).</summary>
+    public static GRUCell FromConfig(JsonObject config)
+    {
+        RecurrentConfigs.CheckCellDropout(config);
+        return Read(config, RecurrentConfigs.Checked(config));
+    }
+
+    /// <summary>The cell fields of a cell config or of the flattened config of its recurrent layer.</summary>
+    internal static GRUCell Read(JsonObject config, string? name) => new(Cfg.Int(config, "units"), RecurrentConfigs.Act(config, "activation", "tanh"),
+        RecurrentConfigs.Act(config, "recurrent_activation", "sigmoid"), Cfg.Bool(config, "use_bias", true),
+        KerasSerializer.Initializer(config["kernel_initializer"], "glorot_uniform"), KerasSerializer.Initializer(config["recurrent_initializer"], "orthogonal"),
+        KerasSerializer.Initializer(config["bias_initializer"], "zeros"), Cfg.Bool(config, "reset_after", true), name);
 }

@@ -7,7 +7,7 @@ namespace SharpKeras.Layers;
 /// Long Short-Term Memory layer (<c>keras.layers.LSTM</c>), run as one fused op: one matrix
 /// multiply for the input projection of all steps, then one for all gates per step.
 /// </summary>
-public sealed class LSTM : RNN
+public sealed class LSTM : RNN, Saving.IKerasSerializable<LSTM>
 {
     /// <summary>An LSTM of <paramref name="units"/> units with Keras's defaults (tanh, sigmoid, unit forget bias, last output only).</summary>
     public LSTM(int units, ActivationFunction? activation = null, ActivationFunction? recurrentActivation = null, bool useBias = true,
@@ -21,10 +21,7 @@ public sealed class LSTM : RNN
         RecurrentDropout = Rate(recurrentDropout, nameof(recurrentDropout));
         Seed = seed;
         DropoutRng = SeedGenerator.FromSeed(seed);
-        _config = (activation, recurrentActivation, useBias, kernelInitializer, recurrentInitializer, biasInitializer, unitForgetBias);
     }
-
-    private readonly (ActivationFunction?, ActivationFunction?, bool, Initializer?, Initializer?, Initializer?, bool) _config;
 
     /// <inheritdoc/>
     private protected override int? DropoutSeed => Seed;
@@ -36,9 +33,17 @@ public sealed class LSTM : RNN
         ? throw new ArgumentOutOfRangeException(name, rate, $"{name} must be in [0, 1), got {rate}.")
         : rate;
 
-    internal override RNN CloneReversed()
+    /// <inheritdoc/>
+    private protected override bool FlattensCell => true;
+
+    /// <summary>Recreates the layer from its config (Keras's <c>from_config</c>): the cell's fields are read by LSTMCell, the layer's here.</summary>
+    public static new LSTM FromConfig(JsonObject config)
     {
-        var (a, ra, b, ki, ri, bi, ufb) = _config;
-        return new LSTM(Units, a, ra, b, ki, ri, bi, ufb, Dropout, RecurrentDropout, ReturnSequences, ReturnState, !GoBackwards, false, Seed);
+        var name = Saving.RecurrentConfigs.Checked(config);
+        var cell = LSTMCell.Read(config, "lstm_cell");
+        return new LSTM(cell.Units, cell.Activation, cell.RecurrentActivation, cell.UseBias, cell.KernelInitializer, cell.RecurrentInitializer, cell.BiasInitializer,
+            cell.UnitForgetBias, Saving.Cfg.Double(config, "dropout", 0), Saving.Cfg.Double(config, "recurrent_dropout", 0),
+            Saving.Cfg.Bool(config, "return_sequences", false), Saving.Cfg.Bool(config, "return_state", false), Saving.Cfg.Bool(config, "go_backwards", false),
+            Saving.Cfg.Bool(config, "stateful", false), Saving.Cfg.OptionalInt(config, "seed"), name);
     }
 }

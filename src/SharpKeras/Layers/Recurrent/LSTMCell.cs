@@ -1,3 +1,5 @@
+using SharpKeras.Saving;
+using System.Text.Json.Nodes;
 using SharpKeras.Initializers;
 
 namespace SharpKeras.Layers;
@@ -6,7 +8,7 @@ namespace SharpKeras.Layers;
 /// Keras's LSTMCell. Weights as Keras: kernel (input, 4*units), recurrent_kernel (units, 4*units)
 /// and bias (4*units), gates in the order i, f, c, o; states [h, c].
 /// </summary>
-public sealed class LSTMCell : RecurrentCell
+public sealed class LSTMCell : RecurrentCell, IKerasSerializable<LSTMCell>
 {
     private Variable? _kernel;
     private Variable? _recurrentKernel;
@@ -97,4 +99,34 @@ public sealed class LSTMCell : RecurrentCell
     internal override FusedCell? Fused => Activation.Fusable is { } a && RecurrentActivation.Fusable is { } ra
         ? new FusedCell(Backend.Cpu.RecurrentKind.Lstm, a, ra, _kernel!.Value, _recurrentKernel!.Value, _bias?.Value)
         : null;
+
+    /// <summary>Keras's LSTMCell config: units, activations, initializers, then null regularizers and zero dropout.</summary>
+    public override JsonObject GetConfig()
+    {
+        var c = base.GetConfig();
+        c["units"] = Units;
+        c["activation"] = Activation.Name;
+        c["recurrent_activation"] = RecurrentActivation.Name;
+        c["use_bias"] = UseBias;
+        c["kernel_initializer"] = KerasSerializer.Serialize(KernelInitializer);
+        c["recurrent_initializer"] = KerasSerializer.Serialize(RecurrentInitializer);
+        c["bias_initializer"] = KerasSerializer.Serialize(BiasInitializer);
+        c["unit_forget_bias"] = UnitForgetBias;
+        RecurrentConfigs.WriteCellTail(c);
+        c["seed"] = null;
+        return c;
+    }
+
+    /// <summary>Recreates the cell from its config (Keras's <c>from_config</c>); a cell's own dropout is refused (see RNN layers).</summary>
+    public static LSTMCell FromConfig(JsonObject config)
+    {
+        RecurrentConfigs.CheckCellDropout(config);
+        return Read(config, RecurrentConfigs.Checked(config));
+    }
+
+    /// <summary>The cell fields of a cell config or of the flattened config of its recurrent layer.</summary>
+    internal static LSTMCell Read(JsonObject config, string? name) => new(Cfg.Int(config, "units"), RecurrentConfigs.Act(config, "activation", "tanh"),
+        RecurrentConfigs.Act(config, "recurrent_activation", "sigmoid"), Cfg.Bool(config, "use_bias", true),
+        KerasSerializer.Initializer(config["kernel_initializer"], "glorot_uniform"), KerasSerializer.Initializer(config["recurrent_initializer"], "orthogonal"),
+        KerasSerializer.Initializer(config["bias_initializer"], "zeros"), Cfg.Bool(config, "unit_forget_bias", true), name);
 }

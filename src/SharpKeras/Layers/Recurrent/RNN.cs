@@ -15,7 +15,7 @@ namespace SharpKeras.Layers;
 /// outputs the previous output (zeros instead when <see cref="ZeroOutputForMask"/>); the output
 /// sequence carries the mask on when <see cref="ReturnSequences"/>.
 /// </remarks>
-public class RNN : Layer
+public class RNN : Layer, Saving.IKerasSerializable<RNN>
 {
     /// <summary>A recurrent layer running <paramref name="cell"/> (Keras's defaults: last output only, no states, forwards).</summary>
     public RNN(RecurrentCell cell, bool returnSequences = false, bool returnState = false, bool goBackwards = false,
@@ -42,7 +42,10 @@ public class RNN : Layer
     /// <summary>The seed of the dropout masks of the built-in recurrent layers.</summary>
     private protected virtual int? DropoutSeed => null;
 
-    /// <summary>Keras's config of LSTM / GRU / SimpleRNN: the RNN's fields and its cell's, flattened as Keras writes them.</summary>
+    /// <summary>
+    /// Keras's RNN config: the RNN's fields and its serialized cell; LSTM, GRU and SimpleRNN write their
+    /// cell's fields flattened into their own config instead, as Keras does.
+    /// </summary>
     public override JsonObject GetConfig()
     {
         var c = base.GetConfig();
@@ -52,53 +55,41 @@ public class RNN : Layer
         c["stateful"] = false;
         c["unroll"] = false;
         c["zero_output_for_mask"] = ZeroOutputForMask;
-        c["units"] = Units;
-        ActivationFunction? activation = null, recurrentActivation = null;
-        bool useBias = true;
-        Initializers.Initializer? kernel = null, recurrent = null, bias = null;
-        switch (Cell)
+        if (!FlattensCell)
         {
-            case LSTMCell l:
-                (activation, recurrentActivation, useBias, kernel, recurrent, bias) = (l.Activation, l.RecurrentActivation, l.UseBias, l.KernelInitializer, l.RecurrentInitializer, l.BiasInitializer);
-                break;
-            case GRUCell g:
-                (activation, recurrentActivation, useBias, kernel, recurrent, bias) = (g.Activation, g.RecurrentActivation, g.UseBias, g.KernelInitializer, g.RecurrentInitializer, g.BiasInitializer);
-                break;
-            case SimpleRNNCell s:
-                (activation, useBias, kernel, recurrent, bias) = (s.Activation, s.UseBias, s.KernelInitializer, s.RecurrentInitializer, s.BiasInitializer);
-                break;
-            default:
-                return c;
+            c["cell"] = Saving.KerasSerializer.Serialize(Cell);
+            return c;
         }
-        c["activation"] = activation.Name;
-        if (recurrentActivation is not null)
+        foreach (var (key, value) in Cell.GetConfig())
         {
-            c["recurrent_activation"] = recurrentActivation.Name;
-        }
-        c["use_bias"] = useBias;
-        c["kernel_initializer"] = Saving.KerasSerializer.Serialize(kernel!);
-        c["recurrent_initializer"] = Saving.KerasSerializer.Serialize(recurrent!);
-        c["bias_initializer"] = Saving.KerasSerializer.Serialize(bias!);
-        if (Cell is LSTMCell lc)
-        {
-            c["unit_forget_bias"] = lc.UnitForgetBias;
-        }
-        foreach (var key in new[] { "kernel_regularizer", "recurrent_regularizer", "bias_regularizer", "activity_regularizer", "kernel_constraint", "recurrent_constraint", "bias_constraint" })
-        {
-            c[key] = null;
+            if (key is not ("name" or "trainable" or "dtype"))
+            {
+                c[key] = value?.DeepClone();
+            }
         }
         c["dropout"] = Dropout;
         c["recurrent_dropout"] = RecurrentDropout;
-        if (Cell is GRUCell gc)
-        {
-            c["reset_after"] = gc.ResetAfter;
-        }
-        if (Cell is not SimpleRNNCell)
-        {
-            // Keras's SimpleRNN config has no seed; LSTM's and GRU's do.
-            c["seed"] = DropoutSeed;
-        }
+        c["seed"] = DropoutSeed;
         return c;
+    }
+
+    /// <summary>Whether the config holds the cell's fields (LSTM, GRU, SimpleRNN) rather than a serialized "cell".</summary>
+    private protected virtual bool FlattensCell => false;
+
+    /// <summary>Recreates an RNN from its config (Keras's <c>from_config</c>): the cell is deserialized from "cell", so a custom cell must be registered.</summary>
+    public static RNN FromConfig(JsonObject config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        var node = config["cell"] ?? throw Saving.Cfg.Missing(config, "cell", "a serialized recurrent cell");
+        if (node is JsonArray)
+        {
+            throw Saving.Cfg.Wrong(config, "cell", "one cell (stacked cells are not supported yet)", node);
+        }
+        var cell = Saving.KerasSerializer.Layer(node) as RecurrentCell
+            ?? throw Saving.Cfg.Wrong(config, "cell", "a recurrent cell (LSTMCell, GRUCell, SimpleRNNCell or a registered RecurrentCell)", node["class_name"]);
+        return new RNN(cell, Saving.Cfg.Bool(config, "return_sequences", false), Saving.Cfg.Bool(config, "return_state", false),
+            Saving.Cfg.Bool(config, "go_backwards", false), Saving.Cfg.Bool(config, "stateful", false), Saving.Cfg.Bool(config, "zero_output_for_mask", false),
+            Saving.Cfg.Name(config));
     }
 
     /// <summary>The cell run at each step.</summary>
@@ -262,7 +253,4 @@ public class RNN : Layer
         var y = ReturnSequences ? Ops.StackTime(outputs) : last;
         return [y, .. states];
     }
-
-    /// <summary>A layer with this configuration processing the other direction, with fresh weights (used by Bidirectional).</summary>
-    internal virtual RNN? CloneReversed() => null;
 }

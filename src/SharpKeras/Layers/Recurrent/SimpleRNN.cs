@@ -4,7 +4,7 @@ using SharpKeras.Initializers;
 namespace SharpKeras.Layers;
 
 /// <summary>Fully-connected recurrent layer (<c>keras.layers.SimpleRNN</c>): h = activation(x W + h U + b), run as one fused op.</summary>
-public sealed class SimpleRNN : RNN
+public sealed class SimpleRNN : RNN, Saving.IKerasSerializable<SimpleRNN>
 {
     /// <summary>A SimpleRNN of <paramref name="units"/> units with Keras's defaults (tanh, last output only).</summary>
     public SimpleRNN(int units, ActivationFunction? activation = null, bool useBias = true, Initializer? kernelInitializer = null,
@@ -17,10 +17,7 @@ public sealed class SimpleRNN : RNN
         RecurrentDropout = LSTM.Rate(recurrentDropout, nameof(recurrentDropout));
         Seed = seed;
         DropoutRng = SeedGenerator.FromSeed(seed);
-        _config = (activation, useBias, kernelInitializer, recurrentInitializer, biasInitializer);
     }
-
-    private readonly (ActivationFunction?, bool, Initializer?, Initializer?, Initializer?) _config;
 
     /// <inheritdoc/>
     private protected override int? DropoutSeed => Seed;
@@ -28,9 +25,25 @@ public sealed class SimpleRNN : RNN
     /// <summary>Seed of the dropout masks, if fixed.</summary>
     public int? Seed { get; }
 
-    internal override RNN CloneReversed()
+    /// <inheritdoc/>
+    private protected override bool FlattensCell => true;
+
+    /// <summary>Keras's SimpleRNN config: as the other recurrent layers, but Keras writes no seed for it.</summary>
+    public override JsonObject GetConfig()
     {
-        var (a, b, ki, ri, bi) = _config;
-        return new SimpleRNN(Units, a, b, ki, ri, bi, Dropout, RecurrentDropout, ReturnSequences, ReturnState, !GoBackwards, false, Seed);
+        var c = base.GetConfig();
+        c.Remove("seed");
+        return c;
+    }
+
+    /// <summary>Recreates the layer from its config (Keras's <c>from_config</c>): the cell's fields are read by SimpleRNNCell, the layer's here.</summary>
+    public static new SimpleRNN FromConfig(JsonObject config)
+    {
+        var name = Saving.RecurrentConfigs.Checked(config);
+        var cell = SimpleRNNCell.Read(config, "simple_rnn_cell");
+        return new SimpleRNN(cell.Units, cell.Activation, cell.UseBias, cell.KernelInitializer, cell.RecurrentInitializer, cell.BiasInitializer,
+            Saving.Cfg.Double(config, "dropout", 0), Saving.Cfg.Double(config, "recurrent_dropout", 0),
+            Saving.Cfg.Bool(config, "return_sequences", false), Saving.Cfg.Bool(config, "return_state", false), Saving.Cfg.Bool(config, "go_backwards", false),
+            Saving.Cfg.Bool(config, "stateful", false), Saving.Cfg.OptionalInt(config, "seed"), name);
     }
 }

@@ -1,9 +1,11 @@
+using SharpKeras.Saving;
+using System.Text.Json.Nodes;
 using SharpKeras.Initializers;
 
 namespace SharpKeras.Layers;
 
 /// <summary>Keras's SimpleRNNCell: h = activation(x @ kernel + bias + h_prev @ recurrent_kernel).</summary>
-public sealed class SimpleRNNCell : RecurrentCell
+public sealed class SimpleRNNCell : RecurrentCell, IKerasSerializable<SimpleRNNCell>
 {
     private Variable? _kernel;
     private Variable? _recurrentKernel;
@@ -65,4 +67,32 @@ public sealed class SimpleRNNCell : RecurrentCell
     internal override FusedCell? Fused => Activation.Fusable is { } a
         ? new FusedCell(Backend.Cpu.RecurrentKind.SimpleRnn, a, Backend.Cpu.EpilogueActivation.None, _kernel!.Value, _recurrentKernel!.Value, _bias?.Value)
         : null;
+
+    /// <summary>Keras's SimpleRNNCell config: units, activations, initializers, then null regularizers and zero dropout.</summary>
+    public override JsonObject GetConfig()
+    {
+        var c = base.GetConfig();
+        c["units"] = Units;
+        c["activation"] = Activation.Name;
+        c["use_bias"] = UseBias;
+        c["kernel_initializer"] = KerasSerializer.Serialize(KernelInitializer);
+        c["recurrent_initializer"] = KerasSerializer.Serialize(RecurrentInitializer);
+        c["bias_initializer"] = KerasSerializer.Serialize(BiasInitializer);
+        RecurrentConfigs.WriteCellTail(c);
+        c["seed"] = null;
+        return c;
+    }
+
+    /// <summary>Recreates the cell from its config (Keras's <c>from_config</c>); a cell's own dropout is refused (see RNN layers).</summary>
+    public static SimpleRNNCell FromConfig(JsonObject config)
+    {
+        RecurrentConfigs.CheckCellDropout(config);
+        return Read(config, RecurrentConfigs.Checked(config));
+    }
+
+    /// <summary>The cell fields of a cell config or of the flattened config of its recurrent layer.</summary>
+    internal static SimpleRNNCell Read(JsonObject config, string? name) => new(Cfg.Int(config, "units"), RecurrentConfigs.Act(config, "activation", "tanh"),
+        Cfg.Bool(config, "use_bias", true),
+        KerasSerializer.Initializer(config["kernel_initializer"], "glorot_uniform"), KerasSerializer.Initializer(config["recurrent_initializer"], "orthogonal"),
+        KerasSerializer.Initializer(config["bias_initializer"], "zeros"), name);
 }

@@ -6,7 +6,7 @@ namespace SharpKeras.Layers;
 /// Applies a layer to every time step of (batch, time, ...) inputs (<c>keras.layers.TimeDistributed</c>):
 /// the steps are folded into the batch, the layer runs once on (batch*time, ...), and the result is unfolded.
 /// </summary>
-public sealed class TimeDistributed : Layer
+public sealed class TimeDistributed : Layer, Saving.IKerasSerializable<TimeDistributed>
 {
     /// <summary>Wraps <paramref name="layer"/>.</summary>
     public TimeDistributed(Layer layer, string? name = null) : base(name)

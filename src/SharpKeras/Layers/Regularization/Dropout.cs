@@ -5,7 +5,7 @@ namespace SharpKeras.Layers;
 /// Randomly zeroes a fraction <see cref="Rate"/> of inputs during training and scales the rest by
 /// 1 / (1 - rate) (<c>keras.layers.Dropout</c>); the identity at inference.
 /// </summary>
-public sealed class Dropout : Layer
+public sealed class Dropout : Layer, Saving.IKerasSerializable<Dropout>
 {
     private readonly SeedGenerator _rng;
 

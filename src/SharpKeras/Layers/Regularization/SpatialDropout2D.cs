@@ -7,7 +7,7 @@ namespace SharpKeras.Layers;
 /// each sample is zeroed with probability <see cref="Rate"/> over all positions and the rest scaled
 /// by 1 / (1 - rate); the identity at inference.
 /// </summary>
-public sealed class SpatialDropout2D : Layer
+public sealed class SpatialDropout2D : Layer, Saving.IKerasSerializable<SpatialDropout2D>
 {
     private readonly SeedGenerator _rng;
 

@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 namespace SharpKeras.Layers;
 
 /// <summary>Flattens each sample to one dimension (<c>keras.layers.Flatten</c>): (batch, ...) -> (batch, product).</summary>
-public sealed class Flatten : Layer
+public sealed class Flatten : Layer, Saving.IKerasSerializable<Flatten>
 {
     /// <summary>A Flatten layer.</summary>
     public Flatten(string? name = null) : base(name)

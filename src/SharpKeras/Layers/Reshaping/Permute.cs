@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 namespace SharpKeras.Layers;
 
 /// <summary>Permutes the non-batch axes (<c>keras.layers.Permute</c>): dims are 1-based, e.g. (2, 1) swaps the first two.</summary>
-public sealed class Permute : Layer
+public sealed class Permute : Layer, Saving.IKerasSerializable<Permute>
 {
     private readonly int[] _dims;
 

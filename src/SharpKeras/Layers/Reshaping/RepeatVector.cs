@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 namespace SharpKeras.Layers;
 
 /// <summary>Repeats the input <see cref="N"/> times (<c>keras.layers.RepeatVector</c>): (batch, features) becomes (batch, n, features).</summary>
-public sealed class RepeatVector : Layer
+public sealed class RepeatVector : Layer, Saving.IKerasSerializable<RepeatVector>
 {
     /// <summary>A RepeatVector repeating <paramref name="n"/> times.</summary>
     public RepeatVector(int n, string? name = null) : base(name)

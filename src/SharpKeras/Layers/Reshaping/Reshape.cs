@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 namespace SharpKeras.Layers;
 
 /// <summary>Reshapes each sample to <see cref="TargetShape"/> (<c>keras.layers.Reshape</c>); one entry may be -1 and is inferred.</summary>
-public sealed class Reshape : Layer
+public sealed class Reshape : Layer, Saving.IKerasSerializable<Reshape>
 {
     private readonly int[] _target;
 

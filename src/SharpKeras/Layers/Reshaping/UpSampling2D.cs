@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 namespace SharpKeras.Layers;
 
 /// <summary>Repeats rows and columns of NHWC images (<c>keras.layers.UpSampling2D</c>, size 2, "nearest" interpolation).</summary>
-public sealed class UpSampling2D : Layer
+public sealed class UpSampling2D : Layer, Saving.IKerasSerializable<UpSampling2D>
 {
     /// <summary>An UpSampling2D layer repeating rows size.Height times and columns size.Width times.</summary>
     public UpSampling2D(Size2D? size = null, string interpolation = "nearest", string? name = null) : base(name)

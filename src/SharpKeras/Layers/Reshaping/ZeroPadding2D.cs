@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 namespace SharpKeras.Layers;
 
 /// <summary>Adds rows and columns of zeros around NHWC images (<c>keras.layers.ZeroPadding2D</c>, default 1 on every side).</summary>
-public sealed class ZeroPadding2D : Layer
+public sealed class ZeroPadding2D : Layer, Saving.IKerasSerializable<ZeroPadding2D>
 {
     /// <summary>Symmetric padding: an int for every side or (rows, columns) added both before and after.</summary>
     public ZeroPadding2D(Size2D? padding = null, string? name = null)
