@@ -79,7 +79,9 @@ public static class KerasSerializer
                 return true;
             }
         }
-        return (typeof(Layers.Layer).IsAssignableFrom(type) && s_layers.ContainsKey(type.Name))
+        // Sequential and functional models are rebuilt by ModelSerializer, not from the table.
+        return type == typeof(Model) || type == typeof(Sequential)
+            || (typeof(Layers.Layer).IsAssignableFrom(type) && s_layers.ContainsKey(type.Name))
             || (typeof(Initializer).IsAssignableFrom(type) && s_initializers.ContainsKey(type.Name))
             || (typeof(Optimizer).IsAssignableFrom(type) && s_optimizers.ContainsKey(type.Name))
             || (typeof(Loss).IsAssignableFrom(type) && s_losses.ContainsKey(type.Name))
