@@ -13,6 +13,12 @@ namespace SharpKeras.Models;
 /// Made three ways, as in Keras: from symbolic inputs and outputs (<c>new Model(inputs, outputs)</c>,
 /// the functional API), by deriving from it and overriding <c>Call</c> (subclassing), or as a <see cref="Sequential"/>.
 /// </summary>
+/// <remarks>
+/// Threads: Predict, PredictOutputs, PredictOnBatch and Evaluate may run on any number of threads at
+/// once and return what a call made alone returns. Fit waits for inference calls in flight on other
+/// threads, and refuses (InvalidOperationException) inference or a second Fit from other threads while
+/// it trains. Compile, SetWeights and LoadWeights are not safe while other threads use the model.
+/// </remarks>
 public partial class Model : Layer
 {
     private string[] _metricNames = [];
@@ -291,7 +297,8 @@ public partial class Model : Layer
 
     /// <summary>
     /// Trains the model (Keras's <c>fit</c>). Arguments keep Keras's order and defaults: batch size
-    /// 32, 1 epoch, verbose 1 (progress bar), no validation, shuffling every epoch.
+    /// 32, 1 epoch, verbose 1 (progress bar), no validation, shuffling every epoch. It starts once
+    /// inference calls already running on other threads return, and refuses new ones from other threads until it ends.
     /// </summary>
     /// <param name="x">Input samples, first axis = samples.</param>
     /// <param name="y">Targets, same number of samples.</param>
