@@ -52,15 +52,19 @@ public sealed class KerasRefsFactAttribute : FactAttribute
     }
 }
 
-/// <summary>A theory that needs the Keras reference files; skipped visibly otherwise.</summary>
+/// <summary>A theory that needs the Keras reference files (and, when asked, the real Fashion-MNIST); skipped visibly otherwise.</summary>
 public sealed class KerasRefsTheoryAttribute : TheoryAttribute
 {
-    /// <summary>Sets the skip reason when the files are missing.</summary>
-    public KerasRefsTheoryAttribute()
+    /// <summary>Sets the skip reason when a requirement is missing.</summary>
+    public KerasRefsTheoryAttribute(bool needsFashionMnist = false)
     {
         if (KerasRefs.Dir is null)
         {
             Skip = "Keras reference files not found (expected ../shared/keras-refs beside the checkout)";
+        }
+        else if (needsFashionMnist && FashionMnist.FindLocal() is null)
+        {
+            Skip = "Real Fashion-MNIST not found: apt-get install dataset-fashion-mnist";
         }
     }
 }

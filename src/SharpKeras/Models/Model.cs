@@ -13,6 +13,12 @@ namespace SharpKeras.Models;
 /// Made three ways, as in Keras: from symbolic inputs and outputs (<c>new Model(inputs, outputs)</c>,
 /// the functional API), by deriving from it and overriding <c>Call</c> (subclassing), or as a <see cref="Sequential"/>.
 /// </summary>
+/// <remarks>
+/// Threads: Predict, PredictOutputs, PredictOnBatch and Evaluate may run on any number of threads at
+/// once and return what a call made alone returns. Fit waits for inference calls in flight on other
+/// threads, and refuses (InvalidOperationException) inference or a second Fit from other threads while
+/// it trains. Compile, SetWeights and LoadWeights are not safe while other threads use the model.
+/// </remarks>
 public partial class Model : Layer
 {
     private string[] _metricNames = [];
@@ -243,8 +249,14 @@ public partial class Model : Layer
     /// <summary>Training steps planned for this model, one per batch shape (see <see cref="Training.TrainStepPlan"/>).</summary>
     internal List<Training.TrainStepPlan> TrainPlans { get; } = [];
 
-    /// <summary>Inference passes planned for this model, one per batch shape (see <see cref="Training.InferencePlan"/>).</summary>
-    internal List<Training.InferencePlan> InferencePlans { get; } = [];
+    /// <summary>Inference passes planned for this model, rented per batch so that concurrent calls never share buffers (see <see cref="Training.InferencePlanPool"/>).</summary>
+    internal Training.InferencePlanPool InferencePlans { get; } = new();
+
+    /// <summary>Which calls use the model now: many inference calls at once, or one training call (see <see cref="Training.ModelUsage"/>).</summary>
+    internal Training.ModelUsage Usage { get; } = new();
+
+    /// <summary>Taken by evaluations that update the metric objects given to Compile, which hold one running state each.</summary>
+    internal object MetricGate { get; } = new();
 
     /// <summary>One loss per output, when Compile was given several (null otherwise).</summary>
     public IReadOnlyList<Loss>? OutputLosses { get; private set; }
@@ -285,7 +297,8 @@ public partial class Model : Layer
 
     /// <summary>
     /// Trains the model (Keras's <c>fit</c>). Arguments keep Keras's order and defaults: batch size
-    /// 32, 1 epoch, verbose 1 (progress bar), no validation, shuffling every epoch.
+    /// 32, 1 epoch, verbose 1 (progress bar), no validation, shuffling every epoch. It starts once
+    /// inference calls already running on other threads return, and refuses new ones from other threads until it ends.
     /// </summary>
     /// <param name="x">Input samples, first axis = samples.</param>
     /// <param name="y">Targets, same number of samples.</param>
@@ -299,15 +312,38 @@ public partial class Model : Layer
     /// <param name="callbacks">Extra callbacks.</param>
     public History Fit(Tensor x, Tensor y, int? batchSize = null, int epochs = 1, int verbose = 1, double validationSplit = 0.0,
         (Tensor X, Tensor Y)? validationData = null, bool shuffle = true, int? seed = null, IEnumerable<Callback>? callbacks = null)
-        => TrainingLoop.Fit(this, x, y, batchSize ?? 32, epochs, verbose, validationSplit, validationData, shuffle, seed, callbacks);
+        => TrainingLoop.Fit(this, [x], [y], batchSize ?? 32, epochs, verbose, validationSplit,
+            validationData is { } v ? ([v.X], [v.Y]) : null, shuffle, seed, callbacks);
 
-    /// <summary>Loss and metrics on the given data, in inference mode (Keras's <c>evaluate</c>).</summary>
+    /// <summary>Loss and metrics on the given data, in inference mode (Keras's <c>evaluate</c>). Safe to call from several threads at once.</summary>
     public EvaluationResult Evaluate(Tensor x, Tensor y, int? batchSize = null, int verbose = 1)
-        => TrainingLoop.Evaluate(this, x, y, batchSize ?? 32, verbose);
+        => TrainingLoop.Evaluate(this, [x], [y], batchSize ?? 32, verbose);
 
-    /// <summary>Outputs for the given inputs, in inference mode, computed in batches (Keras's <c>predict</c>).</summary>
+    /// <summary>
+    /// Outputs for the given inputs, in inference mode, computed in batches (Keras's <c>predict</c>).
+    /// Safe to call from several threads at once: each call gets the same values as a call made alone.
+    /// </summary>
     public Tensor Predict(Tensor x, int? batchSize = null, int verbose = 1)
-        => TrainingLoop.Predict(this, x, batchSize ?? 32, verbose);
+    {
+        int index = RequireSingleOutput("Predict", "PredictOutputs");
+        return TrainingLoop.Predict(this, [x], batchSize ?? 32, verbose)[index];
+    }
+
+    /// <summary>
+    /// Outputs for one batch, run as a single batch whatever its size (Keras's <c>predict_on_batch</c>).
+    /// Safe to call from several threads at once.
+    /// </summary>
+    public Tensor PredictOnBatch(Tensor x)
+    {
+        int index = RequireSingleOutput("PredictOnBatch", "PredictOnBatch(IReadOnlyList<Tensor>)");
+        ArgumentNullException.ThrowIfNull(x);
+        return TrainingLoop.Predict(this, [x], x.Rank > 0 ? Math.Max(1, x.Shape[0]) : 1, verbose: 0, "PredictOnBatch")[index];
+    }
+
+    /// <summary>Index 0 when the model has one output; otherwise an error pointing at the method that returns one array per output.</summary>
+    private int RequireSingleOutput(string method, string instead) => OutputCount == 1
+        ? 0
+        : throw new InvalidOperationException($"Model '{Name}' has {OutputCount} outputs, so {method} cannot return a single array; use {instead}, which returns one array per output.");
 
     /// <summary>
     /// Trains for <paramref name="steps"/> batches of <paramref name="batchSize"/> (after one

@@ -5,97 +5,73 @@ namespace SharpKeras.Training;
 /// <summary>
 /// The inference forward pass (and, for Evaluate, the loss) recorded once per batch shape and
 /// replayed for every later batch: Predict and Evaluate then reuse the same buffers instead of
-/// allocating each layer's output for every batch.
+/// allocating each layer's output for every batch. A plan is used by one call at a time: callers
+/// rent it from the model's <see cref="InferencePlanPool"/> and give it back when done.
 /// </summary>
 internal sealed class InferencePlan
 {
     private readonly Model _model;
-    private readonly Tensor _ownX;
-    private readonly Tensor? _ownY;
+    private readonly Losses.Loss? _lossFn;
+    private readonly IReadOnlyList<Losses.Loss>? _outputLosses;
     private GradientTape? _tape;
 
-    private InferencePlan(Model model, Shape xShape, DType xType, Shape? yShape, DType yType)
+    private InferencePlan(Model model, IReadOnlyList<Tensor> x, IReadOnlyList<Tensor>? y, int count, int generation)
     {
         _model = model;
         Stamp = new StructureStamp(model);
-        _ownX = Tensor.NewLike(xShape, xType);
-        X = _ownX.View(xShape);
-        if (yShape is not null)
+        Count = count;
+        Generation = generation;
+        // Views of the data's first rows: every batch rebinds them, so no buffer of their own is needed.
+        X = [.. x.Select(t => t.Slice(0, count))];
+        if (y is not null)
         {
-            _ownY = Tensor.NewLike(yShape, yType);
-            Y = _ownY.View(yShape);
+            Y = [.. y.Select(t => t.Slice(0, count))];
+            _lossFn = model.Loss;
+            _outputLosses = model.OutputLosses;
         }
     }
 
     /// <summary>The model's structure when the plan was made.</summary>
     public StructureStamp Stamp { get; }
 
-    /// <summary>The input batch placeholder.</summary>
-    public Tensor X { get; }
+    /// <summary>Samples per batch.</summary>
+    public int Count { get; }
 
-    /// <summary>The target batch placeholder (Evaluate only).</summary>
-    public Tensor? Y { get; }
+    /// <summary>The pool generation the plan was made in (a Compile in between retires it).</summary>
+    public int Generation { get; }
 
-    /// <summary>The model's output on the last batch.</summary>
-    public Tensor Predictions { get; private set; } = null!;
+    /// <summary>The input batch placeholders, one per model input.</summary>
+    public Tensor[] X { get; }
 
-    /// <summary>The scalar loss on the last batch (Evaluate only).</summary>
+    /// <summary>The target batch placeholders, one per output (Evaluate only).</summary>
+    public Tensor[]? Y { get; }
+
+    /// <summary>The model's outputs on the last batch.</summary>
+    public Tensor[] Predictions { get; private set; } = [];
+
+    /// <summary>The scalar total loss on the last batch (Evaluate only).</summary>
     public Tensor? Loss { get; private set; }
 
-    /// <summary>The plan for batches of <paramref name="count"/> rows of x (and y when evaluating).</summary>
-    public static InferencePlan For(Model model, Tensor x, Tensor? y, int count)
-    {
-        var plans = model.InferencePlans;
-        for (int i = 0; i < plans.Count; i++)
-        {
-            var p = plans[i];
-            if (!p.Stamp.Matches(model))
-            {
-                plans.Clear();
-                break;
-            }
-            if (p.X.Shape[0] == count && SameSamples(p.X, x) && (y is null ? p.Y is null : p.Y is not null && SameSamples(p.Y, y) && ReferenceEquals(p._lossFn, model.Loss)))
-            {
-                return p;
-            }
-        }
-        var plan = new InferencePlan(model, x.Shape.WithDim(0, count), x.DType, y?.Shape.WithDim(0, count), y?.DType ?? DType.Float32)
-        {
-            _lossFn = y is null ? null : model.Loss,
-        };
-        if (plans.Count >= 4)
-        {
-            plans.RemoveAt(0);
-        }
-        plans.Add(plan);
-        return plan;
-    }
+    /// <summary>The scalar loss of each output on the last batch (Evaluate only).</summary>
+    public Tensor[] OutputLosses { get; private set; } = [];
 
-    private Losses.Loss? _lossFn;
+    /// <summary>A new plan for batches of <paramref name="count"/> rows of x (and y when evaluating); recorded on its first run.</summary>
+    public static InferencePlan Create(Model model, IReadOnlyList<Tensor> x, IReadOnlyList<Tensor>? y, int count, int generation) =>
+        new(model, x, y, count, generation);
 
-    private static bool SameSamples(Tensor batch, Tensor data)
-    {
-        if (batch.DType != data.DType || batch.Rank != data.Rank)
-        {
-            return false;
-        }
-        for (int i = 1; i < batch.Rank; i++)
-        {
-            if (batch.Shape[i] != data.Shape[i])
-            {
-                return false;
-            }
-        }
-        return true;
-    }
+    /// <summary>True when this plan runs batches of <paramref name="count"/> rows of x (and y) for the model as compiled now.</summary>
+    public bool Fits(Model model, IReadOnlyList<Tensor> x, IReadOnlyList<Tensor>? y, int count) =>
+        Count == count && Batches.SameSamples(X, x) && (y is null
+            ? Y is null
+            : Y is not null && Batches.SameSamples(Y, y) && ReferenceEquals(_lossFn, model.Loss) && ReferenceEquals(_outputLosses, model.OutputLosses));
 
     /// <summary>Points the placeholders at rows [start, start + count) of the data, without copying.</summary>
-    public void LoadSlice(Tensor x, Tensor? y, int start)
+    public void LoadSlice(IReadOnlyList<Tensor> x, IReadOnlyList<Tensor>? y, int start)
     {
-        X.RebindRows(x, start);
+        Batches.RebindRows(X, x, start);
         if (y is not null)
         {
-            Y!.RebindRows(y, start);
+            Batches.RebindRows(Y!, y, start);
         }
     }
 
@@ -110,21 +86,24 @@ internal sealed class InferencePlan
         var tape = new GradientTape();
         using (tape)
         {
-            tape.Watch(X);
+            foreach (var t in X)
+            {
+                tape.Watch(t);
+            }
             // Weights too: anything computed from them (a slice of a kernel, a folded scale) must
             // be recomputed on replay, since training may have changed them since.
             foreach (var w in _model.Weights)
             {
                 tape.Watch(w.Value);
             }
-            if (Y is not null)
+            foreach (var t in Y ?? [])
             {
-                tape.Watch(Y);
+                tape.Watch(t);
             }
-            Predictions = _model.Apply(X, training: false);
+            Predictions = Batches.CallModel(_model, X, training: false);
             if (Y is not null)
             {
-                Loss = _lossFn!.Compute(Y, Predictions);
+                (Loss, OutputLosses) = Batches.TotalLoss(_model, Y, Predictions);
             }
         }
         _tape = tape;

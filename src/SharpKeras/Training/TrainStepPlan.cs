@@ -5,29 +5,31 @@ namespace SharpKeras.Training;
 
 /// <summary>
 /// One training step recorded for a batch shape and replayed for every later batch of that shape:
-/// the batch goes into the same input tensors, the recorded forward and backward run again into
-/// the same buffers, and the optimizer updates the weights in place. After the first batch a step
-/// allocates nothing on the managed heap.
+/// each input and target batch goes into the same placeholder tensors, the recorded forward and
+/// backward run again into the same buffers, and the optimizer updates the weights in place. After
+/// the first batch a step allocates nothing on the managed heap. A model with one input and one
+/// output is the one-element case of the lists.
 /// </summary>
 internal sealed class TrainStepPlan
 {
-    private readonly Tensor _ownX;
-    private readonly Tensor _ownY;
+    private readonly Tensor[] _ownX;
+    private readonly Tensor[] _ownY;
     private readonly Variable[] _variables;
 
     private readonly Model _model;
     private GradientTape? _tape;
     private Tensor?[] _grads = [];
 
-    private TrainStepPlan(Model model, Shape xShape, DType xType, Shape yShape, DType yType)
+    private TrainStepPlan(Model model, IReadOnlyList<Tensor> x, IReadOnlyList<Tensor> y, int count)
     {
         _model = model;
         Stamp = new StructureStamp(model);
         Optimizer = model.Optimizer!;
-        _ownX = Tensor.NewLike(xShape, xType);
-        _ownY = Tensor.NewLike(yShape, yType);
-        X = _ownX.View(xShape);
-        Y = _ownY.View(yShape);
+        _ownX = [.. x.Select(t => Tensor.NewLike(t.Shape.WithDim(0, count), t.DType))];
+        _ownY = [.. y.Select(t => Tensor.NewLike(t.Shape.WithDim(0, count), t.DType))];
+        X = [.. _ownX.Select(t => t.View(t.Shape))];
+        Y = [.. _ownY.Select(t => t.View(t.Shape))];
+        Count = count;
         _variables = [.. model.TrainableWeights];
     }
 
@@ -37,20 +39,26 @@ internal sealed class TrainStepPlan
     /// <summary>The optimizer the plan was made for.</summary>
     public Optimizer Optimizer { get; }
 
-    /// <summary>The input batch placeholder.</summary>
-    public Tensor X { get; }
+    /// <summary>Samples per batch.</summary>
+    public int Count { get; }
 
-    /// <summary>The target batch placeholder.</summary>
-    public Tensor Y { get; }
+    /// <summary>The input batch placeholders, one per model input.</summary>
+    public Tensor[] X { get; }
 
-    /// <summary>The model's output on the last batch.</summary>
-    public Tensor Predictions { get; private set; } = null!;
+    /// <summary>The target batch placeholders, one per model output.</summary>
+    public Tensor[] Y { get; }
 
-    /// <summary>The scalar loss on the last batch.</summary>
+    /// <summary>The model's outputs on the last batch.</summary>
+    public Tensor[] Predictions { get; private set; } = [];
+
+    /// <summary>The scalar total loss on the last batch.</summary>
     public Tensor Loss { get; private set; } = null!;
 
+    /// <summary>The scalar loss of each output on the last batch (before loss weights).</summary>
+    public Tensor[] OutputLosses { get; private set; } = [];
+
     /// <summary>The plan for batches of <paramref name="count"/> samples of x and y, made now if there is none or the model changed.</summary>
-    public static TrainStepPlan For(Model model, Tensor x, Tensor y, int count)
+    public static TrainStepPlan For(Model model, IReadOnlyList<Tensor> x, IReadOnlyList<Tensor> y, int count)
     {
         var plans = model.TrainPlans;
         for (int i = 0; i < plans.Count; i++)
@@ -61,15 +69,17 @@ internal sealed class TrainStepPlan
                 plans.Clear();
                 break;
             }
-            if (p.X.Shape[0] == count && SameSamples(p.X, x) && SameSamples(p.Y, y))
+            if (p.Count == count && Batches.SameSamples(p.X, x) && Batches.SameSamples(p.Y, y))
             {
                 return p;
             }
         }
-        var xShape = x.Shape.WithDim(0, count);
         // Build first so that the trainable weights exist before the tape starts watching them.
-        model.EnsureBuilt(xShape);
-        var plan = new TrainStepPlan(model, xShape, x.DType, y.Shape.WithDim(0, count), y.DType);
+        if (x.Count == 1)
+        {
+            model.EnsureBuilt(x[0].Shape.WithDim(0, count));
+        }
+        var plan = new TrainStepPlan(model, x, y, count);
         // Batches of other sizes are rare (the last one of an epoch); keep a few plans at most.
         if (plans.Count >= 4)
         {
@@ -79,36 +89,52 @@ internal sealed class TrainStepPlan
         return plan;
     }
 
-    private static bool SameSamples(Tensor batch, Tensor data)
+    /// <summary>The plan for batches of <paramref name="count"/> samples of a single-input, single-output model.</summary>
+    public static TrainStepPlan For(Model model, Tensor x, Tensor y, int count)
     {
-        if (batch.DType != data.DType || batch.Rank != data.Rank)
+        // The lookup without wrapping x and y in lists, so that a replayed step allocates nothing.
+        var plans = model.TrainPlans;
+        if (plans.Count > 0 && ReferenceEquals(plans[^1].Optimizer, model.Optimizer) && plans[^1].Stamp.Matches(model))
         {
-            return false;
-        }
-        for (int i = 1; i < batch.Rank; i++)
-        {
-            if (batch.Shape[i] != data.Shape[i])
+            foreach (var p in plans)
             {
-                return false;
+                if (p.Count == count && p.X.Length == 1 && p.Y.Length == 1 && Batches.SameSamples(p.X[0], x) && Batches.SameSamples(p.Y[0], y))
+                {
+                    return p;
+                }
             }
         }
-        return true;
+        return For(model, [x], [y], count);
     }
 
     /// <summary>Points the placeholders at rows [start, start + count) of the data, without copying.</summary>
+    public void LoadSlice(IReadOnlyList<Tensor> x, IReadOnlyList<Tensor> y, int start)
+    {
+        Batches.RebindRows(X, x, start);
+        Batches.RebindRows(Y, y, start);
+    }
+
+    /// <summary>Points the placeholders of a single-input, single-output plan at rows [start, start + count).</summary>
     public void LoadSlice(Tensor x, Tensor y, int start)
     {
-        X.RebindRows(x, start);
-        Y.RebindRows(y, start);
+        X[0].RebindRows(x, start);
+        Y[0].RebindRows(y, start);
     }
 
     /// <summary>Copies the rows at <paramref name="indices"/> into the plan's own buffers.</summary>
+    public void LoadGather(IReadOnlyList<Tensor> x, IReadOnlyList<Tensor> y, ReadOnlySpan<int> indices)
+    {
+        Batches.GatherInto(X, _ownX, x, indices);
+        Batches.GatherInto(Y, _ownY, y, indices);
+    }
+
+    /// <summary>Copies the rows at <paramref name="indices"/> of a single-input, single-output data set into the plan's own buffers.</summary>
     public void LoadGather(Tensor x, Tensor y, ReadOnlySpan<int> indices)
     {
-        X.Rebind(_ownX);
-        Y.Rebind(_ownY);
-        x.GatherInto(indices, X);
-        y.GatherInto(indices, Y);
+        X[0].Rebind(_ownX[0]);
+        Y[0].Rebind(_ownY[0]);
+        x.GatherInto(indices, X[0]);
+        y.GatherInto(indices, Y[0]);
     }
 
     /// <summary>Like <see cref="Run"/>, timing every op and the optimizer; the first (recording) call is not timed.</summary>
@@ -146,10 +172,16 @@ internal sealed class TrainStepPlan
             {
                 tape.Watch(w.Value);
             }
-            tape.Watch(X);
-            tape.Watch(Y);
-            Predictions = _model.Apply(X, training: true);
-            Loss = _model.Loss!.Compute(Y, Predictions);
+            foreach (var t in X)
+            {
+                tape.Watch(t);
+            }
+            foreach (var t in Y)
+            {
+                tape.Watch(t);
+            }
+            Predictions = Batches.CallModel(_model, X, training: true);
+            (Loss, OutputLosses) = Batches.TotalLoss(_model, Y, Predictions);
             _grads = tape.Gradient(Loss, [.. _variables.Select(v => v.Value)]);
         }
         _tape = tape;

@@ -1,14 +1,17 @@
 using SharpKeras.Callbacks;
-using SharpKeras.Metrics;
 using SharpKeras.Models;
 
 namespace SharpKeras.Training;
 
-/// <summary>Fit, Evaluate and Predict for every model: batching, the train step, metrics and callbacks.</summary>
+/// <summary>
+/// Fit, Evaluate and Predict for every model: batching, the planned train step, validation,
+/// metrics and callbacks. Data is one array per model input and one target per output, in order;
+/// a model with one input and one output is the one-element case.
+/// </summary>
 internal static class TrainingLoop
 {
-    public static History Fit(Model model, Tensor x, Tensor y, int batchSize, int epochs, int verbose, double validationSplit,
-        (Tensor X, Tensor Y)? validationData, bool shuffle, int? seed, IEnumerable<Callback>? callbacks)
+    public static History Fit(Model model, IReadOnlyList<Tensor> x, IReadOnlyList<Tensor> y, int batchSize, int epochs, int verbose, double validationSplit,
+        (IReadOnlyList<Tensor> X, IReadOnlyList<Tensor> Y)? validationData, bool shuffle, int? seed, IEnumerable<Callback>? callbacks)
     {
         RequireCompiled(model, "Fit");
         CheckPositive(batchSize, nameof(batchSize));
@@ -17,26 +20,27 @@ internal static class TrainingLoop
         {
             throw new ArgumentOutOfRangeException(nameof(validationSplit), validationSplit, $"validationSplit must be in [0, 1), got {validationSplit}.");
         }
-        CheckSamples(x, y, "x", "y");
+        CheckData(model, x, y, "x", "y");
         if (validationData is { } vd)
         {
-            CheckSamples(vd.X, vd.Y, "validationData.X", "validationData.Y");
+            CheckData(model, vd.X, vd.Y, "validationData.X", "validationData.Y");
         }
         else if (validationSplit > 0)
         {
             // As Keras: the last fraction of the samples, taken before any shuffling.
-            int n = x.Shape[0];
+            int n = x[0].Shape[0];
             int splitAt = (int)Math.Floor(n * (1 - validationSplit));
             if (splitAt == 0 || splitAt == n)
             {
                 throw new ArgumentException($"validationSplit {validationSplit} of {n} samples leaves {splitAt} for training and {n - splitAt} for validation; both need at least one.", nameof(validationSplit));
             }
-            validationData = (x.Slice(splitAt, n - splitAt), y.Slice(splitAt, n - splitAt));
-            x = x.Slice(0, splitAt);
-            y = y.Slice(0, splitAt);
+            validationData = ([.. x.Select(t => t.Slice(splitAt, n - splitAt))], [.. y.Select(t => t.Slice(splitAt, n - splitAt))]);
+            x = [.. x.Select(t => t.Slice(0, splitAt))];
+            y = [.. y.Select(t => t.Slice(0, splitAt))];
         }
 
-        int samples = x.Shape[0];
+        using var usage = model.Usage.EnterTraining(model, "Fit");
+        int samples = x[0].Shape[0];
         int steps = (samples + batchSize - 1) / batchSize;
         var all = PrepareCallbacks(model, callbacks, verbose, epochs, steps, out var history);
 
@@ -46,8 +50,8 @@ internal static class TrainingLoop
         {
             order[i] = i;
         }
-        var lossTracker = new Mean("loss");
-        Metric[]? metrics = null;
+        var trainMetrics = new CompiledMetrics(model, y.Count);
+        var valMetrics = validationData is null ? null : new CompiledMetrics(model, y.Count);
         model.StopTraining = false;
         var epochLogs = new Dictionary<string, double>();
         // One dictionary for every batch's logs, updated in place (callbacks read it during the call).
@@ -62,14 +66,7 @@ internal static class TrainingLoop
             {
                 c.OnEpochBegin(epoch);
             }
-            lossTracker.ResetState();
-            if (metrics is not null)
-            {
-                foreach (var m in metrics)
-                {
-                    m.ResetState();
-                }
-            }
+            trainMetrics.Reset();
             if (shuffle)
             {
                 rng.Shuffle(order);
@@ -92,25 +89,18 @@ internal static class TrainingLoop
                 {
                     throw new NonFiniteLossException(loss, epoch + 1, step + 1);
                 }
-                metrics ??= ResolveMetrics(model, plan.Y, plan.Predictions);
-                lossTracker.Update(loss, count);
-                foreach (var m in metrics)
-                {
-                    m.UpdateState(plan.Y, plan.Predictions);
-                }
-                var logs = Logs(lossTracker, metrics, batchLogs);
+                trainMetrics.Update(loss, plan.OutputLosses, plan.Y, plan.Predictions, count);
+                trainMetrics.WriteLogs(batchLogs);
                 foreach (var c in all)
                 {
-                    c.OnTrainBatchEnd(step, logs);
+                    c.OnTrainBatchEnd(step, batchLogs);
                 }
             }
-            epochLogs = Logs(lossTracker, metrics ?? []);
+            epochLogs = trainMetrics.WriteLogs(new Dictionary<string, double>());
             if (validationData is { } v)
             {
-                foreach (var (k, val) in EvaluateCore(model, v.X, v.Y, batchSize, verbose: 0).Values)
-                {
-                    epochLogs["val_" + k] = val;
-                }
+                EvaluateCore(model, v.X, v.Y, batchSize, verbose: 0, valMetrics!);
+                valMetrics!.WriteLogs(epochLogs, "val_");
             }
             foreach (var c in all)
             {
@@ -147,90 +137,106 @@ internal static class TrainingLoop
         return all;
     }
 
-    private static Metric[] ResolveMetrics(Model model, Tensor yTrue, Tensor yPred) =>
-        model.MetricObjects is { } objs ? [.. objs] : [.. model.MetricNames.Select(n => Metric.Get(n, yTrue.Shape, yPred.Shape))];
-
-    private static Dictionary<string, double> Logs(Mean loss, Metric[] metrics) => Logs(loss, metrics, new Dictionary<string, double>());
-
-    private static Dictionary<string, double> Logs(Mean loss, Metric[] metrics, Dictionary<string, double> logs)
-    {
-        logs["loss"] = loss.Result();
-        foreach (var m in metrics)
-        {
-            logs[m.Name] = m.Result();
-        }
-        return logs;
-    }
-
-    public static EvaluationResult Evaluate(Model model, Tensor x, Tensor y, int batchSize, int verbose)
+    public static EvaluationResult Evaluate(Model model, IReadOnlyList<Tensor> x, IReadOnlyList<Tensor> y, int batchSize, int verbose)
     {
         RequireCompiled(model, "Evaluate");
         CheckPositive(batchSize, nameof(batchSize));
-        CheckSamples(x, y, "x", "y");
-        return EvaluateCore(model, x, y, batchSize, verbose);
+        CheckData(model, x, y, "x", "y");
+        using var usage = model.Usage.EnterInference(model, "Evaluate");
+        var metrics = new CompiledMetrics(model, y.Count);
+        EvaluateCore(model, x, y, batchSize, verbose, metrics);
+        return new EvaluationResult(metrics.WriteLogs(new Dictionary<string, double>()));
     }
 
-    private static EvaluationResult EvaluateCore(Model model, Tensor x, Tensor y, int batchSize, int verbose)
+    private static void EvaluateCore(Model model, IReadOnlyList<Tensor> x, IReadOnlyList<Tensor> y, int batchSize, int verbose, CompiledMetrics metrics)
     {
-        int samples = x.Shape[0];
+        // Metric objects given to Compile hold the running state themselves (as Keras's do), so
+        // evaluations that use them take turns; identifiers get fresh metrics per call and run at once.
+        if (model.MetricObjects is { Count: > 0 })
+        {
+            lock (model.MetricGate)
+            {
+                EvaluateBatches(model, x, y, batchSize, verbose, metrics);
+            }
+        }
+        else
+        {
+            EvaluateBatches(model, x, y, batchSize, verbose, metrics);
+        }
+    }
+
+    private static void EvaluateBatches(Model model, IReadOnlyList<Tensor> x, IReadOnlyList<Tensor> y, int batchSize, int verbose, CompiledMetrics metrics)
+    {
+        metrics.Reset();
+        int samples = x[0].Shape[0];
         int steps = (samples + batchSize - 1) / batchSize;
-        var lossTracker = new Mean("loss");
-        Metric[]? metrics = null;
         var bar = verbose > 0 ? new Progbar(steps, dynamic: verbose == 2 ? false : null) : null;
         for (int step = 0; step < steps; step++)
         {
             int start = step * batchSize;
             int count = Math.Min(batchSize, samples - start);
-            var plan = InferencePlan.For(model, x, y, count);
-            plan.LoadSlice(x, y, start);
-            plan.Run();
-            var yb = plan.Y!;
-            var yPred = plan.Predictions;
-            double loss = plan.Loss!.Item();
-            metrics ??= ResolveMetrics(model, yb, yPred);
-            lossTracker.Update(loss, count);
-            foreach (var m in metrics)
+            var plan = model.InferencePlans.Rent(model, x, y, count);
+            try
             {
-                m.UpdateState(yb, yPred);
+                plan.LoadSlice(x, y, start);
+                plan.Run();
+                metrics.Update(plan.Loss!.Item(), plan.OutputLosses, plan.Y!, plan.Predictions, count);
             }
-            bar?.Update(step + 1, Logs(lossTracker, metrics));
+            finally
+            {
+                model.InferencePlans.Return(plan);
+            }
+            bar?.Update(step + 1, metrics.WriteLogs(new Dictionary<string, double>()));
         }
-        return new EvaluationResult(Logs(lossTracker, metrics ?? []));
     }
 
-    public static Tensor Predict(Model model, Tensor x, int batchSize, int verbose)
+    public static Tensor[] Predict(Model model, IReadOnlyList<Tensor> x, int batchSize, int verbose, string method = "Predict")
     {
         CheckPositive(batchSize, nameof(batchSize));
-        if (x.Rank == 0)
-        {
-            throw new ArgumentException($"Predict needs inputs with a samples axis first, got a scalar.", nameof(x));
-        }
-        int samples = x.Shape[0];
+        CheckInputs(model, x, "x");
+        using var usage = model.Usage.EnterInference(model, method);
+        int samples = x[0].Shape[0];
         int steps = (samples + batchSize - 1) / batchSize;
         var bar = verbose > 0 ? new Progbar(steps, dynamic: verbose == 2 ? false : null) : null;
-        Tensor? result = null;
+        Tensor[]? result = null;
         for (int step = 0; step < steps; step++)
         {
             int start = step * batchSize;
             int count = Math.Min(batchSize, samples - start);
-            var plan = InferencePlan.For(model, x, null, count);
-            plan.LoadSlice(x, null, start);
-            plan.Run();
-            var yb = plan.Predictions;
-            result ??= Tensor.Zeros(yb.Shape.WithDim(0, samples));
-            int row = yb.Length / Math.Max(1, count);
-            yb.Span.CopyTo(result.Span.Slice(start * row, count * row));
+            var plan = model.InferencePlans.Rent(model, x, null, count);
+            try
+            {
+                plan.LoadSlice(x, null, start);
+                plan.Run();
+                var outputs = plan.Predictions;
+                result ??= [.. outputs.Select(o => Tensor.Zeros(o.Shape.WithDim(0, samples)))];
+                for (int k = 0; k < outputs.Length; k++)
+                {
+                    int row = outputs[k].Length / Math.Max(1, count);
+                    outputs[k].Span.CopyTo(result[k].Span.Slice(start * row, count * row));
+                }
+            }
+            finally
+            {
+                model.InferencePlans.Return(plan);
+            }
             bar?.Update(step + 1);
         }
-        return result ?? Tensor.Zeros(model.ComputeOutputShape(x.Shape));
+        return result ?? EmptyOutputs(model, x);
     }
+
+    /// <summary>The outputs of a prediction on zero samples: empty arrays of the output shapes.</summary>
+    private static Tensor[] EmptyOutputs(Model model, IReadOnlyList<Tensor> x) => model.Outputs.Count > 0
+        ? [.. model.Outputs.Select(o => Tensor.Zeros(o.Shape.WithDim(0, 0)))]
+        : [Tensor.Zeros(model.ComputeOutputShape(x[0].Shape))];
 
     public static IReadOnlyList<LayerTiming> ProfileTrainStep(Model model, Tensor x, Tensor y, int batchSize, int steps)
     {
         RequireCompiled(model, "ProfileTrainStep");
         CheckPositive(batchSize, nameof(batchSize));
         CheckPositive(steps, nameof(steps));
-        CheckSamples(x, y, "x", "y");
+        CheckData(model, [x], [y], "x", "y");
+        using var usage = model.Usage.EnterTraining(model, "ProfileTrainStep");
         int count = Math.Min(batchSize, x.Shape[0]);
         int batches = Math.Max(1, x.Shape[0] / count);
         var times = new Dictionary<string, (long Forward, long Backward)>();
@@ -267,19 +273,54 @@ internal static class TrainingLoop
         }
     }
 
-    private static void CheckSamples(Tensor x, Tensor y, string xName, string yName)
+    /// <summary>The name of array <paramref name="k"/> of a list: "x" for a single array, "x[1]" otherwise.</summary>
+    private static string Name(string list, int k, int count) => count == 1 ? list : $"{list}[{k}]";
+
+    private static void CheckInputs(Model model, IReadOnlyList<Tensor> x, string xName)
     {
-        if (x.Rank == 0 || y.Rank == 0)
+        ArgumentNullException.ThrowIfNull(x, xName);
+        if (x.Count != model.InputCount)
         {
-            throw new ArgumentException($"{xName} and {yName} need a samples axis first; got shapes {x.Shape} and {y.Shape}.");
+            throw new ArgumentException($"Model '{model.Name}' has {model.InputCount} input(s) but {x.Count} arrays were given as {xName}; pass one array per input, in order.");
         }
-        if (x.Shape[0] != y.Shape[0])
+        for (int k = 0; k < x.Count; k++)
         {
-            throw new ArgumentException($"{xName} and {yName} must have the same number of samples: {xName} has {x.Shape[0]} (shape {x.Shape}), {yName} has {y.Shape[0]} (shape {y.Shape}).");
+            ArgumentNullException.ThrowIfNull(x[k], Name(xName, k, x.Count));
+            if (x[k].Rank == 0)
+            {
+                throw new ArgumentException($"{Name(xName, k, x.Count)} needs a samples axis first, got a scalar.");
+            }
+            if (x[k].Shape[0] != x[0].Shape[0])
+            {
+                throw new ArgumentException($"All inputs must have the same number of samples on their first axis; got shapes {string.Join(", ", x.Select(t => t.Shape.ToString()))}.");
+            }
         }
-        if (x.Shape[0] == 0)
+    }
+
+    private static void CheckData(Model model, IReadOnlyList<Tensor> x, IReadOnlyList<Tensor> y, string xName, string yName)
+    {
+        CheckInputs(model, x, xName);
+        ArgumentNullException.ThrowIfNull(y, yName);
+        if (y.Count != model.OutputCount)
         {
-            throw new ArgumentException($"{xName} has no samples (shape {x.Shape}).");
+            throw new ArgumentException($"Model '{model.Name}' has {model.OutputCount} output(s) but {y.Count} target arrays were given as {yName}; pass one per output, in order.");
+        }
+        for (int k = 0; k < y.Count; k++)
+        {
+            ArgumentNullException.ThrowIfNull(y[k], Name(yName, k, y.Count));
+            string xk = Name(xName, 0, x.Count), yk = Name(yName, k, y.Count);
+            if (y[k].Rank == 0)
+            {
+                throw new ArgumentException($"{xk} and {yk} need a samples axis first; got shapes {x[0].Shape} and {y[k].Shape}.");
+            }
+            if (x[0].Shape[0] != y[k].Shape[0])
+            {
+                throw new ArgumentException($"{xk} and {yk} must have the same number of samples: {xk} has {x[0].Shape[0]} (shape {x[0].Shape}), {yk} has {y[k].Shape[0]} (shape {y[k].Shape}).");
+            }
+        }
+        if (x[0].Shape[0] == 0)
+        {
+            throw new ArgumentException($"{Name(xName, 0, x.Count)} has no samples (shape {x[0].Shape}).");
         }
     }
 }

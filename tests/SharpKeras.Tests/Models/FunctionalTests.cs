@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using SharpKeras.Callbacks;
 using SharpKeras.Initializers;
 using SharpKeras.Layers;
 using SharpKeras.Models;
@@ -89,6 +90,41 @@ public class FunctionalTests
         Assert.Equal(new Shape(40, 1), outs[1].Shape);
         Assert.Throws<ArgumentException>(() => model.Fit([xa], [ya, yb], verbose: 0));
         Assert.Throws<ArgumentException>(() => model.Compile("adam", ["mse", "mse", "mse"]));
+    }
+
+    [Fact]
+    public void TwoInputTwoOutputModelValidatesAsKerasLogsIt()
+    {
+        Config.SetRandomSeed(14);
+        var a = Keras.Input([3], name: "a");
+        var b = Keras.Input([2], name: "b");
+        var h = new Dense(8, activation: "relu").Apply(new Concatenate().Apply([a, b]));
+        var model = new Model([a, b], [new Dense(2, activation: "softmax", name: "cls").Apply(h), new Dense(1, name: "reg").Apply(h)]);
+        model.Compile("adam", ["sparse_categorical_crossentropy", "mse"], [1.0, 0.25], ["accuracy"]);
+        var xa = GradCheck.Random(1, -1, 1, 60, 3);
+        var xb = GradCheck.Random(2, -1, 1, 60, 2);
+        var ya = Tensor.FromArray(Enumerable.Range(0, 60).Select(i => xa.ToArray()[i * 3] > 0 ? 1 : 0).ToArray(), 60);
+        var yb = GradCheck.Random(3, 0, 1, 60, 1);
+        Tensor[] valX = [xa.Slice(40, 20), xb.Slice(40, 20)], valY = [ya.Slice(40, 20), yb.Slice(40, 20)];
+        var printed = new StringWriter();
+        var history = model.Fit([xa.Slice(0, 40), xb.Slice(0, 40)], [ya.Slice(0, 40), yb.Slice(0, 40)], batchSize: 8, epochs: 3, verbose: 0,
+            validationData: (valX, valY), seed: 2, callbacks: [new ProgbarLogger(printed, dynamic: false)]);
+        Assert.Equal(["loss", "cls_loss", "reg_loss", "cls_accuracy", "reg_accuracy", "val_loss", "val_cls_loss", "val_reg_loss", "val_cls_accuracy", "val_reg_accuracy"],
+            history.HistoryData.Keys.ToArray());
+        // The last epoch's validation is Evaluate on the validation data with the final weights.
+        var after = model.Evaluate(valX, valY, batchSize: 8, verbose: 0);
+        foreach (var (key, value) in after.Values)
+        {
+            Assert.Equal(value, history["val_" + key][^1], 6);
+        }
+        Assert.Equal(after["cls_loss"] + 0.25 * after["reg_loss"], after["loss"], 5);
+        var text = printed.ToString();
+        Assert.Contains("Epoch 3/3", text);
+        Assert.Contains("val_loss: ", text);
+        Assert.Contains("val_cls_accuracy: ", text);
+        // validationSplit takes the last fifth of every input and target, before shuffling.
+        var split = model.Fit([xa, xb], [ya, yb], batchSize: 8, epochs: 1, verbose: 0, validationSplit: 0.2, shuffle: false);
+        Assert.Contains("val_reg_loss", split.HistoryData.Keys);
     }
 
     [Fact]
