@@ -22,8 +22,16 @@ internal static class H5
     /// <summary>Reads a numeric dataset as a tensor (float32; integer datasets as int32), naming <paramref name="path"/> on failure.</summary>
     public static Tensor Read(IH5Dataset ds, string path)
     {
-        var shape = ds.Space.Dimensions.Select(d => checked((int)d)).ToArray();
-        var type = ds.Type;
+        int[] shape;
+        IH5DataType type;
+        try
+        {
+            shape = CheckedShape(ds.Space.Dimensions, (type = ds.Type).Size, path);
+        }
+        catch (Exception e) when (e is not (FormatException or OutOfMemoryException))
+        {
+            throw new FormatException($"{path}: the dataset's header cannot be read ({e.Message}); the file is corrupt or truncated.", e);
+        }
         try
         {
             switch (type.Class)
@@ -44,6 +52,31 @@ internal static class H5
         {
             throw new FormatException($"{path}: the dataset cannot be read ({e.Message}); the file is corrupt or truncated.", e);
         }
+    }
+
+    /// <summary>
+    /// The dataset's dimensions as a shape, refused before anything is allocated when they overflow or
+    /// would inflate past <see cref="LoadLimits.MaxEntryBytes"/>.
+    /// </summary>
+    private static int[] CheckedShape(ulong[] dims, int itemSize, string path)
+    {
+        var shape = new int[dims.Length];
+        ulong count = 1;
+        for (int i = 0; i < dims.Length; i++)
+        {
+            if (dims[i] > int.MaxValue)
+            {
+                throw new FormatException($"{path}: dimension {i} of the dataset is {dims[i]:N0}, larger than {int.MaxValue:N0}; the file is corrupt.");
+            }
+            shape[i] = (int)dims[i];
+            count = dims[i] == 0 ? 0 : count > ulong.MaxValue / dims[i] ? ulong.MaxValue : count * dims[i];
+        }
+        ulong bytes = count > ulong.MaxValue / (ulong)Math.Max(itemSize, 1) ? ulong.MaxValue : count * (ulong)Math.Max(itemSize, 1);
+        if (count > (ulong)Array.MaxLength || bytes > (ulong)LoadLimits.MaxEntryBytes)
+        {
+            throw new FormatException($"{path}: the dataset declares shape ({string.Join(", ", dims)}) of {itemSize}-byte items, more than the limit of {LoadLimits.MaxEntryBytes:N0} bytes (LoadLimits.MaxEntryBytes); the file is corrupt, or raise the limit if it is trusted.");
+        }
+        return shape;
     }
 
     /// <summary>A string attribute, or null when absent.</summary>

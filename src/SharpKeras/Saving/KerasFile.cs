@@ -48,55 +48,67 @@ internal static class KerasFile
         s.Write(data);
     }
 
-    /// <summary>The three parts of a .keras file, checked.</summary>
+    /// <summary>
+    /// The config and weights of a .keras file, checked: one entry of each name, sizes bounded by
+    /// <see cref="LoadLimits"/> before inflating, and every entry's CRC-32 verified.
+    /// </summary>
     public static (JsonObject Config, byte[] Weights) Read(string path)
     {
+        using var zip = SafeZip.Open(path, ".keras");
         try
         {
-            using var zip = ZipFile.OpenRead(path);
-            var configEntry = zip.GetEntry(ConfigEntry) ?? throw new InvalidDataException($"'{path}' is not a Keras v3 model file: it has no {ConfigEntry} (entries: {string.Join(", ", zip.Entries.Select(e => e.FullName))}).");
-            var weightsEntry = zip.GetEntry(WeightsEntry) ?? throw new InvalidDataException($"'{path}' has no {WeightsEntry} (entries: {string.Join(", ", zip.Entries.Select(e => e.FullName))}).");
-            JsonObject config;
-            using (var s = configEntry.Open())
+            var configEntry = SafeZip.Single(zip, ConfigEntry, path) ?? throw new InvalidDataException($"'{path}' is not a Keras v3 model file: it has no {ConfigEntry} (entries: {Names(zip)}).");
+            var weightsEntry = SafeZip.Single(zip, WeightsEntry, path) ?? throw new InvalidDataException($"'{path}' has no {WeightsEntry} (entries: {Names(zip)}).");
+            if (SafeZip.Single(zip, MetadataEntry, path) is { } metadataEntry)
             {
-                config = JsonNode.Parse(s) as JsonObject ?? throw new InvalidDataException($"'{path}': {ConfigEntry} is not a JSON object.");
+                // Not used, but read so that a damaged entry anywhere in the file is reported.
+                SafeZip.ReadAll(metadataEntry, $"{path}/{MetadataEntry}", LoadLimits.MaxConfigBytes, nameof(LoadLimits.MaxConfigBytes));
             }
-            using var w = weightsEntry.Open();
-            var ms = new MemoryStream();
-            w.CopyTo(ms);
-            return (config, ms.ToArray());
+            SafeZip.CheckSize(weightsEntry, $"{path}/{WeightsEntry}", LoadLimits.MaxEntryBytes, nameof(LoadLimits.MaxEntryBytes));
+            var configBytes = SafeZip.ReadAll(configEntry, $"{path}/{ConfigEntry}", LoadLimits.MaxConfigBytes, nameof(LoadLimits.MaxConfigBytes));
+            JsonObject config;
+            try
+            {
+                config = JsonNode.Parse(configBytes, documentOptions: new System.Text.Json.JsonDocumentOptions { MaxDepth = 256 }) as JsonObject
+                    ?? throw new InvalidDataException($"'{path}': {ConfigEntry} is not a JSON object.");
+            }
+            catch (System.Text.Json.JsonException e)
+            {
+                throw new InvalidDataException($"'{path}': {ConfigEntry} is not valid JSON ({e.Message}).", e);
+            }
+            var weights = SafeZip.ReadAll(weightsEntry, $"{path}/{WeightsEntry}", LoadLimits.MaxEntryBytes, nameof(LoadLimits.MaxEntryBytes));
+            return (config, weights);
         }
-        catch (System.Text.Json.JsonException e)
-        {
-            throw new InvalidDataException($"'{path}': {ConfigEntry} is not valid JSON ({e.Message}).", e);
-        }
-        catch (InvalidDataException e) when (!e.Message.StartsWith('\''))
+        catch (Exception e) when (e is not (InvalidDataException or OutOfMemoryException))
         {
             throw new InvalidDataException($"'{path}' is not a readable .keras file (a truncated or corrupt zip): {e.Message}", e);
         }
     }
 
+    private static string Names(ZipArchive zip) => string.Join(", ", zip.Entries.Select(e => e.FullName));
+
     public static Model Load(string path)
     {
         var (config, weights) = Read(path);
-        var layer = KerasSerializer.Layer(config);
-        if (layer is not Model model)
-        {
-            throw new FormatException($"'{path}': config.json describes a {layer.ClassName}, not a model.");
-        }
-        if (config["compile_config"] is JsonObject cc && cc.Count > 0)
-        {
-            ModelSerializer.TryCompile(model, cc, path);
-        }
-        using var h5 = H5.Open(new MemoryStream(weights), $"{path}/{WeightsEntry}");
         try
         {
+            var layer = KerasSerializer.Layer(config);
+            if (layer is not Model model)
+            {
+                throw new FormatException($"'{path}': config.json describes a {layer.ClassName}, not a model.");
+            }
+            if (config["compile_config"] is JsonObject cc && cc.Count > 0)
+            {
+                ModelSerializer.TryCompile(model, cc, path);
+            }
+            using var h5 = H5.Open(new MemoryStream(weights, writable: false), $"{path}/{WeightsEntry}");
             WeightsFile.Load(model, h5, $"{path}/{WeightsEntry}");
+            return model;
         }
-        catch (Exception e) when (e is not (FormatException or InvalidDataException or ArgumentException or InvalidOperationException or OutOfMemoryException))
+        catch (Exception e) when (e is not (InvalidDataException or FormatException or OutOfMemoryException) || !e.Message.Contains(path, StringComparison.Ordinal))
         {
-            throw new InvalidDataException($"'{path}/{WeightsEntry}' cannot be read: {e.Message}. The file is corrupt or truncated.", e);
+            // Every failure leaving the loader names the user's file; the original stays as the inner exception.
+            throw new InvalidDataException($"'{path}' cannot be loaded: {e.Message}", e);
         }
-        return model;
     }
 }

@@ -208,7 +208,15 @@ public static class NumpyFile
             }
             foreach (var name in names)
             {
-                var entry = zip.GetEntry(name + ".npy") ?? zip.GetEntry(name);
+                ZipArchiveEntry? entry;
+                try
+                {
+                    entry = SafeZip.Single(zip, name + ".npy", file) ?? SafeZip.Single(zip, name, file);
+                }
+                catch (InvalidDataException ex)
+                {
+                    throw Error(ex.Message, hint, ex);
+                }
                 if (entry is null)
                 {
                     var present = string.Join(", ", zip.Entries.Select(e => e.FullName));
@@ -228,15 +236,24 @@ public static class NumpyFile
         Stream stream;
         try
         {
-            stream = entry.Open();
+            // Size and ratio bounded before inflating; the checked stream stops at the declared size and verifies the CRC-32.
+            SafeZip.CheckSize(entry, where, LoadLimits.MaxEntryBytes, nameof(LoadLimits.MaxEntryBytes));
+            stream = SafeZip.OpenChecked(entry, where);
         }
         catch (InvalidDataException ex)
         {
-            throw Error($"'{where}' cannot be opened: {ex.Message}", hint, ex);
+            throw Error(ex.Message, hint, ex);
         }
         using (stream)
         {
-            return Read(stream, where, entry.Length, requireEnd: true, require, hint);
+            try
+            {
+                return Read(stream, where, entry.Length, requireEnd: true, require, hint);
+            }
+            catch (InvalidDataException ex) when (hint.Length > 0 && !ex.Message.EndsWith(hint, StringComparison.Ordinal))
+            {
+                throw Error(ex.Message, hint, ex);
+            }
         }
     }
 

@@ -1,0 +1,89 @@
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging;
+
+namespace SharpKeras.Serving.Tests;
+
+/// <summary>Dynamic batching: concurrent requests share model calls and each still gets exactly its own rows back.</summary>
+public sealed class BatchingTests
+{
+    private static (Models.Model Model, Tensor[] A, Tensor[] B) Setup(int n)
+    {
+        var model = TestModels.TwoInputs();
+        var a = Enumerable.Range(0, n).Select(i => Tensor.FromArray(new float[] { i, -i * 0.5f, 1 + i * 0.1f }, 1, 3)).ToArray();
+        var b = Enumerable.Range(0, n).Select(i => Tensor.FromArray(new float[] { i % 3, 2 - i }, 1, 2)).ToArray();
+        return (model, a, b);
+    }
+
+    private static async Task<long> RunConcurrent(ServeOptions options, int n)
+    {
+        var (model, a, b) = Setup(n);
+        var expected = Enumerable.Range(0, n).Select(i => model.PredictOutputs([a[i], b[i]], verbose: 0)).ToArray();
+        await using var server = await KerasServer.StartAsync(options, model, l => l.ClearProviders());
+        using var client = new HttpClient { BaseAddress = server.BaseAddress };
+        using var start = new ManualResetEventSlim();
+        var tasks = Enumerable.Range(0, n).Select(i => Task.Run(async () =>
+        {
+            var body = new JsonObject { ["instances"] = new JsonArray(new JsonObject { ["input_a"] = TestModels.ToJson(a[i], 0), ["input_b"] = TestModels.ToJson(b[i], 0) }) };
+            start.Wait();
+            return await TestModels.PostAsync(client, "/v1/models/two:predict", body.ToJsonString());
+        })).ToArray();
+        start.Set();
+        var results = await Task.WhenAll(tasks);
+        for (int i = 0; i < n; i++)
+        {
+            Assert.Equal(200, results[i].Status);
+            var p = results[i].Body!["predictions"]![0]!;
+            TestModels.AssertClose(expected[i][0], TestModels.Flatten(p["first"]), 1e-6, $"request {i} first");
+            TestModels.AssertClose(expected[i][1], TestModels.Flatten(p["second"]), 1e-6, $"request {i} second");
+        }
+        Assert.Equal(n, server.Rows);
+        return server.Batches;
+    }
+
+    [Fact]
+    public async Task ConcurrentRequestsShareModelCallsAndGetTheirOwnRows()
+    {
+        long batches = await RunConcurrent(new ServeOptions("two.keras") { Port = 0, Name = "two", MaxBatch = 64, BatchTimeoutMs = 200 }, 24);
+        Assert.True(batches < 24, $"24 concurrent requests within a 200 ms window ran as {batches} model calls");
+    }
+
+    [Fact]
+    public async Task WithoutBatchingEveryRequestIsItsOwnModelCall()
+    {
+        Assert.Equal(12, await RunConcurrent(new ServeOptions("two.keras") { Port = 0, Name = "two", BatchTimeoutMs = 0 }, 12));
+    }
+
+    [Fact]
+    public async Task MaxBatchBoundsTheRowsOfOneCall()
+    {
+        long batches = await RunConcurrent(new ServeOptions("two.keras") { Port = 0, Name = "two", MaxBatch = 4, BatchTimeoutMs = 200 }, 16);
+        Assert.True(batches >= 4, $"16 one-row requests with maxBatch 4 ran as {batches} model calls");
+    }
+
+    [Fact]
+    public async Task ShutdownLetsRequestsInFlightFinish()
+    {
+        var (model, a, b) = Setup(8);
+        var server = await KerasServer.StartAsync(new ServeOptions("two.keras") { Port = 0, Name = "two", MaxBatch = 64, BatchTimeoutMs = 300 }, model, l => l.ClearProviders());
+        using var client = new HttpClient { BaseAddress = server.BaseAddress };
+        var body = new JsonObject { ["inputs"] = new JsonObject { ["input_a"] = TestModels.ToJson(a[1]), ["input_b"] = TestModels.ToJson(b[1]) } }.ToJsonString();
+        // The request waits up to 300 ms in the batcher; the stop arrives meanwhile.
+        var inFlight = TestModels.PostAsync(client, "/v1/models/two:predict", body);
+        await Task.Delay(100);
+        var stopping = server.DisposeAsync().AsTask();
+        var (status, answer) = await inFlight;
+        await stopping;
+        Assert.Equal(200, status);
+        Assert.NotNull(answer!["outputs"]);
+        await Assert.ThrowsAnyAsync<HttpRequestException>(() => client.GetAsync("/healthz"));
+    }
+
+    [Fact]
+    public void BadOptionsNameTheOption()
+    {
+        Assert.Contains("MaxBatch", Assert.Throws<ArgumentOutOfRangeException>(() => new ServeOptions("m.keras") { MaxBatch = 0 }.Validate()).Message);
+        Assert.Contains("Port", Assert.Throws<ArgumentOutOfRangeException>(() => new ServeOptions("m.keras") { Port = 70000 }.Validate()).Message);
+        Assert.Contains("Name", Assert.Throws<ArgumentException>(() => new ServeOptions("m.keras") { Name = "a:b" }.Validate()).Message);
+        Assert.Equal("model", new ServeOptions("/x/model.keras").ModelName);
+    }
+}
