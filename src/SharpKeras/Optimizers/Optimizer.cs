@@ -1,4 +1,3 @@
-using System.Numerics;
 using System.Text.Json.Nodes;
 
 namespace SharpKeras.Optimizers;
@@ -236,38 +235,8 @@ public sealed class SGD : Optimizer
     protected override int SlotsPerVariable => Momentum != 0 ? 1 : 0;
 
     /// <inheritdoc/>
-    protected override void UpdateStep(ReadOnlySpan<float> g, Span<float> w, Tensor[] slots, float lr, long step)
-    {
-        int i = 0, width = Vector<float>.Count;
-        var vlr = new Vector<float>(lr);
-        if (Momentum == 0)
-        {
-            for (; i <= w.Length - width; i += width)
-            {
-                (new Vector<float>(w[i..]) - vlr * new Vector<float>(g[i..])).CopyTo(w[i..]);
-            }
-            for (; i < w.Length; i++)
-            {
-                w[i] -= lr * g[i];
-            }
-            return;
-        }
-        float mu = F32(Momentum);
-        var vmu = new Vector<float>(mu);
-        var m = slots[0].Span;
-        for (; i <= w.Length - width; i += width)
-        {
-            var gi = new Vector<float>(g[i..]);
-            var mi = vmu * new Vector<float>(m[i..]) - vlr * gi;
-            mi.CopyTo(m[i..]);
-            (new Vector<float>(w[i..]) + (Nesterov ? vmu * mi - vlr * gi : mi)).CopyTo(w[i..]);
-        }
-        for (; i < w.Length; i++)
-        {
-            m[i] = mu * m[i] - lr * g[i];
-            w[i] += Nesterov ? mu * m[i] - lr * g[i] : m[i];
-        }
-    }
+    protected override void UpdateStep(ReadOnlySpan<float> g, Span<float> w, Tensor[] slots, float lr, long step) =>
+        Backend.Kernels.Current.SgdUpdate(g, w, Momentum == 0 ? default : slots[0].Span, lr, F32(Momentum), Nesterov);
 }
 
 /// <summary>RMSprop (<c>keras.optimizers.RMSprop</c>: lr 0.001, rho 0.9, epsilon 1e-7 inside the square root).</summary>
@@ -313,50 +282,9 @@ public sealed class RMSprop : Optimizer
     private protected override bool SlotsGroupedByKind => true;
 
     /// <inheritdoc/>
-    protected override void UpdateStep(ReadOnlySpan<float> g, Span<float> w, Tensor[] slots, float lr, long step)
-    {
-        float rho = F32(Rho), oneMinusRho = F32(1 - Rho), eps = F32(Epsilon), mu = F32(Momentum);
-        var v = slots[0].Span;
-        var mom = Momentum > 0 ? slots[1].Span : default;
-        var avg = Centered ? slots[^1].Span : default;
-        int i = 0, width = Vector<float>.Count;
-        if (!Centered && Momentum == 0)
-        {
-            // The common case, vectorised with the same operation order as the loop below.
-            Vector<float> vrho = new(rho), v1 = new(oneMinusRho), veps = new(eps), vlr = new(lr);
-            for (; i <= w.Length - width; i += width)
-            {
-                var gi = new Vector<float>(g[i..]);
-                var vi = vrho * new Vector<float>(v[i..]) + v1 * (gi * gi);
-                vi.CopyTo(v[i..]);
-                (new Vector<float>(w[i..]) - vlr * gi / Vector.SquareRoot(vi + veps)).CopyTo(w[i..]);
-            }
-        }
-        for (; i < w.Length; i++)
-        {
-            v[i] = rho * v[i] + oneMinusRho * (g[i] * g[i]);
-            float denominator;
-            if (Centered)
-            {
-                avg[i] = rho * avg[i] + oneMinusRho * g[i];
-                denominator = v[i] - avg[i] * avg[i] + eps;
-            }
-            else
-            {
-                denominator = v[i] + eps;
-            }
-            float increment = lr * g[i] / MathF.Sqrt(denominator);
-            if (Momentum > 0)
-            {
-                mom[i] = mu * mom[i] + increment;
-                w[i] -= mom[i];
-            }
-            else
-            {
-                w[i] -= increment;
-            }
-        }
-    }
+    protected override void UpdateStep(ReadOnlySpan<float> g, Span<float> w, Tensor[] slots, float lr, long step) =>
+        Backend.Kernels.Current.RmsPropUpdate(g, w, slots[0].Span, Momentum > 0 ? slots[1].Span : default, Centered ? slots[^1].Span : default,
+            lr, F32(Rho), F32(1 - Rho), F32(Epsilon), F32(Momentum));
 }
 
 /// <summary>Adam (<c>keras.optimizers.Adam</c>: lr 0.001, beta_1 0.9, beta_2 0.999, epsilon 1e-7).</summary>
@@ -406,39 +334,7 @@ public sealed class Adam : Optimizer
         float b2Power = MathF.Pow(F32(Beta2), t);
         float alpha = lr * MathF.Sqrt(1f - b2Power) / (1f - b1Power);
         float oneMinusB1 = F32(1 - Beta1), oneMinusB2 = F32(1 - Beta2), eps = F32(Epsilon);
-        var m = slots[0].Span;
-        var v = slots[1].Span;
-        var vHat = Amsgrad ? slots[2].Span : default;
-        int i = 0, width = Vector<float>.Count;
-        Vector<float> c1 = new(oneMinusB1), c2 = new(oneMinusB2), va = new(alpha), ve = new(eps);
-        for (; i <= w.Length - width; i += width)
-        {
-            var gi = new Vector<float>(g[i..]);
-            var mi = new Vector<float>(m[i..]);
-            mi += (gi - mi) * c1;
-            mi.CopyTo(m[i..]);
-            var vi = new Vector<float>(v[i..]);
-            vi += (gi * gi - vi) * c2;
-            vi.CopyTo(v[i..]);
-            var second = vi;
-            if (Amsgrad)
-            {
-                second = Vector.Max(new Vector<float>(vHat[i..]), vi);
-                second.CopyTo(vHat[i..]);
-            }
-            (new Vector<float>(w[i..]) - mi * va / (Vector.SquareRoot(second) + ve)).CopyTo(w[i..]);
-        }
-        for (; i < w.Length; i++)
-        {
-            m[i] += (g[i] - m[i]) * oneMinusB1;
-            v[i] += (g[i] * g[i] - v[i]) * oneMinusB2;
-            float second = v[i];
-            if (Amsgrad)
-            {
-                vHat[i] = MathF.Max(vHat[i], v[i]);
-                second = vHat[i];
-            }
-            w[i] -= m[i] * alpha / (MathF.Sqrt(second) + eps);
-        }
+        Backend.Kernels.Current.AdamUpdate(g, w, slots[0].Span, slots[1].Span, Amsgrad ? slots[2].Span : default,
+            alpha, oneMinusB1, oneMinusB2, eps);
     }
 }

@@ -102,6 +102,6 @@ public sealed class GRUCell : RecurrentCell
     }
 
     internal override FusedCell? Fused => ResetAfter && Activation.Fusable is { } a && RecurrentActivation.Fusable is { } ra
-        ? new FusedCell(Backend.Cpu.RecurrentKind.Gru, a, ra, _kernel!.Value, _recurrentKernel!.Value, _bias?.Value)
+        ? new FusedCell(Backend.RecurrentKind.Gru, a, ra, _kernel!.Value, _recurrentKernel!.Value, _bias?.Value)
         : null;
 }

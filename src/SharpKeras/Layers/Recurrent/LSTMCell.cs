@@ -95,6 +95,6 @@ public sealed class LSTMCell : RecurrentCell
     }
 
     internal override FusedCell? Fused => Activation.Fusable is { } a && RecurrentActivation.Fusable is { } ra
-        ? new FusedCell(Backend.Cpu.RecurrentKind.Lstm, a, ra, _kernel!.Value, _recurrentKernel!.Value, _bias?.Value)
+        ? new FusedCell(Backend.RecurrentKind.Lstm, a, ra, _kernel!.Value, _recurrentKernel!.Value, _bias?.Value)
         : null;
 }

@@ -63,6 +63,6 @@ public sealed class SimpleRNNCell : RecurrentCell
     }
 
     internal override FusedCell? Fused => Activation.Fusable is { } a
-        ? new FusedCell(Backend.Cpu.RecurrentKind.SimpleRnn, a, Backend.Cpu.EpilogueActivation.None, _kernel!.Value, _recurrentKernel!.Value, _bias?.Value)
+        ? new FusedCell(Backend.RecurrentKind.SimpleRnn, a, default, _kernel!.Value, _recurrentKernel!.Value, _bias?.Value)
         : null;
 }
