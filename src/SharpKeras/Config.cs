@@ -23,6 +23,18 @@ public static class Config
     }
 
     /// <summary>
+    /// The compute backend every op runs on: <c>"cpu"</c> (SIMD kernels on every core, the default) or
+    /// <c>"reference"</c> (plain scalar loops, slow, the oracle the CPU kernels are tested against).
+    /// Starts from the environment variable <c>SHARPKERAS_BACKEND</c>; set it before building a model,
+    /// since ops recorded for a training step keep running on the backend they were recorded with where they hold scratch for it.
+    /// </summary>
+    public static string Backend
+    {
+        get => SharpKeras.Backend.Kernels.Current.Name;
+        set => SharpKeras.Backend.Kernels.Current = SharpKeras.Backend.Kernels.Resolve(value, "Config.Backend");
+    }
+
+    /// <summary>
     /// Seeds every source of randomness that has no explicit seed (initializers, dropout,
     /// shuffling), as <c>keras.utils.set_random_seed</c>.
     /// </summary>

@@ -16,8 +16,12 @@ public sealed class ActivationFunction
     /// <summary>The Keras identifier, or a user-chosen name for custom functions.</summary>
     public string Name { get; }
 
-    /// <summary>For built-ins a matrix multiply can apply as it stores (linear, relu, sigmoid, tanh), which one; null otherwise.</summary>
-    internal Backend.Cpu.EpilogueActivation? Fusable { get; init; }
+    /// <summary>
+    /// How this activation fuses into a matrix multiply: the epilogue that applies it as the product
+    /// is stored (linear, relu, sigmoid, tanh), or null when it must run as its own op afterwards
+    /// (softmax, custom functions). Layers decide fusion from this, never from <see cref="Name"/>.
+    /// </summary>
+    internal Backend.EpilogueActivation? Fusable { get; init; }
 
     /// <summary>The function itself.</summary>
     public Func<Tensor, Tensor> Function { get; }

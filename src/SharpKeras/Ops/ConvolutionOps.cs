@@ -1,4 +1,4 @@
-using SharpKeras.Backend.Cpu;
+using SharpKeras.Backend;
 
 namespace SharpKeras;
 
@@ -31,6 +31,13 @@ public static partial class Ops
         }
         throw new ArgumentException($"padding must be {(allowCausal ? "\"valid\", \"same\" or \"causal\"" : "\"valid\" or \"same\"")}, got \"{padding}\".", nameof(padding));
     }
+
+    /// <summary>
+    /// The output length of one spatial axis of a convolution or pooling window as Keras computes it
+    /// ("valid", "same" or "causal" padding), for layers' output shapes.
+    /// </summary>
+    internal static int ConvOutputLength(int size, int kernel, int stride, int dilation, string padding) =>
+        Window2D.Axis(size, kernel, stride, dilation, padding).Out;
 
     /// <summary>
     /// Convolution with an optional bias and an activation applied as the matrix multiply stores,
@@ -77,8 +84,8 @@ public static partial class Ops
             throw new ArgumentException($"conv: the kernel {kernel.Shape[0]}x{kernel.Shape[1]} (dilation {dh}x{dw}) is larger than the input {s[1]}x{s[2]} with \"{padding}\" padding; use padding=\"same\" or a smaller kernel.");
         }
         var y = Tensor.Zeros(new Shape(g.Batch, g.OutH, g.OutW, cout));
-        bool pointwise = Convolution.IsPointwise(g);
-        int chunk = Convolution.ImagesPerChunk(g);
+        bool pointwise = g.IsPointwise;
+        int chunk = g.ImagesPerChunk;
         // The im2col scratch holds one chunk of images; it is made once, here.
         var cols = pointwise ? null : new float[(long)chunk * g.OutPixels * g.PatchSize];
         int rowsPerImage = g.OutPixels;
@@ -99,10 +106,10 @@ public static partial class Ops
                 }
                 else
                 {
-                    Convolution.Im2Col(xs, cols, g, first, count);
+                    K.Im2Col(xs, cols, g, first, count);
                     a = cols.AsSpan(0, rows * g.PatchSize);
                 }
-                Gemm.Multiply(a, ks, ys.Slice(first * rowsPerImage * cout, rows * cout), rows, cout, g.PatchSize, false, false, false, bs, activation);
+                K.MatMul(a, ks, ys.Slice(first * rowsPerImage * cout, rows * cout), rows, cout, g.PatchSize, false, false, false, bs, activation);
             }
         }
         Forward();
@@ -118,7 +125,7 @@ public static partial class Ops
                 var ks = kernel.Span;
                 if (bias is not null && dx.Needs(2))
                 {
-                    Elementwise.SumRows(ds, cout, dx[2].Span);
+                    K.SumRows(ds, cout, dx[2].Span);
                 }
                 for (int first = 0; first < g.Batch; first += chunk)
                 {
@@ -134,23 +141,23 @@ public static partial class Ops
                         }
                         else
                         {
-                            Convolution.Im2Col(xs, cols, g, first, count);
+                            K.Im2Col(xs, cols, g, first, count);
                             a = cols.AsSpan(0, rows * g.PatchSize);
                         }
                         // dK (patch, out) = cols^T dY, summed over the chunks in a fixed order.
-                        Gemm.Multiply(a, dChunk, dx[1].Span, g.PatchSize, cout, rows, transA: true, transB: false, accumulate: first > 0);
+                        K.MatMul(a, dChunk, dx[1].Span, g.PatchSize, cout, rows, transA: true, transB: false, accumulate: first > 0);
                     }
                     if (dx.Needs(0))
                     {
                         if (cols is null)
                         {
-                            Gemm.Multiply(dChunk, ks, dx[0].Span.Slice(first * g.ImageSize, rows * cin), rows, cin, cout, false, transB: true, accumulate: false);
+                            K.MatMul(dChunk, ks, dx[0].Span.Slice(first * g.ImageSize, rows * cin), rows, cin, cout, false, transB: true, accumulate: false);
                         }
                         else
                         {
                             // dCols = dY K^T, then each column is added back where its input came from.
-                            Gemm.Multiply(dChunk, ks, cols.AsSpan(0, rows * g.PatchSize), rows, g.PatchSize, cout, false, transB: true, accumulate: false);
-                            Convolution.Col2Im(cols, dx[0].Span, g, first, count);
+                            K.MatMul(dChunk, ks, cols.AsSpan(0, rows * g.PatchSize), rows, g.PatchSize, cout, false, transB: true, accumulate: false);
+                            K.Col2Im(cols, dx[0].Span, g, first, count);
                         }
                     }
                 }
@@ -165,9 +172,9 @@ public static partial class Ops
         switch (activation)
         {
             case EpilogueActivation.None: return g;
-            case EpilogueActivation.Relu: Elementwise.Binary<ReluGradOp>(y.Span, g.Span, dz!.Span); break;
-            case EpilogueActivation.Sigmoid: Elementwise.Binary<SigmoidGradOp>(y.Span, g.Span, dz!.Span); break;
-            default: Elementwise.Binary<TanhGradOp>(y.Span, g.Span, dz!.Span); break;
+            case EpilogueActivation.Relu: K.Binary(BinaryFunction.ReluGrad, y.Span, g.Span, dz!.Span); break;
+            case EpilogueActivation.Sigmoid: K.Binary(BinaryFunction.SigmoidGrad, y.Span, g.Span, dz!.Span); break;
+            default: K.Binary(BinaryFunction.TanhGrad, y.Span, g.Span, dz!.Span); break;
         }
         return dz!;
     }
@@ -208,11 +215,11 @@ public static partial class Ops
         {
             if (argmax is not null)
             {
-                Pooling.MaxForward(x.Span, y.Span, argmax, g);
+                K.MaxPoolForward(x.Span, y.Span, argmax, g);
             }
             else
             {
-                Pooling.AverageForward(x.Span, y.Span, g);
+                K.AveragePoolForward(x.Span, y.Span, g);
             }
         }
         Forward();
@@ -222,11 +229,11 @@ public static partial class Ops
             {
                 if (argmax is not null)
                 {
-                    Pooling.MaxBackward(gy.Span, argmax, dx[0].Span, g);
+                    K.MaxPoolBackward(gy.Span, argmax, dx[0].Span, g);
                 }
                 else
                 {
-                    Pooling.AverageBackward(gy.Span, dx[0].Span, g);
+                    K.AveragePoolBackward(gy.Span, dx[0].Span, g);
                 }
             }, max ? "max_pool" : "average_pool");
         }
@@ -256,7 +263,7 @@ public static partial class Ops
             throw new ArgumentException($"depthwise_conv: the kernel {kernel.Shape[0]}x{kernel.Shape[1]} is larger than the input {s[1]}x{s[2]} with \"valid\" padding; use padding=\"same\" or a smaller kernel.");
         }
         var y = Tensor.Zeros(new Shape(g.Batch, g.OutH, g.OutW, s[3] * dm));
-        void Forward() => DepthwiseConvolution.Forward(x.Span, kernel.Span, y.Span, g, dm);
+        void Forward() => K.DepthwiseForward(x.Span, kernel.Span, y.Span, g, dm);
         Forward();
         if (GradientTape.IsRecording(x, kernel))
         {
@@ -264,11 +271,11 @@ public static partial class Ops
             {
                 if (dx.Needs(1))
                 {
-                    DepthwiseConvolution.BackwardKernel(x.Span, gy.Span, dx[1].Span, g, dm);
+                    K.DepthwiseBackwardKernel(x.Span, gy.Span, dx[1].Span, g, dm);
                 }
                 if (dx.Needs(0))
                 {
-                    DepthwiseConvolution.BackwardInput(gy.Span, kernel.Span, dx[0].Span, g, dm);
+                    K.DepthwiseBackwardInput(gy.Span, kernel.Span, dx[0].Span, g, dm);
                 }
             }, "depthwise_conv");
         }
@@ -310,7 +317,7 @@ public static partial class Ops
             throw new InvalidOperationException($"Internal error: conv_transpose geometry {g} does not map back to the input {s}.");
         }
         var y = Tensor.Zeros(new Shape(s[0], oh, ow, filters));
-        int chunk = Convolution.ImagesPerChunk(g);
+        int chunk = g.ImagesPerChunk;
         var cols = new float[(long)chunk * g.OutPixels * g.PatchSize];
         int rowsPerImage = g.OutPixels;
         void Forward()
@@ -323,8 +330,8 @@ public static partial class Ops
                 int count = Math.Min(chunk, g.Batch - first);
                 int rows = count * rowsPerImage;
                 // cols = X K^T ([rows, in] x [in, kh*kw*filters]), then scattered into the output images.
-                Gemm.Multiply(xs.Slice(first * rowsPerImage * cin, rows * cin), ks, cols.AsSpan(0, rows * g.PatchSize), rows, g.PatchSize, cin, false, transB: true, accumulate: false);
-                Convolution.Col2Im(cols, ys, g, first, count);
+                K.MatMul(xs.Slice(first * rowsPerImage * cin, rows * cin), ks, cols.AsSpan(0, rows * g.PatchSize), rows, g.PatchSize, cin, false, transB: true, accumulate: false);
+                K.Col2Im(cols, ys, g, first, count);
             }
         }
         Forward();
@@ -339,15 +346,15 @@ public static partial class Ops
                 {
                     int count = Math.Min(chunk, g.Batch - first);
                     int rows = count * rowsPerImage;
-                    Convolution.Im2Col(gs, cols, g, first, count);
+                    K.Im2Col(gs, cols, g, first, count);
                     var c = cols.AsSpan(0, rows * g.PatchSize);
                     if (dx.Needs(1))
                     {
-                        Gemm.Multiply(c, xs.Slice(first * rowsPerImage * cin, rows * cin), dx[1].Span, g.PatchSize, cin, rows, transA: true, transB: false, accumulate: first > 0);
+                        K.MatMul(c, xs.Slice(first * rowsPerImage * cin, rows * cin), dx[1].Span, g.PatchSize, cin, rows, transA: true, transB: false, accumulate: first > 0);
                     }
                     if (dx.Needs(0))
                     {
-                        Gemm.Multiply(c, ks, dx[0].Span.Slice(first * rowsPerImage * cin, rows * cin), rows, cin, g.PatchSize, false, false, false);
+                        K.MatMul(c, ks, dx[0].Span.Slice(first * rowsPerImage * cin, rows * cin), rows, cin, g.PatchSize, false, false, false);
                     }
                 }
             }, "conv_transpose");

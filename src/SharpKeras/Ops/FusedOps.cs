@@ -1,4 +1,4 @@
-using SharpKeras.Backend.Cpu;
+using SharpKeras.Backend;
 
 namespace SharpKeras;
 
@@ -16,7 +16,7 @@ public static partial class Ops
     internal static Tensor Dense(Tensor x, Tensor kernel, Tensor? bias, EpilogueActivation activation)
     {
         x = F(x);
-        var (m, k, n) = CpuOps.MatMulDims(x.Shape, kernel.Shape, false, false);
+        var (m, k, n) = MatMulDims(x.Shape, kernel.Shape, false, false);
         var y = Tensor.Zeros(x.Rank == 2 ? new Shape(m, n) : x.Shape.WithDim(-1, n));
         var x2 = x.Rank == 2 ? x : x.View(new Shape(m, k));
         void Forward()
@@ -25,7 +25,7 @@ public static partial class Ops
             {
                 x2.Rebind(x);
             }
-            Gemm.Multiply(x.Span, kernel.Span, y.Span, m, n, k, false, false, false,
+            K.MatMul(x.Span, kernel.Span, y.Span, m, n, k, false, false, false,
                 bias is null ? default : bias.Span, activation);
         }
         Forward();
@@ -41,23 +41,23 @@ public static partial class Ops
                 {
                     switch (activation)
                     {
-                        case EpilogueActivation.Relu: Elementwise.Binary<ReluGradOp>(y.Span, g.Span, dz.Span); break;
-                        case EpilogueActivation.Sigmoid: Elementwise.Binary<SigmoidGradOp>(y.Span, g.Span, dz.Span); break;
-                        default: Elementwise.Binary<TanhGradOp>(y.Span, g.Span, dz.Span); break;
+                        case EpilogueActivation.Relu: K.Binary(BinaryFunction.ReluGrad, y.Span, g.Span, dz.Span); break;
+                        case EpilogueActivation.Sigmoid: K.Binary(BinaryFunction.SigmoidGrad, y.Span, g.Span, dz.Span); break;
+                        default: K.Binary(BinaryFunction.TanhGrad, y.Span, g.Span, dz.Span); break;
                     }
                     d = dz;
                 }
                 if (dx.Needs(1))
                 {
-                    Gemm.Multiply(x2.Span, d.Span, dx[1].Span, k, n, m, transA: true, transB: false, accumulate: false);
+                    K.MatMul(x2.Span, d.Span, dx[1].Span, k, n, m, transA: true, transB: false, accumulate: false);
                 }
                 if (bias is not null && dx.Needs(2))
                 {
-                    Elementwise.SumRows(d.Span, n, dx[2].Span);
+                    K.SumRows(d.Span, n, dx[2].Span);
                 }
                 if (dx.Needs(0))
                 {
-                    Gemm.Multiply(d.Span, kernel.Span, dx[0].Span, m, k, n, transA: false, transB: true, accumulate: false);
+                    K.MatMul(d.Span, kernel.Span, dx[0].Span, m, k, n, transA: false, transB: true, accumulate: false);
                 }
             }, "dense");
         }
@@ -123,11 +123,11 @@ public static partial class Ops
                 }
                 else
                 {
-                    float qt = row[t] / Elementwise.SumAll(row);
+                    float qt = row[t] / K.SumAll(row);
                     perSample[r] = -MathF.Log(Math.Clamp(qt, eps, 1f - eps));
                 }
             }
-            loss.Span[0] = Elementwise.SumAll(perSample) / Math.Max(1, rows);
+            loss.Span[0] = K.SumAll(perSample) / Math.Max(1, rows);
         }
         Forward();
         var input = logits ?? yPred;
@@ -153,7 +153,7 @@ public static partial class Ops
                         continue;
                     }
                     var row = p.Slice(r * classes, classes);
-                    float s = Elementwise.SumAll(row);
+                    float s = K.SumAll(row);
                     float qt = row[t] / s;
                     // Keras's clip passes no gradient outside [eps, 1 - eps].
                     float dq = qt >= eps && qt <= 1f - eps ? -scale / qt : 0f;
@@ -208,12 +208,12 @@ public static partial class Ops
             {
                 m.Clear();
             }
-            Elementwise.Binary<MulOp>(x.Span, m, y.Span);
+            K.Binary(BinaryFunction.Multiply, x.Span, m, y.Span);
         }
         Forward();
         if (GradientTape.IsRecording(x))
         {
-            GradientTape.Record(y, [x], Forward, (g, dx) => Elementwise.Binary<MulOp>(g.Span, mask.Span, dx[0].Span), "dropout");
+            GradientTape.Record(y, [x], Forward, (g, dx) => K.Binary(BinaryFunction.Multiply, g.Span, mask.Span, dx[0].Span), "dropout");
         }
         return y;
     }

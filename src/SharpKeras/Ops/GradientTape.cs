@@ -287,7 +287,7 @@ public sealed class GradientTape : IDisposable
                 node.Backward!(outputGrad, inputGrads);
                 foreach (var (scratch, into) in adds)
                 {
-                    Backend.Cpu.Elementwise.Binary<Backend.Cpu.AddOp>(into.Span, scratch.Span, into.Span);
+                    Backend.Kernels.Current.Binary(Backend.BinaryFunction.Add, into.Span, scratch.Span, into.Span);
                 }
                 if (times is not null)
                 {

@@ -1,4 +1,4 @@
-using SharpKeras.Backend.Cpu;
+using SharpKeras.Backend;
 
 namespace SharpKeras;
 
@@ -15,6 +15,8 @@ public static partial class Ops
         float momentum, float epsilon, bool training)
     {
         x = F(x);
+        // One backend for the op's whole life: its scratch is sized for that backend's kernels.
+        var kernels = K;
         int c = x.Shape[-1];
         int rows = x.Length / Math.Max(1, c);
         var y = Tensor.Zeros(x.Shape);
@@ -23,13 +25,13 @@ public static partial class Ops
         var invStd = new float[c];
         var scale = new float[c];
         var shift = new float[c];
-        var partial = new float[2 * Normalization.Blocks(rows) * c];
+        var partial = new float[kernels.ChannelSumScratch(rows, c)];
         void Forward()
         {
             var xs = x.Span;
             if (training)
             {
-                Normalization.Moments(xs, rows, c, mean, variance, partial);
+                kernels.Moments(xs, rows, c, mean, variance, partial);
                 var mm = movingMean.Span;
                 var mv = movingVariance.Span;
                 for (int j = 0; j < c; j++)
@@ -51,7 +53,7 @@ public static partial class Ops
                 scale[j] = invStd[j] * (gamma is null ? 1f : gs[j]);
                 shift[j] = (beta is null ? 0f : bs[j]) - mean[j] * scale[j];
             }
-            Normalization.ScaleShift(xs, scale, shift, y.Span, rows, c);
+            kernels.ScaleShift(xs, scale, shift, y.Span, rows, c);
         }
         Forward();
         var inputs = new List<Tensor> { x };
@@ -76,7 +78,7 @@ public static partial class Ops
             GradientTape.Record(y, all, Forward, (g, dx) =>
             {
                 var xs = x.Span;
-                Normalization.GradSums(g.Span, xs, mean, rows, c, partial, sumG, sumGX);
+                kernels.GradSums(g.Span, xs, mean, rows, c, partial, sumG, sumGX);
                 if (gi >= 0 && dx.Needs(gi))
                 {
                     var dg = dx[gi].Span;
@@ -99,7 +101,7 @@ public static partial class Ops
                         b[j] = training ? -scale[j] * invStd[j] * invStd[j] * sumGX[j] * invRows : 0f;
                         d[j] = training ? -scale[j] * sumG[j] * invRows : 0f;
                     }
-                    Normalization.GradInput(g.Span, xs, mean, a, b, d, dx[0].Span, rows, c);
+                    kernels.GradInput(g.Span, xs, mean, a, b, d, dx[0].Span, rows, c);
                 }
             }, training ? "batch_normalization_training" : "batch_normalization");
         }
@@ -113,12 +115,14 @@ public static partial class Ops
     internal static Tensor LayerNormalization(Tensor x, Tensor? gamma, Tensor? beta, float epsilon)
     {
         x = F(x);
+        // One backend for the op's whole life: its scratch is sized for that backend's kernels.
+        var kernels = K;
         int c = x.Shape[-1];
         int rows = x.Length / Math.Max(1, c);
         var y = Tensor.Zeros(x.Shape);
         var mean = new float[rows];
         var invStd = new float[rows];
-        void Forward() => Normalization.LayerForward(x.Span, gamma is null ? default : gamma.Span, beta is null ? default : beta.Span,
+        void Forward() => kernels.LayerNormForward(x.Span, gamma is null ? default : gamma.Span, beta is null ? default : beta.Span,
             y.Span, mean, invStd, rows, c, epsilon);
         Forward();
         var inputs = new List<Tensor> { x };
@@ -135,14 +139,14 @@ public static partial class Ops
         Tensor[] all = [.. inputs];
         if (GradientTape.IsRecording(all))
         {
-            var partial = new float[2 * Normalization.Blocks(rows) * c];
+            var partial = new float[kernels.ChannelSumScratch(rows, c)];
             var dgamma = gamma is null ? null : new float[c];
             var dbeta = beta is null ? null : new float[c];
             GradientTape.Record(y, all, Forward, (g, dx) =>
             {
                 bool wantDx = dx.Needs(0);
-                Normalization.LayerBackward(g.Span, x.Span, gamma is null ? default : gamma.Span, mean, invStd,
-                    wantDx ? dx[0].Span : default, partial, dgamma, dbeta, rows, c, wantDx);
+                kernels.LayerNormBackward(g.Span, x.Span, gamma is null ? default : gamma.Span, mean, invStd,
+                    wantDx ? dx[0].Span : default, dgamma, dbeta, partial, rows, c);
                 if (gi >= 0 && dx.Needs(gi))
                 {
                     dgamma.CopyTo(dx[gi].Span);

@@ -1,4 +1,4 @@
-using SharpKeras.Backend.Cpu;
+using SharpKeras.Backend;
 
 namespace SharpKeras;
 
@@ -46,16 +46,67 @@ public static partial class Ops
     /// <summary>Scratch of the broadcast output's shape, needed when an input's gradient must be summed back to a smaller shape.</summary>
     private static Tensor? ScratchFor(Tensor input, Tensor output) => input.Shape == output.Shape ? null : Tensor.Zeros(output.Shape);
 
-    /// <summary>dst = sum-to-shape(g op other), going through <paramref name="scratch"/> when dst is smaller than g.</summary>
-    private static void ReduceInto<TOp>(Tensor g, Tensor other, Tensor? scratch, Tensor dst) where TOp : IBinaryOp
+    /// <summary>The kernels every op runs on (see <see cref="Kernels"/>); read on each call so that <see cref="SharpKeras.Config.Backend"/> takes effect.</summary>
+    private static IBackend K => Kernels.Current;
+
+    /// <summary>r = a f b with NumPy broadcasting (r shaped as the broadcast result).</summary>
+    private static void BinaryInto(BinaryFunction f, Tensor a, Tensor b, Tensor r) =>
+        K.Binary(f, a.Span, a.Shape, b.Span, b.Shape, r.Span, r.Shape);
+
+    /// <summary>The gradient g of a broadcast result, summed back to <paramref name="r"/>'s shape.</summary>
+    private static void SumToShapeInto(Tensor g, Tensor r) => K.SumToShape(g.Span, g.Shape, r.Span, r.Shape);
+
+    /// <summary>dst = sum-to-shape(g f other), going through <paramref name="scratch"/> when dst is smaller than g.</summary>
+    private static void ReduceInto(BinaryFunction f, Tensor g, Tensor other, Tensor? scratch, Tensor dst)
     {
         if (scratch is null)
         {
-            CpuOps.BinaryInto<TOp>(g, other, dst);
+            BinaryInto(f, g, other, dst);
             return;
         }
-        CpuOps.BinaryInto<TOp>(g, other, scratch);
-        CpuOps.SumToShapeInto(scratch, dst);
+        BinaryInto(f, g, other, scratch);
+        SumToShapeInto(scratch, dst);
+    }
+
+    /// <summary>(M, K, N) of op(a) x op(b), or an error naming both shapes.</summary>
+    internal static (int M, int K, int N) MatMulDims(Shape a, Shape b, bool transA, bool transB)
+    {
+        if (a.Rank < 1 || b.Rank != 2 || (transA && a.Rank != 2))
+        {
+            throw new ArgumentException($"matmul needs a (..., K) or (M, K) left operand and a (K, N) right operand, got {a} and {b}.");
+        }
+        int k = transA ? a[0] : a[-1];
+        int m = transA ? a[1] : a.Size / Math.Max(1, a[-1]);
+        if (a[-1] == 0)
+        {
+            m = 1;
+            for (int i = 0; i < a.Rank - 1; i++)
+            {
+                m *= a[i];
+            }
+        }
+        int kb = transB ? b[1] : b[0];
+        int n = transB ? b[0] : b[1];
+        if (k != kb)
+        {
+            throw new ArgumentException($"matmul: inner dimensions differ: {a}{(transA ? "^T" : "")} x {b}{(transB ? "^T" : "")} ({k} versus {kb}).");
+        }
+        return (m, k, n);
+    }
+
+    /// <summary>Splits a shape around an axis into (outer, axis length, inner) for strided reductions.</summary>
+    private static (int Outer, int Len, int Inner) AxisSplit(Shape s, int axis)
+    {
+        int outer = 1, inner = 1;
+        for (int i = 0; i < axis; i++)
+        {
+            outer *= s[i];
+        }
+        for (int i = axis + 1; i < s.Rank; i++)
+        {
+            inner *= s[i];
+        }
+        return (outer, s[axis], inner);
     }
 
     /// <summary>Element-wise a + b with NumPy broadcasting.</summary>
@@ -64,7 +115,7 @@ public static partial class Ops
         a = F(a);
         b = F(b);
         var z = Tensor.Zeros(BroadcastShape(a, b));
-        void Forward() => CpuOps.BinaryInto<AddOp>(a, b, z);
+        void Forward() => BinaryInto(BinaryFunction.Add, a, b, z);
         Forward();
         if (GradientTape.IsRecording(a, b))
         {
@@ -72,11 +123,11 @@ public static partial class Ops
             {
                 if (dx.Needs(0))
                 {
-                    CpuOps.SumToShapeInto(g, dx[0]);
+                    SumToShapeInto(g, dx[0]);
                 }
                 if (dx.Needs(1))
                 {
-                    CpuOps.SumToShapeInto(g, dx[1]);
+                    SumToShapeInto(g, dx[1]);
                 }
             }, "add");
         }
@@ -89,7 +140,7 @@ public static partial class Ops
         a = F(a);
         b = F(b);
         var z = Tensor.Zeros(BroadcastShape(a, b));
-        void Forward() => CpuOps.BinaryInto<SubOp>(a, b, z);
+        void Forward() => BinaryInto(BinaryFunction.Subtract, a, b, z);
         Forward();
         if (GradientTape.IsRecording(a, b))
         {
@@ -97,12 +148,12 @@ public static partial class Ops
             {
                 if (dx.Needs(0))
                 {
-                    CpuOps.SumToShapeInto(g, dx[0]);
+                    SumToShapeInto(g, dx[0]);
                 }
                 if (dx.Needs(1))
                 {
-                    CpuOps.SumToShapeInto(g, dx[1]);
-                    Elementwise.Unary<NegOp>(dx[1].Span, dx[1].Span);
+                    SumToShapeInto(g, dx[1]);
+                    K.Unary(UnaryFunction.Negative, dx[1].Span, dx[1].Span);
                 }
             }, "subtract");
         }
@@ -115,7 +166,7 @@ public static partial class Ops
         a = F(a);
         b = F(b);
         var z = Tensor.Zeros(BroadcastShape(a, b));
-        void Forward() => CpuOps.BinaryInto<MulOp>(a, b, z);
+        void Forward() => BinaryInto(BinaryFunction.Multiply, a, b, z);
         Forward();
         if (GradientTape.IsRecording(a, b))
         {
@@ -125,11 +176,11 @@ public static partial class Ops
             {
                 if (dx.Needs(0))
                 {
-                    ReduceInto<MulOp>(g, b, sa, dx[0]);
+                    ReduceInto(BinaryFunction.Multiply, g, b, sa, dx[0]);
                 }
                 if (dx.Needs(1))
                 {
-                    ReduceInto<MulOp>(g, a, sb, dx[1]);
+                    ReduceInto(BinaryFunction.Multiply, g, a, sb, dx[1]);
                 }
             }, "multiply");
         }
@@ -142,7 +193,7 @@ public static partial class Ops
         a = F(a);
         b = F(b);
         var z = Tensor.Zeros(BroadcastShape(a, b));
-        void Forward() => CpuOps.BinaryInto<DivOp>(a, b, z);
+        void Forward() => BinaryInto(BinaryFunction.Divide, a, b, z);
         Forward();
         if (GradientTape.IsRecording(a, b))
         {
@@ -154,13 +205,13 @@ public static partial class Ops
             {
                 if (dx.Needs(0))
                 {
-                    ReduceInto<DivOp>(g, b, sa, dx[0]);
+                    ReduceInto(BinaryFunction.Divide, g, b, sa, dx[0]);
                 }
                 if (dx.Needs(1))
                 {
-                    CpuOps.BinaryInto<MulOp>(g, z, gz!);
-                    Elementwise.Unary<NegOp>(gz!.Span, gz.Span);
-                    ReduceInto<DivOp>(gz, b, sb, dx[1]);
+                    BinaryInto(BinaryFunction.Multiply, g, z, gz!);
+                    K.Unary(UnaryFunction.Negative, gz!.Span, gz.Span);
+                    ReduceInto(BinaryFunction.Divide, gz, b, sb, dx[1]);
                 }
             }, "divide");
         }
@@ -172,11 +223,11 @@ public static partial class Ops
     {
         x = F(x);
         var y = Tensor.Zeros(x.Shape);
-        void Forward() => Elementwise.Unary<NegOp>(x.Span, y.Span);
+        void Forward() => K.Unary(UnaryFunction.Negative, x.Span, y.Span);
         Forward();
         if (GradientTape.IsRecording(x))
         {
-            GradientTape.Record(y, [x], Forward, (g, dx) => Elementwise.Unary<NegOp>(g.Span, dx[0].Span), "negative");
+            GradientTape.Record(y, [x], Forward, (g, dx) => K.Unary(UnaryFunction.Negative, g.Span, dx[0].Span), "negative");
         }
         return y;
     }
@@ -186,9 +237,9 @@ public static partial class Ops
     {
         a = F(a);
         b = F(b);
-        var (m, k, n) = CpuOps.MatMulDims(a.Shape, b.Shape, false, false);
+        var (m, k, n) = MatMulDims(a.Shape, b.Shape, false, false);
         var z = Tensor.Zeros(a.Rank == 2 ? new Shape(m, n) : a.Shape.WithDim(-1, n));
-        void Forward() => CpuOps.MatMulInto(a, b, z);
+        void Forward() => K.MatMul(a.Span, b.Span, z.Span, m, n, k, false, false, false);
         Forward();
         if (GradientTape.IsRecording(a, b))
         {
@@ -206,63 +257,63 @@ public static partial class Ops
                 if (dx.Needs(0))
                 {
                     // dA = dZ B^T, read B transposed by the GEMM's packing.
-                    Gemm.Multiply(g.Span, b.Span, dx[0].Span, m, k, n, transA: false, transB: true, accumulate: false);
+                    K.MatMul(g.Span, b.Span, dx[0].Span, m, k, n, transA: false, transB: true, accumulate: false);
                 }
                 if (dx.Needs(1))
                 {
-                    Gemm.Multiply(a2.Span, g.Span, dx[1].Span, k, n, m, transA: true, transB: false, accumulate: false);
+                    K.MatMul(a2.Span, g.Span, dx[1].Span, k, n, m, transA: true, transB: false, accumulate: false);
                 }
             }, "matmul");
         }
         return z;
     }
 
-    private static Tensor UnaryWithOutputGrad<TOp, TGrad>(Tensor x, string kind) where TOp : IUnaryOp where TGrad : IBinaryOp
+    private static Tensor UnaryWithOutputGrad(Tensor x, UnaryFunction f, BinaryFunction grad, string kind)
     {
         x = F(x);
         var y = Tensor.Zeros(x.Shape);
-        void Forward() => Elementwise.Unary<TOp>(x.Span, y.Span);
+        void Forward() => K.Unary(f, x.Span, y.Span);
         Forward();
         if (GradientTape.IsRecording(x))
         {
-            GradientTape.Record(y, [x], Forward, (g, dx) => Elementwise.Binary<TGrad>(y.Span, g.Span, dx[0].Span), kind);
+            GradientTape.Record(y, [x], Forward, (g, dx) => K.Binary(grad, y.Span, g.Span, dx[0].Span), kind);
         }
         return y;
     }
 
-    private static Tensor UnaryWithInputGrad<TOp, TGrad>(Tensor x, string kind) where TOp : IUnaryOp where TGrad : IBinaryOp
+    private static Tensor UnaryWithInputGrad(Tensor x, UnaryFunction f, BinaryFunction grad, string kind)
     {
         x = F(x);
         var y = Tensor.Zeros(x.Shape);
-        void Forward() => Elementwise.Unary<TOp>(x.Span, y.Span);
+        void Forward() => K.Unary(f, x.Span, y.Span);
         Forward();
         if (GradientTape.IsRecording(x))
         {
-            GradientTape.Record(y, [x], Forward, (g, dx) => Elementwise.Binary<TGrad>(x.Span, g.Span, dx[0].Span), kind);
+            GradientTape.Record(y, [x], Forward, (g, dx) => K.Binary(grad, x.Span, g.Span, dx[0].Span), kind);
         }
         return y;
     }
 
     /// <summary>Rectified linear unit max(x, 0).</summary>
-    public static Tensor Relu(Tensor x) => UnaryWithInputGrad<ReluOp, ReluGradOp>(x, "relu");
+    public static Tensor Relu(Tensor x) => UnaryWithInputGrad(x, UnaryFunction.Relu, BinaryFunction.ReluGrad, "relu");
 
     /// <summary>Logistic sigmoid 1 / (1 + exp(-x)).</summary>
-    public static Tensor Sigmoid(Tensor x) => UnaryWithOutputGrad<SigmoidOp, SigmoidGradOp>(x, "sigmoid");
+    public static Tensor Sigmoid(Tensor x) => UnaryWithOutputGrad(x, UnaryFunction.Sigmoid, BinaryFunction.SigmoidGrad, "sigmoid");
 
     /// <summary>Hyperbolic tangent.</summary>
-    public static Tensor Tanh(Tensor x) => UnaryWithOutputGrad<TanhOp, TanhGradOp>(x, "tanh");
+    public static Tensor Tanh(Tensor x) => UnaryWithOutputGrad(x, UnaryFunction.Tanh, BinaryFunction.TanhGrad, "tanh");
 
     /// <summary>Element-wise e^x.</summary>
-    public static Tensor Exp(Tensor x) => UnaryWithOutputGrad<ExpOp, MulOp>(x, "exp");
+    public static Tensor Exp(Tensor x) => UnaryWithOutputGrad(x, UnaryFunction.Exp, BinaryFunction.Multiply, "exp");
 
     /// <summary>Element-wise natural logarithm.</summary>
-    public static Tensor Log(Tensor x) => UnaryWithInputGrad<LogOp, RevDivOp>(x, "log");
+    public static Tensor Log(Tensor x) => UnaryWithInputGrad(x, UnaryFunction.Log, BinaryFunction.ReverseDivide, "log");
 
     /// <summary>Element-wise x^2.</summary>
-    public static Tensor Square(Tensor x) => UnaryWithInputGrad<SquareOp, SquareGradOp>(x, "square");
+    public static Tensor Square(Tensor x) => UnaryWithInputGrad(x, UnaryFunction.Square, BinaryFunction.SquareGrad, "square");
 
     /// <summary>Element-wise square root.</summary>
-    public static Tensor Sqrt(Tensor x) => UnaryWithOutputGrad<SqrtOp, SqrtGradOp>(x, "sqrt");
+    public static Tensor Sqrt(Tensor x) => UnaryWithOutputGrad(x, UnaryFunction.Sqrt, BinaryFunction.SqrtGrad, "sqrt");
 
     /// <summary>Clips values to [min, max]; the gradient passes where min &lt;= x &lt;= max (as torch.clamp).</summary>
     public static Tensor Clip(Tensor x, float min, float max)
@@ -301,11 +352,12 @@ public static partial class Ops
         x = F(x);
         int ax = x.Shape.NormalizeAxis(axis);
         var y = Tensor.Zeros(x.Shape);
-        void Forward() => CpuOps.SoftmaxInto(x, ax, log: false, y);
+        var (outer, len, inner) = AxisSplit(x.Shape, ax);
+        void Forward() => K.Softmax(x.Span, outer, len, inner, log: false, y.Span);
         Forward();
         if (GradientTape.IsRecording(x))
         {
-            GradientTape.Record(y, [x], Forward, (g, dx) => CpuOps.SoftmaxGradInto(y, g, ax, dx[0]), ax == x.Rank - 1 ? "softmax_last" : "softmax");
+            GradientTape.Record(y, [x], Forward, (g, dx) => K.SoftmaxGrad(y.Span, g.Span, outer, len, inner, dx[0].Span), ax == x.Rank - 1 ? "softmax_last" : "softmax");
         }
         return y;
     }
@@ -316,11 +368,12 @@ public static partial class Ops
         x = F(x);
         int ax = x.Shape.NormalizeAxis(axis);
         var y = Tensor.Zeros(x.Shape);
-        void Forward() => CpuOps.SoftmaxInto(x, ax, log: true, y);
+        var (outer, len, inner) = AxisSplit(x.Shape, ax);
+        void Forward() => K.Softmax(x.Span, outer, len, inner, log: true, y.Span);
         Forward();
         if (GradientTape.IsRecording(x))
         {
-            GradientTape.Record(y, [x], Forward, (g, dx) => CpuOps.LogSoftmaxGradInto(y, g, ax, dx[0]), "log_softmax");
+            GradientTape.Record(y, [x], Forward, (g, dx) => K.LogSoftmaxGrad(y.Span, g.Span, outer, len, inner, dx[0].Span), "log_softmax");
         }
         return y;
     }
@@ -332,7 +385,7 @@ public static partial class Ops
         if (axis is null)
         {
             var total = Tensor.Zeros(keepDims ? new Shape(Enumerable.Repeat(1, x.Rank).ToArray()) : Shape.Scalar);
-            void ForwardAll() => total.Span[0] = Elementwise.SumAll(x.Span);
+            void ForwardAll() => total.Span[0] = K.SumAll(x.Span);
             ForwardAll();
             if (GradientTape.IsRecording(x))
             {
@@ -342,11 +395,12 @@ public static partial class Ops
         }
         int ax = x.Shape.NormalizeAxis(axis.Value);
         var y = Tensor.Zeros(keepDims ? x.Shape.WithDim(ax, 1) : new Shape([.. x.Shape.Dims[..ax], .. x.Shape.Dims[(ax + 1)..]]));
-        void Forward() => CpuOps.SumAxisInto(x, ax, y);
+        var (outer, len, inner) = AxisSplit(x.Shape, ax);
+        void Forward() => K.SumAxis(x.Span, outer, len, inner, y.Span);
         Forward();
         if (GradientTape.IsRecording(x))
         {
-            GradientTape.Record(y, [x], Forward, (g, dx) => CpuOps.BroadcastAlongAxisInto(g, dx[0], ax), "sum");
+            GradientTape.Record(y, [x], Forward, (g, dx) => K.RepeatAxis(g.Span, outer, len, inner, dx[0].Span), "sum");
         }
         return y;
     }

@@ -1,4 +1,4 @@
-using SharpKeras.Backend.Cpu;
+using SharpKeras.Backend;
 
 namespace SharpKeras;
 
@@ -19,7 +19,7 @@ internal sealed record RecurrentOptions(
 public static partial class Ops
 {
     /// <summary>
-    /// Runs a recurrent layer over x (batch, time, features) as one op (see <see cref="RecurrentKernel"/>):
+    /// Runs a recurrent layer over x (batch, time, features) as one op (see <see cref="IRecurrentKernel"/>):
     /// returns the output (sequences (batch, time, units) or the last output (batch, units)) followed,
     /// when <see cref="RecurrentOptions.ReturnState"/>, by the final states (h, and c for LSTM).
     /// <paramref name="mask"/> (batch, time) of 0/1 may be null; its contents are read each time the
@@ -31,7 +31,7 @@ public static partial class Ops
         x = F(x);
         int b = x.Shape[0], t = x.Shape[1], f = x.Shape[2], h = recurrentKernel.Shape[0];
         int stateCount = o.Kind == RecurrentKind.Lstm ? 2 : 1;
-        var kern = new RecurrentKernel(o.Kind, b, t, f, h, o.Activation, o.RecurrentActivation, o.GoBackwards, o.ZeroOutputForMask,
+        var kern = K.CreateRecurrent(o.Kind, b, t, f, h, o.Activation, o.RecurrentActivation, o.GoBackwards, o.ZeroOutputForMask,
             o.Dropout > 0, o.RecurrentDropout > 0);
         var h0 = initialStates is { Length: > 0 } ? F(initialStates[0]) : Tensor.Zeros(new Shape(b, h));
         var c0 = stateCount == 2 ? (initialStates is { Length: > 1 } ? F(initialStates[1]) : Tensor.Zeros(new Shape(b, h))) : null;
@@ -192,7 +192,7 @@ public static partial class Ops
                     {
                         int id = ids.GetInt(i);
                         var row = d.Slice(id * dim, dim);
-                        Elementwise.Binary<AddOp>(row, gs.Slice(i * dim, dim), row);
+                        K.Binary(BinaryFunction.Add, row, gs.Slice(i * dim, dim), row);
                     }
                 }
             }, "embedding");
@@ -365,7 +365,7 @@ public static partial class Ops
                     var row = d.Slice(i * f, f);
                     for (int s = 0; s < n; s++)
                     {
-                        Elementwise.Binary<AddOp>(row, gs.Slice((i * n + s) * f, f), row);
+                        K.Binary(BinaryFunction.Add, row, gs.Slice((i * n + s) * f, f), row);
                     }
                 }
             }, "repeat_vector");

@@ -1,4 +1,4 @@
-using SharpKeras.Backend.Cpu;
+using SharpKeras.Backend;
 
 namespace SharpKeras;
 
@@ -17,11 +17,11 @@ public static partial class Ops
         }
         var dims = x.Shape.ToArray();
         var y = Tensor.Zeros(new Shape(perm.Select(a => dims[a]).ToArray()));
-        void Forward() => Reshaping.Transpose(x.Span, dims, perm, y.Span, backward: false);
+        void Forward() => K.Transpose(x.Span, dims, perm, y.Span, backward: false);
         Forward();
         if (GradientTape.IsRecording(x))
         {
-            GradientTape.Record(y, [x], Forward, (g, dx) => Reshaping.Transpose(dx[0].Span, dims, perm, g.Span, backward: true), "transpose");
+            GradientTape.Record(y, [x], Forward, (g, dx) => K.Transpose(dx[0].Span, dims, perm, g.Span, backward: true), "transpose");
         }
         return y;
     }
@@ -34,11 +34,11 @@ public static partial class Ops
         int n = s[0], h = s[1], w = s[2], c = s[3];
         int ph = h + top + bottom, pw = w + left + right;
         var y = Tensor.Zeros(new Shape(n, ph, pw, c));
-        void Forward() => Reshaping.Pad2D(x.Span, y.Span, n, h, w, c, top, left, ph, pw, backward: false);
+        void Forward() => K.Pad2D(x.Span, y.Span, n, h, w, c, top, left, ph, pw, backward: false);
         Forward();
         if (GradientTape.IsRecording(x))
         {
-            GradientTape.Record(y, [x], Forward, (g, dx) => Reshaping.Pad2D(dx[0].Span, g.Span, n, h, w, c, top, left, ph, pw, backward: true), "zero_padding2d");
+            GradientTape.Record(y, [x], Forward, (g, dx) => K.Pad2D(dx[0].Span, g.Span, n, h, w, c, top, left, ph, pw, backward: true), "zero_padding2d");
         }
         return y;
     }
@@ -50,11 +50,11 @@ public static partial class Ops
         var s = x.Shape;
         int n = s[0], h = s[1], w = s[2], c = s[3];
         var y = Tensor.Zeros(new Shape(n, h * sh, w * sw, c));
-        void Forward() => Reshaping.Upsample2D(x.Span, y.Span, n, h, w, c, sh, sw, backward: false);
+        void Forward() => K.Upsample2D(x.Span, y.Span, n, h, w, c, sh, sw, backward: false);
         Forward();
         if (GradientTape.IsRecording(x))
         {
-            GradientTape.Record(y, [x], Forward, (g, dx) => Reshaping.Upsample2D(dx[0].Span, g.Span, n, h, w, c, sh, sw, backward: true), "up_sampling2d");
+            GradientTape.Record(y, [x], Forward, (g, dx) => K.Upsample2D(dx[0].Span, g.Span, n, h, w, c, sh, sw, backward: true), "up_sampling2d");
         }
         return y;
     }
@@ -81,7 +81,7 @@ public static partial class Ops
                 for (int p = 0; p < positions; p++)
                 {
                     int o = (b * positions + p) * c;
-                    Elementwise.Binary<MulOp>(src.Slice(o, c), m, dst.Slice(o, c));
+                    K.Binary(BinaryFunction.Multiply, src.Slice(o, c), m, dst.Slice(o, c));
                 }
             }
         }

@@ -32,16 +32,7 @@ public sealed class Adadelta : Optimizer, IKerasSerializable<Adadelta>
     /// <inheritdoc/>
     protected override void UpdateStep(ReadOnlySpan<float> g, Span<float> w, Tensor[] slots, float lr, long step)
     {
-        float rho = F32(Rho), oneMinusRho = F32(1 - Rho), eps = F32(Epsilon);
-        var accGrad = slots[0].Span;
-        var accDelta = slots[1].Span;
-        for (int i = 0; i < w.Length; i++)
-        {
-            accGrad[i] = rho * accGrad[i] + oneMinusRho * (g[i] * g[i]);
-            float delta = -MathF.Sqrt(accDelta[i] + eps) * g[i] / MathF.Sqrt(accGrad[i] + eps);
-            accDelta[i] = rho * accDelta[i] + oneMinusRho * (delta * delta);
-            w[i] += lr * delta;
-        }
+        Backend.Kernels.Current.AdadeltaUpdate(g, w, slots[0].Span, slots[1].Span, lr, F32(Rho), F32(1 - Rho), F32(Epsilon));
     }
 
     /// <summary>Keras's Adadelta config: the base fields, rho and epsilon.</summary>

@@ -51,40 +51,8 @@ public sealed class Adam : Optimizer, IKerasSerializable<Adam>
         float b2Power = MathF.Pow(F32(Beta2), t);
         float alpha = lr * MathF.Sqrt(1f - b2Power) / (1f - b1Power);
         float oneMinusB1 = F32(1 - Beta1), oneMinusB2 = F32(1 - Beta2), eps = F32(Epsilon);
-        var m = slots[0].Span;
-        var v = slots[1].Span;
-        var vHat = Amsgrad ? slots[2].Span : default;
-        int i = 0, width = Vector<float>.Count;
-        Vector<float> c1 = new(oneMinusB1), c2 = new(oneMinusB2), va = new(alpha), ve = new(eps);
-        for (; i <= w.Length - width; i += width)
-        {
-            var gi = new Vector<float>(g[i..]);
-            var mi = new Vector<float>(m[i..]);
-            mi += (gi - mi) * c1;
-            mi.CopyTo(m[i..]);
-            var vi = new Vector<float>(v[i..]);
-            vi += (gi * gi - vi) * c2;
-            vi.CopyTo(v[i..]);
-            var second = vi;
-            if (Amsgrad)
-            {
-                second = Vector.Max(new Vector<float>(vHat[i..]), vi);
-                second.CopyTo(vHat[i..]);
-            }
-            (new Vector<float>(w[i..]) - mi * va / (Vector.SquareRoot(second) + ve)).CopyTo(w[i..]);
-        }
-        for (; i < w.Length; i++)
-        {
-            m[i] += (g[i] - m[i]) * oneMinusB1;
-            v[i] += (g[i] * g[i] - v[i]) * oneMinusB2;
-            float second = v[i];
-            if (Amsgrad)
-            {
-                vHat[i] = MathF.Max(vHat[i], v[i]);
-                second = vHat[i];
-            }
-            w[i] -= m[i] * alpha / (MathF.Sqrt(second) + eps);
-        }
+        Backend.Kernels.Current.AdamUpdate(g, w, slots[0].Span, slots[1].Span, Amsgrad ? slots[2].Span : default,
+            alpha, oneMinusB1, oneMinusB2, eps);
     }
 
     /// <summary>Recreates the optimizer from its config (Keras's <c>from_config</c>).</summary>

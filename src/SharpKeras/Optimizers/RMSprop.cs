@@ -47,50 +47,9 @@ public sealed class RMSprop : Optimizer, IKerasSerializable<RMSprop>
     private protected override bool SlotsGroupedByKind => true;
 
     /// <inheritdoc/>
-    protected override void UpdateStep(ReadOnlySpan<float> g, Span<float> w, Tensor[] slots, float lr, long step)
-    {
-        float rho = F32(Rho), oneMinusRho = F32(1 - Rho), eps = F32(Epsilon), mu = F32(Momentum);
-        var v = slots[0].Span;
-        var mom = Momentum > 0 ? slots[1].Span : default;
-        var avg = Centered ? slots[^1].Span : default;
-        int i = 0, width = Vector<float>.Count;
-        if (!Centered && Momentum == 0)
-        {
-            // The common case, vectorised with the same operation order as the loop below.
-            Vector<float> vrho = new(rho), v1 = new(oneMinusRho), veps = new(eps), vlr = new(lr);
-            for (; i <= w.Length - width; i += width)
-            {
-                var gi = new Vector<float>(g[i..]);
-                var vi = vrho * new Vector<float>(v[i..]) + v1 * (gi * gi);
-                vi.CopyTo(v[i..]);
-                (new Vector<float>(w[i..]) - vlr * gi / Vector.SquareRoot(vi + veps)).CopyTo(w[i..]);
-            }
-        }
-        for (; i < w.Length; i++)
-        {
-            v[i] = rho * v[i] + oneMinusRho * (g[i] * g[i]);
-            float denominator;
-            if (Centered)
-            {
-                avg[i] = rho * avg[i] + oneMinusRho * g[i];
-                denominator = v[i] - avg[i] * avg[i] + eps;
-            }
-            else
-            {
-                denominator = v[i] + eps;
-            }
-            float increment = lr * g[i] / MathF.Sqrt(denominator);
-            if (Momentum > 0)
-            {
-                mom[i] = mu * mom[i] + increment;
-                w[i] -= mom[i];
-            }
-            else
-            {
-                w[i] -= increment;
-            }
-        }
-    }
+    protected override void UpdateStep(ReadOnlySpan<float> g, Span<float> w, Tensor[] slots, float lr, long step) =>
+        Backend.Kernels.Current.RmsPropUpdate(g, w, slots[0].Span, Momentum > 0 ? slots[1].Span : default, Centered ? slots[^1].Span : default,
+            lr, F32(Rho), F32(1 - Rho), F32(Epsilon), F32(Momentum));
 
     /// <summary>Recreates the optimizer from its config (Keras's <c>from_config</c>).</summary>
     public static RMSprop FromConfig(JsonObject config) => Checked(config, new RMSprop(Cfg.Double(config, "learning_rate", 0.001), Cfg.Double(config, "rho", 0.9),

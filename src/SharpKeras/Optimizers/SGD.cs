@@ -37,38 +37,8 @@ public sealed class SGD : Optimizer, IKerasSerializable<SGD>
     protected override int SlotsPerVariable => Momentum != 0 ? 1 : 0;
 
     /// <inheritdoc/>
-    protected override void UpdateStep(ReadOnlySpan<float> g, Span<float> w, Tensor[] slots, float lr, long step)
-    {
-        int i = 0, width = Vector<float>.Count;
-        var vlr = new Vector<float>(lr);
-        if (Momentum == 0)
-        {
-            for (; i <= w.Length - width; i += width)
-            {
-                (new Vector<float>(w[i..]) - vlr * new Vector<float>(g[i..])).CopyTo(w[i..]);
-            }
-            for (; i < w.Length; i++)
-            {
-                w[i] -= lr * g[i];
-            }
-            return;
-        }
-        float mu = F32(Momentum);
-        var vmu = new Vector<float>(mu);
-        var m = slots[0].Span;
-        for (; i <= w.Length - width; i += width)
-        {
-            var gi = new Vector<float>(g[i..]);
-            var mi = vmu * new Vector<float>(m[i..]) - vlr * gi;
-            mi.CopyTo(m[i..]);
-            (new Vector<float>(w[i..]) + (Nesterov ? vmu * mi - vlr * gi : mi)).CopyTo(w[i..]);
-        }
-        for (; i < w.Length; i++)
-        {
-            m[i] = mu * m[i] - lr * g[i];
-            w[i] += Nesterov ? mu * m[i] - lr * g[i] : m[i];
-        }
-    }
+    protected override void UpdateStep(ReadOnlySpan<float> g, Span<float> w, Tensor[] slots, float lr, long step) =>
+        Backend.Kernels.Current.SgdUpdate(g, w, Momentum == 0 ? default : slots[0].Span, lr, F32(Momentum), Nesterov);
 
     /// <summary>Recreates the optimizer from its config (Keras's <c>from_config</c>).</summary>
     public static SGD FromConfig(JsonObject config) =>

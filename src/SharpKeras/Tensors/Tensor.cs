@@ -324,7 +324,7 @@ public sealed class Tensor
     }
 
     /// <summary>Copies the rows at <paramref name="indices"/> into <paramref name="destination"/> (split across threads when large).</summary>
-    internal unsafe void GatherInto(ReadOnlySpan<int> indices, Tensor destination)
+    internal void GatherInto(ReadOnlySpan<int> indices, Tensor destination)
     {
         int n = Shape[0];
         int row = n == 0 ? 0 : Length / n;
@@ -340,15 +340,7 @@ public sealed class Tensor
             throw new ArgumentException($"Internal error: cannot gather {indices.Length} rows of {Shape} into {destination.Shape}.");
         }
         int elementSize = DType switch { DType.Float32 => 4, DType.Int32 => 4, _ => 1 };
-        fixed (int* idx = indices)
-        fixed (byte* src = ElementBytes())
-        fixed (byte* dst = destination.ElementBytes())
-        {
-            var body = new GatherBody(src, dst, idx, row * elementSize);
-            // Rows are copied in parallel only when there is enough to copy (about 1 MB).
-            long bytes = (long)indices.Length * row * elementSize;
-            Backend.Cpu.CpuParallel.For(indices.Length, bytes < (1 << 20) ? indices.Length : 1, ref body);
-        }
+        Backend.Kernels.Current.GatherRows(ElementBytes(), destination.ElementBytes(), indices, row * elementSize);
     }
 
     /// <summary>The elements as raw bytes (for copies that do not care about the dtype).</summary>
@@ -358,17 +350,6 @@ public sealed class Tensor
         DType.Int32 => System.Runtime.InteropServices.MemoryMarshal.AsBytes(Int32Span),
         _ => ByteSpan,
     };
-
-    private readonly unsafe struct GatherBody(byte* src, byte* dst, int* indices, int rowBytes) : Backend.Cpu.IRangeBody
-    {
-        public void Run(int start, int end)
-        {
-            for (int k = start; k < end; k++)
-            {
-                Buffer.MemoryCopy(src + (long)indices[k] * rowBytes, dst + (long)k * rowBytes, rowBytes, rowBytes);
-            }
-        }
-    }
 
     /// <summary>A new zero tensor of the given shape and dtype.</summary>
     internal static Tensor NewLike(Shape shape, DType dtype) => dtype switch

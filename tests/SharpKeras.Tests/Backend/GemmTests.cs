@@ -1,3 +1,4 @@
+using SharpKeras.Backend;
 using SharpKeras.Backend.Cpu;
 
 namespace SharpKeras.Tests.Backend;

@@ -1,5 +1,5 @@
 using SharpKeras;
-using SharpKeras.Backend.Cpu;
+using SharpKeras.Backend;
 using static SharpKeras.Tests.GradCheck;
 
 namespace SharpKeras.Tests.Operations;
@@ -209,7 +209,7 @@ public class ConvolutionOpsTests
         // One image's im2col matrix exceeds the scratch budget, so the batch runs in chunks of one
         // image and the kernel gradient is accumulated over chunks.
         const int c = 144;
-        Assert.True(32 * 32 * 9 * c > Convolution.ScratchFloats / 2);
+        Assert.True(32 * 32 * 9 * c > Window2D.ScratchFloats / 2);
         var x = Random(7, -1, 1, 3, 32, 32, c);
         var k = Random(8, -0.1f, 0.1f, 3, 3, c, 4);
         var weight = Random(9, -1, 1, 3, 32, 32, 4);

@@ -2,19 +2,6 @@ using System.Runtime.InteropServices;
 
 namespace SharpKeras.Backend.Cpu;
 
-/// <summary>The recurrent cell a <see cref="RecurrentKernel"/> runs.</summary>
-internal enum RecurrentKind
-{
-    /// <summary>h = act(x W + h U + b).</summary>
-    SimpleRnn,
-
-    /// <summary>Keras's LSTM, gates i, f, c, o.</summary>
-    Lstm,
-
-    /// <summary>Keras's GRU with reset_after=True, gates z, r, h.</summary>
-    Gru,
-}
-
 /// <summary>
 /// A whole recurrent layer over a sequence as one kernel: the input projection of every time step
 /// is one matrix multiply before the loop, each step is one matrix multiply of the previous state
@@ -30,7 +17,7 @@ internal enum RecurrentKind
 /// going backwards), as Keras does. A mask (B, T) of 0/1 keeps the state of masked steps; their
 /// output is the previous output (or zeros when <see cref="ZeroOutputForMask"/>).
 /// </remarks>
-internal sealed unsafe partial class RecurrentKernel
+internal sealed unsafe partial class RecurrentKernel : IRecurrentKernel
 {
     public RecurrentKernel(RecurrentKind kind, int batch, int time, int features, int units,
         EpilogueActivation activation, EpilogueActivation recurrentActivation, bool goBackwards, bool zeroOutputForMask,

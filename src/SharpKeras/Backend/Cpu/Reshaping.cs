@@ -106,4 +106,28 @@ internal static class Reshaping
             }
         }
     }
+
+    /// <summary>Copies rows indices[k] of src to row k of dst, in parallel when there is about 1 MB or more to copy.</summary>
+    public static unsafe void GatherRows(ReadOnlySpan<byte> src, Span<byte> dst, ReadOnlySpan<int> indices, int rowBytes)
+    {
+        fixed (int* idx = indices)
+        fixed (byte* ps = src)
+        fixed (byte* pd = dst)
+        {
+            var body = new GatherBody(ps, pd, idx, rowBytes);
+            long bytes = (long)indices.Length * rowBytes;
+            CpuParallel.For(indices.Length, bytes < (1 << 20) ? indices.Length : 1, ref body);
+        }
+    }
+
+    private readonly unsafe struct GatherBody(byte* src, byte* dst, int* indices, int rowBytes) : IRangeBody
+    {
+        public void Run(int start, int end)
+        {
+            for (int k = start; k < end; k++)
+            {
+                Buffer.MemoryCopy(src + (long)indices[k] * rowBytes, dst + (long)k * rowBytes, rowBytes, rowBytes);
+            }
+        }
+    }
 }

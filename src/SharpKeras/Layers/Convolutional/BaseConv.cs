@@ -162,7 +162,7 @@ public abstract class BaseConv : Layer
             {
                 continue;
             }
-            int o = Backend.Cpu.Window2D.Axis(size, _kernelSize[i], _strides[i], _dilation[i], Padding).Out;
+            int o = Ops.ConvOutputLength(size, _kernelSize[i], _strides[i], _dilation[i], Padding);
             if (o <= 0)
             {
                 int effective = (_kernelSize[i] - 1) * _dilation[i] + 1;
@@ -178,7 +178,7 @@ public abstract class BaseConv : Layer
     protected override Tensor Call(Tensor inputs, bool training)
     {
         var fused = Activation.Fusable;
-        var y = Ops.Convolve(inputs, _kernel!.Value, _bias?.Value, _strides, Padding, _dilation, fused ?? Backend.Cpu.EpilogueActivation.None);
+        var y = Ops.Convolve(inputs, _kernel!.Value, _bias?.Value, _strides, Padding, _dilation, fused ?? default);
         return fused is null ? Activation.Call(y) : y;
     }
 }

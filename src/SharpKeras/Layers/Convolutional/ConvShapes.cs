@@ -39,7 +39,7 @@ internal static class ConvShapes
             {
                 continue;
             }
-            int o = Backend.Cpu.Window2D.Axis(size, kernel[i], strides[i], dilation[i], padding).Out;
+            int o = Ops.ConvOutputLength(size, kernel[i], strides[i], dilation[i], padding);
             if (o <= 0)
             {
                 int effective = (kernel[i] - 1) * dilation[i] + 1;

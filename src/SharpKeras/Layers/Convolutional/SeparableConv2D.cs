@@ -111,7 +111,7 @@ public sealed class SeparableConv2D : Layer, IKerasSerializable<SeparableConv2D>
     {
         var depthwise = Ops.DepthwiseConvolve(inputs, _depthwise!.Value, _strides, Padding, _dilation);
         var fused = Activation.Fusable;
-        var y = Ops.Convolve(depthwise, _pointwise!.Value, _bias?.Value, [1, 1], "valid", [1, 1], fused ?? Backend.Cpu.EpilogueActivation.None);
+        var y = Ops.Convolve(depthwise, _pointwise!.Value, _bias?.Value, [1, 1], "valid", [1, 1], fused ?? default);
         return fused is null ? Activation.Call(y) : y;
     }
 

@@ -124,19 +124,9 @@ public sealed class Dense : Layer, Saving.IKerasSerializable<Dense>
     /// <inheritdoc/>
     protected override Tensor Call(Tensor inputs, bool training)
     {
-        if (Activation.Fusable is { } fused)
-        {
-            return Ops.Dense(inputs, _kernel!.Value, _bias?.Value, fused);
-        }
-        if (Activation.Name == "softmax")
-        {
-            return Activation.Call(Ops.Dense(inputs, _kernel!.Value, _bias?.Value, Backend.Cpu.EpilogueActivation.None));
-        }
-        var y = Ops.MatMul(inputs, _kernel!.Value);
-        if (_bias is not null)
-        {
-            y = Ops.Add(y, _bias.Value);
-        }
-        return Activation.Call(y);
+        // The activation says whether the multiply's epilogue applies it; if not, it runs on the fused product.
+        var fused = Activation.Fusable;
+        var y = Ops.Dense(inputs, _kernel!.Value, _bias?.Value, fused ?? default);
+        return fused is null ? Activation.Call(y) : y;
     }
 }

@@ -68,7 +68,7 @@ public abstract class BasePooling : Layer
             {
                 continue;
             }
-            int o = Backend.Cpu.Window2D.Axis(size, _poolSize[i], _strides[i], 1, Padding).Out;
+            int o = Ops.ConvOutputLength(size, _poolSize[i], _strides[i], 1, Padding);
             if (o <= 0)
             {
                 throw new ArgumentException($"Layer \"{Name}\" ({GetType().Name}): the pool size {_poolSize[i]} is larger than the input size {size} on spatial axis {i + 1} of input shape {inputShape} with padding=\"valid\"; use padding=\"same\" or a smaller pool.");

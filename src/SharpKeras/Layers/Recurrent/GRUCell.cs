@@ -104,7 +104,7 @@ public sealed class GRUCell : RecurrentCell, IKerasSerializable<GRUCell>
     }
 
     internal override FusedCell? Fused => ResetAfter && Activation.Fusable is { } a && RecurrentActivation.Fusable is { } ra
-        ? new FusedCell(Backend.Cpu.RecurrentKind.Gru, a, ra, _kernel!.Value, _recurrentKernel!.Value, _bias?.Value)
+        ? new FusedCell(Backend.RecurrentKind.Gru, a, ra, _kernel!.Value, _recurrentKernel!.Value, _bias?.Value)
         : null;
 
     /// <summary>Keras's GRUCell config: units, activations, initializers, then null regularizers and zero dropout.</summary>

@@ -97,7 +97,7 @@ public sealed class LSTMCell : RecurrentCell, IKerasSerializable<LSTMCell>
     }
 
     internal override FusedCell? Fused => Activation.Fusable is { } a && RecurrentActivation.Fusable is { } ra
-        ? new FusedCell(Backend.Cpu.RecurrentKind.Lstm, a, ra, _kernel!.Value, _recurrentKernel!.Value, _bias?.Value)
+        ? new FusedCell(Backend.RecurrentKind.Lstm, a, ra, _kernel!.Value, _recurrentKernel!.Value, _bias?.Value)
         : null;
 
     /// <summary>Keras's LSTMCell config: units, activations, initializers, then null regularizers and zero dropout.</summary>

@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using SharpKeras.Backend.Cpu;
 
 namespace SharpKeras.Layers;
 

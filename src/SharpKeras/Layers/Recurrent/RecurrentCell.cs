@@ -47,5 +47,5 @@ public abstract class RecurrentCell : Layer
 }
 
 /// <summary>What the fused recurrent op needs from a built-in cell.</summary>
-internal sealed record FusedCell(Backend.Cpu.RecurrentKind Kind, Backend.Cpu.EpilogueActivation Activation,
-    Backend.Cpu.EpilogueActivation RecurrentActivation, Tensor Kernel, Tensor RecurrentKernel, Tensor? Bias);
+internal sealed record FusedCell(Backend.RecurrentKind Kind, Backend.EpilogueActivation Activation,
+    Backend.EpilogueActivation RecurrentActivation, Tensor Kernel, Tensor RecurrentKernel, Tensor? Bias);

@@ -65,7 +65,7 @@ public sealed class SimpleRNNCell : RecurrentCell, IKerasSerializable<SimpleRNNC
     }
 
     internal override FusedCell? Fused => Activation.Fusable is { } a
-        ? new FusedCell(Backend.Cpu.RecurrentKind.SimpleRnn, a, Backend.Cpu.EpilogueActivation.None, _kernel!.Value, _recurrentKernel!.Value, _bias?.Value)
+        ? new FusedCell(Backend.RecurrentKind.SimpleRnn, a, default, _kernel!.Value, _recurrentKernel!.Value, _bias?.Value)
         : null;
 
     /// <summary>Keras's SimpleRNNCell config: units, activations, initializers, then null regularizers and zero dropout.</summary>
