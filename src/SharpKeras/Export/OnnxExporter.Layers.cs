@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using SharpKeras.Layers;
 using SharpKeras.Models;
 
@@ -17,6 +16,15 @@ internal sealed partial class OnnxExporter
             if (masked && !keepsMask)
             {
                 throw Unsupported(layer, "it receives a Keras mask (from Embedding(maskZero) or Masking upstream), and masked recurrent, pooling and wrapper layers are not exported yet (ONNX's sequence_lens covers only right-padded sequences)");
+            }
+            // A functional model's layers may not have weights until they first run on data.
+            if (asList || inputs.Count > 1)
+            {
+                layer.EnsureBuilt([.. inputs.Select(i => i.Shape)]);
+            }
+            else
+            {
+                layer.EnsureBuilt(inputs[0].Shape);
             }
             var shape = asList || inputs.Count > 1
                 ? layer.ComputeOutputShape([.. inputs.Select(i => i.Shape)])
@@ -153,20 +161,9 @@ internal sealed partial class OnnxExporter
         return ("pads", pads);
     }
 
-    private static int[] Ints(JsonObject config, string key, int rank) => config[key] switch
-    {
-        JsonArray a => [.. a.Select(v => v!.GetValue<int>())],
-        JsonValue v => Enumerable.Repeat(v.GetValue<int>(), rank).ToArray(),
-        _ => Enumerable.Repeat(1, rank).ToArray(),
-    };
-
     private string EmitConv(BaseConv c, OnnxValue x)
     {
         int r = c.Rank;
-        if (Saving.Cfg.Int(c.GetConfig(), "groups", 1) != 1)
-        {
-            throw Unsupported(c, "grouped convolution");
-        }
         var k = c.KernelSize.ToArray();
         var s = c.Strides.ToArray();
         var d = c.DilationRate.ToArray();
@@ -177,21 +174,19 @@ internal sealed partial class OnnxExporter
         return Activate(c.Activation, ToChannelsLast(y, r + 2), c);
     }
 
-    private string Depthwise(Layer layer, string xFirst, Shape x, Variable kernel, int[] k, JsonObject config)
+    private string Depthwise(string xFirst, Shape x, Variable kernel, int[] k, string padding, (int[] Strides, int[] Dilation) geometry)
     {
         int channels = kernel.Shape[2], mult = kernel.Shape[3];
-        var s = Ints(config, "strides", 2);
-        var d = Ints(config, "dilation_rate", 2);
+        var (s, d) = geometry;
         // Keras (kh, kw, in, mult) -> ONNX (in*mult, 1, kh, kw) with output channel c*mult + m, as Keras orders them.
         var w = _g.Float("depthwise_kernel", Permute(kernel.Value.ToArray(), kernel.Shape.ToArray(), [2, 3, 0, 1]), channels * mult, 1, k[0], k[1]);
         return _g.Node("Conv", [xFirst, w], ("kernel_shape", k), ("strides", s), ("dilations", d), ("group", channels),
-            Pads(x, k, s, d, Saving.Cfg.String(config, "padding")));
+            Pads(x, k, s, d, padding));
     }
 
     private string EmitDepthwise(DepthwiseConv2D c, OnnxValue x)
     {
-        var config = c.GetConfig();
-        var y = Depthwise(c, ToChannelsFirst(x.Name, 4), x.Shape, c.Kernel!, [c.KernelSize.Height, c.KernelSize.Width], config);
+        var y = Depthwise(ToChannelsFirst(x.Name, 4), x.Shape, c.Kernel!, [c.KernelSize.Height, c.KernelSize.Width], c.Padding, c.Geometry);
         if (c.UseBias)
         {
             y = _g.Node("Add", [y, _g.Float("bias", c.Bias!.Value.ToArray(), c.Bias.Shape[0], 1, 1)]);
@@ -201,8 +196,7 @@ internal sealed partial class OnnxExporter
 
     private string EmitSeparable(SeparableConv2D c, OnnxValue x)
     {
-        var config = c.GetConfig();
-        var y = Depthwise(c, ToChannelsFirst(x.Name, 4), x.Shape, c.DepthwiseKernel!, [c.KernelSize.Height, c.KernelSize.Width], config);
+        var y = Depthwise(ToChannelsFirst(x.Name, 4), x.Shape, c.DepthwiseKernel!, [c.KernelSize.Height, c.KernelSize.Width], c.Padding, c.Geometry);
         // Pointwise (1, 1, in*mult, filters) -> (filters, in*mult, 1, 1).
         var pw = PermutedWeight(c.PointwiseKernel!, [3, 2, 0, 1], "pointwise_kernel");
         string[] ins = c.UseBias ? [y, pw, Weight(c.Bias!)] : [y, pw];
@@ -212,9 +206,7 @@ internal sealed partial class OnnxExporter
 
     private string EmitConvTranspose(Conv2DTranspose c, OnnxValue x)
     {
-        var config = c.GetConfig();
-        var s = Ints(config, "strides", 2);
-        var d = Ints(config, "dilation_rate", 2);
+        var (s, d) = c.Geometry;
         int[] k = [c.KernelSize.Height, c.KernelSize.Width];
         var pads = new long[4];
         var outputPadding = new long[2];
