@@ -13,6 +13,7 @@ public sealed class Conv2DTranspose : Layer, IKerasSerializable<Conv2DTranspose>
 {
     private readonly int[] _strides;
     private readonly int[] _dilation;
+    internal (int[] Strides, int[] Dilation) Geometry => (_strides, _dilation); // read by the ONNX exporter
     private Variable? _kernel;
     private Variable? _bias;
 

@@ -12,6 +12,7 @@ public sealed class DepthwiseConv2D : Layer, IKerasSerializable<DepthwiseConv2D>
 {
     private readonly int[] _strides;
     private readonly int[] _dilation;
+    internal (int[] Strides, int[] Dilation) Geometry => (_strides, _dilation); // read by the ONNX exporter
     private Variable? _kernel;
     private Variable? _bias;
 

@@ -13,6 +13,7 @@ public sealed class SeparableConv2D : Layer, IKerasSerializable<SeparableConv2D>
 {
     private readonly int[] _strides;
     private readonly int[] _dilation;
+    internal (int[] Strides, int[] Dilation) Geometry => (_strides, _dilation); // read by the ONNX exporter
     private Variable? _depthwise;
     private Variable? _pointwise;
     private Variable? _bias;
