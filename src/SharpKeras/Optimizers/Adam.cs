@@ -44,6 +44,9 @@ public sealed class Adam : Optimizer, IKerasSerializable<Adam>
     protected override int SlotsPerVariable => Amsgrad ? 3 : 2;
 
     /// <inheritdoc/>
+    private protected override int[] SlotGroups => Amsgrad ? [2, 1] : [2];
+
+    /// <inheritdoc/>
     protected override void UpdateStep(ReadOnlySpan<float> g, Span<float> w, Tensor[] slots, float lr, long step)
     {
         float t = step;

@@ -97,14 +97,28 @@ public abstract class Optimizer
     }
 
     /// <summary>
-    /// Whether Keras stores this optimizer's slots grouped by kind (all velocities, then all momentums,
-    /// as RMSprop builds them) rather than per weight (m, v of each weight in turn, as Adam).
+    /// How Keras orders the slots in its saved variables: each entry is a group of slot kinds made by
+    /// one add_optimizer_variables call, interleaved per weight inside the group (Adam: m, v of each
+    /// weight, then AMSGrad's v_hat of each weight; RMSprop: every kind on its own). The sizes add up
+    /// to <see cref="SlotsPerVariable"/>; the default is one group (per weight, all kinds).
     /// </summary>
-    private protected virtual bool SlotsGroupedByKind => false;
+    private protected virtual int[] SlotGroups => [SlotsPerVariable];
 
-    private IEnumerable<Tensor> SlotsInSaveOrder() => SlotsGroupedByKind
-        ? Enumerable.Range(0, SlotsPerVariable).SelectMany(k => _slots.Select(s => s[k]))
-        : _slots.SelectMany(s => s);
+    private IEnumerable<Tensor> SlotsInSaveOrder()
+    {
+        int first = 0;
+        foreach (int size in SlotGroups)
+        {
+            foreach (var s in _slots)
+            {
+                for (int k = first; k < first + size; k++)
+                {
+                    yield return s[k];
+                }
+            }
+            first += size;
+        }
+    }
 
     /// <summary>Restores saved variables (see <see cref="SaveableVariables"/>); slots must already be built.</summary>
     internal void LoadVariables(IReadOnlyList<Tensor> values, string where)

@@ -44,7 +44,7 @@ public sealed class RMSprop : Optimizer, IKerasSerializable<RMSprop>
     protected override int SlotsPerVariable => 1 + (Momentum > 0 ? 1 : 0) + (Centered ? 1 : 0);
 
     /// <inheritdoc/>
-    private protected override bool SlotsGroupedByKind => true;
+    private protected override int[] SlotGroups => [.. Enumerable.Repeat(1, SlotsPerVariable)];
 
     /// <inheritdoc/>
     protected override void UpdateStep(ReadOnlySpan<float> g, Span<float> w, Tensor[] slots, float lr, long step) =>
