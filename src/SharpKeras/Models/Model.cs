@@ -136,8 +136,16 @@ public partial class Model : Layer
         {
             throw new NotImplementedException($"Model '{Name}' ({GetType().Name}) has no Call: a subclass of Model must override Call(Tensor inputs, bool training).");
         }
+        using var usage = EnterOwnCall(training);
         return Single(_graph.Run([inputs], training));
     }
+
+    /// <summary>
+    /// Marks a call of the model's own computation outside training as inference in use, so that
+    /// Fit on another thread waits for it, and it is refused while Fit trains on another thread.
+    /// </summary>
+    private protected ModelUsage.Scope EnterOwnCall(bool training) =>
+        training ? default : Usage.EnterInference(this, "Call");
 
     /// <inheritdoc/>
     protected override Tensor Call(IReadOnlyList<Tensor> inputs, bool training)
@@ -146,6 +154,7 @@ public partial class Model : Layer
         {
             return base.Call(inputs, training);
         }
+        using var usage = EnterOwnCall(training);
         return Single(_graph.Run(inputs, training));
     }
 
@@ -165,6 +174,7 @@ public partial class Model : Layer
             }
             return [Apply(inputs[0], training)];
         }
+        using var usage = EnterOwnCall(training);
         using var scope = EnterCall();
         return _graph.Run(inputs, training);
     }

@@ -150,6 +150,7 @@ public sealed class Sequential : Model
     /// <inheritdoc/>
     protected override Tensor Call(Tensor inputs, bool training)
     {
+        using var usage = EnterOwnCall(training);
         var x = inputs;
         foreach (var layer in _layers)
         {

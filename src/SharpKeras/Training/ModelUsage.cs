@@ -79,10 +79,10 @@ internal sealed class ModelUsage
         }
     }
 
-    /// <summary>Ends the call it was returned for when disposed.</summary>
-    public readonly struct Scope(ModelUsage usage, bool training) : IDisposable
+    /// <summary>Ends the call it was returned for when disposed (the default scope ends nothing).</summary>
+    public readonly struct Scope(ModelUsage? usage, bool training) : IDisposable
     {
         /// <inheritdoc/>
-        public void Dispose() => usage.Exit(training);
+        public void Dispose() => usage?.Exit(training);
     }
 }

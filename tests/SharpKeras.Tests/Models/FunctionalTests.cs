@@ -122,9 +122,33 @@ public class FunctionalTests
         Assert.Contains("Epoch 3/3", text);
         Assert.Contains("val_loss: ", text);
         Assert.Contains("val_cls_accuracy: ", text);
+        // predict_on_batch: the whole array as one batch, one array per output, as Predict gives them.
+        var onBatch = model.PredictOnBatch([xa, xb]);
+        var predicted = model.PredictOutputs([xa, xb], batchSize: 7, verbose: 0);
+        for (int k = 0; k < 2; k++)
+        {
+            Assert.Equal(predicted[k].Shape, onBatch[k].Shape);
+            Assert.Equal(predicted[k].ToArray(), onBatch[k].ToArray(), (p, q) => Math.Abs(p - q) <= 1e-6f);
+        }
+        Assert.Contains("PredictOutputs", Assert.Throws<InvalidOperationException>(() => model.Predict(xa, verbose: 0)).Message);
+        Assert.Throws<InvalidOperationException>(() => model.PredictOnBatch(xa));
         // validationSplit takes the last fifth of every input and target, before shuffling.
         var split = model.Fit([xa, xb], [ya, yb], batchSize: 8, epochs: 1, verbose: 0, validationSplit: 0.2, shuffle: false);
         Assert.Contains("val_reg_loss", split.HistoryData.Keys);
+    }
+
+    [Fact]
+    public void MetricObjectsOnSeveralOutputsAreRefusedClearly()
+    {
+        var a = Keras.Input([3]);
+        var h = new Dense(4).Apply(a);
+        var model = new Model([a], [new Dense(2, activation: "softmax", name: "left").Apply(h), new Dense(2, activation: "softmax", name: "right").Apply(h)]);
+        model.Compile(new SharpKeras.Optimizers.Adam(), new SharpKeras.Losses.SparseCategoricalCrossentropy(), [new SharpKeras.Metrics.SparseCategoricalAccuracy()]);
+        var x = GradCheck.Random(4, -1, 1, 8, 3);
+        var y = Tensor.FromArray(Enumerable.Range(0, 8).Select(i => i % 2).ToArray(), 8);
+        var e = Assert.Throws<NotSupportedException>(() => model.Fit([x], [y, y], verbose: 0));
+        Assert.Contains("metric identifiers", e.Message);
+        Assert.Contains("2 outputs", e.Message);
     }
 
     [Fact]

@@ -228,6 +228,8 @@ public class ConcurrentInferenceTests
             Assert.Contains("another thread", e.Message);
             Assert.Throws<InvalidOperationException>(() => model.Evaluate(x, y, verbose: 0));
             Assert.Throws<InvalidOperationException>(() => model.PredictOnBatch(x));
+            // The model's own call outside training too: it would read weights in the middle of an update.
+            Assert.Contains("Call()", Assert.Throws<InvalidOperationException>(() => model.Apply(x)).Message);
             Assert.Contains("already training", Assert.Throws<InvalidOperationException>(() => model.Fit(x, y, verbose: 0)).Message);
         }
         finally
