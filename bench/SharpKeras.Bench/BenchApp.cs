@@ -40,6 +40,7 @@ public static class BenchApp
     /// <summary>Runs the command line; returns the process exit code (0 done, 2 bad usage, 3 output folder unusable).</summary>
     public static int Run(IReadOnlyList<string> args, IAnsiConsole console)
     {
+        if (args.Count > 0 && args[0] == "serve") return ServeSuite.Run(args, console);
         BenchOptions o;
         try
         {

@@ -236,6 +236,34 @@ internal static class H5
         throw new InvalidDataException($"'{file}' is not an HDF5 file (no HDF5 signature found).");
     }
 
+    /// <summary>
+    /// Runs a read of an HDF5 file, turning every failure other than the clear load errors
+    /// (<see cref="InvalidDataException"/>, <see cref="FormatException"/>) into an InvalidDataException naming
+    /// <paramref name="file"/>: the HDF5 library answers damaged structures with index, argument, overflow
+    /// and (for forged object sizes) out-of-memory exceptions.
+    /// </summary>
+    public static T Guarded<T>(string file, Func<T> read)
+    {
+        try
+        {
+            return read();
+        }
+        catch (Exception e) when (e is not (InvalidDataException or FormatException))
+        {
+            var why = e is OutOfMemoryException
+                ? "it declares an object larger than memory allows"
+                : e.Message;
+            throw new InvalidDataException($"'{file}' cannot be read ({why}); the file is corrupt or truncated.", e);
+        }
+    }
+
+    /// <summary><see cref="Guarded{T}"/> for reads without a result.</summary>
+    public static void Guarded(string file, Action read) => Guarded(file, () =>
+    {
+        read();
+        return true;
+    });
+
     /// <summary>The group at <paramref name="path"/> or null.</summary>
     public static IH5Group? TryGroup(IH5Group parent, string path)
     {
@@ -243,7 +271,7 @@ internal static class H5
         {
             return parent.LinkExists(path) ? parent.Group(path) : null;
         }
-        catch (Exception e) when (e is not OutOfMemoryException)
+        catch (Exception e)
         {
             throw new InvalidDataException($"{path}: the HDF5 structure cannot be read ({e.Message}); the file is corrupt or truncated.", e);
         }

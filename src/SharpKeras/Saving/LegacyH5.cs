@@ -116,7 +116,9 @@ internal static class LegacyH5
     }
 
     /// <summary>Reads a legacy model file: architecture, weights and (when present) compile settings and optimizer state.</summary>
-    public static Model LoadModel(IH5Group root, string file)
+    public static Model LoadModel(IH5Group root, string file) => H5.Guarded(file, () => LoadModelUnguarded(root, file));
+
+    private static Model LoadModelUnguarded(IH5Group root, string file)
     {
         var configText = H5.StringAttribute(root, "model_config")
             ?? throw new FormatException($"'{file}' has no model_config attribute: it holds weights only. Build the model in code and call LoadWeights(\"{file}\").");
@@ -168,7 +170,9 @@ internal static class LegacyH5
     }
 
     /// <summary>Loads weights by layer order from a legacy group (model_weights, or the root of a legacy weights file).</summary>
-    public static void LoadModelWeights(Model model, IH5Group group, string file)
+    public static void LoadModelWeights(Model model, IH5Group group, string file) => H5.Guarded(file, () => LoadModelWeightsUnguarded(model, group, file));
+
+    private static void LoadModelWeightsUnguarded(Model model, IH5Group group, string file)
     {
         var layerNames = H5.StringListAttribute(group, "layer_names");
         var withWeights = new List<(string Name, string[] WeightNames)>();

@@ -62,7 +62,9 @@ internal static class WeightsFile
     public static void Write(Model model, Stream stream) => Build(model).Write(stream);
 
     /// <summary>Loads every weight (and the optimizer state, when both the file and the model have one) from an open file.</summary>
-    public static void Load(Model model, IH5Group root, string file)
+    public static void Load(Model model, IH5Group root, string file) => H5.Guarded(file, () => LoadUnguarded(model, root, file));
+
+    private static void LoadUnguarded(Model model, IH5Group root, string file)
     {
         LoadObject(root, model, "", file);
         if (model.Optimizer is { } opt && H5.TryGroup(root, "optimizer/vars") is { } ovars)
