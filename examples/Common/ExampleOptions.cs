@@ -1,44 +1,56 @@
-using System.Globalization;
+using System.CommandLine;
 
-/// <summary>The command-line options every example takes (DESIGN.md: --epochs, --batch-size, --samples, ...).</summary>
+/// <summary>The command-line options every example takes (DESIGN.md: --epochs, --batch-size, --samples, ...), parsed by System.CommandLine as the sharpkeras command is.</summary>
 internal sealed record ExampleOptions(int Runs, int Epochs, int BatchSize, int? Samples, int? Threads, int? Seed, int Verbose, string? DataPath)
 {
+    /// <summary>Parses <paramref name="args"/> with the example's defaults; prints help and exits on --help (0) or a usage error (2).</summary>
     public static ExampleOptions Parse(string[] args, int runs, int epochs, int batchSize)
     {
-        var o = new ExampleOptions(runs, epochs, batchSize, null, null, null, 1, null);
-        for (int i = 0; i < args.Length; i++)
+        static Option<int> Count(string name, string description, int defaultValue, int min)
         {
-            string name = args[i];
-            string Value() => i + 1 < args.Length ? args[++i] : throw Usage($"{name} needs a value.");
-            int Int()
+            var o = new Option<int>(name) { Description = description, DefaultValueFactory = _ => defaultValue, HelpName = "N" };
+            o.Validators.Add(r =>
             {
-                var v = Value();
-                return int.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out var r) && r >= 0
-                    ? r
-                    : throw Usage($"{name} needs a non-negative integer, got '{v}'.");
-            }
-            o = name switch
-            {
-                "--runs" => o with { Runs = Math.Max(1, Int()) },
-                "--epochs" => o with { Epochs = Int() },
-                "--batch-size" => o with { BatchSize = Int() },
-                "--samples" => o with { Samples = Int() },
-                "--threads" => o with { Threads = Int() },
-                "--seed" => o with { Seed = Int() },
-                "--verbose" => o with { Verbose = Int() },
-                "--data" => o with { DataPath = Value() },
-                "-h" or "--help" => throw Usage(null),
-                _ => throw Usage($"Unknown option '{name}'."),
-            };
+                if (r.Tokens.Count > 0 && !(int.TryParse(r.Tokens[^1].Value, out int v) && v >= min))
+                {
+                    r.AddError($"{name} needs an integer >= {min}, got '{r.Tokens[^1].Value}'.");
+                }
+            });
+            return o;
         }
-        return o;
-    }
-
-    private static Exception Usage(string? problem)
-    {
-        Console.Error.WriteLine((problem is null ? "" : problem + "\n") +
-            "Options: --runs N  --epochs N  --batch-size N  --samples N (limit the training set)  --threads N  --seed N  --verbose 0|1|2  --data DIR");
-        Environment.Exit(problem is null ? 0 : 2);
-        return new InvalidOperationException();
+        static Option<int?> Optional(string name, string description)
+        {
+            var o = new Option<int?>(name) { Description = description, HelpName = "N" };
+            o.Validators.Add(r =>
+            {
+                if (r.Tokens.Count > 0 && !(int.TryParse(r.Tokens[^1].Value, out int v) && v >= 0))
+                {
+                    r.AddError($"{name} needs a non-negative integer, got '{r.Tokens[^1].Value}'.");
+                }
+            });
+            return o;
+        }
+        var runsOption = Count("--runs", "Training runs from fresh weights.", runs, 1);
+        var epochsOption = Count("--epochs", "Epochs per run.", epochs, 0);
+        var batchOption = Count("--batch-size", "Samples per batch.", batchSize, 1);
+        var samplesOption = Optional("--samples", "Limit the training set to the first N samples.");
+        var threadsOption = Optional("--threads", "CPU threads (default: all cores).");
+        var seedOption = Optional("--seed", "Random seed (Config.SetRandomSeed).");
+        var verboseOption = Count("--verbose", "0 silent, 1 progress bar, 2 one line per epoch.", 1, 0);
+        var dataOption = new Option<string?>("--data") { Description = "Folder holding the dataset files.", HelpName = "DIR" };
+        var root = new RootCommand("A SharpKeras example.")
+        {
+            runsOption, epochsOption, batchOption, samplesOption, threadsOption, seedOption, verboseOption, dataOption,
+        };
+        ExampleOptions? parsed = null;
+        root.SetAction(r => parsed = new ExampleOptions(r.GetValue(runsOption), r.GetValue(epochsOption), r.GetValue(batchOption),
+            r.GetValue(samplesOption), r.GetValue(threadsOption), r.GetValue(seedOption), r.GetValue(verboseOption), r.GetValue(dataOption)));
+        int code = root.Parse(args).Invoke();
+        if (parsed is null)
+        {
+            // --help printed the usage (0), or a usage error was printed (non-zero).
+            Environment.Exit(code == 0 ? 0 : 2);
+        }
+        return parsed;
     }
 }

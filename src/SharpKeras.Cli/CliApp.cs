@@ -1,172 +1,205 @@
+using System.CommandLine;
+using System.CommandLine.Invocation;
+using System.CommandLine.Parsing;
 using System.Globalization;
+using System.Reflection;
 using SharpKeras.Models;
 using SharpKeras.Saving;
 
 namespace SharpKeras.Cli;
 
-/// <summary>The commands of <c>sharpkeras</c>: summary, predict and convert on Keras model files.</summary>
+/// <summary>The commands of <c>sharpkeras</c> (summary, predict, convert) on Keras model files, parsed by System.CommandLine.</summary>
 public static class CliApp
 {
-    /// <summary>Usage text printed by <c>--help</c> and after a usage error.</summary>
-    public const string Usage = """
-        Usage:
-          sharpkeras summary MODEL
-              Print the model's summary (MODEL is a .keras or .h5 file).
-          sharpkeras predict MODEL --input x.npy [--input x2.npy ...] --output y.npy [--output y2.npy ...] [--batch-size N]
-              Run Predict on NumPy inputs (float32, float64, int32 or int64; one per model input, in input
-              order) and write each output as a float32 .npy file (one per model output, in output order).
-          sharpkeras convert IN OUT [--architecture MODEL]
-              Rewrite a model between .keras, .h5 and .weights.h5. Reading a .weights.h5 file needs
-              --architecture with a .keras or .h5 model file to take the architecture from.
-        """;
-
-    /// <summary>Runs the command in <paramref name="args"/>; returns the process exit code (0 success, 1 failure, 2 usage error).</summary>
+    /// <summary>Runs the command in <paramref name="args"/>; returns the exit code (0 success, 1 failure, 2 usage error).</summary>
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(stdout);
         ArgumentNullException.ThrowIfNull(stderr);
-        if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
-        {
-            (args.Length == 0 ? stderr : stdout).WriteLine(Usage);
-            return args.Length == 0 ? 2 : 0;
-        }
         try
         {
-            switch (args[0])
+            var root = BuildCommand(stdout);
+            var parsed = root.Parse(args);
+            if (parsed.Errors.Count > 0 && parsed.Action is not System.CommandLine.Help.HelpAction)
             {
-                case "summary":
-                    return Summary(args[1..], stdout);
-                case "predict":
-                    return Predict(args[1..], stdout);
-                case "convert":
-                    return Convert(args[1..], stdout);
-                default:
-                    throw new UsageException($"Unknown command '{args[0]}'. Commands: summary, predict, convert.");
+                foreach (var error in parsed.Errors)
+                {
+                    stderr.WriteLine($"sharpkeras: {error.Message}");
+                }
+                stderr.WriteLine("Run 'sharpkeras --help' (or 'sharpkeras COMMAND --help') for usage.");
+                return 2;
             }
+            // Exceptions reach the handler below (message only, exit 1) instead of System.CommandLine's stack trace.
+            return parsed.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
         }
         catch (UsageException e)
         {
             stderr.WriteLine($"sharpkeras: {e.Message}");
-            stderr.WriteLine(Usage);
+            stderr.WriteLine("Run 'sharpkeras --help' (or 'sharpkeras COMMAND --help') for usage.");
             return 2;
         }
-        catch (Exception e) when (e is IOException or InvalidDataException or FormatException or ArgumentException
-            or InvalidOperationException or UnauthorizedAccessException or NotSupportedException)
+        catch (Exception e)
         {
-            stderr.WriteLine($"sharpkeras: error: {e.Message}");
+            stderr.WriteLine($"sharpkeras: error: {Innermost(e).Message}");
             return 1;
+        }
+    }
+
+    /// <summary>The exception that says what went wrong: reflection and task wrappers are unwrapped.</summary>
+    internal static Exception Innermost(Exception e)
+    {
+        while (e is TargetInvocationException or AggregateException or TypeInitializationException && e.InnerException is { } inner)
+        {
+            e = inner;
+        }
+        return e;
+    }
+
+    /// <summary>The version <c>--version</c> prints (from the git tag, via MinVer).</summary>
+    public static string Version =>
+        typeof(CliApp).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0";
+
+    /// <summary>The command tree: <c>sharpkeras summary|predict|convert</c> with help, <c>--version</c> and the <c>[suggest]</c> completion directive.</summary>
+    public static RootCommand BuildCommand(TextWriter stdout)
+    {
+        var root = new RootCommand("Keras model files from the command line: print summaries, predict from NumPy files, convert between .keras, .h5, .weights.h5 and export ONNX.");
+        // Help says "sharpkeras" whatever the process is called (the dotnet tool, the NativeAOT binary, a test host).
+        root.HelpName = "sharpkeras";
+        root.Add(SummaryCommand(stdout));
+        root.Add(PredictCommand(stdout));
+        root.Add(ConvertCommand(stdout));
+        // System.CommandLine's own --version reads the entry assembly, which is not this one when the
+        // commands run inside another process (tests, a host app).
+        foreach (var version in root.Options.OfType<VersionOption>())
+        {
+            version.Action = new PrintVersion();
+        }
+        return root;
+    }
+
+    private sealed class PrintVersion : SynchronousCommandLineAction
+    {
+        public override int Invoke(ParseResult parseResult)
+        {
+            parseResult.InvocationConfiguration.Output.WriteLine(Version);
+            return 0;
         }
     }
 
     private sealed class UsageException(string message) : Exception(message);
 
-    private static (List<string> Positional, Dictionary<string, List<string>> Options) Parse(string[] args, params string[] known)
+    private static Argument<string> ModelArgument(string description) => new("MODEL") { Description = description };
+
+    private static Command SummaryCommand(TextWriter stdout)
     {
-        var positional = new List<string>();
-        var options = new Dictionary<string, List<string>>();
-        for (int i = 0; i < args.Length; i++)
+        var model = ModelArgument("A .keras or .h5 model file.");
+        var command = new Command("summary", "Print the model's summary (layers, output shapes, parameter counts), as Keras's model.summary().") { model };
+        command.SetAction(r =>
         {
-            if (args[i].StartsWith("--", StringComparison.Ordinal))
+            Model.Load(r.GetValue(model)!).Summary(stdout.Write);
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command PredictCommand(TextWriter stdout)
+    {
+        var model = ModelArgument("A .keras or .h5 model file.");
+        var inputs = new Option<string[]>("--input", "-i")
+        {
+            Description = "A NumPy .npy input (float32, float64, int32 or int64); one per model input, in input order.",
+            Required = true,
+            HelpName = "x.npy",
+        };
+        var outputs = new Option<string[]>("--output", "-o")
+        {
+            Description = "Where to write an output as a float32 .npy file; one per model output, in output order.",
+            Required = true,
+            HelpName = "y.npy",
+        };
+        var batchSize = new Option<int>("--batch-size", "-b")
+        {
+            Description = "Samples per batch.",
+            DefaultValueFactory = _ => 32,
+            HelpName = "N",
+        };
+        batchSize.Validators.Add(r =>
+        {
+            // Checked on the token: reading the value of an unparsable one (e.g. past int.MaxValue) would throw.
+            if (r.Tokens.Count > 0 && !(int.TryParse(r.Tokens[^1].Value, NumberStyles.None, CultureInfo.InvariantCulture, out int v) && v >= 1))
             {
-                if (!known.Contains(args[i]))
-                {
-                    throw new UsageException($"Unknown option '{args[i]}'.");
-                }
-                if (i + 1 >= args.Length)
-                {
-                    throw new UsageException($"Option '{args[i]}' needs a value.");
-                }
-                if (!options.TryGetValue(args[i], out var list))
-                {
-                    options[args[i]] = list = [];
-                }
-                list.Add(args[++i]);
+                r.AddError($"--batch-size must be a positive integer, got '{r.Tokens[^1].Value}'.");
+            }
+        });
+        var command = new Command("predict", "Run Predict on NumPy inputs and write each output as a .npy file.") { model, inputs, outputs, batchSize };
+        command.SetAction(r =>
+        {
+            var m = Model.Load(r.GetValue(model)!);
+            var inFiles = r.GetValue(inputs)!;
+            var outFiles = r.GetValue(outputs)!;
+            if (inFiles.Length != m.InputCount)
+            {
+                throw new ArgumentException($"Model '{m.Name}' takes {m.InputCount} input(s) but {inFiles.Length} --input file(s) were given; give one per input, in order.");
+            }
+            if (outFiles.Length != m.OutputCount)
+            {
+                throw new ArgumentException($"Model '{m.Name}' has {m.OutputCount} output(s) but {outFiles.Length} --output file(s) were given; give one per output, in order.");
+            }
+            var x = inFiles.Select(NumpyFile.Load).ToArray();
+            var y = m.PredictOutputs(x, r.GetValue(batchSize), verbose: 0);
+            for (int i = 0; i < y.Length; i++)
+            {
+                NumpyFile.Save(outFiles[i], y[i]);
+                stdout.WriteLine($"{outFiles[i]}: {y[i].Shape} float32");
+            }
+            return 0;
+        });
+        return command;
+    }
+
+    private static bool Is(string path, string extension) => path.EndsWith(extension, StringComparison.OrdinalIgnoreCase);
+
+    private static Command ConvertCommand(TextWriter stdout)
+    {
+        var input = new Argument<string>("IN") { Description = "The file to read: .keras, .h5, or .weights.h5 (with --architecture)." };
+        var output = new Argument<string>("OUT") { Description = "The file to write: .keras, .h5, .weights.h5, or .onnx (ONNX export, opset 17)." };
+        var architecture = new Option<string>("--architecture", "-a")
+        {
+            Description = "A .keras or .h5 model file to take the architecture from when IN holds weights only (.weights.h5).",
+            HelpName = "MODEL",
+        };
+        var command = new Command("convert", "Rewrite a model between .keras, .h5 and .weights.h5, or export it to ONNX (.onnx).") { input, output, architecture };
+        command.SetAction(r =>
+        {
+            string inPath = r.GetValue(input)!, outPath = r.GetValue(output)!;
+            Model model;
+            if (Is(inPath, ".weights.h5"))
+            {
+                var arch = r.GetValue(architecture)
+                    ?? throw new UsageException($"'{inPath}' holds weights only: give --architecture MODEL (a .keras or .h5 file) to take the architecture from.");
+                model = Model.Load(arch);
+                model.LoadWeights(inPath);
             }
             else
             {
-                positional.Add(args[i]);
+                model = Model.Load(inPath);
             }
-        }
-        return (positional, options);
-    }
-
-    private static int Summary(string[] args, TextWriter stdout)
-    {
-        var (pos, _) = Parse(args);
-        if (pos.Count != 1)
-        {
-            throw new UsageException("summary takes one model file.");
-        }
-        var model = Model.Load(pos[0]);
-        model.Summary(stdout.Write);
-        return 0;
-    }
-
-    private static int Predict(string[] args, TextWriter stdout)
-    {
-        var (pos, opts) = Parse(args, "--input", "--output", "--batch-size");
-        if (pos.Count != 1)
-        {
-            throw new UsageException("predict takes one model file.");
-        }
-        var inputs = opts.GetValueOrDefault("--input") ?? throw new UsageException("predict needs at least one --input x.npy.");
-        var outputs = opts.GetValueOrDefault("--output") ?? throw new UsageException("predict needs at least one --output y.npy.");
-        int batchSize = 32;
-        if (opts.TryGetValue("--batch-size", out var bs) && (!int.TryParse(bs[^1], NumberStyles.None, CultureInfo.InvariantCulture, out batchSize) || batchSize < 1))
-        {
-            throw new UsageException($"--batch-size must be a positive integer, got '{bs[^1]}'.");
-        }
-        var model = Model.Load(pos[0]);
-        if (inputs.Count != model.InputCount)
-        {
-            throw new ArgumentException($"Model '{model.Name}' takes {model.InputCount} input(s) but {inputs.Count} --input file(s) were given; give one per input, in order.");
-        }
-        if (outputs.Count != model.OutputCount)
-        {
-            throw new ArgumentException($"Model '{model.Name}' has {model.OutputCount} output(s) but {outputs.Count} --output file(s) were given; give one per output, in order.");
-        }
-        var x = inputs.Select(NumpyFile.Load).ToArray();
-        var y = model.PredictOutputs(x, batchSize, verbose: 0);
-        for (int i = 0; i < y.Length; i++)
-        {
-            NumpyFile.Save(outputs[i], y[i]);
-            stdout.WriteLine($"{outputs[i]}: {y[i].Shape} float32");
-        }
-        return 0;
-    }
-
-    private static bool IsWeights(string path) => path.EndsWith(".weights.h5", StringComparison.OrdinalIgnoreCase);
-
-    private static int Convert(string[] args, TextWriter stdout)
-    {
-        var (pos, opts) = Parse(args, "--architecture");
-        if (pos.Count != 2)
-        {
-            throw new UsageException("convert takes an input and an output file.");
-        }
-        var (input, output) = (pos[0], pos[1]);
-        Model model;
-        if (IsWeights(input))
-        {
-            var arch = opts.GetValueOrDefault("--architecture")?[^1]
-                ?? throw new UsageException($"'{input}' holds weights only: give --architecture MODEL (a .keras or .h5 file) to take the architecture from.");
-            model = Model.Load(arch);
-            model.LoadWeights(input);
-        }
-        else
-        {
-            model = Model.Load(input);
-        }
-        if (IsWeights(output))
-        {
-            model.SaveWeights(output);
-        }
-        else
-        {
-            model.Save(output);
-        }
-        stdout.WriteLine($"{input} -> {output}");
-        return 0;
+            if (Is(outPath, ".weights.h5"))
+            {
+                model.SaveWeights(outPath);
+            }
+            else if (Is(outPath, ".onnx"))
+            {
+                model.Export(outPath);
+            }
+            else
+            {
+                model.Save(outPath);
+            }
+            stdout.WriteLine($"{inPath} -> {outPath}");
+            return 0;
+        });
+        return command;
     }
 }

@@ -111,6 +111,22 @@ public sealed class LayerOnnxTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void MaskingZeroesMaskedSteps()
+    {
+        var model = Seq([4, 3], new Masking(0.5), new Dense(2, activation: "tanh"), new Dropout(0.1));
+        OnnxCheck.Randomize(model, 5);
+        var x = OnnxCheck.Random(9, -1, 1, 2, 4, 3).ToArray();
+        // Steps (0, 1) and (1, 3) equal mask_value in every feature; (1, 0) only in one.
+        foreach (int step in new[] { 1, 7 })
+        {
+            x[3 * step] = x[3 * step + 1] = x[3 * step + 2] = 0.5f;
+        }
+        x[12] = 0.5f;
+        double err = OnnxCheck.MaxError(model, Tensor.FromArray(x, 2, 4, 3));
+        output.WriteLine($"masking: max |ORT - Predict| = {err:G3}");
+    }
+
+    [Fact]
     public void BatchAxisIsDynamic()
     {
         var model = Seq([4], new Dense(3, activation: "softmax"));

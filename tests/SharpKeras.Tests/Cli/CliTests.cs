@@ -93,4 +93,68 @@ public sealed class CliTests : IDisposable
         Assert.Contains("2 input(s)", wrongCount.Err);
         Assert.Equal(0, Run("--help").Code);
     }
+
+    [Fact]
+    public void VersionHelpAndCompletion()
+    {
+        var version = Run("--version");
+        Assert.Equal(0, version.Code);
+        Assert.Equal(CliApp.Version, version.Out.Trim());
+        Assert.Matches(@"^\d+\.\d+\.\d+", version.Out);
+
+        foreach (var command in new[] { "summary", "predict", "convert" })
+        {
+            var help = Run(command, "--help");
+            Assert.True(help.Code == 0, help.Err);
+            Assert.Contains($"sharpkeras {command}", help.Out);
+        }
+        var predictHelp = Run("predict", "--help").Out;
+        foreach (var option in new[] { "--input", "--output", "--batch-size" })
+        {
+            Assert.Contains(option, predictHelp);
+        }
+        Assert.Contains("--architecture", Run("convert", "--help").Out);
+        Assert.Contains(".onnx", Run("convert", "--help").Out);
+
+        // The [suggest] directive dotnet-suggest calls for tab completion.
+        var commands = Run("[suggest]", "su");
+        Assert.Equal(0, commands.Code);
+        Assert.Equal(["summary"], commands.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        var options = Run("[suggest:22]", "sharpkeras predict --ba");
+        Assert.Contains("--batch-size", options.Out);
+    }
+
+    [KerasRefsFact]
+    public void BadNumbersAreUsageErrorsNotCrashes()
+    {
+        var model = KerasRefs.File("mlp.keras");
+        var input = KerasRefs.File("mlp_input.npy");
+        var output = Path.Combine(_dir, "y.npy");
+        foreach (var bad in new[] { "0", "-3", "99999999999", "many" })
+        {
+            var r = Run("predict", model, "--input", input, "--output", output, "--batch-size", bad);
+            Assert.Equal(2, r.Code);
+            Assert.Contains("--batch-size", r.Err);
+            Assert.DoesNotContain("   at ", r.Err);
+        }
+    }
+
+    [Fact]
+    public void WrappedExceptionsReportTheInnerMessage()
+    {
+        var inner = new OverflowException("value too large");
+        Assert.Same(inner, CliApp.Innermost(new System.Reflection.TargetInvocationException(new AggregateException(inner))));
+    }
+
+    [KerasRefsFact]
+    public void ConvertExportsOnnx()
+    {
+        var onnx = Path.Combine(_dir, "m.onnx");
+        var r = Run("convert", KerasRefs.File("cnn.keras"), onnx);
+        Assert.True(r.Code == 0, r.Err);
+        var bytes = File.ReadAllBytes(onnx);
+        // An ONNX ModelProto starts with field 1 (ir_version, varint): tag 0x08 then 8.
+        Assert.Equal([0x08, 0x08], bytes[..2]);
+        Assert.True(bytes.Length > 1450 * 4, $"{bytes.Length} bytes cannot hold cnn's 1450 float weights");
+    }
 }
