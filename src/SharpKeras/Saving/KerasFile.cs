@@ -105,6 +105,11 @@ internal static class KerasFile
             WeightsFile.Load(model, h5, $"{path}/{WeightsEntry}");
             return model;
         }
+        catch (UnknownClassException e) when (!e.Message.Contains(path, StringComparison.Ordinal))
+        {
+            // Kept as its own type: the fix (register the class) differs from that of a corrupt file.
+            throw new UnknownClassException($"'{path}' cannot be loaded: {e.Message}", e.ClassName);
+        }
         catch (Exception e) when (e is not (InvalidDataException or FormatException or OutOfMemoryException) || !e.Message.Contains(path, StringComparison.Ordinal))
         {
             // Every failure leaving the loader names the user's file; the original stays as the inner exception.
