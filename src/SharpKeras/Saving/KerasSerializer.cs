@@ -201,7 +201,9 @@ public static class KerasSerializer
         {
             throw new FormatException($"Expected a serialized {kind} (an object with class_name and config), got {node?.ToJsonString() ?? "null"}.");
         }
-        var cls = o["class_name"]?.GetValue<string>() ?? throw new FormatException($"A serialized {kind} has no class_name: {Short(o)}.");
+        var cls = o["class_name"] is JsonValue c && c.TryGetValue<string>(out var name)
+            ? name
+            : throw new ConfigException($"A serialized {kind} should have a class_name string, got {o["class_name"]?.ToJsonString() ?? "none"}: {Short(o)}.");
         var registered = o["registered_name"] is JsonValue r && r.TryGetValue<string>(out var rn) ? rn : null;
         var config = o["config"] as JsonObject ?? [];
         return (cls, registered, config);

@@ -163,7 +163,9 @@ internal static class ModelSerializer
             ?? throw new FormatException("compile_config has no optimizer."));
         var lossNode = compileConfig["loss"] ?? throw new FormatException("compile_config has no loss.");
         var metricsNode = compileConfig["metrics"];
-        double[]? weights = compileConfig["loss_weights"] is JsonArray lw ? [.. lw.Select(x => x!.GetValue<double>())] : null;
+        double[]? weights = compileConfig["loss_weights"] is JsonArray lw
+            ? [.. lw.Select(x => x is JsonValue v && v.TryGetValue<double>(out var d) ? d : throw new ConfigException($"compile_config loss_weights should be a list of numbers, got {lw.ToJsonString()}."))]
+            : null;
         if (lossNode is JsonArray losses)
         {
             model.Compile(optimizer, [.. losses.Select(KerasSerializer.Loss)], weights, MetricNames(metricsNode));
@@ -191,13 +193,13 @@ internal static class ModelSerializer
         null => [],
         JsonArray a => [.. a.SelectMany(m => m switch
         {
-            JsonValue v => [v.GetValue<string>()],
-            JsonArray inner => inner.Select(x => x!.GetValue<string>()),
-            JsonObject o => [o["config"]?["name"]?.GetValue<string>() ?? throw new FormatException("A metric config has no name.")],
+            JsonValue v => [MetricName(v)],
+            JsonArray inner => inner.Select(MetricName),
+            JsonObject o => [o["config"] is JsonObject mc ? Cfg.String(mc, "name") : throw new ConfigException($"A metric config has no name: {o.ToJsonString()}.")],
             _ => [],
         })],
-        JsonValue v => [v.GetValue<string>()],
-        _ => throw new FormatException($"compile_config metrics should be a list, got {node.ToJsonString()}."),
+        JsonValue v => [MetricName(v)],
+        _ => throw new ConfigException($"compile_config metrics should be a list, got {node.ToJsonString()}."),
     };
 
     public static Sequential SequentialFromConfig(JsonObject config)
@@ -207,7 +209,7 @@ internal static class ModelSerializer
         foreach (var l in layers)
         {
             // Keras 2 declared the input on the first layer (batch_input_shape) instead of an InputLayer.
-            if (seq.Layers.Count == 0 && seq.ExplicitInputLayer is null && l?["class_name"]?.GetValue<string>() != "InputLayer"
+            if (seq.Layers.Count == 0 && seq.ExplicitInputLayer is null && (l?["class_name"] as JsonValue)?.ToString() != "InputLayer"
                 && l?["config"]?["batch_input_shape"] is JsonArray bis)
             {
                 seq.Add(new InputLayer(Cfg.Shape(bis, "batch_input_shape")[1..]));
@@ -238,13 +240,13 @@ internal static class ModelSerializer
         foreach (var lc in layerConfigs)
         {
             var layer = KerasSerializer.Layer(lc);
-            var name = lc!["name"]?.GetValue<string>() ?? layer.Name;
+            var name = (lc is JsonObject lo ? Cfg.OptionalString(lo, "name") : null) ?? layer.Name;
             layer.Name = name;
             if (!byName.TryAdd(name, layer))
             {
                 throw new FormatException($"The model config has two layers named '{name}'.");
             }
-            ordered.Add((layer, lc["inbound_nodes"] as JsonArray ?? []));
+            ordered.Add((layer, lc!["inbound_nodes"] as JsonArray ?? []));
         }
         var made = new Dictionary<(string, int), KerasTensor>();
         foreach (var (layer, _) in ordered)
@@ -283,7 +285,7 @@ internal static class ModelSerializer
         KerasTensor Lookup(JsonNode? h)
         {
             var a = h as JsonArray ?? throw new FormatException($"Expected [layer name, node index, tensor index], got {h?.ToJsonString() ?? "null"}.");
-            var key = (a[0]!.GetValue<string>(), a[1]!.GetValue<int>());
+            var key = HistoryKey(a, "the model's inputs or outputs");
             return made.TryGetValue(key, out var t) ? t : throw new FormatException($"The model config names tensor {a.ToJsonString()}, which no layer makes.");
         }
         (KerasTensor[], bool) Ends(JsonNode? node, string what)
@@ -327,7 +329,7 @@ internal static class ModelSerializer
             foreach (var t in asList ? (JsonArray)args[0]! : new JsonArray(args[0]!.DeepClone()))
             {
                 var h = t?["config"]?["keras_history"] as JsonArray ?? throw new FormatException($"Node of layer '{layer.Name}': argument {t?.ToJsonString()} is not a Keras tensor.");
-                if (!made.TryGetValue((h[0]!.GetValue<string>(), h[1]!.GetValue<int>()), out var kt))
+                if (!made.TryGetValue(HistoryKey(h, $"a node of layer '{layer.Name}'"), out var kt))
                 {
                     return false;
                 }
@@ -340,8 +342,8 @@ internal static class ModelSerializer
             asList = legacy.Count > 1;
             foreach (var h in legacy)
             {
-                var a = (JsonArray)h!;
-                if (!made.TryGetValue((a[0]!.GetValue<string>(), a[1]!.GetValue<int>()), out var kt))
+                var a = h as JsonArray ?? throw new ConfigException($"Node of layer '{layer.Name}': expected [layer name, node index, tensor index], got {h?.ToJsonString() ?? "null"}.");
+                if (!made.TryGetValue(HistoryKey(a, $"a node of layer '{layer.Name}'"), out var kt))
                 {
                     return false;
                 }
@@ -355,6 +357,16 @@ internal static class ModelSerializer
         output = asList ? layer.Apply(tensors) : layer.Apply(tensors[0]);
         return true;
     }
+
+    private static string MetricName(JsonNode? node) => node is JsonValue v && v.TryGetValue<string>(out var name)
+        ? name
+        : throw new ConfigException($"compile_config metrics should name metrics with strings or metric configs, got {node?.ToJsonString() ?? "null"}.");
+
+    // A keras_history entry [layer name, node index, tensor index] as the key of the tensor it names.
+    private static (string, int) HistoryKey(JsonArray h, string where) =>
+        h.Count >= 2 && h[0] is JsonValue n && n.TryGetValue<string>(out var name) && h[1] is JsonValue i && i.TryGetValue<int>(out var index)
+            ? (name, index)
+            : throw new ConfigException($"In {where}: expected [layer name, node index, tensor index], got {h.ToJsonString()}.");
 
     /// <summary>A v3 config turned into the legacy (.h5) model_config: no module / registered_name / build_config on the model and its layers.</summary>
     public static JsonObject ToLegacy(JsonObject serialized)

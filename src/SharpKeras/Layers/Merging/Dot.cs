@@ -71,11 +71,10 @@ public sealed class Dot : Merge, Saving.IKerasSerializable<Dot>
     /// <summary>Recreates the layer from its config (Keras's <c>from_config</c>).</summary>
     public static Dot FromConfig(JsonObject config)
     {
-        var axesNode = config["axes"];
-        int axes = axesNode is JsonArray arr
-            ? (arr.Count == 2 && arr[0]!.GetValue<int>() == arr[1]!.GetValue<int>() ? arr[0]!.GetValue<int>()
-                : throw new FormatException($"Dot layer config: axes {axesNode.ToJsonString()} with different axes per input are not supported."))
-            : Saving.Cfg.Int(config, "axes");
+        var all = Saving.Cfg.Ints(config, "axes");
+        int axes = all.Length == 1 || (all.Length == 2 && all[0] == all[1])
+            ? all[0]
+            : throw Saving.Cfg.Wrong(config, "axes", "one axis, or the same axis for both inputs (different axes per input are not supported)", config["axes"]);
         return new Dot(axes, Saving.Cfg.Bool(config, "normalize", false), Saving.Cfg.Name(config));
     }
 }

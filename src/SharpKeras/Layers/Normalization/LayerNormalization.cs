@@ -114,14 +114,13 @@ public sealed class LayerNormalization : Layer, Saving.IKerasSerializable<LayerN
     {
         int axis = config["axis"] switch
         {
-            JsonArray { Count: 1 } a => a[0]!.GetValue<int>(),
-            JsonValue v => v.GetValue<int>(),
             null => -1,
-            var other => throw new FormatException($"LayerNormalization config: axis {other.ToJsonString()} is not supported; only the last axis is."),
+            JsonArray { Count: 1 } or JsonValue => Saving.Cfg.Ints(config, "axis")[0],
+            var other => throw Saving.Cfg.Wrong(config, "axis", "one axis (only the last axis is supported)", other),
         };
         if (Saving.Cfg.Bool(config, "rms_scaling", false))
         {
-            throw new FormatException($"LayerNormalization '{Saving.Cfg.Name(config)}': rms_scaling=true is not supported.");
+            throw new Saving.ConfigException($"Layer {Saving.Cfg.Describe(config)}: rms_scaling=true is not supported.");
         }
         return new LayerNormalization(axis, Saving.Cfg.Double(config, "epsilon", 1e-3), Saving.Cfg.Bool(config, "center", true),
             Saving.Cfg.Bool(config, "scale", true), Saving.KerasSerializer.Initializer(config["beta_initializer"], "zeros"),

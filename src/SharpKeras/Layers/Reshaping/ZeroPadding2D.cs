@@ -62,7 +62,10 @@ public sealed class ZeroPadding2D : Layer, Saving.IKerasSerializable<ZeroPadding
         var name = Saving.ConvLayerConfigs.Checked(config);
         if (config["padding"] is JsonArray { Count: 2 } a && a[0] is JsonArray { Count: 2 } r && a[1] is JsonArray { Count: 2 } col)
         {
-            return new ZeroPadding2D((r[0]!.GetValue<int>(), r[1]!.GetValue<int>()), (col[0]!.GetValue<int>(), col[1]!.GetValue<int>()), name);
+            int At(JsonArray pair, int i) => pair[i] is JsonValue v && v.TryGetValue<int>(out var n)
+                ? n
+                : throw Saving.Cfg.Wrong(config, "padding", "an int, (rows, columns) or ((top, bottom), (left, right)) of integers", a);
+            return new ZeroPadding2D((At(r, 0), At(r, 1)), (At(col, 0), At(col, 1)), name);
         }
         return new ZeroPadding2D(Saving.ConvLayerConfigs.Size(config, "padding", 1), name);
     }
