@@ -50,10 +50,10 @@ public static partial class Ops
         padding = CheckPadding(padding, allowCausal: x.Rank == 3);
         if (x.Rank == 3 && kernel.Rank == 3)
         {
-            var x4 = ViewOp(x, new Shape(x.Shape[0], 1, x.Shape[1], x.Shape[2]), "expand_dims");
-            var k4 = ViewOp(kernel, new Shape(1, kernel.Shape[0], kernel.Shape[1], kernel.Shape[2]), "expand_dims");
+            var x4 = ViewOp(x, new Shape(x.Shape[0], 1, x.Shape[1], x.Shape[2]), OpKind.ExpandDims);
+            var k4 = ViewOp(kernel, new Shape(1, kernel.Shape[0], kernel.Shape[1], kernel.Shape[2]), OpKind.ExpandDims);
             var y4 = Convolve2D(x4, k4, bias, 1, strides[^1], padding, 1, dilation[^1], activation);
-            return ViewOp(y4, new Shape(y4.Shape[0], y4.Shape[2], y4.Shape[3]), "squeeze");
+            return ViewOp(y4, new Shape(y4.Shape[0], y4.Shape[2], y4.Shape[3]), OpKind.Squeeze);
         }
         if (x.Rank != 4 || kernel.Rank != 4)
         {
@@ -161,7 +161,7 @@ public static partial class Ops
                         }
                     }
                 }
-            }, "conv");
+            }, OpKind.Conv);
         }
         return y;
     }
@@ -186,9 +186,9 @@ public static partial class Ops
         padding = CheckPadding(padding, allowCausal: false);
         if (x.Rank == 3)
         {
-            var x4 = ViewOp(x, new Shape(x.Shape[0], 1, x.Shape[1], x.Shape[2]), "expand_dims");
+            var x4 = ViewOp(x, new Shape(x.Shape[0], 1, x.Shape[1], x.Shape[2]), OpKind.ExpandDims);
             var y4 = Pool2D(x4, 1, poolSize[^1], 1, strides[^1], padding, max);
-            return ViewOp(y4, new Shape(y4.Shape[0], y4.Shape[2], y4.Shape[3]), "squeeze");
+            return ViewOp(y4, new Shape(y4.Shape[0], y4.Shape[2], y4.Shape[3]), OpKind.Squeeze);
         }
         if (x.Rank != 4)
         {
@@ -235,7 +235,7 @@ public static partial class Ops
                 {
                     K.AveragePoolBackward(gy.Span, dx[0].Span, g);
                 }
-            }, max ? "max_pool" : "average_pool");
+            }, max ? OpKind.MaxPool : OpKind.AveragePool);
         }
         return y;
     }
@@ -277,7 +277,7 @@ public static partial class Ops
                 {
                     K.DepthwiseBackwardInput(gy.Span, kernel.Span, dx[0].Span, g, dm);
                 }
-            }, "depthwise_conv");
+            }, OpKind.DepthwiseConv);
         }
         return y;
     }
@@ -357,7 +357,7 @@ public static partial class Ops
                         K.MatMul(c, ks, dx[0].Span.Slice(first * rowsPerImage * cin, rows * cin), rows, cin, g.PatchSize, false, false, false);
                     }
                 }
-            }, "conv_transpose");
+            }, OpKind.ConvTranspose);
         }
         return y;
     }

@@ -59,7 +59,7 @@ public static partial class Ops
                 {
                     K.MatMul(d.Span, kernel.Span, dx[0].Span, m, k, n, transA: false, transB: true, accumulate: false);
                 }
-            }, "dense");
+            }, OpKind.Dense);
         }
         return y;
     }
@@ -81,7 +81,7 @@ public static partial class Ops
             throw new ArgumentException($"{lossName}: integer labels of shape {labels.Shape} do not match predictions of shape {yPred.Shape}; expected labels of shape {new Shape(yPred.Shape.Dims[..^1].ToArray())}.");
         }
         var softmax = fromLogits ? null : GradientTape.Producer(yPred);
-        var logits = softmax is { Kind: "softmax_last" } ? softmax.Inputs[0] : null;
+        var logits = softmax is { Kind: OpKind.SoftmaxLastAxis } ? softmax.Inputs[0] : null;
         var perSample = new float[rows];
         // For logits: the softmax of each row, kept for the backward.
         var probabilities = fromLogits ? Tensor.Zeros(yPred.Shape) : null;
@@ -181,7 +181,7 @@ public static partial class Ops
                         dr[j] = row[j] * (dp - dot);
                     }
                 }
-            }, "sparse_categorical_crossentropy");
+            }, OpKind.SparseCategoricalCrossentropy);
         }
         return loss;
     }
@@ -213,7 +213,7 @@ public static partial class Ops
         Forward();
         if (GradientTape.IsRecording(x))
         {
-            GradientTape.Record(y, [x], Forward, (g, dx) => K.Binary(BinaryFunction.Multiply, g.Span, mask.Span, dx[0].Span), "dropout");
+            GradientTape.Record(y, [x], Forward, (g, dx) => K.Binary(BinaryFunction.Multiply, g.Span, mask.Span, dx[0].Span), OpKind.Dropout);
         }
         return y;
     }

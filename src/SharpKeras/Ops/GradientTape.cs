@@ -58,7 +58,7 @@ public sealed class GradientTape : IDisposable
     }
 
     /// <summary>One recorded op.</summary>
-    internal sealed class Node(Tensor output, Tensor[] inputs, Action forward, BackwardFn? backward, string kind)
+    internal sealed class Node(Tensor output, Tensor[] inputs, Action forward, BackwardFn? backward, OpKind kind)
     {
         /// <summary>The layer that recorded the op, or null for ops outside layers (the loss).</summary>
         public string? Scope { get; } = t_scope;
@@ -69,7 +69,7 @@ public sealed class GradientTape : IDisposable
         public BackwardFn? Backward { get; } = backward;
 
         /// <summary>What the op is ("matmul", "softmax", ...), for fusion across ops and for profiles.</summary>
-        public string Kind { get; } = kind;
+        public OpKind Kind { get; } = kind;
     }
 
     /// <summary>Marks a tensor as a source whose gradient may be asked for (trainable weights are watched by the trainer).</summary>
@@ -105,7 +105,7 @@ public sealed class GradientTape : IDisposable
     /// before, never inside it. <paramref name="backward"/> is null for ops with no gradient
     /// (one-hot, argmax, casts).
     /// </summary>
-    internal static void Record(Tensor output, Tensor[] inputs, Action forward, BackwardFn? backward, string kind)
+    internal static void Record(Tensor output, Tensor[] inputs, Action forward, BackwardFn? backward, OpKind kind)
     {
         var t = t_current!;
         t._tracked.Add(output);

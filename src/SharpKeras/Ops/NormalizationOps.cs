@@ -103,7 +103,7 @@ public static partial class Ops
                     }
                     kernels.GradInput(g.Span, xs, mean, a, b, d, dx[0].Span, rows, c);
                 }
-            }, training ? "batch_normalization_training" : "batch_normalization");
+            }, OpKind.BatchNormalization);
         }
         return y;
     }
@@ -155,7 +155,7 @@ public static partial class Ops
                 {
                     dbeta.CopyTo(dx[bi].Span);
                 }
-            }, "layer_normalization");
+            }, OpKind.LayerNormalization);
         }
         return y;
     }

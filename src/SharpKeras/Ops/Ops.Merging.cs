@@ -75,7 +75,7 @@ public static partial class Ops
                     }
                     off += rowIn;
                 }
-            }, "concatenate");
+            }, OpKind.Concatenate);
         }
         return y;
     }
@@ -127,7 +127,7 @@ public static partial class Ops
                         gbv[i] = toA ? 0f : gs[i];
                     }
                 }
-            }, max ? "maximum" : "minimum");
+            }, max ? OpKind.Maximum : OpKind.Minimum);
         }
         return y;
     }

@@ -36,7 +36,7 @@ public static partial class Ops
         Forward();
         if (GradientTape.IsRecording(x))
         {
-            GradientTape.Record(y, [x], Forward, null, "cast");
+            GradientTape.Record(y, [x], Forward, null, OpKind.Cast);
         }
         return y;
     }
@@ -129,7 +129,7 @@ public static partial class Ops
                 {
                     SumToShapeInto(g, dx[1]);
                 }
-            }, "add");
+            }, OpKind.Add);
         }
         return z;
     }
@@ -155,7 +155,7 @@ public static partial class Ops
                     SumToShapeInto(g, dx[1]);
                     K.Unary(UnaryFunction.Negative, dx[1].Span, dx[1].Span);
                 }
-            }, "subtract");
+            }, OpKind.Subtract);
         }
         return z;
     }
@@ -182,7 +182,7 @@ public static partial class Ops
                 {
                     ReduceInto(BinaryFunction.Multiply, g, a, sb, dx[1]);
                 }
-            }, "multiply");
+            }, OpKind.Multiply);
         }
         return z;
     }
@@ -213,7 +213,7 @@ public static partial class Ops
                     K.Unary(UnaryFunction.Negative, gz!.Span, gz.Span);
                     ReduceInto(BinaryFunction.Divide, gz, b, sb, dx[1]);
                 }
-            }, "divide");
+            }, OpKind.Divide);
         }
         return z;
     }
@@ -227,7 +227,7 @@ public static partial class Ops
         Forward();
         if (GradientTape.IsRecording(x))
         {
-            GradientTape.Record(y, [x], Forward, (g, dx) => K.Unary(UnaryFunction.Negative, g.Span, dx[0].Span), "negative");
+            GradientTape.Record(y, [x], Forward, (g, dx) => K.Unary(UnaryFunction.Negative, g.Span, dx[0].Span), OpKind.Negative);
         }
         return y;
     }
@@ -263,12 +263,12 @@ public static partial class Ops
                 {
                     K.MatMul(a2.Span, g.Span, dx[1].Span, k, n, m, transA: true, transB: false, accumulate: false);
                 }
-            }, "matmul");
+            }, OpKind.MatMul);
         }
         return z;
     }
 
-    private static Tensor UnaryWithOutputGrad(Tensor x, UnaryFunction f, BinaryFunction grad, string kind)
+    private static Tensor UnaryWithOutputGrad(Tensor x, UnaryFunction f, BinaryFunction grad, OpKind kind)
     {
         x = F(x);
         var y = Tensor.Zeros(x.Shape);
@@ -281,7 +281,7 @@ public static partial class Ops
         return y;
     }
 
-    private static Tensor UnaryWithInputGrad(Tensor x, UnaryFunction f, BinaryFunction grad, string kind)
+    private static Tensor UnaryWithInputGrad(Tensor x, UnaryFunction f, BinaryFunction grad, OpKind kind)
     {
         x = F(x);
         var y = Tensor.Zeros(x.Shape);
@@ -295,25 +295,25 @@ public static partial class Ops
     }
 
     /// <summary>Rectified linear unit max(x, 0).</summary>
-    public static Tensor Relu(Tensor x) => UnaryWithInputGrad(x, UnaryFunction.Relu, BinaryFunction.ReluGrad, "relu");
+    public static Tensor Relu(Tensor x) => UnaryWithInputGrad(x, UnaryFunction.Relu, BinaryFunction.ReluGrad, OpKind.Relu);
 
     /// <summary>Logistic sigmoid 1 / (1 + exp(-x)).</summary>
-    public static Tensor Sigmoid(Tensor x) => UnaryWithOutputGrad(x, UnaryFunction.Sigmoid, BinaryFunction.SigmoidGrad, "sigmoid");
+    public static Tensor Sigmoid(Tensor x) => UnaryWithOutputGrad(x, UnaryFunction.Sigmoid, BinaryFunction.SigmoidGrad, OpKind.Sigmoid);
 
     /// <summary>Hyperbolic tangent.</summary>
-    public static Tensor Tanh(Tensor x) => UnaryWithOutputGrad(x, UnaryFunction.Tanh, BinaryFunction.TanhGrad, "tanh");
+    public static Tensor Tanh(Tensor x) => UnaryWithOutputGrad(x, UnaryFunction.Tanh, BinaryFunction.TanhGrad, OpKind.Tanh);
 
     /// <summary>Element-wise e^x.</summary>
-    public static Tensor Exp(Tensor x) => UnaryWithOutputGrad(x, UnaryFunction.Exp, BinaryFunction.Multiply, "exp");
+    public static Tensor Exp(Tensor x) => UnaryWithOutputGrad(x, UnaryFunction.Exp, BinaryFunction.Multiply, OpKind.Exp);
 
     /// <summary>Element-wise natural logarithm.</summary>
-    public static Tensor Log(Tensor x) => UnaryWithInputGrad(x, UnaryFunction.Log, BinaryFunction.ReverseDivide, "log");
+    public static Tensor Log(Tensor x) => UnaryWithInputGrad(x, UnaryFunction.Log, BinaryFunction.ReverseDivide, OpKind.Log);
 
     /// <summary>Element-wise x^2.</summary>
-    public static Tensor Square(Tensor x) => UnaryWithInputGrad(x, UnaryFunction.Square, BinaryFunction.SquareGrad, "square");
+    public static Tensor Square(Tensor x) => UnaryWithInputGrad(x, UnaryFunction.Square, BinaryFunction.SquareGrad, OpKind.Square);
 
     /// <summary>Element-wise square root.</summary>
-    public static Tensor Sqrt(Tensor x) => UnaryWithOutputGrad(x, UnaryFunction.Sqrt, BinaryFunction.SqrtGrad, "sqrt");
+    public static Tensor Sqrt(Tensor x) => UnaryWithOutputGrad(x, UnaryFunction.Sqrt, BinaryFunction.SqrtGrad, OpKind.Sqrt);
 
     /// <summary>Clips values to [min, max]; the gradient passes where min &lt;= x &lt;= max (as torch.clamp).</summary>
     public static Tensor Clip(Tensor x, float min, float max)
@@ -341,7 +341,7 @@ public static partial class Ops
                 {
                     rs[i] = xv[i] >= min && xv[i] <= max ? gs[i] : 0f;
                 }
-            }, "clip");
+            }, OpKind.Clip);
         }
         return y;
     }
@@ -357,7 +357,7 @@ public static partial class Ops
         Forward();
         if (GradientTape.IsRecording(x))
         {
-            GradientTape.Record(y, [x], Forward, (g, dx) => K.SoftmaxGrad(y.Span, g.Span, outer, len, inner, dx[0].Span), ax == x.Rank - 1 ? "softmax_last" : "softmax");
+            GradientTape.Record(y, [x], Forward, (g, dx) => K.SoftmaxGrad(y.Span, g.Span, outer, len, inner, dx[0].Span), ax == x.Rank - 1 ? OpKind.SoftmaxLastAxis : OpKind.Softmax);
         }
         return y;
     }
@@ -373,7 +373,7 @@ public static partial class Ops
         Forward();
         if (GradientTape.IsRecording(x))
         {
-            GradientTape.Record(y, [x], Forward, (g, dx) => K.LogSoftmaxGrad(y.Span, g.Span, outer, len, inner, dx[0].Span), "log_softmax");
+            GradientTape.Record(y, [x], Forward, (g, dx) => K.LogSoftmaxGrad(y.Span, g.Span, outer, len, inner, dx[0].Span), OpKind.LogSoftmax);
         }
         return y;
     }
@@ -389,7 +389,7 @@ public static partial class Ops
             ForwardAll();
             if (GradientTape.IsRecording(x))
             {
-                GradientTape.Record(total, [x], ForwardAll, (g, dx) => dx[0].Span.Fill(g.Span[0]), "sum");
+                GradientTape.Record(total, [x], ForwardAll, (g, dx) => dx[0].Span.Fill(g.Span[0]), OpKind.Sum);
             }
             return total;
         }
@@ -400,7 +400,7 @@ public static partial class Ops
         Forward();
         if (GradientTape.IsRecording(x))
         {
-            GradientTape.Record(y, [x], Forward, (g, dx) => K.RepeatAxis(g.Span, outer, len, inner, dx[0].Span), "sum");
+            GradientTape.Record(y, [x], Forward, (g, dx) => K.RepeatAxis(g.Span, outer, len, inner, dx[0].Span), OpKind.Sum);
         }
         return y;
     }
@@ -415,10 +415,10 @@ public static partial class Ops
     }
 
     /// <summary>Reshapes without copying; one dimension may be -1 and is inferred.</summary>
-    public static Tensor Reshape(Tensor x, params int[] shape) => ViewOp(x, InferShape(x, shape), "reshape");
+    public static Tensor Reshape(Tensor x, params int[] shape) => ViewOp(x, InferShape(x, shape), OpKind.Reshape);
 
     /// <summary>A view of <paramref name="x"/> with another shape of the same size, recorded so that it follows x when replayed.</summary>
-    internal static Tensor ViewOp(Tensor x, Shape shape, string kind)
+    internal static Tensor ViewOp(Tensor x, Shape shape, OpKind kind)
     {
         var y = x.View(shape);
         if (GradientTape.IsRecording(x))
@@ -467,7 +467,7 @@ public static partial class Ops
         var y = x.View(x.Shape);
         if (GradientTape.IsRecording(x))
         {
-            GradientTape.Record(y, [x], () => y.Rebind(x), null, "stop_gradient");
+            GradientTape.Record(y, [x], () => y.Rebind(x), null, OpKind.StopGradient);
         }
         return y;
     }
@@ -493,7 +493,7 @@ public static partial class Ops
         Forward();
         if (GradientTape.IsRecording(labels))
         {
-            GradientTape.Record(r, [labels], Forward, null, "one_hot");
+            GradientTape.Record(r, [labels], Forward, null, OpKind.OneHot);
         }
         return r;
     }
@@ -526,7 +526,7 @@ public static partial class Ops
         Forward();
         if (GradientTape.IsRecording(x))
         {
-            GradientTape.Record(r, [x], Forward, null, "argmax");
+            GradientTape.Record(r, [x], Forward, null, OpKind.Argmax);
         }
         return r;
     }

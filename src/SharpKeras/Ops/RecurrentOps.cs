@@ -115,7 +115,7 @@ public static partial class Ops
                     biasAt >= 0 && dx.Needs(biasAt) ? dx[biasAt].Span : default,
                     h0At >= 0 && dx.Needs(h0At) ? dx[h0At].Span : default,
                     c0At >= 0 && dx.Needs(c0At) ? dx[c0At].Span : default);
-            }, o.Kind.ToString().ToLowerInvariant());
+            }, o.Kind switch { RecurrentKind.Lstm => OpKind.Lstm, RecurrentKind.Gru => OpKind.Gru, _ => OpKind.SimpleRnn });
         }
         if (!o.ReturnState)
         {
@@ -140,7 +140,7 @@ public static partial class Ops
                 var d = dx[0].Span;
                 d.Clear();
                 g.Span.CopyTo(d.Slice(offset, part.Length));
-            }, "packed_part");
+            }, OpKind.PackedPart);
         }
         return part;
     }
@@ -195,7 +195,7 @@ public static partial class Ops
                         K.Binary(BinaryFunction.Add, row, gs.Slice(i * dim, dim), row);
                     }
                 }
-            }, "embedding");
+            }, OpKind.Embedding);
         }
         return y;
     }
@@ -258,7 +258,7 @@ public static partial class Ops
                         d.Slice(r * fdim, fdim).Clear();
                     }
                 }
-            }, "masking");
+            }, OpKind.Masking);
         }
         return y;
     }
@@ -284,7 +284,7 @@ public static partial class Ops
         Forward();
         if (GradientTape.IsRecording(x))
         {
-            GradientTape.Record(y, [x], Forward, (g, dx) => Flip(g.Span, dx[0].Span, b, t, inner), "reverse_time");
+            GradientTape.Record(y, [x], Forward, (g, dx) => Flip(g.Span, dx[0].Span, b, t, inner), OpKind.ReverseTime);
         }
         return y;
     }
@@ -329,7 +329,7 @@ public static partial class Ops
                         gs.Slice(r * (na + nb) + na, nb).CopyTo(dx[1].Span.Slice(r * nb, nb));
                     }
                 }
-            }, "concatenate");
+            }, OpKind.Concatenate);
         }
         return y;
     }
@@ -368,7 +368,7 @@ public static partial class Ops
                         K.Binary(BinaryFunction.Add, row, gs.Slice((i * n + s) * f, f), row);
                     }
                 }
-            }, "repeat_vector");
+            }, OpKind.RepeatVector);
         }
         return y;
     }
@@ -401,7 +401,7 @@ public static partial class Ops
                 {
                     gs.Slice(i * f, f).CopyTo(d.Slice((i * t + step) * f, f));
                 }
-            }, "time_step");
+            }, OpKind.TimeStep);
         }
         return y;
     }
@@ -442,7 +442,7 @@ public static partial class Ops
                         gs.Slice((i * t + s) * f, f).CopyTo(d.Slice(i * f, f));
                     }
                 }
-            }, "stack_time");
+            }, OpKind.StackTime);
         }
         return y;
     }
@@ -495,7 +495,7 @@ public static partial class Ops
                         }
                     }
                 }
-            }, "masked_select");
+            }, OpKind.MaskedSelect);
         }
         return y;
     }
@@ -528,7 +528,7 @@ public static partial class Ops
                 {
                     gs.Slice(r * count, count).CopyTo(d.Slice(r * n + start, count));
                 }
-            }, "slice_last");
+            }, OpKind.SliceLast);
         }
         return y;
     }

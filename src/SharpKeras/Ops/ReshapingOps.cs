@@ -21,7 +21,7 @@ public static partial class Ops
         Forward();
         if (GradientTape.IsRecording(x))
         {
-            GradientTape.Record(y, [x], Forward, (g, dx) => K.Transpose(dx[0].Span, dims, perm, g.Span, backward: true), "transpose");
+            GradientTape.Record(y, [x], Forward, (g, dx) => K.Transpose(dx[0].Span, dims, perm, g.Span, backward: true), OpKind.Transpose);
         }
         return y;
     }
@@ -38,7 +38,7 @@ public static partial class Ops
         Forward();
         if (GradientTape.IsRecording(x))
         {
-            GradientTape.Record(y, [x], Forward, (g, dx) => K.Pad2D(dx[0].Span, g.Span, n, h, w, c, top, left, ph, pw, backward: true), "zero_padding2d");
+            GradientTape.Record(y, [x], Forward, (g, dx) => K.Pad2D(dx[0].Span, g.Span, n, h, w, c, top, left, ph, pw, backward: true), OpKind.ZeroPadding2D);
         }
         return y;
     }
@@ -54,7 +54,7 @@ public static partial class Ops
         Forward();
         if (GradientTape.IsRecording(x))
         {
-            GradientTape.Record(y, [x], Forward, (g, dx) => K.Upsample2D(dx[0].Span, g.Span, n, h, w, c, sh, sw, backward: true), "up_sampling2d");
+            GradientTape.Record(y, [x], Forward, (g, dx) => K.Upsample2D(dx[0].Span, g.Span, n, h, w, c, sh, sw, backward: true), OpKind.UpSampling2D);
         }
         return y;
     }
@@ -107,7 +107,7 @@ public static partial class Ops
         Forward();
         if (GradientTape.IsRecording(x))
         {
-            GradientTape.Record(y, [x], Forward, (g, dx) => Apply(g.Span, dx[0].Span), "spatial_dropout");
+            GradientTape.Record(y, [x], Forward, (g, dx) => Apply(g.Span, dx[0].Span), OpKind.SpatialDropout);
         }
         return y;
     }

@@ -4,6 +4,7 @@ using SharpKeras.Backend.Cpu;
 namespace SharpKeras.Tests.Backend;
 
 /// <summary>The persistent worker pool: every item runs once, and no release is lost.</summary>
+[Collection(SharpKeras.Tests.Backend.ThreadCountCollection.Name)]
 public class CpuParallelTests
 {
     /// <summary>One region over hits.Length items, each adding 1 to its own counter.</summary>

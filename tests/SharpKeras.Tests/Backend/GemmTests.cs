@@ -3,6 +3,7 @@ using SharpKeras.Backend.Cpu;
 
 namespace SharpKeras.Tests.Backend;
 
+[Collection(SharpKeras.Tests.Backend.ThreadCountCollection.Name)]
 public class GemmTests
 {
     private static float[] Rand(int n, int seed)
@@ -159,6 +160,8 @@ public class GemmTests
             Config.Threads = 2;
             var c2 = new float[m * n];
             Gemm.Multiply(a, b, c2, m, n, k, false, false, false);
+            // Nothing else may have changed the setting while the product ran (see ThreadCountCollection).
+            Assert.Equal(2, Config.Threads);
             Assert.Equal(c1, c2);
         }
         finally

@@ -6,6 +6,7 @@ using SharpKeras.Training;
 
 namespace SharpKeras.Tests.Training;
 
+[Collection(SharpKeras.Tests.Backend.ThreadCountCollection.Name)]
 public class FitTests
 {
     /// <summary>A learnable 3-class problem: the class is the index of the largest of the first three features.</summary>

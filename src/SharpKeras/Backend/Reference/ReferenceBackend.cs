@@ -21,18 +21,22 @@ internal sealed partial class ReferenceBackend : IBackend
     public void MatMul(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int n, int k,
         bool transA, bool transB, bool accumulate, ReadOnlySpan<float> bias, EpilogueActivation activation)
     {
+        // Row by row: each row of C is summed over p in order 0..K-1, walking B along its rows.
+        var row = new float[n];
         for (int i = 0; i < m; i++)
         {
+            Array.Clear(row);
+            for (int p = 0; p < k; p++)
+            {
+                float aip = transA ? a[p * m + i] : a[i * k + p];
+                for (int j = 0; j < n; j++)
+                {
+                    row[j] += aip * (transB ? b[j * k + p] : b[p * n + j]);
+                }
+            }
             for (int j = 0; j < n; j++)
             {
-                float sum = 0f;
-                for (int p = 0; p < k; p++)
-                {
-                    float aip = transA ? a[p * m + i] : a[i * k + p];
-                    float bpj = transB ? b[j * k + p] : b[p * n + j];
-                    sum += aip * bpj;
-                }
-                float v = accumulate ? c[i * n + j] + sum : sum;
+                float v = accumulate ? c[i * n + j] + row[j] : row[j];
                 if (!bias.IsEmpty)
                 {
                     v += bias[j];

@@ -1,0 +1,170 @@
+namespace SharpKeras;
+
+/// <summary>
+/// What a recorded op is. Fusion across ops (a crossentropy taking over its softmax's backward)
+/// and profiles decide by this type, never by comparing names.
+/// </summary>
+internal enum OpKind
+{
+    /// <summary>A view with an axis of size 1 added.</summary>
+    ExpandDims,
+
+    /// <summary>A sum over an axis or over all elements.</summary>
+    Sum,
+
+    /// <summary>A view with axes of size 1 removed.</summary>
+    Squeeze,
+
+    /// <summary>Concatenation along an axis.</summary>
+    Concatenate,
+
+    /// <summary>Zero padding of images.</summary>
+    ZeroPadding2D,
+
+    /// <summary>Nearest-neighbour upsampling of images.</summary>
+    UpSampling2D,
+
+    /// <summary>An axis permutation.</summary>
+    Transpose,
+
+    /// <summary>One time step of a sequence.</summary>
+    TimeStep,
+
+    /// <summary>tanh as its own op.</summary>
+    Tanh,
+
+    /// <summary>Element-wise a - b.</summary>
+    Subtract,
+
+    /// <summary>Identity that blocks gradients.</summary>
+    StopGradient,
+
+    /// <summary>Stacking steps along time.</summary>
+    StackTime,
+
+    /// <summary>Element-wise x^2.</summary>
+    Square,
+
+    /// <summary>Element-wise square root.</summary>
+    Sqrt,
+
+    /// <summary>Spatial dropout (whole channels).</summary>
+    SpatialDropout,
+
+    /// <summary>Sparse categorical crossentropy, fused with a softmax producer when there is one.</summary>
+    SparseCategoricalCrossentropy,
+
+    /// <summary>Softmax over an axis other than the last.</summary>
+    Softmax,
+
+    /// <summary>Softmax over the last axis: what a crossentropy can fuse with.</summary>
+    SoftmaxLastAxis,
+
+    /// <summary>The last time step of a sequence.</summary>
+    SliceLast,
+
+    /// <summary>The logistic sigmoid as its own op.</summary>
+    Sigmoid,
+
+    /// <summary>Reversing the time axis.</summary>
+    ReverseTime,
+
+    /// <summary>A view with another shape.</summary>
+    Reshape,
+
+    /// <summary>Repeating a vector along time.</summary>
+    RepeatVector,
+
+    /// <summary>max(x, 0) as its own op.</summary>
+    Relu,
+
+    /// <summary>One part of a packed multi-output op (output, states).</summary>
+    PackedPart,
+
+    /// <summary>One-hot encoding (no gradient).</summary>
+    OneHot,
+
+    /// <summary>Element-wise -x.</summary>
+    Negative,
+
+    /// <summary>Element-wise a * b.</summary>
+    Multiply,
+
+    /// <summary>Element-wise minimum.</summary>
+    Minimum,
+
+    /// <summary>Element-wise maximum.</summary>
+    Maximum,
+
+    /// <summary>A matrix product (ops.matmul).</summary>
+    MatMul,
+
+    /// <summary>Keras's Masking layer.</summary>
+    Masking,
+
+    /// <summary>Where(mask, new, old) of recurrent states.</summary>
+    MaskedSelect,
+
+    /// <summary>log(softmax(x)).</summary>
+    LogSoftmax,
+
+    /// <summary>Element-wise natural logarithm.</summary>
+    Log,
+
+    /// <summary>Layer normalization.</summary>
+    LayerNormalization,
+
+    /// <summary>Element-wise e^x.</summary>
+    Exp,
+
+    /// <summary>An embedding lookup.</summary>
+    Embedding,
+
+    /// <summary>Dropout with its mask.</summary>
+    Dropout,
+
+    /// <summary>Element-wise a / b.</summary>
+    Divide,
+
+    /// <summary>A depthwise convolution.</summary>
+    DepthwiseConv,
+
+    /// <summary>x @ kernel + bias with a fused activation (Keras's Dense).</summary>
+    Dense,
+
+    /// <summary>A transposed convolution.</summary>
+    ConvTranspose,
+
+    /// <summary>A convolution lowered to the matrix multiply (bias and activation fused).</summary>
+    Conv,
+
+    /// <summary>Clipping to [min, max].</summary>
+    Clip,
+
+    /// <summary>A dtype conversion (ops.cast).</summary>
+    Cast,
+
+    /// <summary>Batch normalization.</summary>
+    BatchNormalization,
+
+    /// <summary>Average pooling.</summary>
+    AveragePool,
+
+    /// <summary>Max pooling.</summary>
+    MaxPool,
+
+    /// <summary>Index of the maximum (no gradient).</summary>
+    Argmax,
+
+    /// <summary>Element-wise a + b.</summary>
+    Add,
+
+    /// <summary>A whole SimpleRNN layer.</summary>
+    SimpleRnn,
+
+    /// <summary>A whole LSTM layer.</summary>
+    Lstm,
+
+    /// <summary>A whole GRU layer.</summary>
+    Gru,
+}
