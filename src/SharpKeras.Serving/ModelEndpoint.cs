@@ -218,17 +218,25 @@ internal sealed class ModelEndpoint(string name, Model model, ServeOptions optio
         w.WriteEndObject();
     }
 
+    /// <summary>Bytes of an oversized body still read (and dropped) before answering 413, so that the client has finished sending and sees the answer rather than a reset connection.</summary>
+    internal const long DrainBytes = 1L << 20;
+
     /// <summary>Reads the body, refusing (413) one larger than <see cref="ServeOptions.MaxRequestBytes"/> before and while reading.</summary>
     private async Task<ReadOnlyMemory<byte>> ReadBodyAsync(HttpContext context)
     {
         long max = Options.MaxRequestBytes;
-        if (context.Request.ContentLength is long declared && declared > max)
-        {
-            throw new ServingException(413, $"The request body is {declared:N0} bytes, more than the limit of {max:N0} (ServeOptions.MaxRequestBytes).");
-        }
+        string tooLarge = $"The request body is more than the limit of {max:N0} bytes (ServeOptions.MaxRequestBytes).";
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
         {
-            limit.MaxRequestBodySize = max;
+            limit.MaxRequestBodySize = max + DrainBytes;
+        }
+        if (context.Request.ContentLength is long declared && declared > max)
+        {
+            if (declared <= max + DrainBytes)
+            {
+                await DrainAsync(context).ConfigureAwait(false);
+            }
+            throw new ServingException(413, $"The request body is {declared:N0} bytes, more than the limit of {max:N0} (ServeOptions.MaxRequestBytes).");
         }
         var buffer = new ArrayBufferWriter<byte>((int)Math.Min(context.Request.ContentLength ?? 16384, max) + 1);
         try
@@ -244,15 +252,32 @@ internal sealed class ModelEndpoint(string name, Model model, ServeOptions optio
                 buffer.Advance(n);
                 if (buffer.WrittenCount > max)
                 {
-                    throw new ServingException(413, $"The request body is more than the limit of {max:N0} bytes (ServeOptions.MaxRequestBytes).");
+                    await DrainAsync(context).ConfigureAwait(false);
+                    throw new ServingException(413, tooLarge);
                 }
             }
         }
         catch (BadHttpRequestException e) when (e.StatusCode == 413)
         {
-            throw new ServingException(413, $"The request body is more than the limit of {max:N0} bytes (ServeOptions.MaxRequestBytes).");
+            throw new ServingException(413, tooLarge);
         }
         return buffer.WrittenMemory;
+    }
+
+    /// <summary>Reads and drops the rest of the body (the server's body limit stops a client that sends far more).</summary>
+    private static async Task DrainAsync(HttpContext context)
+    {
+        var sink = new byte[16384];
+        try
+        {
+            while (await context.Request.Body.ReadAsync(sink, context.RequestAborted).ConfigureAwait(false) > 0)
+            {
+            }
+        }
+        catch (BadHttpRequestException)
+        {
+            // Past the drain allowance: answer anyway; the connection closes after the response.
+        }
     }
 
     public ValueTask DisposeAsync() => Batcher.DisposeAsync();

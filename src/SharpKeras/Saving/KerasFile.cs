@@ -105,7 +105,16 @@ internal static class KerasFile
             WeightsFile.Load(model, h5, $"{path}/{WeightsEntry}");
             return model;
         }
-        catch (Exception e) when (e is not (InvalidDataException or FormatException or OutOfMemoryException) || !e.Message.Contains(path, StringComparison.Ordinal))
+        catch (UnknownClassException)
+        {
+            // Its own type, so that a caller can register the class it names and retry.
+            throw;
+        }
+        catch (FormatException e) when (!e.Message.Contains(path, StringComparison.Ordinal))
+        {
+            throw new FormatException($"'{path}': {e.Message}", e);
+        }
+        catch (Exception e) when (e is not (InvalidDataException or FormatException) || !e.Message.Contains(path, StringComparison.Ordinal))
         {
             // Every failure leaving the loader names the user's file; the original stays as the inner exception.
             throw new InvalidDataException($"'{path}' cannot be loaded: {e.Message}", e);
