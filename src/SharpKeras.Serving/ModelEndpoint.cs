@@ -38,6 +38,41 @@ internal sealed class ModelEndpoint(string name, Model model, ServeOptions optio
     /// <summary>Handles <c>POST /v1/models/NAME:predict</c>: row ("instances") or columnar ("inputs") request, same format back.</summary>
     public async Task PredictAsync(HttpContext context)
     {
+        Task<OutputSlice[]> pending;
+        bool rows;
+        Batcher.Arriving();
+        try
+        {
+            (pending, rows) = await ParseAndQueueAsync(context).ConfigureAwait(false);
+        }
+        finally
+        {
+            Batcher.Left();
+        }
+        var outputs = await pending.ConfigureAwait(false);
+        var buffer = new ArrayBufferWriter<byte>(4096);
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartObject();
+            if (rows)
+            {
+                WritePredictions(w, outputs);
+            }
+            else
+            {
+                WriteOutputs(w, outputs);
+            }
+            w.WriteEndObject();
+        }
+        context.Response.StatusCode = 200;
+        context.Response.ContentType = "application/json";
+        context.Response.ContentLength = buffer.WrittenCount;
+        await context.Response.Body.WriteAsync(buffer.WrittenMemory, context.RequestAborted).ConfigureAwait(false);
+    }
+
+    /// <summary>Reads and checks the request, then queues it; returns the pending outputs and whether it was row format.</summary>
+    private async Task<(Task<OutputSlice[]> Outputs, bool Rows)> ParseAndQueueAsync(HttpContext context)
+    {
         var body = await ReadBodyAsync(context).ConfigureAwait(false);
         JsonDocument doc;
         try
@@ -64,26 +99,8 @@ internal sealed class ModelEndpoint(string name, Model model, ServeOptions optio
                     : "The request must have \"instances\" (row format) or \"inputs\" (columnar format).");
             }
             var tensors = rows ? FromInstances(instances) : FromInputs(inputs);
-            var outputs = await Batcher.PredictAsync(tensors).ConfigureAwait(false);
             context.Items["sharpkeras.rows"] = tensors[0].Shape[0];
-            var buffer = new ArrayBufferWriter<byte>(4096);
-            using (var w = new Utf8JsonWriter(buffer))
-            {
-                w.WriteStartObject();
-                if (rows)
-                {
-                    WritePredictions(w, outputs);
-                }
-                else
-                {
-                    WriteOutputs(w, outputs);
-                }
-                w.WriteEndObject();
-            }
-            context.Response.StatusCode = 200;
-            context.Response.ContentType = "application/json";
-            context.Response.ContentLength = buffer.WrittenCount;
-            await context.Response.Body.WriteAsync(buffer.WrittenMemory, context.RequestAborted).ConfigureAwait(false);
+            return (Batcher.PredictAsync(tensors), rows);
         }
     }
 
