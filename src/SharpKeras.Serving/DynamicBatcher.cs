@@ -41,6 +41,18 @@ internal sealed class DynamicBatcher : IAsyncDisposable
     /// <summary>Rows predicted so far.</summary>
     public long Rows => Interlocked.Read(ref _rows);
 
+    private int _incoming;
+
+    /// <summary>
+    /// Marks a request as on its way (its body being read and parsed); call <see cref="Left"/> when it is
+    /// queued or refused. A batch stops waiting as soon as nothing is on its way: with fewer clients than
+    /// maxBatch, waiting out the timeout would only add latency.
+    /// </summary>
+    public void Arriving() => Interlocked.Increment(ref _incoming);
+
+    /// <summary>Ends what <see cref="Arriving"/> began.</summary>
+    public void Left() => Interlocked.Decrement(ref _incoming);
+
     /// <summary>Whether new requests are still accepted (false once shutting down).</summary>
     public bool Accepting { get; private set; } = true;
 
@@ -92,11 +104,13 @@ internal sealed class DynamicBatcher : IAsyncDisposable
                         break;
                     }
                     var left = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), deadline);
-                    if (deadline <= Stopwatch.GetTimestamp())
+                    if (deadline <= Stopwatch.GetTimestamp() || Volatile.Read(ref _incoming) <= 0)
                     {
                         break;
                     }
-                    using var cts = new CancellationTokenSource(left);
+                    // Poll at 1/8 of the timeout (at least 50 us) so that the batch leaves once nothing else is on its way.
+                    var slice = TimeSpan.FromTicks(Math.Max(Math.Min(left.Ticks, _timeout.Ticks / 8), TimeSpan.FromMicroseconds(50).Ticks));
+                    using var cts = new CancellationTokenSource(slice);
                     try
                     {
                         if (!await reader.WaitToReadAsync(cts.Token).ConfigureAwait(false))

@@ -54,7 +54,8 @@ public sealed class KerasServer : IAsyncDisposable
         {
             k.Listen(address, options.Port);
             k.AddServerHeader = false;
-            k.Limits.MaxRequestBodySize = options.MaxRequestBytes;
+            // The endpoint enforces MaxRequestBytes itself (answering 413 with a JSON body); Kestrel's cap is the hard stop beyond the drain allowance.
+            k.Limits.MaxRequestBodySize = options.MaxRequestBytes + ModelEndpoint.DrainBytes;
         });
         builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = TimeSpan.FromSeconds(15));
         if (logging is not null)

@@ -38,6 +38,41 @@ internal sealed class ModelEndpoint(string name, Model model, ServeOptions optio
     /// <summary>Handles <c>POST /v1/models/NAME:predict</c>: row ("instances") or columnar ("inputs") request, same format back.</summary>
     public async Task PredictAsync(HttpContext context)
     {
+        Task<OutputSlice[]> pending;
+        bool rows;
+        Batcher.Arriving();
+        try
+        {
+            (pending, rows) = await ParseAndQueueAsync(context).ConfigureAwait(false);
+        }
+        finally
+        {
+            Batcher.Left();
+        }
+        var outputs = await pending.ConfigureAwait(false);
+        var buffer = new ArrayBufferWriter<byte>(4096);
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartObject();
+            if (rows)
+            {
+                WritePredictions(w, outputs);
+            }
+            else
+            {
+                WriteOutputs(w, outputs);
+            }
+            w.WriteEndObject();
+        }
+        context.Response.StatusCode = 200;
+        context.Response.ContentType = "application/json";
+        context.Response.ContentLength = buffer.WrittenCount;
+        await context.Response.Body.WriteAsync(buffer.WrittenMemory, context.RequestAborted).ConfigureAwait(false);
+    }
+
+    /// <summary>Reads and checks the request, then queues it; returns the pending outputs and whether it was row format.</summary>
+    private async Task<(Task<OutputSlice[]> Outputs, bool Rows)> ParseAndQueueAsync(HttpContext context)
+    {
         var body = await ReadBodyAsync(context).ConfigureAwait(false);
         JsonDocument doc;
         try
@@ -64,26 +99,8 @@ internal sealed class ModelEndpoint(string name, Model model, ServeOptions optio
                     : "The request must have \"instances\" (row format) or \"inputs\" (columnar format).");
             }
             var tensors = rows ? FromInstances(instances) : FromInputs(inputs);
-            var outputs = await Batcher.PredictAsync(tensors).ConfigureAwait(false);
             context.Items["sharpkeras.rows"] = tensors[0].Shape[0];
-            var buffer = new ArrayBufferWriter<byte>(4096);
-            using (var w = new Utf8JsonWriter(buffer))
-            {
-                w.WriteStartObject();
-                if (rows)
-                {
-                    WritePredictions(w, outputs);
-                }
-                else
-                {
-                    WriteOutputs(w, outputs);
-                }
-                w.WriteEndObject();
-            }
-            context.Response.StatusCode = 200;
-            context.Response.ContentType = "application/json";
-            context.Response.ContentLength = buffer.WrittenCount;
-            await context.Response.Body.WriteAsync(buffer.WrittenMemory, context.RequestAborted).ConfigureAwait(false);
+            return (Batcher.PredictAsync(tensors), rows);
         }
     }
 
@@ -218,17 +235,25 @@ internal sealed class ModelEndpoint(string name, Model model, ServeOptions optio
         w.WriteEndObject();
     }
 
+    /// <summary>Bytes of an oversized body still read (and dropped) before answering 413, so that the client has finished sending and sees the answer rather than a reset connection.</summary>
+    internal const long DrainBytes = 1L << 20;
+
     /// <summary>Reads the body, refusing (413) one larger than <see cref="ServeOptions.MaxRequestBytes"/> before and while reading.</summary>
     private async Task<ReadOnlyMemory<byte>> ReadBodyAsync(HttpContext context)
     {
         long max = Options.MaxRequestBytes;
-        if (context.Request.ContentLength is long declared && declared > max)
-        {
-            throw new ServingException(413, $"The request body is {declared:N0} bytes, more than the limit of {max:N0} (ServeOptions.MaxRequestBytes).");
-        }
+        string tooLarge = $"The request body is more than the limit of {max:N0} bytes (ServeOptions.MaxRequestBytes).";
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
         {
-            limit.MaxRequestBodySize = max;
+            limit.MaxRequestBodySize = max + DrainBytes;
+        }
+        if (context.Request.ContentLength is long declared && declared > max)
+        {
+            if (declared <= max + DrainBytes)
+            {
+                await DrainAsync(context).ConfigureAwait(false);
+            }
+            throw new ServingException(413, $"The request body is {declared:N0} bytes, more than the limit of {max:N0} (ServeOptions.MaxRequestBytes).");
         }
         var buffer = new ArrayBufferWriter<byte>((int)Math.Min(context.Request.ContentLength ?? 16384, max) + 1);
         try
@@ -244,15 +269,32 @@ internal sealed class ModelEndpoint(string name, Model model, ServeOptions optio
                 buffer.Advance(n);
                 if (buffer.WrittenCount > max)
                 {
-                    throw new ServingException(413, $"The request body is more than the limit of {max:N0} bytes (ServeOptions.MaxRequestBytes).");
+                    await DrainAsync(context).ConfigureAwait(false);
+                    throw new ServingException(413, tooLarge);
                 }
             }
         }
         catch (BadHttpRequestException e) when (e.StatusCode == 413)
         {
-            throw new ServingException(413, $"The request body is more than the limit of {max:N0} bytes (ServeOptions.MaxRequestBytes).");
+            throw new ServingException(413, tooLarge);
         }
         return buffer.WrittenMemory;
+    }
+
+    /// <summary>Reads and drops the rest of the body (the server's body limit stops a client that sends far more).</summary>
+    private static async Task DrainAsync(HttpContext context)
+    {
+        var sink = new byte[16384];
+        try
+        {
+            while (await context.Request.Body.ReadAsync(sink, context.RequestAborted).ConfigureAwait(false) > 0)
+            {
+            }
+        }
+        catch (BadHttpRequestException)
+        {
+            // Past the drain allowance: answer anyway; the connection closes after the response.
+        }
     }
 
     public ValueTask DisposeAsync() => Batcher.DisposeAsync();

@@ -1,10 +1,11 @@
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
+using Xunit.Abstractions;
 
 namespace SharpKeras.Serving.Tests;
 
 /// <summary>Dynamic batching: concurrent requests share model calls and each still gets exactly its own rows back.</summary>
-public sealed class BatchingTests
+public sealed class BatchingTests(ITestOutputHelper output)
 {
     private static (Models.Model Model, Tensor[] A, Tensor[] B) Setup(int n)
     {
@@ -14,7 +15,7 @@ public sealed class BatchingTests
         return (model, a, b);
     }
 
-    private static async Task<long> RunConcurrent(ServeOptions options, int n)
+    private async Task<long> RunConcurrent(ServeOptions options, int n)
     {
         var (model, a, b) = Setup(n);
         var expected = Enumerable.Range(0, n).Select(i => model.PredictOutputs([a[i], b[i]], verbose: 0)).ToArray();
@@ -37,6 +38,7 @@ public sealed class BatchingTests
             TestModels.AssertClose(expected[i][1], TestModels.Flatten(p["second"]), 1e-6, $"request {i} second");
         }
         Assert.Equal(n, server.Rows);
+        output.WriteLine($"{n} concurrent one-row requests, max batch {options.MaxBatch}, timeout {options.BatchTimeoutMs} ms: {server.Batches} model calls");
         return server.Batches;
     }
 

@@ -110,7 +110,11 @@ internal static class KerasFile
             // Kept as its own type: the fix (register the class) differs from that of a corrupt file.
             throw new UnknownClassException($"'{path}' cannot be loaded: {e.Message}", e.ClassName);
         }
-        catch (Exception e) when (e is not (InvalidDataException or FormatException or OutOfMemoryException) || !e.Message.Contains(path, StringComparison.Ordinal))
+        catch (FormatException e) when (!e.Message.Contains(path, StringComparison.Ordinal))
+        {
+            throw new FormatException($"'{path}': {e.Message}", e);
+        }
+        catch (Exception e) when (e is not (InvalidDataException or FormatException) || !e.Message.Contains(path, StringComparison.Ordinal))
         {
             // Every failure leaving the loader names the user's file; the original stays as the inner exception.
             throw new InvalidDataException($"'{path}' cannot be loaded: {e.Message}", e);
