@@ -1,6 +1,6 @@
 // The throwaway consumer .ci/aot-consumer.sh builds from the local package feed and publishes with NativeAOT:
 // it trains a tiny model, saves it in each Keras format, loads each file back and checks that the predictions
-// match. Exits 1 with the reason on any mismatch.
+// match, then exports it to ONNX. Exits 1 with the reason on any mismatch.
 using SharpKeras;
 using SharpKeras.Layers;
 using SharpKeras.Models;
@@ -56,6 +56,14 @@ model.SaveWeights(weights);
 var fresh = Model.Load(Path.Combine(dir, "m.keras"));
 fresh.LoadWeights(weights);
 Check("save/load m.weights.h5", fresh.Predict(x, verbose: 0).ToArray());
+// ONNX export under NativeAOT (Google.Protobuf's generated code): an ONNX ModelProto starts with
+// field 1 (ir_version 8) and holds every weight.
+var onnx = Path.Combine(dir, "m.onnx");
+model.Export(onnx);
+var bytes = File.ReadAllBytes(onnx);
+bool onnxOk = bytes.Length > model.CountParams() * 4 && bytes[0] == 0x08 && bytes[1] == 0x08;
+Console.WriteLine($"export m.onnx: {(onnxOk ? "ok" : "BAD")} ({bytes.Length} bytes)");
+failures += onnxOk ? 0 : 1;
 Directory.Delete(dir, recursive: true);
 Console.WriteLine($"trained 3 epochs, final loss {history.HistoryData["loss"][^1]:F4}");
 return failures == 0 ? 0 : 1;
