@@ -8,18 +8,21 @@ using SharpKeras.Saving;
 
 namespace SharpKeras.Cli;
 
-/// <summary>The commands of <c>sharpkeras</c> (summary, predict, convert) on Keras model files, parsed by System.CommandLine.</summary>
+/// <summary>The commands of <c>sharpkeras</c> (summary, predict, convert, serve) on Keras model files, parsed by System.CommandLine.</summary>
 public static class CliApp
 {
     /// <summary>Runs the command in <paramref name="args"/>; returns the exit code (0 success, 1 failure, 2 usage error).</summary>
-    public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr) => Run(args, stdout, stderr, CancellationToken.None);
+
+    /// <summary>Runs the command in <paramref name="args"/>; <paramref name="cancellationToken"/> stops a running <c>serve</c> gracefully.</summary>
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(stdout);
         ArgumentNullException.ThrowIfNull(stderr);
         try
         {
-            var root = BuildCommand(stdout);
+            var root = BuildCommand(stdout, cancellationToken);
             var parsed = root.Parse(args);
             if (parsed.Errors.Count > 0 && parsed.Action is not System.CommandLine.Help.HelpAction)
             {
@@ -60,15 +63,19 @@ public static class CliApp
     public static string Version =>
         typeof(CliApp).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0";
 
-    /// <summary>The command tree: <c>sharpkeras summary|predict|convert</c> with help, <c>--version</c> and the <c>[suggest]</c> completion directive.</summary>
-    public static RootCommand BuildCommand(TextWriter stdout)
+    /// <summary>The command tree: <c>sharpkeras summary|predict|convert|serve</c> with help, <c>--version</c> and the <c>[suggest]</c> completion directive.</summary>
+    public static RootCommand BuildCommand(TextWriter stdout) => BuildCommand(stdout, CancellationToken.None);
+
+    /// <summary>The command tree, with <paramref name="serveStop"/> ending a running <c>serve</c> (besides Ctrl+C and SIGTERM).</summary>
+    public static RootCommand BuildCommand(TextWriter stdout, CancellationToken serveStop)
     {
-        var root = new RootCommand("Keras model files from the command line: print summaries, predict from NumPy files, convert between .keras, .h5, .weights.h5 and export ONNX.");
+        var root = new RootCommand("Keras model files from the command line: print summaries, predict from NumPy files, convert between .keras, .h5, .weights.h5, export ONNX, and serve over TensorFlow Serving's REST API.");
         // Help says "sharpkeras" whatever the process is called (the dotnet tool, the NativeAOT binary, a test host).
         root.HelpName = "sharpkeras";
         root.Add(SummaryCommand(stdout));
         root.Add(PredictCommand(stdout));
         root.Add(ConvertCommand(stdout));
+        root.Add(ServeCommand.Build(serveStop));
         // System.CommandLine's own --version reads the entry assembly, which is not this one when the
         // commands run inside another process (tests, a host app).
         foreach (var version in root.Options.OfType<VersionOption>())
@@ -87,7 +94,7 @@ public static class CliApp
         }
     }
 
-    private sealed class UsageException(string message) : Exception(message);
+    internal sealed class UsageException(string message) : Exception(message);
 
     private static Argument<string> ModelArgument(string description) => new("MODEL") { Description = description };
 
