@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
-using SharpKeras.Backend.Cpu;
+using SharpKeras.Backend;
 
 namespace SharpKeras.Bench;
 
@@ -120,9 +120,12 @@ public static class GemmSuite
         }
     }
 
-    /// <summary>C = op(A) op(B) with SharpKeras's packed GEMM, operands stored as the shape says (transposed ones never materialised).</summary>
+    /// <summary>
+    /// C = op(A) op(B) through the backend seam the ops use (the CPU backend's packed GEMM unless
+    /// SHARPKERAS_BACKEND says otherwise), operands stored as the shape says (transposed ones never materialised).
+    /// </summary>
     public static void Multiply(GemmShape s, float[] a, float[] b, float[] c) =>
-        Gemm.Multiply(a, b, c, s.M, s.N, s.K, s.TransA, s.TransB, accumulate: false);
+        Kernels.Current.MatMul(a, b, c, s.M, s.N, s.K, s.TransA, s.TransB, accumulate: false);
 
     private static float[] RandomArray(Random rng, int length)
     {

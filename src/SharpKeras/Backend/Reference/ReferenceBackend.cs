@@ -21,8 +21,9 @@ internal sealed partial class ReferenceBackend : IBackend
     public void MatMul(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int n, int k,
         bool transA, bool transB, bool accumulate, ReadOnlySpan<float> bias, EpilogueActivation activation)
     {
-        // Row by row: each row of C is summed over p in order 0..K-1, walking B along its rows.
-        var row = new float[n];
+        // Row by row: each row of C is summed over p in order 0..K-1 in double, walking B along its
+        // rows, so the oracle carries no float32 rounding of its own into the sums.
+        var row = new double[n];
         for (int i = 0; i < m; i++)
         {
             Array.Clear(row);
@@ -31,12 +32,12 @@ internal sealed partial class ReferenceBackend : IBackend
                 float aip = transA ? a[p * m + i] : a[i * k + p];
                 for (int j = 0; j < n; j++)
                 {
-                    row[j] += aip * (transB ? b[j * k + p] : b[p * n + j]);
+                    row[j] += (double)aip * (transB ? b[j * k + p] : b[p * n + j]);
                 }
             }
             for (int j = 0; j < n; j++)
             {
-                float v = accumulate ? c[i * n + j] + row[j] : row[j];
+                float v = accumulate ? c[i * n + j] + (float)row[j] : (float)row[j];
                 if (!bias.IsEmpty)
                 {
                     v += bias[j];
