@@ -38,7 +38,10 @@ public sealed class KerasServer : IAsyncDisposable
     /// <summary>Rows predicted so far.</summary>
     public long Rows => KerasServingEndpoints.Served(_app, Options.ModelName)?.Batcher.Rows ?? 0;
 
-    /// <summary>Loads the model (unless <paramref name="model"/> is given), starts listening and returns once requests are accepted.</summary>
+    /// <summary>
+    /// Loads the model (unless <paramref name="model"/> is given), starts listening and returns once requests are accepted;
+    /// <paramref name="logging"/> adjusts the logging (console by default, one line per request).
+    /// </summary>
     public static async Task<KerasServer> StartAsync(ServeOptions options, Model? model = null, Action<ILoggingBuilder>? logging = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -58,6 +61,8 @@ public sealed class KerasServer : IAsyncDisposable
             k.Limits.MaxRequestBodySize = options.MaxRequestBytes + ModelEndpoint.DrainBytes;
         });
         builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = TimeSpan.FromSeconds(15));
+        // One line per request comes from SharpKeras.Serving; ASP.NET Core's own per-request lines only at warning and above.
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         if (logging is not null)
         {
             logging(builder.Logging);
