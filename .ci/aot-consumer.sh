@@ -24,8 +24,11 @@ git remote get-url origin >/dev/null 2>&1 && ci=(-p:ContinuousIntegrationBuild=t
 dotnet pack src/SharpKeras/SharpKeras.csproj -c Release -o "$feed" "${ci[@]}" | tail -n 3
 ls "$feed"/*.snupkg >/dev/null
 version=$(basename "$(ls "$feed"/SharpKeras.*.nupkg | grep -v snupkg)" .nupkg); version=${version#SharpKeras.}
-unzip -p "$feed/SharpKeras.$version.nupkg" SharpKeras.nuspec | grep -q '<license type="expression">MIT</license>'
-unzip -l "$feed/SharpKeras.$version.nupkg" | grep -q buildTransitive/SharpKeras.rd.xml
+# Captured first: `unzip | grep -q` under pipefail fails when grep stops reading before unzip has written everything.
+nuspec=$(unzip -p "$feed/SharpKeras.$version.nupkg" SharpKeras.nuspec)
+listing=$(unzip -l "$feed/SharpKeras.$version.nupkg")
+grep -q '<license type="expression">MIT</license>' <<<"$nuspec" || { echo "nuspec has no MIT licence" >&2; exit 1; }
+grep -q 'buildTransitive/SharpKeras.rd.xml' <<<"$listing" || { echo "package lacks buildTransitive/SharpKeras.rd.xml" >&2; exit 1; }
 echo "packed SharpKeras $version (+ .snupkg)"
 
 app="$work/app"
