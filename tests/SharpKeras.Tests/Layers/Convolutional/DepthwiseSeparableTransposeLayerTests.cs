@@ -1,7 +1,7 @@
 using SharpKeras.Layers;
 using static SharpKeras.Tests.GradCheck;
 
-namespace SharpKeras.Tests.Layers;
+namespace SharpKeras.Tests.Layers.Convolutional;
 
 /// <summary>DepthwiseConv2D, SeparableConv2D and Conv2DTranspose: Keras's weight shapes, parameter counts, output shapes and gradients.</summary>
 public class DepthwiseSeparableTransposeLayerTests

@@ -2,7 +2,7 @@ using SharpKeras.Layers;
 using SharpKeras.Models;
 using static SharpKeras.Tests.GradCheck;
 
-namespace SharpKeras.Tests.Layers;
+namespace SharpKeras.Tests.Layers.Convolutional;
 
 /// <summary>Shapes, parameter counts and errors of the convolutional, pooling and reshaping layers, as Keras gives them.</summary>
 public class ConvolutionalLayerTests
@@ -140,25 +140,6 @@ public class ConvolutionalLayerTests
     }
 
     [Fact]
-    public void GlobalPooling2DTakesTheMeanAndMaxOfEachChannel()
-    {
-        var x = Random(1, -1, 1, 2, 3, 4, 5);
-        var avg = new GlobalAveragePooling2D().Apply(x).ToArray();
-        var max = new GlobalMaxPooling2D().Apply(x).ToArray();
-        var xs = x.ToArray();
-        for (int b = 0; b < 2; b++)
-        {
-            for (int c = 0; c < 5; c++)
-            {
-                var values = Enumerable.Range(0, 12).Select(p => xs[(b * 12 + p) * 5 + c]).ToArray();
-                Assert.Equal(values.Average(), avg[b * 5 + c], 1e-5);
-                Assert.Equal(values.Max(), max[b * 5 + c]);
-            }
-        }
-        Assert.Equal(new Shape(-1, 1, 1, 5), new GlobalMaxPooling2D(keepDims: true).ComputeOutputShape(new Shape(-1, 3, 4, 5)));
-    }
-
-    [Fact]
     public void ConvolutionAndPoolingLayersHaveKerasNames()
     {
         var model = new Sequential([new InputLayer([8, 8, 2]), new Conv2D(2, 3), new AveragePooling2D(), new Conv2D(2, 1), new GlobalAveragePooling2D()]);
@@ -218,52 +199,5 @@ public class ConvolutionalLayerTests
         var conv1 = new Conv1D(2, 2, padding: "causal");
         Check(t => new GlobalAveragePooling2D().Apply(conv.Apply(t[0])), [Random(1, -1, 1, 2, 4, 5, 2)], eps: 1e-2f);
         Check(t => conv1.Apply(t[0]), [Random(2, -1, 1, 2, 5, 3)], eps: 1e-2f);
-    }
-
-    [Fact]
-    public void ReshapingLayersShapesAndGradients()
-    {
-        var x = Random(1, -1, 1, 2, 3, 4, 2);
-        var pad = new ZeroPadding2D((1, 0), (2, 1));
-        Assert.Equal(new Shape(2, 4, 7, 2), pad.Apply(x).Shape);
-        Assert.Equal(new Shape(2, 5, 6, 2), new ZeroPadding2D().Apply(x).Shape);
-        Check(t => pad.Apply(t[0]), [x]);
-        var up = new UpSampling2D((2, 3));
-        Assert.Equal(new Shape(2, 6, 12, 2), up.Apply(x).Shape);
-        Assert.Equal(x[1, 2, 3, 1], up.Apply(x)[1, 5, 11, 1]);
-        Check(t => up.Apply(t[0]), [x]);
-        var permute = new Permute([3, 1, 2]);
-        var p = permute.Apply(x);
-        Assert.Equal(new Shape(2, 2, 3, 4), p.Shape);
-        Assert.Equal(x[1, 2, 3, 0], p[1, 0, 2, 3]);
-        Check(t => permute.Apply(t[0]), [x]);
-        var reshape = new Reshape([-1, 2]);
-        Assert.Equal(new Shape(2, 12, 2), reshape.Apply(x).Shape);
-        Assert.Equal(new Shape(-1, 12, 2), reshape.ComputeOutputShape(new Shape(-1, 3, 4, 2)));
-        Assert.Throws<ArgumentException>(() => new Reshape([5, 5]).Apply(x));
-        Assert.Throws<ArgumentException>(() => new Permute([1, 1, 2]));
-        Assert.Throws<NotSupportedException>(() => new UpSampling2D(2, "bilinear"));
-    }
-
-    [Fact]
-    public void SpatialDropoutDropsWholeChannelsOnlyInTraining()
-    {
-        var x = Tensor.Ones(new Shape(4, 3, 3, 8));
-        var layer = new SpatialDropout2D(0.5, seed: 1);
-        Assert.Same(x, layer.Apply(x, training: false));
-        var y = layer.Apply(x, training: true);
-        int dropped = 0;
-        for (int b = 0; b < 4; b++)
-        {
-            for (int c = 0; c < 8; c++)
-            {
-                var values = Enumerable.Range(0, 9).Select(p => y[b, p / 3, p % 3, c]).Distinct().ToArray();
-                Assert.Single(values);
-                Assert.True(values[0] is 0f or 2f);
-                dropped += values[0] == 0f ? 1 : 0;
-            }
-        }
-        Assert.InRange(dropped, 4, 28);
-        Assert.Throws<ArgumentException>(() => layer.Apply(Tensor.Ones(new Shape(2, 3, 4)), training: true));
     }
 }

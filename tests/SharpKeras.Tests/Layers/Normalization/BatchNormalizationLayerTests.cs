@@ -2,10 +2,10 @@ using SharpKeras.Layers;
 using SharpKeras.Models;
 using static SharpKeras.Tests.GradCheck;
 
-namespace SharpKeras.Tests.Layers;
+namespace SharpKeras.Tests.Layers.Normalization;
 
 /// <summary>BatchNormalization and LayerNormalization as layers: weights, training versus inference, errors.</summary>
-public class NormalizationLayerTests
+public class BatchNormalizationLayerTests
 {
     [Fact]
     public void BatchNormalizationHasKerasWeightsInKerasOrder()
@@ -80,27 +80,5 @@ public class NormalizationLayerTests
         var ln = new LayerNormalization(name: "ln");
         ln.Apply(Random(1, -1, 1, 2, 5));
         Assert.Contains("\"ln\"", Assert.Throws<ArgumentException>(() => ln.Apply(Random(1, -1, 1, 2, 6))).Message);
-    }
-
-    [Fact]
-    public void SpatialDropoutGradientIsItsMask()
-    {
-        var x = Random(1, 0.5f, 1.5f, 3, 2, 2, 6);
-        Tensor y;
-        Tensor?[] g;
-        using (var tape = new GradientTape())
-        {
-            tape.Watch(x);
-            y = new SpatialDropout2D(0.4, seed: 3).Apply(x, training: true);
-            g = tape.Gradient(SharpKeras.Ops.Sum(y), [x]);
-        }
-        var ys = y.ToArray();
-        var xs = x.ToArray();
-        var gs = g[0]!.ToArray();
-        for (int i = 0; i < xs.Length; i++)
-        {
-            Assert.Equal(ys[i] / xs[i], gs[i], 1e-5f);
-        }
-        Assert.Contains(gs, v => v == 0f);
     }
 }
