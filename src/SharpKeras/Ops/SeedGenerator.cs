@@ -6,7 +6,7 @@ namespace SharpKeras;
 /// </summary>
 public sealed class SeedGenerator
 {
-    private ulong _s0, _s1, _s2, _s3;
+    private Backend.RandomState _state;
     private readonly object _lock = new();
 
     /// <summary>The generator used where no seed is given; reset by <see cref="Config.SetRandomSeed"/>.</summary>
@@ -16,10 +16,10 @@ public sealed class SeedGenerator
     public SeedGenerator(int seed)
     {
         ulong x = (ulong)(uint)seed + 0x9E3779B97F4A7C15UL;
-        _s0 = SplitMix(ref x);
-        _s1 = SplitMix(ref x);
-        _s2 = SplitMix(ref x);
-        _s3 = SplitMix(ref x);
+        _state.S0 = SplitMix(ref x);
+        _state.S1 = SplitMix(ref x);
+        _state.S2 = SplitMix(ref x);
+        _state.S3 = SplitMix(ref x);
     }
 
     /// <summary>A generator seeded from <paramref name="seed"/> when given, else from the global generator.</summary>
@@ -44,14 +44,14 @@ public sealed class SeedGenerator
 
     private ulong Next()
     {
-        ulong result = ulong.RotateLeft(_s1 * 5, 7) * 9;
-        ulong t = _s1 << 17;
-        _s2 ^= _s0;
-        _s3 ^= _s1;
-        _s1 ^= _s2;
-        _s0 ^= _s3;
-        _s2 ^= t;
-        _s3 = ulong.RotateLeft(_s3, 45);
+        ulong result = ulong.RotateLeft(_state.S1 * 5, 7) * 9;
+        ulong t = _state.S1 << 17;
+        _state.S2 ^= _state.S0;
+        _state.S3 ^= _state.S1;
+        _state.S1 ^= _state.S2;
+        _state.S0 ^= _state.S3;
+        _state.S2 ^= t;
+        _state.S3 = ulong.RotateLeft(_state.S3, 45);
         return result;
     }
 
@@ -64,30 +64,9 @@ public sealed class SeedGenerator
     /// </summary>
     internal void NextMask(Span<float> mask, float keep, float scale)
     {
-        // Each 64-bit draw gives two 24-bit uniforms (bits 40-63 and 16-39; xoshiro256**'s
-        // scrambler makes every bit usable), halving the generator's serial work per element.
-        int threshold = (int)Math.Ceiling(keep * (double)(1 << 24));
         lock (_lock)
         {
-            ulong s0 = _s0, s1 = _s1, s2 = _s2, s3 = _s3;
-            int i = 0;
-            for (; i < mask.Length; i += 2)
-            {
-                ulong result = ulong.RotateLeft(s1 * 5, 7) * 9;
-                ulong t = s1 << 17;
-                s2 ^= s0;
-                s3 ^= s1;
-                s1 ^= s2;
-                s0 ^= s3;
-                s2 ^= t;
-                s3 = ulong.RotateLeft(s3, 45);
-                mask[i] = (int)(result >> 40) < threshold ? scale : 0f;
-                if (i + 1 < mask.Length)
-                {
-                    mask[i + 1] = (int)((result >> 16) & 0xFFFFFF) < threshold ? scale : 0f;
-                }
-            }
-            (_s0, _s1, _s2, _s3) = (s0, s1, s2, s3);
+            Backend.Kernels.Current.DropoutMask(ref _state, mask, keep, scale);
         }
     }
 
@@ -95,22 +74,7 @@ public sealed class SeedGenerator
     {
         lock (_lock)
         {
-            // The state lives in locals for the loop (the JIT keeps fields in memory).
-            ulong s0 = _s0, s1 = _s1, s2 = _s2, s3 = _s3;
-            for (int i = 0; i < values.Length; i++)
-            {
-                ulong result = ulong.RotateLeft(s1 * 5, 7) * 9;
-                ulong t = s1 << 17;
-                s2 ^= s0;
-                s3 ^= s1;
-                s1 ^= s2;
-                s0 ^= s3;
-                s2 ^= t;
-                s3 = ulong.RotateLeft(s3, 45);
-                float u = UnitFloat(result);
-                values[i] = u;
-            }
-            (_s0, _s1, _s2, _s3) = (s0, s1, s2, s3);
+            Backend.Kernels.Current.UniformFloats(ref _state, values);
         }
     }
 

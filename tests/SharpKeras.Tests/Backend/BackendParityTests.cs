@@ -483,6 +483,32 @@ public class BackendParityTests
         Compare("adadelta", 2, (k, g, w, s) => k.AdadeltaUpdate(g, w, s[0], s[1], 1f, 0.95f, 0.05f, 1e-7f));
     }
 
+    /// <summary>The random streams are part of the contract: both backends draw exactly the same values and leave the same state.</summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(1001)]
+    public void RandomDrawsAreIdentical(int n)
+    {
+        var start = new RandomState { S0 = 0x0123456789ABCDEFUL, S1 = 0xFEDCBA9876543210UL, S2 = 42, S3 = 0x9E3779B97F4A7C15UL };
+        var (sr, sc) = (start, start);
+        var (ur, uc) = (new float[n], new float[n]);
+        Ref.UniformFloats(ref sr, ur);
+        Cpu.UniformFloats(ref sc, uc);
+        Assert.Equal(ur, uc);
+        Assert.Equal(sr, sc);
+        Assert.All(ur, u => Assert.InRange(u, 0f, 1f - 1f / (1 << 24)));
+        var (mr, mc) = (new float[n], new float[n]);
+        Ref.DropoutMask(ref sr, mr, 0.7f, 1f / 0.7f);
+        Cpu.DropoutMask(ref sc, mc, 0.7f, 1f / 0.7f);
+        Assert.Equal(mr, mc);
+        Assert.Equal(sr, sc);
+        if (n > 100)
+        {
+            // About 70% kept: the mask really comes from the draws.
+            Assert.InRange(mr.Count(v => v != 0) / (double)n, 0.6, 0.8);
+        }
+    }
+
     [Fact]
     public void BackendsAreSelectedByName()
     {

@@ -235,4 +235,10 @@ internal sealed class CpuBackend : IBackend
     public void AdadeltaUpdate(ReadOnlySpan<float> g, Span<float> w, Span<float> accGrad, Span<float> accDelta,
         float learningRate, float rho, float oneMinusRho, float epsilon) =>
         OptimizerUpdates.Adadelta(g, w, accGrad, accDelta, learningRate, rho, oneMinusRho, epsilon);
+
+    /// <inheritdoc/>
+    public void UniformFloats(ref RandomState state, Span<float> values) => RandomDraws.UniformFloats(ref state, values);
+
+    /// <inheritdoc/>
+    public void DropoutMask(ref RandomState state, Span<float> mask, float keep, float scale) => RandomDraws.DropoutMask(ref state, mask, keep, scale);
 }
