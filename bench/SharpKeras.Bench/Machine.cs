@@ -68,7 +68,7 @@ public sealed record MachineInfo
         Cores = Environment.ProcessorCount,
         Simd = Peak.SimdLevel,
         VectorBits = Vector<float>.Count * 32,
-        GemmKernel = global::SharpKeras.Backend.Cpu.Gemm.Level.ToString(),
+        GemmKernel = global::SharpKeras.Backend.Kernels.Current.MatMulVariant,
         LoadAverage = ReadLoadAverage(),
         DotNet = RuntimeInformation.FrameworkDescription,
         Os = RuntimeInformation.OSDescription,

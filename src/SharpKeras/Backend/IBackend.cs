@@ -10,4 +10,7 @@ internal interface IBackend : IMatMulKernels, IConvolutionKernels, IPoolingKerne
 {
     /// <summary>The backend's name as <c>SHARPKERAS_BACKEND</c> and <see cref="SharpKeras.Config.Backend"/> spell it.</summary>
     string Name { get; }
+
+    /// <summary>The matrix-multiply variant this backend chose for this CPU (a SIMD level, or "scalar"), as benchmarks report it.</summary>
+    string MatMulVariant { get; }
 }

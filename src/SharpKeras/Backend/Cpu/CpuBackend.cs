@@ -17,6 +17,9 @@ internal sealed class CpuBackend : IBackend
     public string Name => "cpu";
 
     /// <inheritdoc/>
+    public string MatMulVariant => Gemm.Level.ToString();
+
+    /// <inheritdoc/>
     public void MatMul(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int n, int k,
         bool transA, bool transB, bool accumulate, ReadOnlySpan<float> bias, EpilogueActivation activation) =>
         Gemm.Multiply(a, b, c, m, n, k, transA, transB, accumulate, bias, activation);

@@ -18,6 +18,9 @@ internal sealed partial class ReferenceBackend : IBackend
     public string Name => "reference";
 
     /// <inheritdoc/>
+    public string MatMulVariant => "scalar";
+
+    /// <inheritdoc/>
     public void MatMul(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int n, int k,
         bool transA, bool transB, bool accumulate, ReadOnlySpan<float> bias, EpilogueActivation activation)
     {
