@@ -173,9 +173,20 @@ public partial class Model
         {
             return read();
         }
-        catch (Exception e) when (e is not (FormatException or InvalidDataException or ArgumentException or InvalidOperationException or OutOfMemoryException))
+        catch (FormatException e) when (!e.Message.Contains(path, StringComparison.Ordinal))
         {
-            throw new InvalidDataException($"'{path}' cannot be read: {e.Message}. The file is corrupt or truncated.", e);
+            // A structural complaint about the file keeps its type, with the user's path in front.
+            throw new FormatException($"'{path}': {e.Message}", e);
+        }
+        catch (InvalidDataException e) when (!e.Message.Contains(path, StringComparison.Ordinal))
+        {
+            throw new InvalidDataException($"'{path}': {e.Message}", e);
+        }
+        catch (Exception e) when (e is not (FormatException or InvalidDataException or OutOfMemoryException) && !e.Message.Contains(path, StringComparison.Ordinal))
+        {
+            // Anything else thrown while reading (the HDF5 library's argument or state errors on a damaged file
+            // included) says which file it was.
+            throw new InvalidDataException($"'{path}' cannot be read: {e.Message}", e);
         }
     }
 

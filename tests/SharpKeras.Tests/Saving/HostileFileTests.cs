@@ -8,6 +8,7 @@ using Xunit.Abstractions;
 namespace SharpKeras.Tests.Saving;
 
 /// <summary>Model and array files that try to hurt the reader: flipped bits, zip bombs, forged sizes, duplicate entries.</summary>
+[Collection(LoadLimitsCollection.Name)]
 public sealed class HostileFileTests(ITestOutputHelper output) : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("sk-hostile-").FullName;
