@@ -19,7 +19,7 @@ public sealed class GradientTape : IDisposable
 
     private readonly GradientTape? _parent;
     private readonly HashSet<Tensor> _tracked = new(ReferenceEqualityComparer.Instance);
-    private readonly List<Node> _nodes = [];
+    private readonly List<OpRecord> _nodes = [];
     private BackwardPlan? _plan;
     private bool _disposed;
 
@@ -58,7 +58,7 @@ public sealed class GradientTape : IDisposable
     }
 
     /// <summary>One recorded op.</summary>
-    internal sealed class Node(Tensor output, Tensor[] inputs, Action forward, BackwardFn? backward, OpKind kind)
+    internal sealed class OpRecord(Tensor output, Tensor[] inputs, Action forward, BackwardFn? backward, OpKind kind)
     {
         /// <summary>The layer that recorded the op, or null for ops outside layers (the loss).</summary>
         public string? Scope { get; } = t_scope;
@@ -109,11 +109,11 @@ public sealed class GradientTape : IDisposable
     {
         var t = t_current!;
         t._tracked.Add(output);
-        t._nodes.Add(new Node(output, inputs, forward, backward, kind));
+        t._nodes.Add(new OpRecord(output, inputs, forward, backward, kind));
     }
 
     /// <summary>The recorded op that produced <paramref name="t"/> on the active tape, if any (lets ops fuse with their producer).</summary>
-    internal static Node? Producer(Tensor t)
+    internal static OpRecord? Producer(Tensor t)
     {
         if (t_current is not { } tape || !tape._tracked.Contains(t))
         {
@@ -146,7 +146,7 @@ public sealed class GradientTape : IDisposable
     }
 
     /// <summary>The recorded ops in execution order.</summary>
-    internal IReadOnlyList<Node> Nodes => _nodes;
+    internal IReadOnlyList<OpRecord> Nodes => _nodes;
 
     /// <summary>
     /// d<paramref name="target"/>/d<paramref name="sources"/>; a source that does not influence the
@@ -185,7 +185,7 @@ public sealed class GradientTape : IDisposable
         (_plan ?? throw new InvalidOperationException("Internal error: ReplayBackward before Gradient.")).Run(times);
     }
 
-    private static void Add(Dictionary<string, (long Forward, long Backward)> times, Node n, long forward, long backward)
+    private static void Add(Dictionary<string, (long Forward, long Backward)> times, OpRecord n, long forward, long backward)
     {
         var key = n.Scope ?? "loss";
         times.TryGetValue(key, out var t);
@@ -213,12 +213,12 @@ public sealed class GradientTape : IDisposable
     /// </summary>
     private sealed class BackwardPlan
     {
-        private readonly List<(Node Node, Tensor OutputGrad, InputGrads Grads, (Tensor Scratch, Tensor Into)[] Adds)> _steps = [];
+        private readonly List<(OpRecord OpRecord, Tensor OutputGrad, InputGrads Grads, (Tensor Scratch, Tensor Into)[] Adds)> _steps = [];
         private Tensor _seed = null!;
 
         public Tensor?[] Results { get; private set; } = [];
 
-        public static BackwardPlan Create(List<Node> nodes, Tensor target, IReadOnlyList<Tensor> sources)
+        public static BackwardPlan Create(List<OpRecord> nodes, Tensor target, IReadOnlyList<Tensor> sources)
         {
             var plan = new BackwardPlan();
             var wanted = new HashSet<Tensor>(sources, ReferenceEqualityComparer.Instance);
