@@ -4,8 +4,8 @@ namespace SharpKeras.Callbacks;
 
 /// <summary>
 /// Base of training callbacks (<c>keras.callbacks.Callback</c>): hooks called by Fit at the
-/// start and end of training, of each epoch and of each batch. Logs map metric names to values,
-/// loss first, in the order Keras logs them.
+/// start and end of training, of each epoch and of each batch, and around Fit's validation passes.
+/// Logs map metric names to values, loss first, in the order Keras logs them.
 /// </summary>
 public abstract class Callback
 {
@@ -15,20 +15,47 @@ public abstract class Callback
     /// <summary>Fit's parameters: epochs, steps per epoch, verbosity.</summary>
     public TrainingParams? Params { get; internal set; }
 
-    /// <summary>Called once before the first epoch.</summary>
+    /// <summary>Called once before the first epoch (Keras's <c>on_train_begin</c>).</summary>
     public virtual void OnTrainBegin() { }
 
-    /// <summary>Called once after the last epoch (or when training stops early).</summary>
+    /// <summary>Called once after the last epoch, or when training stops early (Keras's <c>on_train_end</c>).</summary>
     public virtual void OnTrainEnd(IReadOnlyDictionary<string, double> logs) { }
 
-    /// <summary>Called at the start of epoch <paramref name="epoch"/> (counting from 0).</summary>
+    /// <summary>Called at the start of epoch <paramref name="epoch"/>, counting from 0 (Keras's <c>on_epoch_begin</c>).</summary>
     public virtual void OnEpochBegin(int epoch) { }
 
-    /// <summary>Called at the end of an epoch with its training (and val_) results.</summary>
+    /// <summary>
+    /// Called at the end of an epoch with its training (and val_) results (Keras's <c>on_epoch_end</c>).
+    /// Fit passes a mutable dictionary, so a callback may add entries (as ReduceLROnPlateau adds "learning_rate").
+    /// </summary>
     public virtual void OnEpochEnd(int epoch, IReadOnlyDictionary<string, double> logs) { }
 
-    /// <summary>Called after each training batch with the running epoch results so far.</summary>
+    /// <summary>Called before each training batch, counting from 0 within the epoch (Keras's <c>on_train_batch_begin</c>).</summary>
+    public virtual void OnTrainBatchBegin(int batch) { }
+
+    /// <summary>Called after each training batch with the running epoch results so far (Keras's <c>on_train_batch_end</c>).</summary>
     public virtual void OnTrainBatchEnd(int batch, IReadOnlyDictionary<string, double> logs) { }
+
+    /// <summary>Called when a validation pass inside Fit starts (Keras's <c>on_test_begin</c>).</summary>
+    public virtual void OnTestBegin() { }
+
+    /// <summary>Called when a validation pass inside Fit ends, with its results without the val_ prefix (Keras's <c>on_test_end</c>).</summary>
+    public virtual void OnTestEnd(IReadOnlyDictionary<string, double> logs) { }
+
+    /// <summary>Called before each validation batch (Keras's <c>on_test_batch_begin</c>).</summary>
+    public virtual void OnTestBatchBegin(int batch) { }
+
+    /// <summary>Called after each validation batch with the running validation results (Keras's <c>on_test_batch_end</c>).</summary>
+    public virtual void OnTestBatchEnd(int batch, IReadOnlyDictionary<string, double> logs) { }
+
+    /// <summary>Sets an entry of a logs dictionary when Fit passed a mutable one (Keras callbacks write into <c>logs</c>).</summary>
+    private protected static void SetLog(IReadOnlyDictionary<string, double> logs, string key, double value)
+    {
+        if (logs is IDictionary<string, double> mutable)
+        {
+            mutable[key] = value;
+        }
+    }
 }
 
 /// <summary>What Fit was asked to do, as Keras's callback <c>params</c>.</summary>

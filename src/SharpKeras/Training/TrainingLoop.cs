@@ -73,6 +73,10 @@ internal static class TrainingLoop
             }
             for (int step = 0; step < steps && !model.StopTraining; step++)
             {
+                foreach (var c in all)
+                {
+                    c.OnTrainBatchBegin(step);
+                }
                 int start = step * batchSize;
                 int count = Math.Min(batchSize, samples - start);
                 var plan = TrainStepPlan.For(model, x, y, count);
@@ -85,22 +89,33 @@ internal static class TrainingLoop
                     plan.LoadSlice(x, y, start);
                 }
                 double loss = plan.Run();
-                if (!double.IsFinite(loss))
-                {
-                    throw new NonFiniteLossException(loss, epoch + 1, step + 1);
-                }
                 trainMetrics.Update(loss, plan.OutputLosses, plan.Y, plan.Predictions, count);
                 trainMetrics.WriteLogs(batchLogs);
                 foreach (var c in all)
                 {
                     c.OnTrainBatchEnd(step, batchLogs);
                 }
+                // A TerminateOnNaN callback ends training quietly, as Keras's does; without one the
+                // non-finite loss is an error rather than a run that silently trains on NaN.
+                if (!double.IsFinite(loss) && !model.StopTraining)
+                {
+                    throw new NonFiniteLossException(loss, epoch + 1, step + 1);
+                }
             }
             epochLogs = trainMetrics.WriteLogs(new Dictionary<string, double>());
             if (validationData is { } v)
             {
-                EvaluateCore(model, v.X, v.Y, batchSize, verbose: 0, valMetrics!);
+                foreach (var c in all)
+                {
+                    c.OnTestBegin();
+                }
+                EvaluateCore(model, v.X, v.Y, batchSize, verbose: 0, valMetrics!, all);
                 valMetrics!.WriteLogs(epochLogs, "val_");
+                var testLogs = valMetrics.WriteLogs(new Dictionary<string, double>());
+                foreach (var c in all)
+                {
+                    c.OnTestEnd(testLogs);
+                }
             }
             foreach (var c in all)
             {
@@ -148,7 +163,7 @@ internal static class TrainingLoop
         return new EvaluationResult(metrics.WriteLogs(new Dictionary<string, double>()));
     }
 
-    private static void EvaluateCore(Model model, IReadOnlyList<Tensor> x, IReadOnlyList<Tensor> y, int batchSize, int verbose, CompiledMetrics metrics)
+    private static void EvaluateCore(Model model, IReadOnlyList<Tensor> x, IReadOnlyList<Tensor> y, int batchSize, int verbose, CompiledMetrics metrics, List<Callback>? callbacks = null)
     {
         // Metric objects given to Compile hold the running state themselves (as Keras's do), so
         // evaluations that use them take turns; identifiers get fresh metrics per call and run at once.
@@ -156,17 +171,19 @@ internal static class TrainingLoop
         {
             lock (model.MetricGate)
             {
-                EvaluateBatches(model, x, y, batchSize, verbose, metrics);
+                EvaluateBatches(model, x, y, batchSize, verbose, metrics, callbacks);
             }
         }
         else
         {
-            EvaluateBatches(model, x, y, batchSize, verbose, metrics);
+            EvaluateBatches(model, x, y, batchSize, verbose, metrics, callbacks);
         }
     }
 
-    private static void EvaluateBatches(Model model, IReadOnlyList<Tensor> x, IReadOnlyList<Tensor> y, int batchSize, int verbose, CompiledMetrics metrics)
+    private static void EvaluateBatches(Model model, IReadOnlyList<Tensor> x, IReadOnlyList<Tensor> y, int batchSize, int verbose, CompiledMetrics metrics, List<Callback>? callbacks)
     {
+        // Batch logs only when a user callback can read them, so Fit's validation stays allocation-free without one.
+        var batchLogs = callbacks is { Count: > 0 } && callbacks.Exists(c => c is not History and not ProgbarLogger) ? new Dictionary<string, double>() : null;
         metrics.Reset();
         int samples = x[0].Shape[0];
         int steps = (samples + batchSize - 1) / batchSize;
@@ -175,6 +192,13 @@ internal static class TrainingLoop
         {
             int start = step * batchSize;
             int count = Math.Min(batchSize, samples - start);
+            if (batchLogs is not null)
+            {
+                foreach (var c in callbacks!)
+                {
+                    c.OnTestBatchBegin(step);
+                }
+            }
             var plan = model.InferencePlans.Rent(model, x, y, count);
             try
             {
@@ -185,6 +209,14 @@ internal static class TrainingLoop
             finally
             {
                 model.InferencePlans.Return(plan);
+            }
+            if (batchLogs is not null)
+            {
+                metrics.WriteLogs(batchLogs);
+                foreach (var c in callbacks!)
+                {
+                    c.OnTestBatchEnd(step, batchLogs);
+                }
             }
             bar?.Update(step + 1, metrics.WriteLogs(new Dictionary<string, double>()));
         }
