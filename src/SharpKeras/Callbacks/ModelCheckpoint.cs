@@ -24,7 +24,7 @@ public sealed class ModelCheckpoint : Callback
     /// <param name="verbose">1 prints each save or skip.</param>
     /// <param name="saveBestOnly">Save only when the monitored value improves.</param>
     /// <param name="saveWeightsOnly">Save only the weights (<see cref="Models.Model.SaveWeights"/>) instead of the whole model.</param>
-    /// <param name="mode">"auto", "min" or "max"; "auto" infers the direction from the metric's name.</param>
+    /// <param name="mode">"auto", "min" or "max"; "auto" maximizes when the name contains "acc" (or starts with "fmeasure"), as Keras does.</param>
     /// <param name="saveFreq">"epoch" to save after every epoch, or a whole number N (as text, e.g. "100") to save every N training batches.</param>
     /// <param name="initialValueThreshold">A value the monitored metric must beat before the first save with <paramref name="saveBestOnly"/>.</param>
     public ModelCheckpoint(string filepath, string monitor = "val_loss", int verbose = 0, bool saveBestOnly = false, bool saveWeightsOnly = false,
@@ -96,7 +96,8 @@ public sealed class ModelCheckpoint : Callback
     {
         if (_isMax is null)
         {
-            _isMax = MonitorMode.IsMax(_mode, Monitor, nameof(ModelCheckpoint));
+            // Keras's own rule here (not EarlyStopping's): "auto" maximizes names containing "acc" or starting with "fmeasure".
+            _isMax = _mode == "max" || (_mode == "auto" && (Monitor.Contains("acc", StringComparison.Ordinal) || Monitor.StartsWith("fmeasure", StringComparison.Ordinal)));
             _best = InitialValueThreshold ?? (_isMax.Value ? double.NegativeInfinity : double.PositiveInfinity);
         }
     }

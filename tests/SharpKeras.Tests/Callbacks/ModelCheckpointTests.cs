@@ -101,6 +101,18 @@ public sealed class ModelCheckpointTests : IDisposable
     }
 
     [Fact]
+    public void AutoModeMaximizesOnlyAccuracyLikeNames()
+    {
+        var model = CallbackFixtures.Model();
+        var up = new ModelCheckpoint(Path.Combine(_dir, "a.keras"), monitor: "val_accuracy", saveBestOnly: true) { Model = model };
+        var down = new ModelCheckpoint(Path.Combine(_dir, "b.keras"), monitor: "val_custom", saveBestOnly: true) { Model = model };
+        up.OnTrainBegin();
+        down.OnTrainBegin();
+        Assert.Equal(double.NegativeInfinity, up.Best);
+        Assert.Equal(double.PositiveInfinity, down.Best);
+    }
+
+    [Fact]
     public void BadArgumentsAreRefusedWithKerasMessages()
     {
         Assert.Contains(".weights.h5", Assert.Throws<ArgumentException>(() => new ModelCheckpoint("w.keras", saveWeightsOnly: true)).Message);
