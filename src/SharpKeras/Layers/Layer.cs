@@ -99,6 +99,23 @@ public abstract partial class Layer
     /// <summary>The output shape for an input shape (batch dimension first, -1 when unknown).</summary>
     public abstract Shape ComputeOutputShape(Shape inputShape);
 
+    /// <summary>
+    /// The per-sample shape given as a layer's <c>inputShape</c> argument (Keras 2's <c>input_shape</c>, still
+    /// accepted by Keras 3), checked: null when absent, else every dimension positive or -1 (unknown).
+    /// </summary>
+    private protected static Shape? InputShapeArgument(int[]? inputShape, string layer)
+    {
+        if (inputShape is null)
+        {
+            return null;
+        }
+        if (inputShape.Length == 0 || inputShape.Any(d => d == 0 || d < -1))
+        {
+            throw new ArgumentException($"{layer} inputShape must be a non-empty list of positive dimensions (-1 for unknown), got [{string.Join(", ", inputShape)}].", nameof(inputShape));
+        }
+        return new Shape(inputShape);
+    }
+
     /// <summary>Checks an input shape against what the built layer accepts; throws naming the layer and both shapes.</summary>
     protected virtual void CheckInputShape(Shape inputShape)
     {

@@ -137,7 +137,7 @@ internal static class TrainingLoop
         return all;
     }
 
-    public static EvaluationResult Evaluate(Model model, IReadOnlyList<Tensor> x, IReadOnlyList<Tensor> y, int batchSize, int verbose)
+    public static EvaluationResult Evaluate(Model model, IReadOnlyList<Tensor> x, IReadOnlyList<Tensor> y, int batchSize, int verbose, bool returnDict = false)
     {
         RequireCompiled(model, "Evaluate");
         CheckPositive(batchSize, nameof(batchSize));
@@ -145,7 +145,7 @@ internal static class TrainingLoop
         using var usage = model.Usage.EnterInference(model, "Evaluate");
         var metrics = new CompiledMetrics(model, y.Count);
         EvaluateCore(model, x, y, batchSize, verbose, metrics);
-        return new EvaluationResult(metrics.WriteLogs(new Dictionary<string, double>()));
+        return new EvaluationResult(metrics.WriteLogs(new Dictionary<string, double>()), returnDict);
     }
 
     private static void EvaluateCore(Model model, IReadOnlyList<Tensor> x, IReadOnlyList<Tensor> y, int batchSize, int verbose, CompiledMetrics metrics)
@@ -257,7 +257,7 @@ internal static class TrainingLoop
         return [.. times.Select(kv => new LayerTiming(kv.Key, kv.Value.Forward * scale, kv.Value.Backward * scale))];
     }
 
-    private static void RequireCompiled(Model model, string method)
+    internal static void RequireCompiled(Model model, string method)
     {
         if (!model.Compiled)
         {
@@ -297,7 +297,7 @@ internal static class TrainingLoop
         }
     }
 
-    private static void CheckData(Model model, IReadOnlyList<Tensor> x, IReadOnlyList<Tensor> y, string xName, string yName)
+    internal static void CheckData(Model model, IReadOnlyList<Tensor> x, IReadOnlyList<Tensor> y, string xName, string yName)
     {
         CheckInputs(model, x, xName);
         ArgumentNullException.ThrowIfNull(y, yName);
