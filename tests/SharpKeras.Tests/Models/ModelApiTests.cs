@@ -82,6 +82,32 @@ public class ModelApiTests
     }
 
     [Fact]
+    public void Keras2StyleConvAndRecurrentModelsAreBuiltFromInputShape()
+    {
+        var conv = new Sequential([
+            new Conv2D(4, 3, activation: "relu", inputShape: [8, 8, 1]),
+            new MaxPooling2D(2),
+            new Flatten(),
+            new Dense(2, activation: "softmax"),
+        ]);
+        Assert.Equal(new Shape(3, 3, 1, 4), conv.GetWeights()[0].Shape);
+        Assert.Equal(new Shape(36, 2), conv.GetWeights()[2].Shape);
+        conv.Compile("adam", "categorical_crossentropy", ["accuracy"]);
+        var x = Keras.Random.Uniform([16, 8, 8, 1], seed: 4);
+        var y = Keras.Utils.ToCategorical(Enumerable.Range(0, 16).Select(i => i % 2).ToArray());
+        var history = conv.Fit(x, y, batchSize: 8, epochs: 2, verbose: 0);
+        Assert.All(history["loss"], v => Assert.True(double.IsFinite(v)));
+
+        var rnn = new Sequential([new LSTM(3, inputShape: [5, 2]), new Dense(1)]);
+        Assert.Equal(new Shape(2, 12), rnn.GetWeights()[0].Shape);
+        Assert.Equal(new Shape(2, 5, 1), new Sequential([new Conv1D(1, 2, inputShape: [6, 5])]).GetWeights()[0].Shape);
+        Assert.Equal(new Shape(4, 9), new Sequential([new GRU(3, inputShape: [7, 4])]).GetWeights()[0].Shape);
+        Assert.Equal(new Shape(4, 3), new Sequential([new SimpleRNN(3, inputShape: [7, 4])]).GetWeights()[0].Shape);
+        var e = Assert.Throws<ArgumentException>(() => new Conv2D(1, 3, inputShape: [8, -2, 1], name: "c"));
+        Assert.Contains("Conv2D layer 'c'", e.Message);
+    }
+
+    [Fact]
     public void BadInputShapeArgumentsNameTheLayer()
     {
         var e = Assert.Throws<ArgumentException>(() => new Dense(2, inputShape: [0]));
