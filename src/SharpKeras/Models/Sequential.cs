@@ -138,7 +138,7 @@ public sealed class Sequential : Model
     private Shape? DeclaredShape()
     {
         var first = _layers.FirstOrDefault();
-        return first?.DeclaredInputShape?.Prepend(-1);
+        return first?.DeclaredInputShape?.Prepend(first.DeclaredBatchSize ?? -1);
     }
 
     /// <summary>Builds every layer for inputs of <paramref name="inputShape"/> (batch first); checks it against a declared input.</summary>
@@ -154,7 +154,10 @@ public sealed class Sequential : Model
             layer.EnsureBuilt(shape);
             shape = layer.ComputeOutputShape(shape);
         }
-        _inputShape = inputShape;
+        // Layers build for any batch size, but a declared batchSize stays the model's input batch, as Keras's batch_shape.
+        _inputShape = DeclaredShape() is { } declared && declared[0] > 0 && declared.Rank == inputShape.Rank
+            ? inputShape.WithDim(0, declared[0])
+            : inputShape;
     }
 
     /// <summary>Builds the model from its declared input shape when it has one (used by Summary).</summary>

@@ -108,6 +108,24 @@ public class ModelApiTests
     }
 
     [Fact]
+    public void BatchSizeCompletesTheDeclaredInputIntoTheBatchShape()
+    {
+        var model = new Sequential([new Dense(8, inputShape: [20], batchSize: 32), new Dense(1)]);
+        Assert.Equal(new Shape(32, 20), model.InputShape);
+        string? text = null;
+        model.Summary(s => text = s);
+        Assert.Contains("(32, 8)", text, StringComparison.Ordinal);
+        model.Compile("sgd", "mse");
+        model.Fit(Keras.Random.Uniform([40, 20], seed: 1), Keras.Random.Uniform([40, 1], seed: 2), batchSize: 32, verbose: 0);
+        Assert.Equal(new Shape(32, 20), model.InputShape);
+        Assert.Equal(32, new Embedding(10, 2, inputLength: 5, batchSize: 32).DeclaredBatchSize);
+
+        var e = Assert.Throws<ArgumentException>(() => new Dense(2, batchSize: 4));
+        Assert.Contains("without an input shape", e.Message);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new LSTM(2, inputShape: [3, 1], batchSize: 0));
+    }
+
+    [Fact]
     public void BadInputShapeArgumentsNameTheLayer()
     {
         var e = Assert.Throws<ArgumentException>(() => new Dense(2, inputShape: [0]));

@@ -19,7 +19,7 @@ public sealed class Dense : Layer, Saving.IKerasSerializable<Dense>
     /// <paramref name="inputShape"/> (optional) declares the per-sample input shape, as Keras's <c>input_shape</c>.
     /// </summary>
     public Dense(int units, int? inputDim = null, ActivationFunction? activation = null, bool useBias = true,
-        Initializer? kernelInitializer = null, Initializer? biasInitializer = null, string? name = null, int[]? inputShape = null)
+        Initializer? kernelInitializer = null, Initializer? biasInitializer = null, string? name = null, int[]? inputShape = null, int? batchSize = null)
         : base(name)
     {
         if (units <= 0)
@@ -45,6 +45,7 @@ public sealed class Dense : Layer, Saving.IKerasSerializable<Dense>
             declared = new Shape(d);
         }
         DeclaredInputShape = declared;
+        DeclaredBatchSize = BatchSizeArgument(batchSize, declared, $"Dense layer '{name ?? "dense"}'");
     }
 
     /// <summary>Number of output units.</summary>

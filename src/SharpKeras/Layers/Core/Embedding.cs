@@ -17,7 +17,7 @@ public sealed class Embedding : Layer, Saving.IKerasSerializable<Embedding>
     /// <paramref name="inputLength"/> (Keras 2's <c>input_length</c>) or <paramref name="inputShape"/> declares the per-sample input shape.
     /// </summary>
     public Embedding(int inputDim, int outputDim, Initializer? embeddingsInitializer = null, bool maskZero = false, string? name = null,
-        int? inputLength = null, int[]? inputShape = null) : base(name)
+        int? inputLength = null, int[]? inputShape = null, int? batchSize = null) : base(name)
     {
         if (inputDim <= 0)
         {
@@ -45,6 +45,7 @@ public sealed class Embedding : Layer, Saving.IKerasSerializable<Embedding>
             declared = new Shape(len);
         }
         DeclaredInputShape = declared;
+        DeclaredBatchSize = BatchSizeArgument(batchSize, declared, $"Embedding layer '{name ?? "embedding"}'");
     }
 
     /// <summary>Size of the vocabulary: ids lie in [0, inputDim).</summary>

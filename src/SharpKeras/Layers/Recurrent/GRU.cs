@@ -14,7 +14,7 @@ public sealed class GRU : RNN, Saving.IKerasSerializable<GRU>
         Initializer? kernelInitializer = null, Initializer? recurrentInitializer = null, Initializer? biasInitializer = null,
         double dropout = 0, double recurrentDropout = 0, bool returnSequences = false, bool returnState = false,
         bool goBackwards = false, bool stateful = false, bool resetAfter = true, int? seed = null, string? name = null,
-        int[]? inputShape = null)
+        int[]? inputShape = null, int? batchSize = null)
         : base(new GRUCell(units, activation, recurrentActivation, useBias, kernelInitializer, recurrentInitializer, biasInitializer, resetAfter, "gru_cell"),
             returnSequences, returnState, goBackwards, stateful, false, name)
     {
@@ -23,6 +23,7 @@ public sealed class GRU : RNN, Saving.IKerasSerializable<GRU>
         Seed = seed;
         DropoutRng = SeedGenerator.FromSeed(seed);
         DeclaredInputShape = InputShapeArgument(inputShape, $"GRU layer '{name ?? "gru"}'");
+        DeclaredBatchSize = BatchSizeArgument(batchSize, DeclaredInputShape, $"GRU layer '{name ?? "gru"}'");
     }
 
     /// <inheritdoc/>

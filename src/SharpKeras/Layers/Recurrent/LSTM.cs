@@ -14,7 +14,7 @@ public sealed class LSTM : RNN, Saving.IKerasSerializable<LSTM>
         Initializer? kernelInitializer = null, Initializer? recurrentInitializer = null, Initializer? biasInitializer = null,
         bool unitForgetBias = true, double dropout = 0, double recurrentDropout = 0, bool returnSequences = false,
         bool returnState = false, bool goBackwards = false, bool stateful = false, int? seed = null, string? name = null,
-        int[]? inputShape = null)
+        int[]? inputShape = null, int? batchSize = null)
         : base(new LSTMCell(units, activation, recurrentActivation, useBias, kernelInitializer, recurrentInitializer, biasInitializer, unitForgetBias, "lstm_cell"),
             returnSequences, returnState, goBackwards, stateful, false, name)
     {
@@ -23,6 +23,7 @@ public sealed class LSTM : RNN, Saving.IKerasSerializable<LSTM>
         Seed = seed;
         DropoutRng = SeedGenerator.FromSeed(seed);
         DeclaredInputShape = InputShapeArgument(inputShape, $"LSTM layer '{name ?? "lstm"}'");
+        DeclaredBatchSize = BatchSizeArgument(batchSize, DeclaredInputShape, $"LSTM layer '{name ?? "lstm"}'");
     }
 
     /// <inheritdoc/>

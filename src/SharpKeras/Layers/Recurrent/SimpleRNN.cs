@@ -10,7 +10,7 @@ public sealed class SimpleRNN : RNN, Saving.IKerasSerializable<SimpleRNN>
     public SimpleRNN(int units, ActivationFunction? activation = null, bool useBias = true, Initializer? kernelInitializer = null,
         Initializer? recurrentInitializer = null, Initializer? biasInitializer = null, double dropout = 0, double recurrentDropout = 0,
         bool returnSequences = false, bool returnState = false, bool goBackwards = false, bool stateful = false, int? seed = null, string? name = null,
-        int[]? inputShape = null)
+        int[]? inputShape = null, int? batchSize = null)
         : base(new SimpleRNNCell(units, activation, useBias, kernelInitializer, recurrentInitializer, biasInitializer, "simple_rnn_cell"),
             returnSequences, returnState, goBackwards, stateful, false, name)
     {
@@ -19,6 +19,7 @@ public sealed class SimpleRNN : RNN, Saving.IKerasSerializable<SimpleRNN>
         Seed = seed;
         DropoutRng = SeedGenerator.FromSeed(seed);
         DeclaredInputShape = InputShapeArgument(inputShape, $"SimpleRNN layer '{name ?? "simple_rnn"}'");
+        DeclaredBatchSize = BatchSizeArgument(batchSize, DeclaredInputShape, $"SimpleRNN layer '{name ?? "simple_rnn"}'");
     }
 
     /// <inheritdoc/>
