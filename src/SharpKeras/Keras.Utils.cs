@@ -13,22 +13,55 @@ public static partial class Keras
         public static Tensor ToCategorical(int[] labels, int? numClasses = null)
         {
             ArgumentNullException.ThrowIfNull(labels);
-            int classes = numClasses ?? (labels.Length == 0 ? 0 : labels.Max() + 1);
+            return OneHot(labels, [labels.Length], numClasses);
+        }
+
+        /// <summary>
+        /// One-hot encodes a tensor of class ids, as the labels Keras's dataset loaders return (Keras's <c>to_categorical(y)</c>):
+        /// the result's shape is the labels' shape (a trailing axis of 1 dropped, as Keras does) plus numClasses.
+        /// Float labels must hold whole numbers.
+        /// </summary>
+        public static Tensor ToCategorical(Tensor labels, int? numClasses = null)
+        {
+            ArgumentNullException.ThrowIfNull(labels);
+            var ids = labels.ToInt32Array();
+            if (labels.DType == DType.Float32)
+            {
+                var f = labels.ToArray();
+                for (int i = 0; i < f.Length; i++)
+                {
+                    if (f[i] != ids[i])
+                    {
+                        throw new ArgumentException($"ToCategorical: labels must be whole class ids, but element {i} is {f[i]}.", nameof(labels));
+                    }
+                }
+            }
+            var dims = labels.Shape.ToArray();
+            if (dims.Length > 1 && dims[^1] == 1)
+            {
+                dims = dims[..^1];
+            }
+            return OneHot(ids, dims, numClasses);
+        }
+
+        private static Tensor OneHot(int[] labels, int[] labelShape, int? numClasses)
+        {
             if (numClasses is <= 0)
             {
                 throw new ArgumentOutOfRangeException(nameof(numClasses), numClasses, $"ToCategorical numClasses must be a positive integer, got {numClasses}.");
             }
+            int classes = numClasses ?? (labels.Length == 0 ? 0 : labels.Max() + 1);
             var data = new float[labels.Length * classes];
             for (int i = 0; i < labels.Length; i++)
             {
                 int label = labels[i];
                 if (label < 0 || label >= classes)
                 {
-                    throw new ArgumentException($"ToCategorical: labels[{i}] is {label}, but class ids must lie in [0, {classes}) for numClasses {classes}.", nameof(labels));
+                    throw new ArgumentException($"ToCategorical: labels[{i}] is {label}, but class ids must lie in [0, {classes}) for numClasses {classes}.", "labels");
                 }
                 data[i * classes + label] = 1f;
             }
-            return Tensor.FromArray(data, labels.Length, classes);
+            return Tensor.FromArray(data, [.. labelShape, classes]);
         }
 
         /// <summary>

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using SharpKeras.Callbacks;
+using SharpKeras.Datasets;
 using SharpKeras.Layers;
 using SharpKeras.Models;
 

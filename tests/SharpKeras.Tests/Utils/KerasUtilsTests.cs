@@ -31,6 +31,21 @@ public class KerasUtilsTests
         Assert.Throws<ArgumentOutOfRangeException>(() => Keras.Utils.ToCategorical([0], numClasses: 0));
     }
 
+    [Fact]
+    public void ToCategoricalOfATensorKeepsItsShapeAsKeras()
+    {
+        // Keras drops a trailing axis of 1: labels of shape (3, 1) give (3, classes); (2, 2) gives (2, 2, classes).
+        var column = Keras.Utils.ToCategorical(Tensor.FromArray(new byte[] { 1, 0, 2 }, 3, 1), 3);
+        Assert.Equal(new Shape(3, 3), column.Shape);
+        Assert.Equal([0f, 1, 0, 1, 0, 0, 0, 0, 1], column.ToArray());
+        var grid = Keras.Utils.ToCategorical(Tensor.FromArray(new[] { 0, 1, 1, 0 }, 2, 2));
+        Assert.Equal(new Shape(2, 2, 2), grid.Shape);
+        Assert.Equal([1f, 0, 0, 1, 0, 1, 1, 0], grid.ToArray());
+        Assert.Equal(new Shape(2, 4), Keras.Utils.ToCategorical(Tensor.FromArray(new[] { 3f, 1f }), 4).Shape);
+        var e = Assert.Throws<ArgumentException>(() => Keras.Utils.ToCategorical(Tensor.FromArray(new[] { 0.5f })));
+        Assert.Contains("whole class ids", e.Message);
+    }
+
     private static readonly int[][] Sequence = [[1], [2, 3], [4, 5, 6]];
 
     [Fact]
