@@ -44,6 +44,16 @@ public sealed class KerasTensor
     internal InputLayer Source => Layer as InputLayer
         ?? throw new ArgumentException($"Tensor '{Name}' is the output of layer '{Layer.Name}' ({Layer.GetType().Name}), not a model input made by Keras.Input.");
 
+    /// <summary>
+    /// The InputLayer behind a tensor made by <see cref="Keras.Input"/>, so that <c>new Sequential([Keras.Input([20]), new Dense(8)])</c>
+    /// reads as Keras's list; any other tensor is rejected with the layer that produced it.
+    /// </summary>
+    public static implicit operator Layers.InputLayer(KerasTensor tensor)
+    {
+        ArgumentNullException.ThrowIfNull(tensor);
+        return tensor.Source;
+    }
+
     /// <inheritdoc/>
     public override string ToString() => $"<KerasTensor shape={Shape}, dtype={DType.Name()}, name={Name}>";
 }

@@ -63,6 +63,9 @@ public abstract partial class Layer
     /// <summary>Input shape declared before building (Keras's input_shape / input_dim), without the batch dimension.</summary>
     public Shape? DeclaredInputShape { get; protected init; }
 
+    /// <summary>The batch size declared with <c>batchSize</c> next to <see cref="DeclaredInputShape"/> (Keras's <c>batch_size</c>), if any.</summary>
+    public int? DeclaredBatchSize { get; protected init; }
+
     /// <summary>All weights, trainable first, then non-trainable.</summary>
     public virtual IReadOnlyList<Variable> Weights => [.. TrainableWeights, .. NonTrainableWeights];
 
@@ -98,6 +101,44 @@ public abstract partial class Layer
 
     /// <summary>The output shape for an input shape (batch dimension first, -1 when unknown).</summary>
     public abstract Shape ComputeOutputShape(Shape inputShape);
+
+    /// <summary>
+    /// The per-sample shape given as a layer's <c>inputShape</c> argument (Keras 2's <c>input_shape</c>, still
+    /// accepted by Keras 3), checked: null when absent, else every dimension positive or -1 (unknown).
+    /// </summary>
+    private protected static Shape? InputShapeArgument(int[]? inputShape, string layer)
+    {
+        if (inputShape is null)
+        {
+            return null;
+        }
+        if (inputShape.Length == 0 || inputShape.Any(d => d == 0 || d < -1))
+        {
+            throw new ArgumentException($"{layer} inputShape must be a non-empty list of positive dimensions (-1 for unknown), got [{string.Join(", ", inputShape)}].", nameof(inputShape));
+        }
+        return new Shape(inputShape);
+    }
+
+    /// <summary>
+    /// The <c>batchSize</c> argument checked: positive, and only with a declared input shape, since Keras uses it only
+    /// to complete <c>input_shape</c> into the model's batch shape.
+    /// </summary>
+    private protected static int? BatchSizeArgument(int? batchSize, Shape? declaredInputShape, string layer)
+    {
+        if (batchSize is null)
+        {
+            return null;
+        }
+        if (batchSize <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, $"{layer} batchSize must be a positive integer, got {batchSize}.");
+        }
+        if (declaredInputShape is null)
+        {
+            throw new ArgumentException($"{layer} was given batchSize {batchSize} without an input shape; give inputShape (or inputDim/inputLength) with it.", nameof(batchSize));
+        }
+        return batchSize;
+    }
 
     /// <summary>Checks an input shape against what the built layer accepts; throws naming the layer and both shapes.</summary>
     protected virtual void CheckInputShape(Shape inputShape)

@@ -27,9 +27,9 @@ public partial class Model
         bool shuffle = true, int? seed = null, IEnumerable<Callback>? callbacks = null)
         => TrainingLoop.Fit(this, x, y, batchSize ?? 32, epochs, verbose, validationSplit, validationData, shuffle, seed, callbacks);
 
-    /// <summary>Loss (total and per output) and metrics for several inputs and outputs (Keras's <c>evaluate([x1, x2], [y1, y2])</c>). Safe to call from several threads at once.</summary>
-    public EvaluationResult Evaluate(IReadOnlyList<Tensor> x, IReadOnlyList<Tensor> y, int? batchSize = null, int verbose = 1)
-        => TrainingLoop.Evaluate(this, x, y, batchSize ?? 32, verbose);
+    /// <summary>Loss (total and per output) and metrics for several inputs and outputs (Keras's <c>evaluate([x1, x2], [y1, y2])</c>); <paramref name="returnDict"/> as the single-array overload. Safe to call from several threads at once.</summary>
+    public EvaluationResult Evaluate(IReadOnlyList<Tensor> x, IReadOnlyList<Tensor> y, int? batchSize = null, int verbose = 1, bool returnDict = false)
+        => TrainingLoop.Evaluate(this, x, y, batchSize ?? 32, verbose, returnDict);
 
     /// <summary>Outputs (one array per model output) for one array per model input (Keras's <c>predict([x1, x2])</c>). Safe to call from several threads at once.</summary>
     public Tensor[] PredictOutputs(IReadOnlyList<Tensor> x, int? batchSize = null, int verbose = 1)

@@ -9,7 +9,7 @@ namespace SharpKeras.Models;
 
 /// <summary>
 /// A trainable model (<c>keras.Model</c>): a layer that can be compiled with an optimizer, a loss
-/// and metrics, trained with <see cref="Fit(Tensor, Tensor, int?, int, int, double, ValueTuple{Tensor, Tensor}?, bool, int?, IEnumerable{Callback}?)"/>, and used with <see cref="Evaluate(Tensor, Tensor, int?, int)"/> and <see cref="Predict"/>.
+/// and metrics, trained with <see cref="Fit(Tensor, Tensor, int?, int, int, double, ValueTuple{Tensor, Tensor}?, bool, int?, IEnumerable{Callback}?)"/>, and used with <see cref="Evaluate(Tensor, Tensor, int?, int, bool)"/> and <see cref="Predict"/>.
 /// Made three ways, as in Keras: from symbolic inputs and outputs (<c>new Model(inputs, outputs)</c>,
 /// the functional API), by deriving from it and overriding <c>Call</c> (subclassing), or as a <see cref="Sequential"/>.
 /// </summary>
@@ -254,6 +254,7 @@ public partial class Model : Layer
         _metricObjects = null;
         TrainPlans.Clear();
         InferencePlans.Clear();
+        _onBatchMetrics = null;
     }
 
     /// <summary>Training steps planned for this model, one per batch shape (see <see cref="Training.TrainStepPlan"/>).</summary>
@@ -325,9 +326,12 @@ public partial class Model : Layer
         => TrainingLoop.Fit(this, [x], [y], batchSize ?? 32, epochs, verbose, validationSplit,
             validationData is { } v ? ([v.X], [v.Y]) : null, shuffle, seed, callbacks);
 
-    /// <summary>Loss and metrics on the given data, in inference mode (Keras's <c>evaluate</c>). Safe to call from several threads at once.</summary>
-    public EvaluationResult Evaluate(Tensor x, Tensor y, int? batchSize = null, int verbose = 1)
-        => TrainingLoop.Evaluate(this, [x], [y], batchSize ?? 32, verbose);
+    /// <summary>
+    /// Loss and metrics on the given data, in inference mode (Keras's <c>evaluate</c>): read by position
+    /// (<c>score[0]</c> the loss) or, with <paramref name="returnDict"/>, by name only. Safe to call from several threads at once.
+    /// </summary>
+    public EvaluationResult Evaluate(Tensor x, Tensor y, int? batchSize = null, int verbose = 1, bool returnDict = false)
+        => TrainingLoop.Evaluate(this, [x], [y], batchSize ?? 32, verbose, returnDict);
 
     /// <summary>
     /// Outputs for the given inputs, in inference mode, computed in batches (Keras's <c>predict</c>).

@@ -16,7 +16,11 @@ public sealed class Sequential : Model
     {
     }
 
-    /// <summary>A model made of <paramref name="layers"/>, in order.</summary>
+    /// <summary>
+    /// A model made of <paramref name="layers"/>, in order; the first may be the tensor of <see cref="Keras.Input"/>
+    /// (converted to its InputLayer), as in Keras. When the input shape is known (an Input first, or a first
+    /// layer given <c>inputShape</c>), every layer is built at once, as Keras builds it.
+    /// </summary>
     public Sequential(IEnumerable<Layer> layers, string? name = null) : this(name)
     {
         ArgumentNullException.ThrowIfNull(layers);
@@ -61,6 +65,38 @@ public sealed class Sequential : Model
         _layers.Add(layer);
         _inputShape = null;
         StructureChanged();
+        BuildAddedLayer(layer);
+    }
+
+    /// <summary>
+    /// Builds a layer just added when the model's input shape is declared, as Keras's <c>Sequential.add</c>
+    /// builds the model once it has an input, so weights exist before the first call.
+    /// </summary>
+    private void BuildAddedLayer(Layer layer)
+    {
+        if (Built || DeclaredShape() is not { } shape)
+        {
+            return;
+        }
+        foreach (var l in _layers)
+        {
+            if (ReferenceEquals(l, layer))
+            {
+                try
+                {
+                    layer.EnsureBuilt(shape);
+                }
+                catch
+                {
+                    // Keras leaves the layer out of the model when it cannot take the previous layer's output.
+                    _layers.RemoveAt(_layers.Count - 1);
+                    StructureChanged();
+                    throw;
+                }
+                return;
+            }
+            shape = l.ComputeOutputShape(shape);
+        }
     }
 
     /// <summary>Adds the InputLayer behind a symbolic input made by <see cref="Keras.Input"/>.</summary>
@@ -102,7 +138,7 @@ public sealed class Sequential : Model
     private Shape? DeclaredShape()
     {
         var first = _layers.FirstOrDefault();
-        return first?.DeclaredInputShape?.Prepend(-1);
+        return first?.DeclaredInputShape?.Prepend(first.DeclaredBatchSize ?? -1);
     }
 
     /// <summary>Builds every layer for inputs of <paramref name="inputShape"/> (batch first); checks it against a declared input.</summary>
@@ -118,7 +154,10 @@ public sealed class Sequential : Model
             layer.EnsureBuilt(shape);
             shape = layer.ComputeOutputShape(shape);
         }
-        _inputShape = inputShape;
+        // Layers build for any batch size, but a declared batchSize stays the model's input batch, as Keras's batch_shape.
+        _inputShape = DeclaredShape() is { } declared && declared[0] > 0 && declared.Rank == inputShape.Rank
+            ? inputShape.WithDim(0, declared[0])
+            : inputShape;
     }
 
     /// <summary>Builds the model from its declared input shape when it has one (used by Summary).</summary>

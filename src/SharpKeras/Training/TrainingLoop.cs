@@ -152,7 +152,7 @@ internal static class TrainingLoop
         return all;
     }
 
-    public static EvaluationResult Evaluate(Model model, IReadOnlyList<Tensor> x, IReadOnlyList<Tensor> y, int batchSize, int verbose)
+    public static EvaluationResult Evaluate(Model model, IReadOnlyList<Tensor> x, IReadOnlyList<Tensor> y, int batchSize, int verbose, bool returnDict = false)
     {
         RequireCompiled(model, "Evaluate");
         CheckPositive(batchSize, nameof(batchSize));
@@ -160,7 +160,7 @@ internal static class TrainingLoop
         using var usage = model.Usage.EnterInference(model, "Evaluate");
         var metrics = new CompiledMetrics(model, y.Count);
         EvaluateCore(model, x, y, batchSize, verbose, metrics);
-        return new EvaluationResult(metrics.WriteLogs(new Dictionary<string, double>()));
+        return new EvaluationResult(metrics.WriteLogs(new Dictionary<string, double>()), returnDict);
     }
 
     private static void EvaluateCore(Model model, IReadOnlyList<Tensor> x, IReadOnlyList<Tensor> y, int batchSize, int verbose, CompiledMetrics metrics, List<Callback>? callbacks = null)
@@ -289,7 +289,7 @@ internal static class TrainingLoop
         return [.. times.Select(kv => new LayerTiming(kv.Key, kv.Value.Forward * scale, kv.Value.Backward * scale))];
     }
 
-    private static void RequireCompiled(Model model, string method)
+    internal static void RequireCompiled(Model model, string method)
     {
         if (!model.Compiled)
         {
@@ -329,7 +329,7 @@ internal static class TrainingLoop
         }
     }
 
-    private static void CheckData(Model model, IReadOnlyList<Tensor> x, IReadOnlyList<Tensor> y, string xName, string yName)
+    internal static void CheckData(Model model, IReadOnlyList<Tensor> x, IReadOnlyList<Tensor> y, string xName, string yName)
     {
         CheckInputs(model, x, xName);
         ArgumentNullException.ThrowIfNull(y, yName);

@@ -18,10 +18,13 @@ public abstract class BaseConv : Layer
 
     /// <summary>Validates and stores the configuration shared by the convolution layers.</summary>
     private protected BaseConv(int rank, int filters, int[] kernelSize, int[] strides, string padding, int[] dilationRate,
-        ActivationFunction? activation, bool useBias, Initializer? kernelInitializer, Initializer? biasInitializer, string? name)
+        ActivationFunction? activation, bool useBias, Initializer? kernelInitializer, Initializer? biasInitializer, string? name,
+        int[]? inputShape = null, int? batchSize = null)
         : base(name)
     {
         string layer = GetType().Name;
+        DeclaredInputShape = InputShapeArgument(inputShape, $"{layer} layer '{name ?? ToSnakeCase(layer)}'");
+        DeclaredBatchSize = BatchSizeArgument(batchSize, DeclaredInputShape, $"{layer} layer '{name ?? ToSnakeCase(layer)}'");
         if (filters <= 0)
         {
             throw new ArgumentOutOfRangeException(nameof(filters), filters, $"{layer}: filters must be a positive integer, got {filters}.");

@@ -18,9 +18,12 @@ namespace SharpKeras.Layers;
 /// <param name="kernelInitializer">Default glorot_uniform.</param>
 /// <param name="biasInitializer">Default zeros.</param>
 /// <param name="name">Layer name (default conv1d, conv1d_1, ...).</param>
+/// <param name="inputShape">Optional per-sample input shape (steps, channels), as Keras's <c>input_shape</c>.</param>
+/// <param name="batchSize">Optional batch size completing <paramref name="inputShape"/> into the model's batch shape, as Keras's <c>batch_size</c>.</param>
 public sealed class Conv1D(int filters, int kernelSize, int strides = 1, string padding = "valid", int dilationRate = 1,
-    ActivationFunction? activation = null, bool useBias = true, Initializer? kernelInitializer = null, Initializer? biasInitializer = null, string? name = null)
-    : BaseConv(1, filters, [kernelSize], [strides], padding, [dilationRate], activation, useBias, kernelInitializer, biasInitializer, name), IKerasSerializable<Conv1D>
+    ActivationFunction? activation = null, bool useBias = true, Initializer? kernelInitializer = null, Initializer? biasInitializer = null, string? name = null,
+    int[]? inputShape = null, int? batchSize = null)
+    : BaseConv(1, filters, [kernelSize], [strides], padding, [dilationRate], activation, useBias, kernelInitializer, biasInitializer, name, inputShape, batchSize), IKerasSerializable<Conv1D>
 {
     /// <summary>Recreates the layer from its config (Keras's <c>from_config</c>).</summary>
     public static Conv1D FromConfig(JsonObject config) => new(Cfg.Int(config, "filters"), ConvLayerConfigs.One(config, "kernel_size"),

@@ -19,10 +19,13 @@ namespace SharpKeras.Layers;
 /// <param name="kernelInitializer">Default glorot_uniform.</param>
 /// <param name="biasInitializer">Default zeros.</param>
 /// <param name="name">Layer name (default conv2d, conv2d_1, ...).</param>
+/// <param name="inputShape">Optional per-sample input shape (height, width, channels), as Keras's <c>input_shape</c>.</param>
+/// <param name="batchSize">Optional batch size completing <paramref name="inputShape"/> into the model's batch shape, as Keras's <c>batch_size</c>.</param>
 public sealed class Conv2D(int filters, Size2D kernelSize, Size2D? strides = null, string padding = "valid", Size2D? dilationRate = null,
-    ActivationFunction? activation = null, bool useBias = true, Initializer? kernelInitializer = null, Initializer? biasInitializer = null, string? name = null)
+    ActivationFunction? activation = null, bool useBias = true, Initializer? kernelInitializer = null, Initializer? biasInitializer = null, string? name = null,
+    int[]? inputShape = null, int? batchSize = null)
     : BaseConv(2, filters, [kernelSize.Height, kernelSize.Width], Pair(strides), padding, Pair(dilationRate),
-        activation, useBias, kernelInitializer, biasInitializer, name), IKerasSerializable<Conv2D>
+        activation, useBias, kernelInitializer, biasInitializer, name, inputShape, batchSize), IKerasSerializable<Conv2D>
 {
     private static int[] Pair(Size2D? s) => s is { } v ? [v.Height, v.Width] : [1, 1];
 

@@ -16,9 +16,10 @@ public sealed class Dense : Layer, Saving.IKerasSerializable<Dense>
     /// A Dense layer with <paramref name="units"/> outputs. <paramref name="inputDim"/> (optional)
     /// fixes the input's last dimension, as the older Keras <c>input_dim</c> argument; the argument
     /// order (units, inputDim, activation) matches the C# program this project descends from.
+    /// <paramref name="inputShape"/> (optional) declares the per-sample input shape, as Keras's <c>input_shape</c>.
     /// </summary>
     public Dense(int units, int? inputDim = null, ActivationFunction? activation = null, bool useBias = true,
-        Initializer? kernelInitializer = null, Initializer? biasInitializer = null, string? name = null)
+        Initializer? kernelInitializer = null, Initializer? biasInitializer = null, string? name = null, int[]? inputShape = null, int? batchSize = null)
         : base(name)
     {
         if (units <= 0)
@@ -34,10 +35,17 @@ public sealed class Dense : Layer, Saving.IKerasSerializable<Dense>
         UseBias = useBias;
         KernelInitializer = kernelInitializer ?? new GlorotUniform();
         BiasInitializer = biasInitializer ?? new Zeros();
+        var declared = InputShapeArgument(inputShape, $"Dense layer '{name ?? "dense"}'");
         if (inputDim is { } d)
         {
-            DeclaredInputShape = new Shape(d);
+            if (declared is not null && (declared.Rank != 1 || declared[0] != d))
+            {
+                throw new ArgumentException($"Dense layer '{name ?? "dense"}' was given inputDim {d} and inputShape {declared}, which disagree; give one of them.", nameof(inputShape));
+            }
+            declared = new Shape(d);
         }
+        DeclaredInputShape = declared;
+        DeclaredBatchSize = BatchSizeArgument(batchSize, declared, $"Dense layer '{name ?? "dense"}'");
     }
 
     /// <summary>Number of output units.</summary>

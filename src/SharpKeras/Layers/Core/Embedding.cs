@@ -12,8 +12,12 @@ public sealed class Embedding : Layer, Saving.IKerasSerializable<Embedding>
 {
     private Variable? _embeddings;
 
-    /// <summary>An embedding of a vocabulary of <paramref name="inputDim"/> ids into <paramref name="outputDim"/> dimensions (initializer uniform(-0.05, 0.05) as Keras).</summary>
-    public Embedding(int inputDim, int outputDim, Initializer? embeddingsInitializer = null, bool maskZero = false, string? name = null) : base(name)
+    /// <summary>
+    /// An embedding of a vocabulary of <paramref name="inputDim"/> ids into <paramref name="outputDim"/> dimensions (initializer uniform(-0.05, 0.05) as Keras).
+    /// <paramref name="inputLength"/> (Keras 2's <c>input_length</c>) or <paramref name="inputShape"/> declares the per-sample input shape.
+    /// </summary>
+    public Embedding(int inputDim, int outputDim, Initializer? embeddingsInitializer = null, bool maskZero = false, string? name = null,
+        int? inputLength = null, int[]? inputShape = null, int? batchSize = null) : base(name)
     {
         if (inputDim <= 0)
         {
@@ -27,6 +31,21 @@ public sealed class Embedding : Layer, Saving.IKerasSerializable<Embedding>
         OutputDim = outputDim;
         EmbeddingsInitializer = embeddingsInitializer ?? new RandomUniform(-0.05, 0.05);
         MaskZero = maskZero;
+        var declared = InputShapeArgument(inputShape, $"Embedding layer '{name ?? "embedding"}'");
+        if (inputLength is { } len)
+        {
+            if (len <= 0)
+            {
+                throw new ArgumentOutOfRangeException(nameof(inputLength), len, $"Embedding inputLength must be a positive integer, got {len}.");
+            }
+            if (declared is not null && (declared.Rank != 1 || declared[0] != len))
+            {
+                throw new ArgumentException($"Embedding layer '{name ?? "embedding"}' was given inputLength {len} and inputShape {declared}, which disagree; give one of them.", nameof(inputShape));
+            }
+            declared = new Shape(len);
+        }
+        DeclaredInputShape = declared;
+        DeclaredBatchSize = BatchSizeArgument(batchSize, declared, $"Embedding layer '{name ?? "embedding"}'");
     }
 
     /// <summary>Size of the vocabulary: ids lie in [0, inputDim).</summary>

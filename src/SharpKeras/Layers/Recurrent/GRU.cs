@@ -9,11 +9,12 @@ namespace SharpKeras.Layers;
 /// </summary>
 public sealed class GRU : RNN, Saving.IKerasSerializable<GRU>
 {
-    /// <summary>A GRU of <paramref name="units"/> units with Keras's defaults (tanh, sigmoid, reset_after, last output only).</summary>
+    /// <summary>A GRU of <paramref name="units"/> units with Keras's defaults (tanh, sigmoid, reset_after, last output only); <paramref name="inputShape"/> optionally declares the per-sample (timesteps, features) input, as Keras's <c>input_shape</c>.</summary>
     public GRU(int units, ActivationFunction? activation = null, ActivationFunction? recurrentActivation = null, bool useBias = true,
         Initializer? kernelInitializer = null, Initializer? recurrentInitializer = null, Initializer? biasInitializer = null,
         double dropout = 0, double recurrentDropout = 0, bool returnSequences = false, bool returnState = false,
-        bool goBackwards = false, bool stateful = false, bool resetAfter = true, int? seed = null, string? name = null)
+        bool goBackwards = false, bool stateful = false, bool resetAfter = true, int? seed = null, string? name = null,
+        int[]? inputShape = null, int? batchSize = null)
         : base(new GRUCell(units, activation, recurrentActivation, useBias, kernelInitializer, recurrentInitializer, biasInitializer, resetAfter, "gru_cell"),
             returnSequences, returnState, goBackwards, stateful, false, name)
     {
@@ -21,6 +22,8 @@ public sealed class GRU : RNN, Saving.IKerasSerializable<GRU>
         RecurrentDropout = LSTM.Rate(recurrentDropout, nameof(recurrentDropout));
         Seed = seed;
         DropoutRng = SeedGenerator.FromSeed(seed);
+        DeclaredInputShape = InputShapeArgument(inputShape, $"GRU layer '{name ?? "gru"}'");
+        DeclaredBatchSize = BatchSizeArgument(batchSize, DeclaredInputShape, $"GRU layer '{name ?? "gru"}'");
     }
 
     /// <inheritdoc/>

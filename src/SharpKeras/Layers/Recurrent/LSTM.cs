@@ -9,11 +9,12 @@ namespace SharpKeras.Layers;
 /// </summary>
 public sealed class LSTM : RNN, Saving.IKerasSerializable<LSTM>
 {
-    /// <summary>An LSTM of <paramref name="units"/> units with Keras's defaults (tanh, sigmoid, unit forget bias, last output only).</summary>
+    /// <summary>An LSTM of <paramref name="units"/> units with Keras's defaults (tanh, sigmoid, unit forget bias, last output only); <paramref name="inputShape"/> optionally declares the per-sample (timesteps, features) input, as Keras's <c>input_shape</c>.</summary>
     public LSTM(int units, ActivationFunction? activation = null, ActivationFunction? recurrentActivation = null, bool useBias = true,
         Initializer? kernelInitializer = null, Initializer? recurrentInitializer = null, Initializer? biasInitializer = null,
         bool unitForgetBias = true, double dropout = 0, double recurrentDropout = 0, bool returnSequences = false,
-        bool returnState = false, bool goBackwards = false, bool stateful = false, int? seed = null, string? name = null)
+        bool returnState = false, bool goBackwards = false, bool stateful = false, int? seed = null, string? name = null,
+        int[]? inputShape = null, int? batchSize = null)
         : base(new LSTMCell(units, activation, recurrentActivation, useBias, kernelInitializer, recurrentInitializer, biasInitializer, unitForgetBias, "lstm_cell"),
             returnSequences, returnState, goBackwards, stateful, false, name)
     {
@@ -21,6 +22,8 @@ public sealed class LSTM : RNN, Saving.IKerasSerializable<LSTM>
         RecurrentDropout = Rate(recurrentDropout, nameof(recurrentDropout));
         Seed = seed;
         DropoutRng = SeedGenerator.FromSeed(seed);
+        DeclaredInputShape = InputShapeArgument(inputShape, $"LSTM layer '{name ?? "lstm"}'");
+        DeclaredBatchSize = BatchSizeArgument(batchSize, DeclaredInputShape, $"LSTM layer '{name ?? "lstm"}'");
     }
 
     /// <inheritdoc/>

@@ -6,10 +6,11 @@ namespace SharpKeras.Layers;
 /// <summary>Fully-connected recurrent layer (<c>keras.layers.SimpleRNN</c>): h = activation(x W + h U + b), run as one fused op.</summary>
 public sealed class SimpleRNN : RNN, Saving.IKerasSerializable<SimpleRNN>
 {
-    /// <summary>A SimpleRNN of <paramref name="units"/> units with Keras's defaults (tanh, last output only).</summary>
+    /// <summary>A SimpleRNN of <paramref name="units"/> units with Keras's defaults (tanh, last output only); <paramref name="inputShape"/> optionally declares the per-sample (timesteps, features) input, as Keras's <c>input_shape</c>.</summary>
     public SimpleRNN(int units, ActivationFunction? activation = null, bool useBias = true, Initializer? kernelInitializer = null,
         Initializer? recurrentInitializer = null, Initializer? biasInitializer = null, double dropout = 0, double recurrentDropout = 0,
-        bool returnSequences = false, bool returnState = false, bool goBackwards = false, bool stateful = false, int? seed = null, string? name = null)
+        bool returnSequences = false, bool returnState = false, bool goBackwards = false, bool stateful = false, int? seed = null, string? name = null,
+        int[]? inputShape = null, int? batchSize = null)
         : base(new SimpleRNNCell(units, activation, useBias, kernelInitializer, recurrentInitializer, biasInitializer, "simple_rnn_cell"),
             returnSequences, returnState, goBackwards, stateful, false, name)
     {
@@ -17,6 +18,8 @@ public sealed class SimpleRNN : RNN, Saving.IKerasSerializable<SimpleRNN>
         RecurrentDropout = LSTM.Rate(recurrentDropout, nameof(recurrentDropout));
         Seed = seed;
         DropoutRng = SeedGenerator.FromSeed(seed);
+        DeclaredInputShape = InputShapeArgument(inputShape, $"SimpleRNN layer '{name ?? "simple_rnn"}'");
+        DeclaredBatchSize = BatchSizeArgument(batchSize, DeclaredInputShape, $"SimpleRNN layer '{name ?? "simple_rnn"}'");
     }
 
     /// <inheritdoc/>

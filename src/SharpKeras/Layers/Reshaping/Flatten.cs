@@ -4,9 +4,11 @@ namespace SharpKeras.Layers;
 /// <summary>Flattens each sample to one dimension (<c>keras.layers.Flatten</c>): (batch, ...) -> (batch, product).</summary>
 public sealed class Flatten : Layer, Saving.IKerasSerializable<Flatten>
 {
-    /// <summary>A Flatten layer.</summary>
-    public Flatten(string? name = null) : base(name)
+    /// <summary>A Flatten layer; <paramref name="inputShape"/> (optional) declares the per-sample input shape, as Keras's <c>input_shape</c>.</summary>
+    public Flatten(string? name = null, int[]? inputShape = null, int? batchSize = null) : base(name)
     {
+        DeclaredInputShape = InputShapeArgument(inputShape, $"Flatten layer '{name ?? "flatten"}'");
+        DeclaredBatchSize = BatchSizeArgument(batchSize, DeclaredInputShape, $"Flatten layer '{name ?? "flatten"}'");
     }
 
     /// <inheritdoc/>

@@ -1,0 +1,95 @@
+using SharpKeras.Training;
+
+namespace SharpKeras.Models;
+
+/// <summary>Keras's single-batch methods: <c>train_on_batch</c>, <c>test_on_batch</c> and <c>reset_metrics</c>.</summary>
+public partial class Model
+{
+    // Keras 3 keeps one set of metric states for train_on_batch and test_on_batch and never resets it
+    // between calls, so values are running means until ResetMetrics() (or a new Compile).
+    private CompiledMetrics? _onBatchMetrics;
+
+    /// <summary>
+    /// One gradient update on one batch, run whole whatever its size (Keras's <c>train_on_batch</c>):
+    /// the loss first, then the metrics, as running means over the calls since the last <see cref="ResetMetrics"/>.
+    /// </summary>
+    public EvaluationResult TrainOnBatch(Tensor x, Tensor y, bool returnDict = false)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(y);
+        return TrainOnBatch([x], [y], returnDict);
+    }
+
+    /// <summary>One gradient update on one batch of several inputs and/or outputs (Keras's <c>train_on_batch([x1, x2], [y1, y2])</c>).</summary>
+    public EvaluationResult TrainOnBatch(IReadOnlyList<Tensor> x, IReadOnlyList<Tensor> y, bool returnDict = false)
+    {
+        TrainingLoop.RequireCompiled(this, "TrainOnBatch");
+        TrainingLoop.CheckData(this, x, y, "x", "y");
+        using var usage = Usage.EnterTraining(this, "TrainOnBatch");
+        int count = x[0].Shape[0];
+        lock (MetricGate)
+        {
+            var metrics = OnBatchMetrics(y.Count);
+            var plan = TrainStepPlan.For(this, x, y, count);
+            plan.LoadSlice(x, y, 0);
+            double loss = plan.Run();
+            metrics.Update(loss, plan.OutputLosses, plan.Y, plan.Predictions, count);
+            return new EvaluationResult(metrics.WriteLogs(new Dictionary<string, double>()), returnDict);
+        }
+    }
+
+    /// <summary>
+    /// Loss and metrics on one batch in inference mode, without updating weights (Keras's <c>test_on_batch</c>);
+    /// the metrics share their running state with <see cref="TrainOnBatch(Tensor, Tensor, bool)"/> until <see cref="ResetMetrics"/>.
+    /// </summary>
+    public EvaluationResult TestOnBatch(Tensor x, Tensor y, bool returnDict = false)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(y);
+        return TestOnBatch([x], [y], returnDict);
+    }
+
+    /// <summary>Loss and metrics on one batch of several inputs and/or outputs (Keras's <c>test_on_batch([x1, x2], [y1, y2])</c>).</summary>
+    public EvaluationResult TestOnBatch(IReadOnlyList<Tensor> x, IReadOnlyList<Tensor> y, bool returnDict = false)
+    {
+        TrainingLoop.RequireCompiled(this, "TestOnBatch");
+        TrainingLoop.CheckData(this, x, y, "x", "y");
+        using var usage = Usage.EnterInference(this, "TestOnBatch");
+        int count = x[0].Shape[0];
+        lock (MetricGate)
+        {
+            var metrics = OnBatchMetrics(y.Count);
+            var plan = InferencePlans.Rent(this, x, y, count);
+            try
+            {
+                plan.LoadSlice(x, y, 0);
+                plan.Run();
+                metrics.Update(plan.Loss!.Item(), plan.OutputLosses, plan.Y!, plan.Predictions, count);
+            }
+            finally
+            {
+                InferencePlans.Return(plan);
+            }
+            return new EvaluationResult(metrics.WriteLogs(new Dictionary<string, double>()), returnDict);
+        }
+    }
+
+    /// <summary>Clears the running metric values that <see cref="TrainOnBatch(Tensor, Tensor, bool)"/> and <see cref="TestOnBatch(Tensor, Tensor, bool)"/> accumulate (Keras's <c>reset_metrics</c>).</summary>
+    public void ResetMetrics()
+    {
+        lock (MetricGate)
+        {
+            _onBatchMetrics?.Reset();
+        }
+    }
+
+    private CompiledMetrics OnBatchMetrics(int outputs)
+    {
+        if (_onBatchMetrics is null)
+        {
+            _onBatchMetrics = new CompiledMetrics(this, outputs);
+            _onBatchMetrics.Reset();
+        }
+        return _onBatchMetrics;
+    }
+}
