@@ -11,7 +11,7 @@ namespace SharpKeras.Tests.Models;
 [Collection(ConsoleCollection.Name)]
 public partial class IssueSampleProgramTests
 {
-    // The program's body, unchanged but for the callbacks argument of Fit.
+    // The program's body, unchanged.
     private static (History History, Sequential Model, Sequential M2, Tensor Padded, Tensor Noise) Program()
     {
         Config.SetRandomSeed(1);
@@ -29,7 +29,8 @@ public partial class IssueSampleProgramTests
         ]);
         model.SetWeights(model.GetWeights());
         model.Compile(optimizer: "adam", loss: "categorical_crossentropy", metrics: ["accuracy"]);
-        var history = model.Fit(x, y, batchSize: 32, epochs: 3, validationSplit: 0.2, verbose: 0);
+        var history = model.Fit(x, y, batchSize: 32, epochs: 3, validationSplit: 0.2, verbose: 0,
+            callbacks: [new EarlyStopping(monitor: "val_loss", patience: 2, restoreBestWeights: true)]);
         var score = model.Evaluate(x, y, verbose: 0);
         Console.WriteLine($"loss {score[0]:F4} accuracy {score[1]:F4} epochs {history.Epoch.Count}");
         var batchLogs = model.TrainOnBatch(x, y);
