@@ -38,21 +38,8 @@ public sealed class SeedGenerator
     {
         lock (_lock)
         {
-            return Next();
+            return _state.Next();
         }
-    }
-
-    private ulong Next()
-    {
-        ulong result = ulong.RotateLeft(_state.S1 * 5, 7) * 9;
-        ulong t = _state.S1 << 17;
-        _state.S2 ^= _state.S0;
-        _state.S3 ^= _state.S1;
-        _state.S1 ^= _state.S2;
-        _state.S0 ^= _state.S3;
-        _state.S2 ^= t;
-        _state.S3 = ulong.RotateLeft(_state.S3, 45);
-        return result;
     }
 
     /// <summary>Fills <paramref name="values"/> with floats uniform in [0, 1), taking the lock once.</summary>
