@@ -31,8 +31,11 @@ public static class FuzzTargets
         return new Model([a, b], new Dense(2, activation: "softmax").Apply(new LayerNormalization().Apply(x)));
     }
 
-    /// <summary>Runs one reader on the file at <paramref name="path"/>; returns normally for a successful load or a clear load error.</summary>
-    public static void Run(string target, string path, Model? weightsModel)
+    /// <summary>
+    /// Runs one reader on the file at <paramref name="path"/>: returns null for a successful load and the
+    /// clear load error for a refused file; anything else escapes (a crash).
+    /// </summary>
+    public static Exception? Run(string target, string path, Model? weightsModel)
     {
         try
         {
@@ -58,6 +61,8 @@ public static class FuzzTargets
         catch (Exception e) when (e is InvalidDataException or FormatException)
         {
             // The clear load error a hostile file deserves.
+            return e;
         }
+        return null;
     }
 }
