@@ -34,4 +34,58 @@ internal interface IOptimizerKernels
     /// </summary>
     void AdadeltaUpdate(ReadOnlySpan<float> g, Span<float> w, Span<float> accGrad, Span<float> accDelta,
         float learningRate, float rho, float oneMinusRho, float epsilon);
+
+    /// <summary>Adagrad (Keras's torch form): acc += g g; w -= g lr / sqrt(acc + eps).</summary>
+    void AdagradUpdate(ReadOnlySpan<float> g, Span<float> w, Span<float> accumulator, float learningRate, float epsilon);
+
+    /// <summary>
+    /// Adamax: m = beta1 m + (1 - beta1) g; u = max(beta2 u, |g|); w -= m lr / ((u + eps) c), with
+    /// c = 1 - beta1^t.
+    /// </summary>
+    void AdamaxUpdate(ReadOnlySpan<float> g, Span<float> w, Span<float> m, Span<float> u,
+        float learningRate, float beta1, float oneMinusBeta1, float beta2, float epsilon, float correction);
+
+    /// <summary>
+    /// Nadam: m = beta1 m + (1 - beta1) g; v = beta2 v + (1 - beta2) g^2;
+    /// mHat = m uNext / cNext + g (1 - u) / c; w -= mHat lr / (sqrt(v / vCorrection) + eps), with the
+    /// momentum-schedule factors computed by the caller.
+    /// </summary>
+    void NadamUpdate(ReadOnlySpan<float> g, Span<float> w, Span<float> m, Span<float> v,
+        float learningRate, float beta1, float oneMinusBeta1, float beta2, float oneMinusBeta2, float epsilon,
+        float uNext, float oneMinusUProductNext, float oneMinusU, float oneMinusUProduct, float vCorrection);
+
+    /// <summary>Lion: c = beta1 m + (1 - beta1) g; w -= sign(c) lr; m = beta2 m + (1 - beta2) g.</summary>
+    void LionUpdate(ReadOnlySpan<float> g, Span<float> w, Span<float> m,
+        float learningRate, float beta1, float oneMinusBeta1, float beta2, float oneMinusBeta2);
+
+    /// <summary>
+    /// FTRL-proximal as Keras's Ftrl: with p = -learningRatePower, n' = n + g^2,
+    /// linear += g + 2 l2Shrinkage w - (n'^p - n^p) / lr w; w = (clip(linear, -l1, l1) - linear) / (n'^p / lr + twoL2); n = n'.
+    /// </summary>
+    void FtrlUpdate(ReadOnlySpan<float> g, Span<float> w, Span<float> accumulator, Span<float> linear,
+        float learningRate, float power, float l1, float twoL2, float twoL2Shrinkage);
+
+    /// <summary>dst = src multiplier / divisor (loss-scale removal, clipnorm, global_clipnorm, accumulation averages).</summary>
+    void ScaleGradient(ReadOnlySpan<float> src, Span<float> dst, float multiplier, float divisor);
+
+    /// <summary>dst = clip(src, -limit, limit) (Keras's clipvalue).</summary>
+    void ClipGradient(ReadOnlySpan<float> src, Span<float> dst, float limit);
+
+    /// <summary>dst = (g + accumulator) / steps and the accumulator is reset to zero (an accumulation update step).</summary>
+    void TakeAccumulatedGradient(ReadOnlySpan<float> g, Span<float> accumulator, Span<float> dst, float steps);
+
+    /// <summary>accumulator += g (an accumulation step without an update).</summary>
+    void AccumulateGradient(ReadOnlySpan<float> g, Span<float> accumulator);
+
+    /// <summary>w *= factor (decoupled weight decay, factor = 1 - weight_decay lr).</summary>
+    void DecayWeights(Span<float> w, float factor);
+
+    /// <summary>average = momentum average + oneMinusMomentum w (the EMA of the model weights).</summary>
+    void MovingAverage(ReadOnlySpan<float> w, Span<float> average, float momentum, float oneMinusMomentum);
+
+    /// <summary>
+    /// The sum of squares of <paramref name="g"/>, accumulated in double in index order so that it does
+    /// not depend on the SIMD width (gradient norms for clipping).
+    /// </summary>
+    double SumOfSquares(ReadOnlySpan<float> g);
 }

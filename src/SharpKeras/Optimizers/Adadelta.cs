@@ -9,8 +9,11 @@ namespace SharpKeras.Optimizers;
 public sealed class Adadelta : Optimizer, IKerasSerializable<Adadelta>
 {
     /// <summary>Adadelta with Keras 3 defaults (the original Keras mnist_cnn example used learningRate 1.0).</summary>
-    public Adadelta(double learningRate = 0.001, double rho = 0.95, double epsilon = 1e-7)
-        : base("adadelta", learningRate)
+    public Adadelta(LearningRateArgument learningRate = default, double rho = 0.95, double epsilon = 1e-7,
+        double? weightDecay = null, double? clipnorm = null, double? clipvalue = null, double? globalClipnorm = null,
+        bool useEma = false, double emaMomentum = 0.99, int? emaOverwriteFrequency = null, double? lossScaleFactor = null,
+        int? gradientAccumulationSteps = null, string name = "adadelta")
+        : base(name, learningRate, 0.001, weightDecay, clipnorm, clipvalue, globalClipnorm, useEma, emaMomentum, emaOverwriteFrequency, lossScaleFactor, gradientAccumulationSteps)
     {
         if (!(rho >= 0 && rho <= 1))
         {
@@ -46,5 +49,5 @@ public sealed class Adadelta : Optimizer, IKerasSerializable<Adadelta>
 
     /// <summary>Recreates the optimizer from its config (Keras's <c>from_config</c>).</summary>
     public static Adadelta FromConfig(JsonObject config) =>
-        Checked(config, new Adadelta(Cfg.Double(config, "learning_rate", 0.001), Cfg.Double(config, "rho", 0.95), Cfg.Double(config, "epsilon", 1e-7)));
+        WithBaseConfig(config, new Adadelta(LearningRateFrom(config, 0.001), Cfg.Double(config, "rho", 0.95), Cfg.Double(config, "epsilon", 1e-7)));
 }

@@ -1,5 +1,4 @@
 using SharpKeras.Saving;
-using System.Numerics;
 using System.Text.Json.Nodes;
 
 namespace SharpKeras.Optimizers;
@@ -8,8 +7,11 @@ namespace SharpKeras.Optimizers;
 public sealed class Adam : Optimizer, IKerasSerializable<Adam>
 {
     /// <summary>Adam with Keras 3 defaults.</summary>
-    public Adam(double learningRate = 0.001, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-7, bool amsgrad = false)
-        : base("adam", learningRate)
+    public Adam(LearningRateArgument learningRate = default, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-7, bool amsgrad = false,
+        double? weightDecay = null, double? clipnorm = null, double? clipvalue = null, double? globalClipnorm = null,
+        bool useEma = false, double emaMomentum = 0.99, int? emaOverwriteFrequency = null, double? lossScaleFactor = null,
+        int? gradientAccumulationSteps = null, string name = "adam")
+        : base(name, learningRate, 0.001, weightDecay, clipnorm, clipvalue, globalClipnorm, useEma, emaMomentum, emaOverwriteFrequency, lossScaleFactor, gradientAccumulationSteps)
     {
         Beta1 = beta1;
         Beta2 = beta2;
@@ -17,10 +19,10 @@ public sealed class Adam : Optimizer, IKerasSerializable<Adam>
         Amsgrad = amsgrad;
     }
 
-    /// <summary>Decay of the first-moment estimate.</summary>
+    /// <summary>Decay of the first-moment estimate (beta_1).</summary>
     public double Beta1 { get; }
 
-    /// <summary>Decay of the second-moment estimate.</summary>
+    /// <summary>Decay of the second-moment estimate (beta_2).</summary>
     public double Beta2 { get; }
 
     /// <summary>Added to sqrt(v) (outside the root, as Keras's "epsilon hat").</summary>
@@ -29,7 +31,7 @@ public sealed class Adam : Optimizer, IKerasSerializable<Adam>
     /// <summary>Whether to use the AMSGrad variant (maximum of past second moments).</summary>
     public bool Amsgrad { get; }
 
-    /// <inheritdoc/>
+    /// <summary>Keras's Adam config: the base fields, then beta_1, beta_2, epsilon, amsgrad.</summary>
     public override JsonObject GetConfig()
     {
         var c = base.GetConfig();
@@ -53,12 +55,10 @@ public sealed class Adam : Optimizer, IKerasSerializable<Adam>
         float b1Power = MathF.Pow(F32(Beta1), t);
         float b2Power = MathF.Pow(F32(Beta2), t);
         float alpha = lr * MathF.Sqrt(1f - b2Power) / (1f - b1Power);
-        float oneMinusB1 = F32(1 - Beta1), oneMinusB2 = F32(1 - Beta2), eps = F32(Epsilon);
         Backend.Kernels.Current.AdamUpdate(g, w, slots[0].Span, slots[1].Span, Amsgrad ? slots[2].Span : default,
-            alpha, oneMinusB1, oneMinusB2, eps);
+            alpha, F32(1 - Beta1), F32(1 - Beta2), F32(Epsilon));
     }
 
     /// <summary>Recreates the optimizer from its config (Keras's <c>from_config</c>).</summary>
-    public static Adam FromConfig(JsonObject config) => Checked(config, new Adam(Cfg.Double(config, "learning_rate", 0.001), Cfg.Double(config, "beta_1", 0.9),
-        Cfg.Double(config, "beta_2", 0.999), Cfg.Double(config, "epsilon", 1e-7), Cfg.Bool(config, "amsgrad", false)));
+    public static Adam FromConfig(JsonObject config) => WithBaseConfig(config, new Adam(LearningRateFrom(config, 0.001), Cfg.Double(config, "beta_1", 0.9), Cfg.Double(config, "beta_2", 0.999), Cfg.Double(config, "epsilon", 1e-7), Cfg.Bool(config, "amsgrad", false)));
 }

@@ -8,8 +8,11 @@ namespace SharpKeras.Optimizers;
 public sealed class RMSprop : Optimizer, IKerasSerializable<RMSprop>
 {
     /// <summary>RMSprop with Keras 3 defaults.</summary>
-    public RMSprop(double learningRate = 0.001, double rho = 0.9, double momentum = 0.0, double epsilon = 1e-7, bool centered = false)
-        : base("rmsprop", learningRate)
+    public RMSprop(LearningRateArgument learningRate = default, double rho = 0.9, double momentum = 0.0, double epsilon = 1e-7, bool centered = false,
+        double? weightDecay = null, double? clipnorm = null, double? clipvalue = null, double? globalClipnorm = null,
+        bool useEma = false, double emaMomentum = 0.99, int? emaOverwriteFrequency = null, double? lossScaleFactor = null,
+        int? gradientAccumulationSteps = null, string name = "rmsprop")
+        : base(name, learningRate, 0.001, weightDecay, clipnorm, clipvalue, globalClipnorm, useEma, emaMomentum, emaOverwriteFrequency, lossScaleFactor, gradientAccumulationSteps)
     {
         Rho = rho;
         Momentum = momentum;
@@ -52,6 +55,6 @@ public sealed class RMSprop : Optimizer, IKerasSerializable<RMSprop>
             lr, F32(Rho), F32(1 - Rho), F32(Epsilon), F32(Momentum));
 
     /// <summary>Recreates the optimizer from its config (Keras's <c>from_config</c>).</summary>
-    public static RMSprop FromConfig(JsonObject config) => Checked(config, new RMSprop(Cfg.Double(config, "learning_rate", 0.001), Cfg.Double(config, "rho", 0.9),
+    public static RMSprop FromConfig(JsonObject config) => WithBaseConfig(config, new RMSprop(LearningRateFrom(config, 0.001), Cfg.Double(config, "rho", 0.9),
         Cfg.Double(config, "momentum", 0.0), Cfg.Double(config, "epsilon", 1e-7), Cfg.Bool(config, "centered", false)));
 }

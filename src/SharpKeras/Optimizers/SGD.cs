@@ -8,7 +8,11 @@ namespace SharpKeras.Optimizers;
 public sealed class SGD : Optimizer, IKerasSerializable<SGD>
 {
     /// <summary>SGD with Keras 3 defaults: learning rate 0.01, no momentum.</summary>
-    public SGD(double learningRate = 0.01, double momentum = 0.0, bool nesterov = false) : base("sgd", learningRate)
+    public SGD(LearningRateArgument learningRate = default, double momentum = 0.0, bool nesterov = false,
+        double? weightDecay = null, double? clipnorm = null, double? clipvalue = null, double? globalClipnorm = null,
+        bool useEma = false, double emaMomentum = 0.99, int? emaOverwriteFrequency = null, double? lossScaleFactor = null,
+        int? gradientAccumulationSteps = null, string name = "SGD")
+        : base(name, learningRate, 0.01, weightDecay, clipnorm, clipvalue, globalClipnorm, useEma, emaMomentum, emaOverwriteFrequency, lossScaleFactor, gradientAccumulationSteps)
     {
         if (!(momentum >= 0 && momentum <= 1))
         {
@@ -42,5 +46,5 @@ public sealed class SGD : Optimizer, IKerasSerializable<SGD>
 
     /// <summary>Recreates the optimizer from its config (Keras's <c>from_config</c>).</summary>
     public static SGD FromConfig(JsonObject config) =>
-        Checked(config, new SGD(Cfg.Double(config, "learning_rate", 0.01), Cfg.Double(config, "momentum", 0.0), Cfg.Bool(config, "nesterov", false)));
+        WithBaseConfig(config, new SGD(LearningRateFrom(config, 0.01), Cfg.Double(config, "momentum", 0.0), Cfg.Bool(config, "nesterov", false)));
 }

@@ -43,7 +43,12 @@ public static class KerasSerializer
         Init<RandomNormal>(), Init<RandomUniform>(), Init<VarianceScaling>());
 
     private static readonly Dictionary<string, Func<JsonObject, Optimizer>> s_optimizers = Table(
-        Opt<SGD>(), Opt<RMSprop>(), Opt<Adam>(), Opt<Adadelta>());
+        Opt<SGD>(), Opt<RMSprop>(), Opt<Adam>(), Opt<Adadelta>(),
+        Opt<AdamW>(), Opt<Adagrad>(), Opt<Adamax>(), Opt<Nadam>(), Opt<Lion>(), Opt<Ftrl>());
+
+    private static readonly Dictionary<string, Func<JsonObject, Optimizers.Schedules.LearningRateSchedule>> s_schedules = Table(
+        Sched<Optimizers.Schedules.ExponentialDecay>(), Sched<Optimizers.Schedules.InverseTimeDecay>(), Sched<Optimizers.Schedules.PiecewiseConstantDecay>(),
+        Sched<Optimizers.Schedules.PolynomialDecay>(), Sched<Optimizers.Schedules.CosineDecay>(), Sched<Optimizers.Schedules.CosineDecayRestarts>());
 
     private static readonly Dictionary<string, Func<JsonObject, Loss>> s_losses = Table(
         LossOf<SparseCategoricalCrossentropy>(), LossOf<CategoricalCrossentropy>(), LossOf<BinaryCrossentropy>(), LossOf<MeanSquaredError>());
@@ -58,6 +63,9 @@ public static class KerasSerializer
     private static KeyValuePair<string, Func<JsonObject, Initializer>> Init<T>() where T : Initializer, IKerasSerializable<T> => new(typeof(T).Name, c => T.FromConfig(c));
 
     private static KeyValuePair<string, Func<JsonObject, Optimizer>> Opt<T>() where T : Optimizer, IKerasSerializable<T> => new(typeof(T).Name, c => T.FromConfig(c));
+
+    private static KeyValuePair<string, Func<JsonObject, Optimizers.Schedules.LearningRateSchedule>> Sched<T>()
+        where T : Optimizers.Schedules.LearningRateSchedule, IKerasSerializable<T> => new(typeof(T).Name, c => T.FromConfig(c));
 
     private static KeyValuePair<string, Func<JsonObject, Loss>> LossOf<T>() where T : Loss, IKerasSerializable<T> => new(typeof(T).Name, c => T.FromConfig(c));
 
@@ -84,6 +92,7 @@ public static class KerasSerializer
             || (typeof(Layers.Layer).IsAssignableFrom(type) && s_layers.ContainsKey(type.Name))
             || (typeof(Initializer).IsAssignableFrom(type) && s_initializers.ContainsKey(type.Name))
             || (typeof(Optimizer).IsAssignableFrom(type) && s_optimizers.ContainsKey(type.Name))
+            || (typeof(Optimizers.Schedules.LearningRateSchedule).IsAssignableFrom(type) && s_schedules.ContainsKey(type.Name))
             || (typeof(Loss).IsAssignableFrom(type) && s_losses.ContainsKey(type.Name))
             || (typeof(Metric).IsAssignableFrom(type) && s_metrics.ContainsKey(type.Name));
     }
@@ -152,6 +161,13 @@ public static class KerasSerializer
     {
         ArgumentNullException.ThrowIfNull(optimizer);
         return Envelope(optimizer, "keras.optimizers", optimizer.ClassName, optimizer.GetConfig());
+    }
+
+    /// <summary>Keras's serialize_keras_object for a learning-rate schedule (module keras.optimizers.schedules).</summary>
+    public static JsonObject Serialize(Optimizers.Schedules.LearningRateSchedule schedule)
+    {
+        ArgumentNullException.ThrowIfNull(schedule);
+        return Envelope(schedule, "keras.optimizers.schedules", schedule.ClassName, schedule.GetConfig());
     }
 
     /// <summary>Keras's serialize_keras_object for a loss.</summary>
@@ -288,6 +304,9 @@ public static class KerasSerializer
         }
         return Resolve(node, "optimizer", s_optimizers);
     }
+
+    /// <summary>Keras's deserialize_keras_object for a learning-rate schedule ({"module","class_name","config","registered_name"}).</summary>
+    public static Optimizers.Schedules.LearningRateSchedule LearningRateSchedule(JsonNode? node) => Resolve(node, "learning rate schedule", s_schedules);
 
     /// <summary>Keras's deserialize_keras_object for a loss: a serialized object or an identifier.</summary>
     public static Loss Loss(JsonNode? node)

@@ -63,7 +63,8 @@ internal static class LegacyH5
             var og = new H5Group();
             file["optimizer_weights"] = og;
             var values = opt.SaveableVariables();
-            var names = new List<string> { $"{opt.Name}/iteration", $"{opt.Name}/learning_rate" };
+            // A scheduled learning rate is no variable (Keras saves none).
+            var names = opt.Schedule is null ? new List<string> { $"{opt.Name}/iteration", $"{opt.Name}/learning_rate" } : [$"{opt.Name}/iteration"];
             var slotNames = SlotNames(opt);
             var trainables = opt.Built ? model.TrainableWeights : [];
             var paths = trainables.Select(v => NamedWeights(model, model.Layers.First(l => l.Weights.Contains(v)))
@@ -74,7 +75,8 @@ internal static class LegacyH5
                 : paths.SelectMany(path => slotNames.Select(s => $"{opt.Name}/{path}_{s}")));
             if (names.Count != values.Count)
             {
-                names = [.. names.Take(2), .. Enumerable.Range(2, values.Count - 2).Select(i => $"{opt.Name}/slot_{i - 2}")];
+                int first = opt.UnbuiltVariableCount;
+                names = [.. names.Take(first), .. Enumerable.Range(first, values.Count - first).Select(i => $"{opt.Name}/slot_{i - first}")];
             }
             H5.SetStringList(og.Attributes, "weight_names", names);
             for (int i = 0; i < values.Count; i++)
@@ -153,7 +155,7 @@ internal static class LegacyH5
         var names = H5.StringListAttribute(og, "weight_names");
         var values = names.Select(n => H5.Read(og.Dataset(n), $"{file}: optimizer_weights/{n}")).ToList();
         var opt = model.Optimizer!;
-        if (values.Count > 2 && !opt.Built)
+        if (values.Count > opt.UnbuiltVariableCount && !opt.Built)
         {
             opt.Build(model.TrainableWeights);
         }

@@ -70,11 +70,12 @@ internal static class WeightsFile
         if (model.Optimizer is { } opt && H5.TryGroup(root, "optimizer/vars") is { } ovars)
         {
             var values = ReadVars(ovars, "optimizer/vars", file);
-            if (values.Count > 2 && !opt.Built)
+            // Beyond iterations (and the learning rate unless scheduled) the file holds slots: build to receive them.
+            if (values.Count > opt.UnbuiltVariableCount && !opt.Built)
             {
                 opt.Build(model.TrainableWeights);
             }
-            if (values.Count > 2 || !opt.Built)
+            if (values.Count > opt.UnbuiltVariableCount || !opt.Built)
             {
                 opt.LoadVariables(values, $"{file}: optimizer/vars");
             }

@@ -182,7 +182,9 @@ internal sealed class TrainStepPlan
             }
             Predictions = Batches.CallModel(_model, X, training: true);
             (Loss, OutputLosses) = Batches.TotalLoss(_model, Y, Predictions);
-            _grads = tape.Gradient(Loss, [.. _variables.Select(v => v.Value)]);
+            // Keras's optimizer.scale_loss before differentiation; the optimizer divides the gradients back.
+            var target = Optimizer.LossScaleFactor is double scale ? Ops.Multiply(Loss, Tensor.Scalar((float)scale)) : Loss;
+            _grads = tape.Gradient(target, [.. _variables.Select(v => v.Value)]);
         }
         _tape = tape;
     }

@@ -122,6 +122,11 @@ internal static class TrainingLoop
                 c.OnEpochEnd(epoch, epochLogs);
             }
         }
+        if (epochs > 0)
+        {
+            // Keras's finalize_variable_values: an EMA optimizer leaves the averaged weights after Fit.
+            model.Optimizer!.FinalizeVariableValues(model.TrainableWeights);
+        }
         foreach (var c in all)
         {
             c.OnTrainEnd(epochLogs);

@@ -240,6 +240,56 @@ internal sealed class CpuBackend : IBackend
         OptimizerUpdates.Adadelta(g, w, accGrad, accDelta, learningRate, rho, oneMinusRho, epsilon);
 
     /// <inheritdoc/>
+    public void AdagradUpdate(ReadOnlySpan<float> g, Span<float> w, Span<float> accumulator, float learningRate, float epsilon) =>
+        OptimizerUpdates.Adagrad(g, w, accumulator, learningRate, epsilon);
+
+    /// <inheritdoc/>
+    public void AdamaxUpdate(ReadOnlySpan<float> g, Span<float> w, Span<float> m, Span<float> u,
+        float learningRate, float beta1, float oneMinusBeta1, float beta2, float epsilon, float correction) =>
+        OptimizerUpdates.Adamax(g, w, m, u, learningRate, beta1, oneMinusBeta1, beta2, epsilon, correction);
+
+    /// <inheritdoc/>
+    public void NadamUpdate(ReadOnlySpan<float> g, Span<float> w, Span<float> m, Span<float> v,
+        float learningRate, float beta1, float oneMinusBeta1, float beta2, float oneMinusBeta2, float epsilon,
+        float uNext, float oneMinusUProductNext, float oneMinusU, float oneMinusUProduct, float vCorrection) =>
+        OptimizerUpdates.Nadam(g, w, m, v, learningRate, beta1, oneMinusBeta1, beta2, oneMinusBeta2, epsilon,
+            uNext, oneMinusUProductNext, oneMinusU, oneMinusUProduct, vCorrection);
+
+    /// <inheritdoc/>
+    public void LionUpdate(ReadOnlySpan<float> g, Span<float> w, Span<float> m,
+        float learningRate, float beta1, float oneMinusBeta1, float beta2, float oneMinusBeta2) =>
+        OptimizerUpdates.Lion(g, w, m, learningRate, beta1, oneMinusBeta1, beta2, oneMinusBeta2);
+
+    /// <inheritdoc/>
+    public void FtrlUpdate(ReadOnlySpan<float> g, Span<float> w, Span<float> accumulator, Span<float> linear,
+        float learningRate, float power, float l1, float twoL2, float twoL2Shrinkage) =>
+        OptimizerUpdates.Ftrl(g, w, accumulator, linear, learningRate, power, l1, twoL2, twoL2Shrinkage);
+
+    /// <inheritdoc/>
+    public void ScaleGradient(ReadOnlySpan<float> src, Span<float> dst, float multiplier, float divisor) =>
+        OptimizerUpdates.ScaleGradient(src, dst, multiplier, divisor);
+
+    /// <inheritdoc/>
+    public void ClipGradient(ReadOnlySpan<float> src, Span<float> dst, float limit) => OptimizerUpdates.ClipGradient(src, dst, limit);
+
+    /// <inheritdoc/>
+    public void TakeAccumulatedGradient(ReadOnlySpan<float> g, Span<float> accumulator, Span<float> dst, float steps) =>
+        OptimizerUpdates.TakeAccumulatedGradient(g, accumulator, dst, steps);
+
+    /// <inheritdoc/>
+    public void AccumulateGradient(ReadOnlySpan<float> g, Span<float> accumulator) => OptimizerUpdates.AccumulateGradient(g, accumulator);
+
+    /// <inheritdoc/>
+    public void DecayWeights(Span<float> w, float factor) => OptimizerUpdates.DecayWeights(w, factor);
+
+    /// <inheritdoc/>
+    public void MovingAverage(ReadOnlySpan<float> w, Span<float> average, float momentum, float oneMinusMomentum) =>
+        OptimizerUpdates.MovingAverage(w, average, momentum, oneMinusMomentum);
+
+    /// <inheritdoc/>
+    public double SumOfSquares(ReadOnlySpan<float> g) => OptimizerUpdates.SumOfSquares(g);
+
+    /// <inheritdoc/>
     public void UniformFloats(ref RandomState state, Span<float> values) => RandomDraws.UniformFloats(ref state, values);
 
     /// <inheritdoc/>
