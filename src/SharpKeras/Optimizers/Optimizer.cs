@@ -556,8 +556,10 @@ public abstract class Optimizer
 
     private void OverwriteWithAverages(IReadOnlyList<Variable> variables)
     {
-        foreach (var v in variables)
+        // An indexed loop: enumerating the interface would allocate inside the training step.
+        for (int i = 0; i < variables.Count; i++)
         {
+            var v = variables[i];
             int slot = _trainables.IndexOf(v);
             if (slot < 0)
             {
