@@ -143,7 +143,7 @@ public sealed class ConfigTests : IDisposable
     public void UnknownClassesOfEveryKindAreNamed()
     {
         JsonObject Obj(string cls) => new() { ["module"] = "x", ["class_name"] = cls, ["config"] = new JsonObject(), ["registered_name"] = null };
-        Assert.Contains("'Lion'", Assert.Throws<UnknownClassException>(() => KerasSerializer.Optimizer(Obj("Lion"))).Message);
+        Assert.Contains("'Lamb'", Assert.Throws<UnknownClassException>(() => KerasSerializer.Optimizer(Obj("Lamb"))).Message);
         Assert.Contains("'Huber'", Assert.Throws<UnknownClassException>(() => KerasSerializer.Loss(Obj("Huber"))).Message);
         Assert.Contains("'AUC'", Assert.Throws<UnknownClassException>(() => KerasSerializer.Metric(Obj("AUC"))).Message);
         Assert.Contains("'Identity'", Assert.Throws<UnknownClassException>(() => KerasSerializer.Initializer(Obj("Identity"), "zeros")).Message);

@@ -214,7 +214,7 @@ public sealed class ConvAndRecurrentConfigTests : IDisposable
         var e = Assert.ThrowsAny<FormatException>(() => KerasSerializer.Optimizer(JsonNode.Parse("""{"class_name": "Adam", "config": {"name": "adam", "beta_1": "high"}}""")));
         Assert.Contains("\"beta_1\"", e.Message);
         Assert.Contains("'adam' (Adam)", e.Message);
-        var clip = Assert.ThrowsAny<FormatException>(() => KerasSerializer.Optimizer(JsonNode.Parse("""{"class_name": "SGD", "config": {"name": "SGD", "clipnorm": 1.0}}""")));
+        var clip = Assert.ThrowsAny<FormatException>(() => KerasSerializer.Optimizer(JsonNode.Parse("""{"class_name": "SGD", "config": {"name": "SGD", "clipnorm": 1.0, "clipvalue": 0.5}}""")));
         Assert.Contains("clipnorm", clip.Message);
         var init = Assert.ThrowsAny<FormatException>(() => KerasSerializer.Initializer(JsonNode.Parse("""{"class_name": "VarianceScaling", "config": {"mode": "fan_sideways"}}"""), "zeros"));
         Assert.Contains("\"mode\"", init.Message);
