@@ -101,7 +101,7 @@ public sealed class RegistryRoundTripTests : IDisposable
         [typeof(AdamW)] = () => new AdamW(0.002, weightDecay: 0.01, clipnorm: 1.0),
         [typeof(Adagrad)] = () => new Adagrad(0.05, initialAccumulatorValue: 0.2, useEma: true),
         [typeof(Adamax)] = () => new Adamax(0.01, beta1: 0.8, clipvalue: 0.5),
-        [typeof(Nadam)] = () => new Nadam(0.01, beta2: 0.99, gradientAccumulationSteps: 2),
+        [typeof(Nadam)] = () => new Nadam(0.01, beta2: 0.99, weightDecay: 0.01),
         [typeof(Lion)] = () => new Lion(0.0003, beta1: 0.95, globalClipnorm: 1.0),
         [typeof(Ftrl)] = () => new Ftrl(0.1, l1RegularizationStrength: 0.01, l2RegularizationStrength: 0.02, lossScaleFactor: 64),
     };
