@@ -385,10 +385,13 @@ public partial class Model : Layer
     public IReadOnlyList<Training.LayerTiming> ProfileTrainStep(Tensor x, Tensor y, int batchSize = 32, int steps = 10)
         => TrainingLoop.ProfileTrainStep(this, x, y, batchSize, steps);
 
-    /// <summary>Prints the summary table as Keras 3 does (to the console, or to <paramref name="printFn"/>).</summary>
-    public void Summary(Action<string>? printFn = null, int? lineLength = null)
+    /// <summary>
+    /// Prints the summary table as Keras 3 does (to the console, or to <paramref name="printFn"/>); <paramref name="expandNested"/>
+    /// lists nested models' layers under them ("└ "), <paramref name="showTrainable"/> adds Keras's Trainable column (Y, N, or - without weights).
+    /// </summary>
+    public void Summary(Action<string>? printFn = null, int? lineLength = null, bool expandNested = false, bool showTrainable = false)
     {
-        var text = SummaryPrinter.Render(this, lineLength);
+        var text = SummaryPrinter.Render(this, lineLength, expandNested, showTrainable);
         if (printFn is null)
         {
             Console.Write(text);
