@@ -341,6 +341,32 @@ public class CustomTrainingTests
     }
 
     [Fact]
+    public void TrackedSubModelsAreSavedAndLoadedWithTheirWeights()
+    {
+        Config.SetRandomSeed(8);
+        var (encoder, decoder) = EncoderDecoder();
+        var vae = new Vae(encoder, decoder);
+        var path = Path.Combine(Path.GetTempPath(), $"vae-{Guid.NewGuid():N}.weights.h5");
+        try
+        {
+            vae.SaveWeights(path);
+            var (encoder2, decoder2) = EncoderDecoder();
+            var again = new Vae(encoder2, decoder2);
+            Assert.NotEqual(vae.GetWeights()[0].ToArray(), again.GetWeights()[0].ToArray());
+            again.LoadWeights(path);
+            Assert.Equal(vae.Weights.Count, again.Weights.Count);
+            for (int i = 0; i < vae.Weights.Count; i++)
+            {
+                Assert.Equal(vae.GetWeights()[i].ToArray(), again.GetWeights()[i].ToArray());
+            }
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
     public void TrackedListAndMetricsAreReportedAndReset()
     {
         var model = new Stack();
