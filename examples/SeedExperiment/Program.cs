@@ -4,11 +4,14 @@
 using System.Diagnostics;
 using System.Globalization;
 using SharpKeras;
+using SharpKeras.Callbacks;
 using SharpKeras.Datasets;
 using SharpKeras.Layers;
 using SharpKeras.Models;
 
 var options = ExampleOptions.Parse(args, runs: 20, epochs: 5, batchSize: 10000);
+// The seed paper's own output is Keras 2's [====] bar; the library's default is Keras 3's.
+Progbar.DefaultStyle = ProgbarStyle.Keras2;
 if (options.Threads is { } threads)
 {
     Config.Threads = threads;

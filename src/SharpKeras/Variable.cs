@@ -8,6 +8,7 @@ public sealed class Variable
     {
         Name = name;
         Value = value;
+        value.OwnerVariable ??= this;
         _trainable = trainable;
     }
 

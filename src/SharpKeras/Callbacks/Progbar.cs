@@ -5,9 +5,11 @@ using System.Text;
 namespace SharpKeras.Callbacks;
 
 /// <summary>
-/// Keras's text progress bar (<c>keras.utils.Progbar</c>, verbose=1 layout):
-/// <c>6/6 [==============================] - 1s 120ms/step - loss: 1.8472 - accuracy: 0.4065</c>.
-/// On a terminal it is redrawn in place; when output is redirected only the final line is written.
+/// Keras's text progress bar (<c>keras.utils.Progbar</c>). By default Keras 3's layout:
+/// <c>469/469 ━━━━━━━━━━━━━━━━━━━━ 2s 4ms/step - accuracy: 0.8000 - loss: 0.5000</c> (verbose 1) or
+/// <c>469/469 - 2s - 4ms/step - accuracy: 0.8000 - loss: 0.5000</c> (verbose 2); with <see cref="ProgbarStyle.Keras2"/>
+/// Keras 2's <c>6/6 [==============================] - 1s 120ms/step - loss: 1.8472 - accuracy: 0.4065</c>.
+/// On a terminal it is redrawn in place (Keras 3's colours included); when output is redirected only the final line is written.
 /// </summary>
 public sealed class Progbar
 {
@@ -16,8 +18,11 @@ public sealed class Progbar
     private readonly int _width;
     private readonly double _interval;
     private readonly string _unit;
+    private readonly int _verbose;
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly Func<double> _now;
+    private readonly List<string> _valuesOrder = [];
+    private readonly Dictionary<string, double> _values = [];
     private double _lastUpdate;
     private double _timeAfterFirstStep = -1;
     private int _totalWidth;
@@ -26,22 +31,40 @@ public sealed class Progbar
     /// <param name="target">Total number of steps.</param>
     /// <param name="output">Where to write (default: the console).</param>
     /// <param name="dynamic">Redraw in place (default: when the console is not redirected).</param>
-    /// <param name="width">Bar width in characters (Keras: 30).</param>
+    /// <param name="width">Bar width in characters (Keras 3: 20, Keras 2: 30; default by style).</param>
     /// <param name="interval">Minimum seconds between redraws (Keras: 0.05).</param>
     /// <param name="unitName">Name of a step in the time per step ("step").</param>
     /// <param name="clock">Seconds since start, for tests; default a stopwatch.</param>
-    public Progbar(int target, TextWriter? output = null, bool? dynamic = null, int width = 30, double interval = 0.05,
-        string unitName = "step", Func<double>? clock = null)
+    /// <param name="verbose">1: the bar; 2: one line when finished (Keras's semi-verbose).</param>
+    /// <param name="style">Keras 3's or Keras 2's layout; default <see cref="DefaultStyle"/>.</param>
+    public Progbar(int target, TextWriter? output = null, bool? dynamic = null, int? width = null, double interval = 0.05,
+        string unitName = "step", Func<double>? clock = null, int verbose = 1, ProgbarStyle? style = null)
     {
         Target = target;
+        Style = style ?? DefaultStyle;
         _out = output ?? Console.Out;
         _dynamic = dynamic ?? (output is null && !Console.IsOutputRedirected);
-        _width = width;
+        _width = width ?? (Style == ProgbarStyle.Keras3 ? 20 : 30);
         _interval = interval;
         _unit = unitName;
+        _verbose = verbose;
         _now = clock ?? (() => _clock.Elapsed.TotalSeconds);
         _lastUpdate = double.NegativeInfinity;
     }
+
+    /// <summary>
+    /// The layout bars take when none is given: Keras 3's, unless the environment variable
+    /// <c>SHARPKERAS_PROGBAR</c> says <c>keras2</c>. Set it to choose for the whole process.
+    /// </summary>
+    public static ProgbarStyle DefaultStyle { get; set; } = StyleFromEnvironment();
+
+    private static ProgbarStyle StyleFromEnvironment() =>
+        string.Equals(Environment.GetEnvironmentVariable("SHARPKERAS_PROGBAR"), "keras2", StringComparison.OrdinalIgnoreCase)
+            ? ProgbarStyle.Keras2
+            : ProgbarStyle.Keras3;
+
+    /// <summary>The layout this bar draws.</summary>
+    public ProgbarStyle Style { get; }
 
     /// <summary>Total number of steps.</summary>
     public int Target { get; }
@@ -54,6 +77,11 @@ public sealed class Progbar
         if (current == 1 && _timeAfterFirstStep < 0)
         {
             _timeAfterFirstStep = now;
+        }
+        if (Style == ProgbarStyle.Keras3)
+        {
+            UpdateKeras3(current, values, final, now);
+            return;
         }
         if (!final && (now - _lastUpdate < _interval || !_dynamic))
         {
@@ -99,6 +127,95 @@ public sealed class Progbar
         sb.Append(info);
         _out.Write(sb.ToString());
         _out.Flush();
+    }
+
+    /// <summary>Keras 3's update: values keep the order they were first seen in; a dynamic bar is coloured as Keras colours it.</summary>
+    private void UpdateKeras3(int current, IEnumerable<KeyValuePair<string, double>>? values, bool final, double now)
+    {
+        foreach (var (k, v) in values ?? [])
+        {
+            if (!_values.ContainsKey(k))
+            {
+                _valuesOrder.Add(k);
+            }
+            _values[k] = v;
+        }
+        double timePerUnit = EstimateStepDuration(current, now);
+        if (_verbose == 2)
+        {
+            if (final && Target > 0)
+            {
+                var line = new StringBuilder(Count(current)).Append(" - ").Append(Fmt0(now)).Append('s')
+                    .Append(" -").Append(FormatTime(timePerUnit, _unit));
+                foreach (var k in _valuesOrder)
+                {
+                    // Keras 3's semi-verbose line tests v > 1e-3 (not its magnitude), so negatives print in e-notation.
+                    double v = _values[k];
+                    line.Append(" - ").Append(k).Append(": ").Append(v > 1e-3 ? v.ToString("F4", CultureInfo.InvariantCulture) : v.ToString("0.0000e+00", CultureInfo.InvariantCulture));
+                }
+                _out.Write(line.Append('\n').ToString());
+                _out.Flush();
+            }
+            _lastUpdate = now;
+            return;
+        }
+        if (!final && (now - _lastUpdate < _interval || !_dynamic))
+        {
+            return;
+        }
+        _lastUpdate = now;
+        var sb = new StringBuilder();
+        int visible = 0;
+        if (_dynamic)
+        {
+            sb.Append('\b', _totalWidth).Append('\r');
+        }
+        int progWidth = Target > 0 ? (int)(_width * ((double)current / Target)) : 0;
+        progWidth = Math.Clamp(progWidth, 0, _width);
+        string count = Count(current);
+        if (_dynamic)
+        {
+            sb.Append("\u001b[1m").Append(count).Append("\u001b[0m ");
+            if (progWidth > 0)
+            {
+                sb.Append("\u001b[32m").Append('━', progWidth).Append("\u001b[0m");
+            }
+            sb.Append("\u001b[37m").Append('━', _width - progWidth).Append("\u001b[0m");
+        }
+        else
+        {
+            sb.Append(count).Append(' ').Append('━', _width);
+        }
+        visible += count.Length + 1 + _width;
+        var info = new StringBuilder(" ");
+        string time = final ? Fmt0(now) + "s" : FormatEta(timePerUnit * (Target - current));
+        info.Append(_dynamic ? "\u001b[1m" + time + "\u001b[0m" : time);
+        visible += 1 + time.Length;
+        var rest = new StringBuilder(FormatTime(timePerUnit, _unit));
+        foreach (var k in _valuesOrder)
+        {
+            rest.Append(" - ").Append(k).Append(": ").Append(FormatValue(_values[k]));
+        }
+        visible += rest.Length;
+        info.Append(rest);
+        if (_totalWidth > visible)
+        {
+            info.Append(' ', _totalWidth - visible);
+        }
+        _totalWidth = visible;
+        if (final)
+        {
+            info.Append('\n');
+        }
+        _out.Write(sb.Append(info).ToString());
+        _out.Flush();
+    }
+
+    /// <summary>"  5/469": the step right-aligned to the target's digits.</summary>
+    private string Count(int current)
+    {
+        int digits = (int)Math.Floor(Math.Log10(Math.Max(1, Target))) + 1;
+        return current.ToString(CultureInfo.InvariantCulture).PadLeft(digits) + "/" + Target.ToString(CultureInfo.InvariantCulture);
     }
 
     private string FormatBar(int current)

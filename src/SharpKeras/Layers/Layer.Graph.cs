@@ -156,6 +156,10 @@ public abstract partial class Layer
     private protected CallScope EnterCall()
     {
         var stack = t_callStack ??= [];
+        if (stack.Count == 0)
+        {
+            OnEntryCall();
+        }
         if (stack.Count > 0 && stack[^1] is { TracksCalledLayers: true } parent && !ReferenceEquals(parent, this)
             && !parent._trackedLayers.Contains(this))
         {

@@ -22,10 +22,18 @@ public partial class Model
     /// <param name="shuffle">Shuffle the training samples before each epoch.</param>
     /// <param name="seed">Seed of the shuffling order; null draws from the global generator.</param>
     /// <param name="callbacks">Extra callbacks.</param>
+    /// <param name="sampleWeight">Weight of each sample in every output's loss, shape [samples].</param>
+    /// <param name="initialEpoch">Epoch to start from (to resume a run).</param>
+    /// <param name="stepsPerEpoch">Batches per epoch; the pass over the data carries on across epochs.</param>
+    /// <param name="validationSteps">Batches of validation data per validation.</param>
+    /// <param name="validationBatchSize">Batch size of validation (default <paramref name="batchSize"/>).</param>
+    /// <param name="validationFreq">Validate every this many epochs.</param>
     public History Fit(IReadOnlyList<Tensor> x, IReadOnlyList<Tensor> y, int? batchSize = null, int epochs = 1, int verbose = 1,
         double validationSplit = 0.0, (IReadOnlyList<Tensor> X, IReadOnlyList<Tensor> Y)? validationData = null,
-        bool shuffle = true, int? seed = null, IEnumerable<Callback>? callbacks = null)
-        => TrainingLoop.Fit(this, x, y, batchSize ?? 32, epochs, verbose, validationSplit, validationData, shuffle, seed, callbacks);
+        bool shuffle = true, int? seed = null, IEnumerable<Callback>? callbacks = null, Tensor? sampleWeight = null, int initialEpoch = 0,
+        int? stepsPerEpoch = null, int? validationSteps = null, int? validationBatchSize = null, int validationFreq = 1)
+        => TrainingLoop.Fit(this, x, y, batchSize ?? 32, epochs, verbose, validationSplit, validationData, shuffle, seed, callbacks,
+            new FitExtras(null, sampleWeight, initialEpoch, stepsPerEpoch, validationSteps, validationBatchSize, validationFreq));
 
     /// <summary>Loss (total and per output) and metrics for several inputs and outputs (Keras's <c>evaluate([x1, x2], [y1, y2])</c>); <paramref name="returnDict"/> as the single-array overload. Safe to call from several threads at once.</summary>
     public EvaluationResult Evaluate(IReadOnlyList<Tensor> x, IReadOnlyList<Tensor> y, int? batchSize = null, int verbose = 1, bool returnDict = false)

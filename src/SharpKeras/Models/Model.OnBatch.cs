@@ -29,12 +29,10 @@ public partial class Model
         int count = x[0].Shape[0];
         lock (MetricGate)
         {
-            var metrics = OnBatchMetrics(y.Count);
-            var plan = TrainStepPlan.For(this, x, y, count);
-            plan.LoadSlice(x, y, 0);
-            double loss = plan.Run();
-            metrics.Update(loss, plan.OutputLosses, plan.Y, plan.Predictions, count);
-            return new EvaluationResult(metrics.WriteLogs(new Dictionary<string, double>()), returnDict);
+            var data = new StepData();
+            data.Load(x, y, null, null, 0, count);
+            data.Metrics = OnBatchMetrics(y.Count);
+            return new EvaluationResult(new Dictionary<string, double>(TrainStep(data)), returnDict);
         }
     }
 
@@ -58,19 +56,10 @@ public partial class Model
         int count = x[0].Shape[0];
         lock (MetricGate)
         {
-            var metrics = OnBatchMetrics(y.Count);
-            var plan = InferencePlans.Rent(this, x, y, count);
-            try
-            {
-                plan.LoadSlice(x, y, 0);
-                plan.Run();
-                metrics.Update(plan.Loss!.Item(), plan.OutputLosses, plan.Y!, plan.Predictions, count);
-            }
-            finally
-            {
-                InferencePlans.Return(plan);
-            }
-            return new EvaluationResult(metrics.WriteLogs(new Dictionary<string, double>()), returnDict);
+            var data = new StepData();
+            data.Load(x, y, null, null, 0, count);
+            data.Metrics = OnBatchMetrics(y.Count);
+            return new EvaluationResult(new Dictionary<string, double>(TestStep(data)), returnDict);
         }
     }
 
@@ -80,6 +69,7 @@ public partial class Model
         lock (MetricGate)
         {
             _onBatchMetrics?.Reset();
+            ResetCustomMetrics();
         }
     }
 

@@ -131,7 +131,7 @@ public partial class Model
         ArgumentNullException.ThrowIfNull(path);
         RequireFile(path);
         (this as Sequential)?.TryBuildFromDeclaredShape();
-        if (!Built)
+        if (!Built && !HoldsOnlyBuiltLayers)
         {
             throw new InvalidOperationException($"Model '{Name}' is not built yet, so it has no weights to load into; call it on data or build it with an input shape first.");
         }
@@ -204,13 +204,20 @@ public partial class Model
         }
     }
 
+    /// <summary>
+    /// True for a subclassed model that holds only built, tracked sub-layers (a VAE trained by a custom TrainStep,
+    /// which never calls the model itself): it has every weight it will have, so its weights save and load.
+    /// </summary>
+    private bool HoldsOnlyBuiltLayers => Graph is null && this is not Sequential && OwnVariables.Count == 0
+        && TrackedLayers.Count > 0 && TrackedLayers.All(l => l.Built);
+
     private void RequireBuiltForSaving(string method)
     {
         if (this is Sequential seq)
         {
             seq.TryBuildFromDeclaredShape();
         }
-        if (!Built)
+        if (!Built && !HoldsOnlyBuiltLayers)
         {
             throw new InvalidOperationException($"{method}: model '{Name}' is not built, so it has no weights yet. Call it on data, Fit it, or give it an input shape (Keras.Input) first.");
         }

@@ -9,7 +9,7 @@ namespace SharpKeras.Models;
 
 /// <summary>
 /// A trainable model (<c>keras.Model</c>): a layer that can be compiled with an optimizer, a loss
-/// and metrics, trained with <see cref="Fit(Tensor, Tensor, int?, int, int, double, ValueTuple{Tensor, Tensor}?, bool, int?, IEnumerable{Callback}?)"/>, and used with <see cref="Evaluate(Tensor, Tensor, int?, int, bool)"/> and <see cref="Predict"/>.
+/// and metrics, trained with <c>Fit</c>, and used with <c>Evaluate</c> and <see cref="Predict"/>.
 /// Made three ways, as in Keras: from symbolic inputs and outputs (<c>new Model(inputs, outputs)</c>,
 /// the functional API), by deriving from it and overriding <c>Call</c> (subclassing), or as a <see cref="Sequential"/>.
 /// </summary>
@@ -214,7 +214,7 @@ public partial class Model : Layer
         }
     }
 
-    /// <summary>The optimizer given to <see cref="Compile(Optimizer, Loss, IEnumerable{string}?)"/>; null before.</summary>
+    /// <summary>The optimizer given to <see cref="Compile(Optimizer, Loss?, IEnumerable{string}?)"/>; null before.</summary>
     public Optimizer? Optimizer { get; private set; }
 
     /// <summary>The loss given to Compile; null before.</summary>
@@ -237,10 +237,10 @@ public partial class Model : Layer
     /// object), a loss ("sparse_categorical_crossentropy", ... or an object) and metric identifiers
     /// ("accuracy", ...).
     /// </summary>
-    public void Compile(Optimizer optimizer, Loss loss, IEnumerable<string>? metrics = null)
+    /// <remarks>The loss may be left out (Keras's <c>compile(optimizer)</c>) for a model that adds its own with AddLoss or overrides ComputeLoss or TrainStep.</remarks>
+    public void Compile(Optimizer optimizer, Loss? loss = null, IEnumerable<string>? metrics = null)
     {
         ArgumentNullException.ThrowIfNull(optimizer);
-        ArgumentNullException.ThrowIfNull(loss);
         var names = metrics?.ToArray() ?? [];
         foreach (var m in names)
         {
@@ -321,17 +321,35 @@ public partial class Model : Layer
     /// <param name="shuffle">Shuffle the training samples before each epoch.</param>
     /// <param name="seed">Seed of the shuffling order; null draws from the global generator.</param>
     /// <param name="callbacks">Extra callbacks.</param>
-    public History Fit(Tensor x, Tensor y, int? batchSize = null, int epochs = 1, int verbose = 1, double validationSplit = 0.0,
-        (Tensor X, Tensor Y)? validationData = null, bool shuffle = true, int? seed = null, IEnumerable<Callback>? callbacks = null)
-        => TrainingLoop.Fit(this, [x], [y], batchSize ?? 32, epochs, verbose, validationSplit,
-            validationData is { } v ? ([v.X], [v.Y]) : null, shuffle, seed, callbacks);
+    /// <param name="classWeight">Weight of each class's samples in the loss (Keras's <c>class_weight</c>: class index to weight), for a single output.</param>
+    /// <param name="sampleWeight">Weight of each sample in the loss, shape [samples] (Keras's <c>sample_weight</c>); compiled metrics stay unweighted, as Keras's <c>metrics</c>.</param>
+    /// <param name="initialEpoch">Epoch to start from (to resume a run): epochs initialEpoch+1 to <paramref name="epochs"/> run.</param>
+    /// <param name="stepsPerEpoch">Batches per epoch; the pass over the data carries on across epochs, as Keras's.</param>
+    /// <param name="validationSteps">Batches of validation data per validation, carrying on across epochs.</param>
+    /// <param name="validationBatchSize">Batch size of validation (default <paramref name="batchSize"/>).</param>
+    /// <param name="validationFreq">Validate every this many epochs (Keras's <c>validation_freq</c>).</param>
+    /// <remarks>Without <paramref name="y"/> (Keras's <c>fit(x)</c>) the model's own loss is used: a custom TrainStep, ComputeLoss or AddLoss.</remarks>
+    public History Fit(Tensor x, Tensor? y = null, int? batchSize = null, int epochs = 1, int verbose = 1, double validationSplit = 0.0,
+        (Tensor X, Tensor Y)? validationData = null, bool shuffle = true, int? seed = null, IEnumerable<Callback>? callbacks = null,
+        IReadOnlyDictionary<int, double>? classWeight = null, Tensor? sampleWeight = null, int initialEpoch = 0, int? stepsPerEpoch = null,
+        int? validationSteps = null, int? validationBatchSize = null, int validationFreq = 1)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        return TrainingLoop.Fit(this, [x], y is null ? [] : [y], batchSize ?? 32, epochs, verbose, validationSplit,
+            validationData is { } v ? ([v.X], [v.Y]) : null, shuffle, seed, callbacks,
+            new FitExtras(classWeight, sampleWeight, initialEpoch, stepsPerEpoch, validationSteps, validationBatchSize, validationFreq));
+    }
 
     /// <summary>
     /// Loss and metrics on the given data, in inference mode (Keras's <c>evaluate</c>): read by position
     /// (<c>score[0]</c> the loss) or, with <paramref name="returnDict"/>, by name only. Safe to call from several threads at once.
     /// </summary>
-    public EvaluationResult Evaluate(Tensor x, Tensor y, int? batchSize = null, int verbose = 1, bool returnDict = false)
-        => TrainingLoop.Evaluate(this, [x], [y], batchSize ?? 32, verbose, returnDict);
+    /// <remarks><paramref name="sampleWeight"/> weighs each sample's loss (Keras's <c>sample_weight</c>); <paramref name="steps"/> evaluates only the first batches.</remarks>
+    public EvaluationResult Evaluate(Tensor x, Tensor? y = null, int? batchSize = null, int verbose = 1, bool returnDict = false, Tensor? sampleWeight = null, int? steps = null)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        return TrainingLoop.Evaluate(this, [x], y is null ? [] : [y], batchSize ?? 32, verbose, returnDict, sampleWeight, steps);
+    }
 
     /// <summary>
     /// Outputs for the given inputs, in inference mode, computed in batches (Keras's <c>predict</c>).
@@ -367,10 +385,13 @@ public partial class Model : Layer
     public IReadOnlyList<Training.LayerTiming> ProfileTrainStep(Tensor x, Tensor y, int batchSize = 32, int steps = 10)
         => TrainingLoop.ProfileTrainStep(this, x, y, batchSize, steps);
 
-    /// <summary>Prints the summary table as Keras 3 does (to the console, or to <paramref name="printFn"/>).</summary>
-    public void Summary(Action<string>? printFn = null, int? lineLength = null)
+    /// <summary>
+    /// Prints the summary table as Keras 3 does (to the console, or to <paramref name="printFn"/>); <paramref name="expandNested"/>
+    /// lists nested models' layers under them ("└ "), <paramref name="showTrainable"/> adds Keras's Trainable column (Y, N, or - without weights).
+    /// </summary>
+    public void Summary(Action<string>? printFn = null, int? lineLength = null, bool expandNested = false, bool showTrainable = false)
     {
-        var text = SummaryPrinter.Render(this, lineLength);
+        var text = SummaryPrinter.Render(this, lineLength, expandNested, showTrainable);
         if (printFn is null)
         {
             Console.Write(text);

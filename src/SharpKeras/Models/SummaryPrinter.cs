@@ -13,8 +13,8 @@ internal static class SummaryPrinter
     private static readonly double[] SequentialPositions = [0.45, 0.80, 1.0];
     private static readonly double[] FunctionalPositions = [0.3, 0.56, 0.74, 1.0];
 
-    /// <summary>Keras's width: 88 at most, the terminal's columns minus 4, and 76 when output is not a terminal.</summary>
-    public static int DefaultLineLength()
+    /// <summary>Keras's width: 88 at most (100 with the Trainable column), the terminal's columns minus 4, and 76 when output is not a terminal.</summary>
+    public static int DefaultLineLength(int preferred = 88)
     {
         int columns = 80;
         if (!Console.IsOutputRedirected)
@@ -28,19 +28,55 @@ internal static class SummaryPrinter
                 columns = 80;
             }
         }
-        return Math.Min(88, columns - 4);
+        return Math.Min(preferred, columns - 4);
     }
 
-    public static string Render(Model model, int? lineLength)
+    public static string Render(Model model, int? lineLength, bool expandNested = false, bool showTrainable = false)
     {
-        int length = lineLength ?? DefaultLineLength();
+        int length = lineLength ?? DefaultLineLength(showTrainable ? 100 : 88);
         if (model is Sequential seq)
         {
             seq.TryBuildFromDeclaredShape();
         }
         bool functional = model.Graph is not null;
-        var widths = ColumnWidths(length, functional ? FunctionalPositions : SequentialPositions);
+        var positions = functional ? FunctionalPositions : SequentialPositions;
+        if (showTrainable)
+        {
+            // As Keras: the other columns shrink to 90% and a Trainable column takes the rest.
+            positions = [.. positions.Select(p => p * 0.90), 1.0];
+        }
+        var widths = ColumnWidths(length, positions);
         var rows = new List<string[]>();
+        // A row's trailing cells: the Trainable flag, and the rows of a nested model's layers when expanded.
+        void AddRow(Layer layer, string[] cells)
+        {
+            rows.Add(showTrainable ? [.. cells, TrainableFlag(layer)] : cells);
+            if (expandNested && layer is Model nested)
+            {
+                AddNested(nested, 1);
+            }
+        }
+        void AddNested(Model nested, int level)
+        {
+            foreach (var inner in nested.Layers)
+            {
+                string shape = inner.BuildInputShape is { } b ? TryShape(inner, b) : "?";
+                var cells = new List<string> { $"{new string(' ', 3 * level)}└ {inner.Name} ({inner.ClassName})", shape, ParamCell(inner) };
+                if (functional)
+                {
+                    cells.Add("-");
+                }
+                if (showTrainable)
+                {
+                    cells.Add(TrainableFlag(inner));
+                }
+                rows.Add([.. cells]);
+                if (inner is Model deeper)
+                {
+                    AddNested(deeper, level + 1);
+                }
+            }
+        }
         if (model.Graph is { } graph)
         {
             foreach (var layer in graph.Layers)
@@ -49,7 +85,7 @@ internal static class SummaryPrinter
                 string outShape = nodes.Count == 1 ? FormatShape(nodes[0].Output.Shape) : "multiple";
                 var connections = string.Join(", ", nodes.SelectMany(n => n.Inputs)
                     .Select(t => $"{t.Layer.Name}[{t.NodeIndex}][{t.TensorIndex}]"));
-                rows.Add([$"{layer.Name} ({layer.ClassName})", outShape,
+                AddRow(layer, [$"{layer.Name} ({layer.ClassName})", outShape,
                     layer.CountParams().ToString("N0", CultureInfo.InvariantCulture), connections.Length == 0 ? "-" : connections]);
             }
         }
@@ -69,18 +105,20 @@ internal static class SummaryPrinter
                     shape = null;
                 }
             }
-            string parameters = layer.Built || layer.CountParams() > 0
-                ? layer.CountParams().ToString("N0", CultureInfo.InvariantCulture)
-                : "0 (unbuilt)";
-            rows.Add([$"{layer.Name} ({layer.ClassName})", outShape, parameters]);
+            AddRow(layer, [$"{layer.Name} ({layer.ClassName})", outShape, ParamCell(layer)]);
         }
 
         var sb = new StringBuilder();
         sb.Append("Model: \"").Append(model.Name).Append("\"\n");
-        bool[] right = functional ? [false, false, true, false] : [false, false, true];
+        char[] align = functional ? ['l', 'l', 'r', 'l'] : ['l', 'l', 'r'];
         string[] headers = functional ? ["Layer (type)", "Output Shape", "Param #", "Connected to"] : ["Layer (type)", "Output Shape", "Param #"];
+        if (showTrainable)
+        {
+            align = [.. align, 'c'];
+            headers = [.. headers, "Trainable"];
+        }
         sb.Append(Border('┏', '━', '┳', '┓', widths));
-        AppendRow(sb, headers, widths, right, '┃');
+        AppendRow(sb, headers, widths, align, '┃');
         sb.Append(Border('┡', '━', '╇', '┩', widths));
         for (int i = 0; i < rows.Count; i++)
         {
@@ -88,7 +126,7 @@ internal static class SummaryPrinter
             {
                 sb.Append(Border('├', '─', '┼', '┤', widths));
             }
-            AppendRow(sb, rows[i], widths, right, '│');
+            AppendRow(sb, rows[i], widths, align, '│');
         }
         sb.Append(Border('└', '─', '┴', '┘', widths));
 
@@ -103,6 +141,26 @@ internal static class SummaryPrinter
             sb.Append(" Optimizer params: ").Append(Count(optimizer)).Append('\n');
         }
         return sb.ToString();
+    }
+
+    /// <summary>Keras's Trainable cell: Y or N for a layer with weights, "-" for one without.</summary>
+    private static string TrainableFlag(Layer layer) => layer.Weights.Count == 0 ? "-" : layer.Trainable ? "Y" : "N";
+
+    /// <summary>The parameter count, or "0 (unbuilt)" as Keras shows a layer not built yet.</summary>
+    private static string ParamCell(Layer layer) => layer.Built || layer.CountParams() > 0
+        ? layer.CountParams().ToString("N0", CultureInfo.InvariantCulture)
+        : "0 (unbuilt)";
+
+    private static string TryShape(Layer layer, Shape input)
+    {
+        try
+        {
+            return FormatShape(layer.ComputeOutputShape(input));
+        }
+        catch (ArgumentException)
+        {
+            return "?";
+        }
     }
 
     /// <summary>"(None, 28, 28)": Keras's summary prints shapes without a trailing comma.</summary>
@@ -171,7 +229,7 @@ internal static class SummaryPrinter
         return sb.Append(right).Append('\n').ToString();
     }
 
-    private static void AppendRow(StringBuilder sb, string[] cells, int[] widths, bool[] right, char bar)
+    private static void AppendRow(StringBuilder sb, string[] cells, int[] widths, char[] align, char bar)
     {
         var wrapped = cells.Select((c, i) => Wrap(c, widths[i])).ToArray();
         int lines = wrapped.Max(w => w.Count);
@@ -185,7 +243,13 @@ internal static class SummaryPrinter
                     sb.Append(bar);
                 }
                 string text = line < wrapped[i].Count ? wrapped[i][line] : "";
-                sb.Append(' ').Append(right[i] ? text.PadLeft(widths[i]) : text.PadRight(widths[i])).Append(' ');
+                sb.Append(' ').Append(align[i] switch
+                {
+                    'r' => text.PadLeft(widths[i]),
+                    // rich centres with the odd space on the right.
+                    'c' => text.PadLeft((widths[i] - text.Length) / 2 + text.Length).PadRight(widths[i]),
+                    _ => text.PadRight(widths[i]),
+                }).Append(' ');
             }
             sb.Append(bar).Append('\n');
         }

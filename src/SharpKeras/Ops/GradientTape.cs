@@ -21,11 +21,17 @@ public sealed class GradientTape : IDisposable
     private readonly HashSet<Tensor> _tracked = new(ReferenceEqualityComparer.Instance);
     private readonly List<OpRecord> _nodes = [];
     private BackwardPlan? _plan;
+    private readonly bool _watchAccessedVariables;
     private bool _disposed;
 
-    /// <summary>Starts recording on this thread (until disposed).</summary>
-    public GradientTape()
+    /// <summary>
+    /// Starts recording on this thread (until disposed). As TensorFlow's tape (<c>watch_accessed_variables=True</c>),
+    /// it watches every trainable <see cref="Variable"/> an op reads, so <c>tape.Gradient(loss, model.TrainableWeights)</c>
+    /// works without a <see cref="Watch(Tensor)"/> call; pass false to record only what is watched explicitly.
+    /// </summary>
+    public GradientTape(bool watchAccessedVariables = true)
     {
+        _watchAccessedVariables = watchAccessedVariables;
         _parent = t_current;
         t_current = this;
     }
@@ -75,11 +81,21 @@ public sealed class GradientTape : IDisposable
     /// <summary>Marks a tensor as a source whose gradient may be asked for (trainable weights are watched by the trainer).</summary>
     public void Watch(Tensor tensor) => _tracked.Add(tensor);
 
+    /// <summary>Marks a variable's value as a source (Keras's <c>tape.watch(variable)</c>).</summary>
+    public void Watch(Variable variable)
+    {
+        ArgumentNullException.ThrowIfNull(variable);
+        _tracked.Add(variable.Value);
+    }
+
+    /// <summary>True when the tape records ops on <paramref name="a"/>: watched, computed from a watched tensor, or a trainable variable's value.</summary>
+    private bool Sees(Tensor a) => _tracked.Contains(a) || (_watchAccessedVariables && a.OwnerVariable is { Trainable: true });
+
     /// <summary>True when an op on this input must be recorded by the active tape.</summary>
-    internal static bool IsRecording(Tensor a) => t_current is { } t && t._tracked.Contains(a);
+    internal static bool IsRecording(Tensor a) => t_current is { } t && t.Sees(a);
 
     /// <summary>True when an op on these inputs must be recorded by the active tape.</summary>
-    internal static bool IsRecording(Tensor a, Tensor b) => t_current is { } t && (t._tracked.Contains(a) || t._tracked.Contains(b));
+    internal static bool IsRecording(Tensor a, Tensor b) => t_current is { } t && (t.Sees(a) || t.Sees(b));
 
     /// <summary>True when an op on these inputs must be recorded by the active tape.</summary>
     internal static bool IsRecording(ReadOnlySpan<Tensor> inputs)
@@ -90,7 +106,7 @@ public sealed class GradientTape : IDisposable
         }
         foreach (var x in inputs)
         {
-            if (t._tracked.Contains(x))
+            if (t.Sees(x))
             {
                 return true;
             }
@@ -139,7 +155,7 @@ public sealed class GradientTape : IDisposable
     /// <summary>Checks that a layer's output on a recorded input was itself recorded; marks the tape not replayable otherwise.</summary>
     internal static void CheckRecorded(Tensor input, Tensor output)
     {
-        if (t_current is { } t && t._tracked.Contains(input) && !t._tracked.Contains(output))
+        if (t_current is { } t && t.Sees(input) && !t._tracked.Contains(output))
         {
             t.Replayable = false;
         }
@@ -160,6 +176,22 @@ public sealed class GradientTape : IDisposable
         return _plan.Results;
     }
 
+    /// <summary>
+    /// d<paramref name="target"/>/d<paramref name="variables"/> (Keras's <c>tape.gradient(loss, model.trainable_weights)</c>):
+    /// one gradient per variable, null for a variable that does not influence the target.
+    /// </summary>
+    public Tensor?[] Gradient(Tensor target, IReadOnlyList<Variable> variables)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        ArgumentNullException.ThrowIfNull(variables);
+        var sources = new Tensor[variables.Count];
+        for (int i = 0; i < sources.Length; i++)
+        {
+            sources[i] = variables[i].Value;
+        }
+        return Gradient(target, sources);
+    }
+
     /// <summary>Runs every recorded op's forward again, in order, on the current contents of its inputs.</summary>
     internal void ReplayForward()
     {
@@ -169,7 +201,7 @@ public sealed class GradientTape : IDisposable
         }
     }
 
-    /// <summary>Runs the backward pass planned by the last <see cref="Gradient"/> call again, into the same buffers.</summary>
+    /// <summary>Runs the backward pass planned by the last <c>Gradient</c> call again, into the same buffers.</summary>
     internal void ReplayBackward() =>
         (_plan ?? throw new InvalidOperationException("Internal error: ReplayBackward before Gradient.")).Run(null);
 

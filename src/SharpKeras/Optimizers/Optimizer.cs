@@ -586,6 +586,24 @@ public abstract class Optimizer
     public double ScaleLoss(double loss) => LossScaleFactor is double s ? loss * s : loss;
 
     /// <summary>
+    /// Applies one update from (gradient, variable) pairs, as Keras's <c>apply_gradients(zip(grads, vars))</c>;
+    /// pairs with a null gradient are skipped.
+    /// </summary>
+    public void ApplyGradients(IEnumerable<(Tensor? Gradient, Variable Variable)> gradsAndVars)
+    {
+        ArgumentNullException.ThrowIfNull(gradsAndVars);
+        var pairs = gradsAndVars.ToList();
+        for (int i = 0; i < pairs.Count; i++)
+        {
+            if (pairs[i].Variable is null)
+            {
+                throw new ArgumentException($"{Name}: apply_gradients pair {i} has no variable.", nameof(gradsAndVars));
+            }
+        }
+        ApplyGradients([.. pairs.Select(p => p.Gradient)], [.. pairs.Select(p => p.Variable)]);
+    }
+
+    /// <summary>
     /// Updates one weight in place from its (clipped, decayed-weight) gradient; <paramref name="step"/>
     /// counts from 1 (Keras's iterations + 1).
     /// </summary>

@@ -123,7 +123,7 @@ internal static class ModelSerializer
             : model.MetricNames.Count > 0 ? new JsonArray([.. model.MetricNames.Select(n => (JsonNode)JsonValue.Create(n)!)]) : null;
         JsonNode? loss = model.OutputLosses is { } many
             ? new JsonArray([.. many.Select(LossNode)])
-            : LossNode(model.Loss!);
+            : model.Loss is { } single ? LossNode(single) : null;
         return new JsonObject
         {
             ["optimizer"] = KerasSerializer.Serialize(model.Optimizer!),

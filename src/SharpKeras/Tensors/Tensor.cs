@@ -44,6 +44,9 @@ public sealed class Tensor
     /// </summary>
     internal Tensor? KerasMask { get; set; }
 
+    /// <summary>The variable whose value this tensor is, if any (lets a tape watch trainable variables it meets, as TensorFlow's does).</summary>
+    internal Variable? OwnerVariable { get; set; }
+
     /// <summary>The tensor's shape.</summary>
     public Shape Shape { get; }
 

@@ -69,25 +69,46 @@ internal static class Batches
     /// <summary>
     /// The compiled loss (Keras's CompileLoss): each output's loss, and their sum weighted by the
     /// loss weights. The per-output values are the unweighted ones, as Keras logs "&lt;output&gt;_loss".
+    /// With <paramref name="sampleWeight"/>, each sample's loss is scaled by its weight before the mean
+    /// over the batch (Keras's "sum_over_batch_size": the sum of weighted losses over the sample count).
     /// </summary>
-    public static (Tensor Total, Tensor[] PerOutput) TotalLoss(Model model, Tensor[] y, Tensor[] predictions)
+    public static (Tensor Total, Tensor[] PerOutput) TotalLoss(Model model, IReadOnlyList<Tensor> y, IReadOnlyList<Tensor> predictions, Tensor? sampleWeight = null)
     {
-        if (predictions.Length == 1 && model.OutputLosses is null)
+        if (predictions.Count == 1 && model.OutputLosses is null)
         {
-            var only = model.Loss!.Compute(y[0], predictions[0]);
+            var only = OneLoss(model.Loss!, y[0], predictions[0], sampleWeight);
             return (only, [only]);
         }
         var losses = model.OutputLosses ?? [model.Loss!];
         Tensor? total = null;
-        var parts = new Tensor[predictions.Length];
-        for (int k = 0; k < predictions.Length; k++)
+        var parts = new Tensor[predictions.Count];
+        for (int k = 0; k < predictions.Count; k++)
         {
             var loss = losses.Count == 1 ? losses[0] : losses[k];
-            parts[k] = loss.Compute(y[k], predictions[k]);
+            parts[k] = OneLoss(loss, y[k], predictions[k], sampleWeight);
             double w = model.LossWeights?[losses.Count == 1 ? 0 : k] ?? 1.0;
             var weighted = w == 1.0 ? parts[k] : Ops.Multiply(parts[k], Tensor.Scalar((float)w));
             total = total is null ? weighted : Ops.Add(total, weighted);
         }
         return (total!, parts);
+    }
+
+    private static Tensor OneLoss(Losses.Loss loss, Tensor y, Tensor prediction, Tensor? sampleWeight)
+    {
+        if (sampleWeight is null)
+        {
+            return loss.Compute(y, prediction);
+        }
+        var perSample = loss.Call(y, prediction);
+        var w = sampleWeight;
+        if (perSample.Rank > 1)
+        {
+            // Per-sample weights broadcast over the loss's remaining axes (a loss per time step, say).
+            var dims = new int[perSample.Rank];
+            dims.AsSpan().Fill(1);
+            dims[0] = perSample.Shape[0];
+            w = Ops.Reshape(sampleWeight, dims);
+        }
+        return Ops.Mean(Ops.Multiply(perSample, w));
     }
 }

@@ -60,6 +60,11 @@ internal sealed class CompiledMetrics
         {
             _outputLosses[k].Update(outputLosses[k].Item(), count);
         }
+        if (y.Length == 0)
+        {
+            // Keras's fit(x) with the model's own loss: compiled metrics need targets, so only the loss is logged.
+            return;
+        }
         if (_metrics is null)
         {
             Resolve(y, predictions);

@@ -15,7 +15,7 @@ internal sealed class InferencePlan
     private readonly IReadOnlyList<Losses.Loss>? _outputLosses;
     private GradientTape? _tape;
 
-    private InferencePlan(Model model, IReadOnlyList<Tensor> x, IReadOnlyList<Tensor>? y, int count, int generation)
+    private InferencePlan(Model model, IReadOnlyList<Tensor> x, IReadOnlyList<Tensor>? y, Tensor? sampleWeight, int count, int generation)
     {
         _model = model;
         Stamp = new StructureStamp(model);
@@ -28,6 +28,7 @@ internal sealed class InferencePlan
             Y = [.. y.Select(t => t.Slice(0, count))];
             _lossFn = model.Loss;
             _outputLosses = model.OutputLosses;
+            SampleWeight = sampleWeight?.Slice(0, count);
         }
     }
 
@@ -49,6 +50,9 @@ internal sealed class InferencePlan
     /// <summary>The model's outputs on the last batch.</summary>
     public Tensor[] Predictions { get; private set; } = [];
 
+    /// <summary>The per-sample weight placeholder of an evaluation with sample weights, else null.</summary>
+    public Tensor? SampleWeight { get; }
+
     /// <summary>The scalar total loss on the last batch (Evaluate only).</summary>
     public Tensor? Loss { get; private set; }
 
@@ -56,18 +60,22 @@ internal sealed class InferencePlan
     public Tensor[] OutputLosses { get; private set; } = [];
 
     /// <summary>A new plan for batches of <paramref name="count"/> rows of x (and y when evaluating); recorded on its first run.</summary>
-    public static InferencePlan Create(Model model, IReadOnlyList<Tensor> x, IReadOnlyList<Tensor>? y, int count, int generation) =>
-        new(model, x, y, count, generation);
+    public static InferencePlan Create(Model model, IReadOnlyList<Tensor> x, IReadOnlyList<Tensor>? y, Tensor? sampleWeight, int count, int generation) =>
+        new(model, x, y, sampleWeight, count, generation);
 
     /// <summary>True when this plan runs batches of <paramref name="count"/> rows of x (and y) for the model as compiled now.</summary>
-    public bool Fits(Model model, IReadOnlyList<Tensor> x, IReadOnlyList<Tensor>? y, int count) =>
-        Count == count && Batches.SameSamples(X, x) && (y is null
+    public bool Fits(Model model, IReadOnlyList<Tensor> x, IReadOnlyList<Tensor>? y, Tensor? sampleWeight, int count) =>
+        Count == count && Batches.SameSamples(X, x) && (SampleWeight is null) == (sampleWeight is null) && (y is null
             ? Y is null
             : Y is not null && Batches.SameSamples(Y, y) && ReferenceEquals(_lossFn, model.Loss) && ReferenceEquals(_outputLosses, model.OutputLosses));
 
     /// <summary>Points the placeholders at rows [start, start + count) of the data, without copying.</summary>
-    public void LoadSlice(IReadOnlyList<Tensor> x, IReadOnlyList<Tensor>? y, int start)
+    public void LoadSlice(IReadOnlyList<Tensor> x, IReadOnlyList<Tensor>? y, int start) => LoadSlice(x, y, null, start);
+
+    /// <summary>Points the placeholders, the sample-weight one included, at rows [start, start + count) of the data.</summary>
+    public void LoadSlice(IReadOnlyList<Tensor> x, IReadOnlyList<Tensor>? y, Tensor? sampleWeight, int start)
     {
+        SampleWeight?.RebindRows(sampleWeight!, start);
         Batches.RebindRows(X, x, start);
         if (y is not null)
         {
@@ -100,10 +108,14 @@ internal sealed class InferencePlan
             {
                 tape.Watch(t);
             }
+            if (SampleWeight is not null)
+            {
+                tape.Watch(SampleWeight);
+            }
             Predictions = Batches.CallModel(_model, X, training: false);
             if (Y is not null)
             {
-                (Loss, OutputLosses) = Batches.TotalLoss(_model, Y, Predictions);
+                (Loss, OutputLosses) = _model.ComputeLossWithParts(X, Y, Predictions, SampleWeight, training: false);
             }
         }
         _tape = tape;

@@ -18,7 +18,10 @@ internal sealed class InferencePlanPool
     private int _peakRented;
 
     /// <summary>A plan for batches of <paramref name="count"/> rows of x (and y when evaluating), used by the caller alone until <see cref="Return"/>.</summary>
-    public InferencePlan Rent(Model model, IReadOnlyList<Tensor> x, IReadOnlyList<Tensor>? y, int count)
+    public InferencePlan Rent(Model model, IReadOnlyList<Tensor> x, IReadOnlyList<Tensor>? y, int count) => Rent(model, x, y, null, count);
+
+    /// <summary>An idle plan for this batch shape, with or without per-sample weights, or a new one.</summary>
+    public InferencePlan Rent(Model model, IReadOnlyList<Tensor> x, IReadOnlyList<Tensor>? y, Tensor? sampleWeight, int count)
     {
         int generation;
         lock (_gate)
@@ -33,7 +36,7 @@ internal sealed class InferencePlanPool
                     _idle.Clear();
                     break;
                 }
-                if (p.Fits(model, x, y, count))
+                if (p.Fits(model, x, y, sampleWeight, count))
                 {
                     _idle.RemoveAt(i);
                     return p;
@@ -49,7 +52,7 @@ internal sealed class InferencePlanPool
                 model.EnsureBuilt(x[0].Shape.WithDim(0, count));
             }
         }
-        return InferencePlan.Create(model, x, y, count, generation);
+        return InferencePlan.Create(model, x, y, sampleWeight, count, generation);
     }
 
     /// <summary>Gives a rented plan back for later calls (dropped when the model was recompiled since it was made).</summary>

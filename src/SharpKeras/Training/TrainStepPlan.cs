@@ -14,13 +14,14 @@ internal sealed class TrainStepPlan
 {
     private readonly Tensor[] _ownX;
     private readonly Tensor[] _ownY;
+    private readonly Tensor? _ownWeight;
     private readonly Variable[] _variables;
 
     private readonly Model _model;
     private GradientTape? _tape;
     private Tensor?[] _grads = [];
 
-    private TrainStepPlan(Model model, IReadOnlyList<Tensor> x, IReadOnlyList<Tensor> y, int count)
+    private TrainStepPlan(Model model, IReadOnlyList<Tensor> x, IReadOnlyList<Tensor> y, Tensor? sampleWeight, int count)
     {
         _model = model;
         Stamp = new StructureStamp(model);
@@ -29,6 +30,11 @@ internal sealed class TrainStepPlan
         _ownY = [.. y.Select(t => Tensor.NewLike(t.Shape.WithDim(0, count), t.DType))];
         X = [.. _ownX.Select(t => t.View(t.Shape))];
         Y = [.. _ownY.Select(t => t.View(t.Shape))];
+        if (sampleWeight is not null)
+        {
+            _ownWeight = Tensor.NewLike(sampleWeight.Shape.WithDim(0, count), sampleWeight.DType);
+            SampleWeight = _ownWeight.View(_ownWeight.Shape);
+        }
         Count = count;
         _variables = [.. model.TrainableWeights];
     }
@@ -48,6 +54,9 @@ internal sealed class TrainStepPlan
     /// <summary>The target batch placeholders, one per model output.</summary>
     public Tensor[] Y { get; }
 
+    /// <summary>The per-sample weight placeholder, when the plan was made for weighted batches.</summary>
+    public Tensor? SampleWeight { get; }
+
     /// <summary>The model's outputs on the last batch.</summary>
     public Tensor[] Predictions { get; private set; } = [];
 
@@ -58,7 +67,10 @@ internal sealed class TrainStepPlan
     public Tensor[] OutputLosses { get; private set; } = [];
 
     /// <summary>The plan for batches of <paramref name="count"/> samples of x and y, made now if there is none or the model changed.</summary>
-    public static TrainStepPlan For(Model model, IReadOnlyList<Tensor> x, IReadOnlyList<Tensor> y, int count)
+    public static TrainStepPlan For(Model model, IReadOnlyList<Tensor> x, IReadOnlyList<Tensor> y, int count) => For(model, x, y, null, count);
+
+    /// <summary>The plan for batches of <paramref name="count"/> samples of x and y with optional per-sample weights.</summary>
+    public static TrainStepPlan For(Model model, IReadOnlyList<Tensor> x, IReadOnlyList<Tensor> y, Tensor? sampleWeight, int count)
     {
         var plans = model.TrainPlans;
         for (int i = 0; i < plans.Count; i++)
@@ -69,7 +81,7 @@ internal sealed class TrainStepPlan
                 plans.Clear();
                 break;
             }
-            if (p.Count == count && Batches.SameSamples(p.X, x) && Batches.SameSamples(p.Y, y))
+            if (p.Count == count && Batches.SameSamples(p.X, x) && Batches.SameSamples(p.Y, y) && (p.SampleWeight is null) == (sampleWeight is null))
             {
                 return p;
             }
@@ -79,7 +91,7 @@ internal sealed class TrainStepPlan
         {
             model.EnsureBuilt(x[0].Shape.WithDim(0, count));
         }
-        var plan = new TrainStepPlan(model, x, y, count);
+        var plan = new TrainStepPlan(model, x, y, sampleWeight, count);
         // Batches of other sizes are rare (the last one of an epoch); keep a few plans at most.
         if (plans.Count >= 4)
         {
@@ -98,7 +110,7 @@ internal sealed class TrainStepPlan
         {
             foreach (var p in plans)
             {
-                if (p.Count == count && p.X.Length == 1 && p.Y.Length == 1 && Batches.SameSamples(p.X[0], x) && Batches.SameSamples(p.Y[0], y))
+                if (p.Count == count && p.X.Length == 1 && p.Y.Length == 1 && p.SampleWeight is null && Batches.SameSamples(p.X[0], x) && Batches.SameSamples(p.Y[0], y))
                 {
                     return p;
                 }
@@ -112,6 +124,27 @@ internal sealed class TrainStepPlan
     {
         Batches.RebindRows(X, x, start);
         Batches.RebindRows(Y, y, start);
+    }
+
+    /// <summary>Points the placeholders (and the sample-weight one) at rows [start, start + count) of the data, without copying.</summary>
+    public void LoadSlice(IReadOnlyList<Tensor> x, IReadOnlyList<Tensor> y, Tensor? sampleWeight, int start)
+    {
+        LoadSlice(x, y, start);
+        if (SampleWeight is not null)
+        {
+            SampleWeight.RebindRows(sampleWeight!, start);
+        }
+    }
+
+    /// <summary>Copies the rows at <paramref name="indices"/> of the data and of the sample weights into the plan's own buffers.</summary>
+    public void LoadGather(IReadOnlyList<Tensor> x, IReadOnlyList<Tensor> y, Tensor? sampleWeight, ReadOnlySpan<int> indices)
+    {
+        LoadGather(x, y, indices);
+        if (SampleWeight is not null)
+        {
+            SampleWeight.Rebind(_ownWeight!);
+            sampleWeight!.GatherInto(indices, SampleWeight);
+        }
     }
 
     /// <summary>Points the placeholders of a single-input, single-output plan at rows [start, start + count).</summary>
@@ -180,8 +213,13 @@ internal sealed class TrainStepPlan
             {
                 tape.Watch(t);
             }
+            if (SampleWeight is not null)
+            {
+                tape.Watch(SampleWeight);
+            }
             Predictions = Batches.CallModel(_model, X, training: true);
-            (Loss, OutputLosses) = Batches.TotalLoss(_model, Y, Predictions);
+            // Through the model's ComputeLoss, so that an override and AddLoss terms are recorded and replayed too.
+            (Loss, OutputLosses) = _model.ComputeLossWithParts(X, Y, Predictions, SampleWeight, training: true);
             // Keras's optimizer.scale_loss before differentiation; the optimizer divides the gradients back.
             var target = Optimizer.LossScaleFactor is double scale ? Ops.Multiply(Loss, Tensor.Scalar((float)scale)) : Loss;
             _grads = tape.Gradient(target, [.. _variables.Select(v => v.Value)]);

@@ -11,16 +11,24 @@ namespace SharpKeras.Training;
 internal static class TrainingLoop
 {
     public static History Fit(Model model, IReadOnlyList<Tensor> x, IReadOnlyList<Tensor> y, int batchSize, int epochs, int verbose, double validationSplit,
-        (IReadOnlyList<Tensor> X, IReadOnlyList<Tensor> Y)? validationData, bool shuffle, int? seed, IEnumerable<Callback>? callbacks)
+        (IReadOnlyList<Tensor> X, IReadOnlyList<Tensor> Y)? validationData, bool shuffle, int? seed, IEnumerable<Callback>? callbacks,
+        FitExtras? extras = null)
     {
+        extras ??= FitExtras.None;
         RequireCompiled(model, "Fit");
         CheckPositive(batchSize, nameof(batchSize));
         CheckPositive(epochs, nameof(epochs));
+        CheckFitExtras(extras, epochs);
         if (!(validationSplit >= 0 && validationSplit < 1))
         {
             throw new ArgumentOutOfRangeException(nameof(validationSplit), validationSplit, $"validationSplit must be in [0, 1), got {validationSplit}.");
         }
         CheckData(model, x, y, "x", "y");
+        var sampleWeight = SampleWeights.Resolve(model, y.Count > 0 ? y : x, extras.SampleWeight, extras.ClassWeight, "Fit");
+        if (extras.ClassWeight is not null && y.Count == 0)
+        {
+            throw new ArgumentException($"Fit of model '{model.Name}': classWeight needs targets (y), but none were given.", "classWeight");
+        }
         if (validationData is { } vd)
         {
             CheckData(model, vd.X, vd.Y, "validationData.X", "validationData.Y");
@@ -37,11 +45,13 @@ internal static class TrainingLoop
             validationData = ([.. x.Select(t => t.Slice(splitAt, n - splitAt))], [.. y.Select(t => t.Slice(splitAt, n - splitAt))]);
             x = [.. x.Select(t => t.Slice(0, splitAt))];
             y = [.. y.Select(t => t.Slice(0, splitAt))];
+            sampleWeight = sampleWeight?.Slice(0, splitAt);
         }
 
         using var usage = model.Usage.EnterTraining(model, "Fit");
         int samples = x[0].Shape[0];
-        int steps = (samples + batchSize - 1) / batchSize;
+        int batches = (samples + batchSize - 1) / batchSize;
+        int steps = extras.StepsPerEpoch ?? batches;
         var all = PrepareCallbacks(model, callbacks, verbose, epochs, steps, out var history);
 
         var rng = SeedGenerator.FromSeed(seed);
@@ -51,50 +61,63 @@ internal static class TrainingLoop
             order[i] = i;
         }
         var trainMetrics = new CompiledMetrics(model, y.Count);
-        var valMetrics = validationData is null ? null : new CompiledMetrics(model, y.Count);
+        var valMetrics = validationData is null ? null : new CompiledMetrics(model, validationData.Value.Y.Count);
+        // One batch object for the whole run, reloaded per step; the built-in step fills its logs in place.
+        var data = new StepData { Metrics = trainMetrics };
+        var valData = new StepData { Metrics = valMetrics };
+        // With stepsPerEpoch the pass over the data carries on across epochs, as Keras's epoch iterator does.
+        int passStep = batches;
+        int valCursor = 0;
+        var entryCalls = new List<Layers.Layer>();
+        bool checkTracking = true;
         model.StopTraining = false;
         var epochLogs = new Dictionary<string, double>();
-        // One dictionary for every batch's logs, updated in place (callbacks read it during the call).
-        var batchLogs = new Dictionary<string, double>();
         foreach (var c in all)
         {
             c.OnTrainBegin();
         }
-        for (int epoch = 0; epoch < epochs && !model.StopTraining; epoch++)
+        for (int epoch = extras.InitialEpoch; epoch < epochs && !model.StopTraining; epoch++)
         {
             foreach (var c in all)
             {
                 c.OnEpochBegin(epoch);
             }
             trainMetrics.Reset();
-            if (shuffle)
+            model.ResetCustomMetrics();
+            if (extras.StepsPerEpoch is null)
             {
-                rng.Shuffle(order);
+                passStep = batches;
             }
+            IReadOnlyDictionary<string, double>? logs = null;
             for (int step = 0; step < steps && !model.StopTraining; step++)
             {
+                if (passStep >= batches)
+                {
+                    if (step > 0)
+                    {
+                        // The data ran out before stepsPerEpoch steps: the epoch ends here (Keras warns and interrupts).
+                        break;
+                    }
+                    passStep = 0;
+                    if (shuffle)
+                    {
+                        rng.Shuffle(order);
+                    }
+                }
                 foreach (var c in all)
                 {
                     c.OnTrainBatchBegin(step);
                 }
-                int start = step * batchSize;
+                int start = passStep * batchSize;
                 int count = Math.Min(batchSize, samples - start);
-                var plan = TrainStepPlan.For(model, x, y, count);
-                if (shuffle)
-                {
-                    plan.LoadGather(x, y, order.AsSpan(start, count));
-                }
-                else
-                {
-                    plan.LoadSlice(x, y, start);
-                }
-                double loss = plan.Run();
-                trainMetrics.Update(loss, plan.OutputLosses, plan.Y, plan.Predictions, count);
-                trainMetrics.WriteLogs(batchLogs);
+                passStep++;
+                data.Load(x, y, sampleWeight, shuffle ? order : null, start, count);
+                logs = RunTrainStep(model, data, entryCalls, ref checkTracking);
                 foreach (var c in all)
                 {
-                    c.OnTrainBatchEnd(step, batchLogs);
+                    c.OnTrainBatchEnd(step, logs);
                 }
+                double loss = data.LastLoss ?? (logs.TryGetValue("loss", out var l) ? l : 0);
                 // A TerminateOnNaN callback ends training quietly, as Keras's does; without one the
                 // non-finite loss is an error rather than a run that silently trains on NaN.
                 if (!double.IsFinite(loss) && !model.StopTraining)
@@ -102,19 +125,27 @@ internal static class TrainingLoop
                     throw new NonFiniteLossException(loss, epoch + 1, step + 1);
                 }
             }
-            epochLogs = trainMetrics.WriteLogs(new Dictionary<string, double>());
-            if (validationData is { } v)
+            if (passStep >= batches && extras.StepsPerEpoch is not null)
+            {
+                passStep = batches;
+            }
+            epochLogs = logs is null ? [] : new Dictionary<string, double>(logs);
+            if (validationData is { } v && (epoch + 1) % extras.ValidationFreq == 0)
             {
                 foreach (var c in all)
                 {
                     c.OnTestBegin();
                 }
-                EvaluateCore(model, v.X, v.Y, batchSize, verbose: 0, valMetrics!, all);
-                valMetrics!.WriteLogs(epochLogs, "val_");
-                var testLogs = valMetrics.WriteLogs(new Dictionary<string, double>());
+                var testLogs = EvaluateCore(model, v.X, v.Y, null, extras.ValidationBatchSize ?? batchSize, verbose: 0, valData, all,
+                    extras.ValidationSteps, ref valCursor);
+                foreach (var (k, value) in testLogs)
+                {
+                    epochLogs["val_" + k] = value;
+                }
+                var endLogs = new Dictionary<string, double>(testLogs);
                 foreach (var c in all)
                 {
-                    c.OnTestEnd(testLogs);
+                    c.OnTestEnd(endLogs);
                 }
             }
             foreach (var c in all)
@@ -157,18 +188,26 @@ internal static class TrainingLoop
         return all;
     }
 
-    public static EvaluationResult Evaluate(Model model, IReadOnlyList<Tensor> x, IReadOnlyList<Tensor> y, int batchSize, int verbose, bool returnDict = false)
+    public static EvaluationResult Evaluate(Model model, IReadOnlyList<Tensor> x, IReadOnlyList<Tensor> y, int batchSize, int verbose, bool returnDict = false,
+        Tensor? sampleWeight = null, int? steps = null)
     {
         RequireCompiled(model, "Evaluate");
         CheckPositive(batchSize, nameof(batchSize));
+        if (steps is { } s)
+        {
+            CheckPositive(s, nameof(steps));
+        }
         CheckData(model, x, y, "x", "y");
+        var weights = SampleWeights.Resolve(model, y.Count > 0 ? y : x, sampleWeight, null, "Evaluate");
         using var usage = model.Usage.EnterInference(model, "Evaluate");
-        var metrics = new CompiledMetrics(model, y.Count);
-        EvaluateCore(model, x, y, batchSize, verbose, metrics);
-        return new EvaluationResult(metrics.WriteLogs(new Dictionary<string, double>()), returnDict);
+        var data = new StepData { Metrics = new CompiledMetrics(model, y.Count) };
+        int cursor = 0;
+        var logs = EvaluateCore(model, x, y, weights, batchSize, verbose, data, null, steps, ref cursor);
+        return new EvaluationResult(new Dictionary<string, double>(logs), returnDict);
     }
 
-    private static void EvaluateCore(Model model, IReadOnlyList<Tensor> x, IReadOnlyList<Tensor> y, int batchSize, int verbose, CompiledMetrics metrics, List<Callback>? callbacks = null)
+    private static IReadOnlyDictionary<string, double> EvaluateCore(Model model, IReadOnlyList<Tensor> x, IReadOnlyList<Tensor> y, Tensor? sampleWeight, int batchSize, int verbose,
+        StepData data, List<Callback>? callbacks, int? maxSteps, ref int cursor)
     {
         // Metric objects given to Compile hold the running state themselves (as Keras's do), so
         // evaluations that use them take turns; identifiers get fresh metrics per call and run at once.
@@ -176,55 +215,49 @@ internal static class TrainingLoop
         {
             lock (model.MetricGate)
             {
-                EvaluateBatches(model, x, y, batchSize, verbose, metrics, callbacks);
+                return EvaluateBatches(model, x, y, sampleWeight, batchSize, verbose, data, callbacks, maxSteps, ref cursor);
             }
         }
-        else
-        {
-            EvaluateBatches(model, x, y, batchSize, verbose, metrics, callbacks);
-        }
+        return EvaluateBatches(model, x, y, sampleWeight, batchSize, verbose, data, callbacks, maxSteps, ref cursor);
     }
 
-    private static void EvaluateBatches(Model model, IReadOnlyList<Tensor> x, IReadOnlyList<Tensor> y, int batchSize, int verbose, CompiledMetrics metrics, List<Callback>? callbacks)
+    private static IReadOnlyDictionary<string, double> EvaluateBatches(Model model, IReadOnlyList<Tensor> x, IReadOnlyList<Tensor> y, Tensor? sampleWeight, int batchSize, int verbose,
+        StepData data, List<Callback>? callbacks, int? maxSteps, ref int cursor)
     {
-        // Batch logs only when a user callback can read them, so Fit's validation stays allocation-free without one.
-        var batchLogs = callbacks is { Count: > 0 } && callbacks.Exists(c => c is not History and not ProgbarLogger) ? new Dictionary<string, double>() : null;
-        metrics.Reset();
+        // Batch hooks only when a user callback can read them, so Fit's validation stays allocation-free without one.
+        bool hooks = callbacks is { Count: > 0 } && callbacks.Exists(c => c is not History and not ProgbarLogger);
+        data.Metrics?.Reset();
+        model.ResetCustomMetrics();
         int samples = x[0].Shape[0];
-        int steps = (samples + batchSize - 1) / batchSize;
-        var bar = verbose > 0 ? new Progbar(steps, dynamic: verbose == 2 ? false : null) : null;
+        int batches = (samples + batchSize - 1) / batchSize;
+        // With validationSteps (or steps) the batches carry on from where the last evaluation stopped, as Keras's iterator does.
+        int steps = maxSteps is { } m ? Math.Min(m, batches - cursor) : batches;
+        var bar = verbose > 0 ? new Progbar(steps, dynamic: verbose == 2 ? false : null, verbose: verbose) : null;
+        IReadOnlyDictionary<string, double> logs = data.Logs;
         for (int step = 0; step < steps; step++)
         {
-            int start = step * batchSize;
+            int start = (cursor + step) * batchSize;
             int count = Math.Min(batchSize, samples - start);
-            if (batchLogs is not null)
+            if (hooks)
             {
                 foreach (var c in callbacks!)
                 {
                     c.OnTestBatchBegin(step);
                 }
             }
-            var plan = model.InferencePlans.Rent(model, x, y, count);
-            try
+            data.Load(x, y, sampleWeight, null, start, count);
+            logs = model.TestStep(data);
+            if (hooks)
             {
-                plan.LoadSlice(x, y, start);
-                plan.Run();
-                metrics.Update(plan.Loss!.Item(), plan.OutputLosses, plan.Y!, plan.Predictions, count);
-            }
-            finally
-            {
-                model.InferencePlans.Return(plan);
-            }
-            if (batchLogs is not null)
-            {
-                metrics.WriteLogs(batchLogs);
                 foreach (var c in callbacks!)
                 {
-                    c.OnTestBatchEnd(step, batchLogs);
+                    c.OnTestBatchEnd(step, logs);
                 }
             }
-            bar?.Update(step + 1, metrics.WriteLogs(new Dictionary<string, double>()));
+            bar?.Update(step + 1, bar.Style == ProgbarStyle.Keras3 ? logs.OrderBy(kv => kv.Key, StringComparer.Ordinal) : logs);
         }
+        cursor = maxSteps is null || cursor + steps >= batches ? 0 : cursor + steps;
+        return logs;
     }
 
     public static Tensor[] Predict(Model model, IReadOnlyList<Tensor> x, int batchSize, int verbose, string method = "Predict")
@@ -234,28 +267,28 @@ internal static class TrainingLoop
         using var usage = model.Usage.EnterInference(model, method);
         int samples = x[0].Shape[0];
         int steps = (samples + batchSize - 1) / batchSize;
-        var bar = verbose > 0 ? new Progbar(steps, dynamic: verbose == 2 ? false : null) : null;
+        var bar = verbose > 0 ? new Progbar(steps, dynamic: verbose == 2 ? false : null, verbose: verbose) : null;
         Tensor[]? result = null;
+        var data = new StepData();
         for (int step = 0; step < steps; step++)
         {
             int start = step * batchSize;
             int count = Math.Min(batchSize, samples - start);
-            var plan = model.InferencePlans.Rent(model, x, null, count);
-            try
+            data.Load(x, [], null, null, start, count);
+            var outputs = model.PredictStep(data);
+            result ??= [.. outputs.Select(o => Tensor.Zeros(o.Shape.WithDim(0, samples)))];
+            if (outputs.Count != result.Length)
             {
-                plan.LoadSlice(x, null, start);
-                plan.Run();
-                var outputs = plan.Predictions;
-                result ??= [.. outputs.Select(o => Tensor.Zeros(o.Shape.WithDim(0, samples)))];
-                for (int k = 0; k < outputs.Length; k++)
-                {
-                    int row = outputs[k].Length / Math.Max(1, count);
-                    outputs[k].Span.CopyTo(result[k].Span.Slice(start * row, count * row));
-                }
+                throw new InvalidOperationException($"PredictStep of model '{model.Name}' returned {outputs.Count} outputs for batch {step + 1} but {result.Length} before.");
             }
-            finally
+            for (int k = 0; k < outputs.Count; k++)
             {
-                model.InferencePlans.Return(plan);
+                int row = outputs[k].Length / Math.Max(1, count);
+                if (outputs[k].Rank == 0 || outputs[k].Shape[0] != count || row * samples != result[k].Length)
+                {
+                    throw new InvalidOperationException($"PredictStep of model '{model.Name}' returned output {k} of shape {outputs[k].Shape} for a batch of {count} samples; expected {count} rows of the shape {result[k].Shape.WithDim(0, count)}.");
+                }
+                outputs[k].Span.CopyTo(result[k].Span.Slice(start * row, count * row));
             }
             bar?.Update(step + 1);
         }
@@ -292,6 +325,53 @@ internal static class TrainingLoop
         }
         double scale = 1.0 / (System.Diagnostics.Stopwatch.Frequency * (double)steps);
         return [.. times.Select(kv => new LayerTiming(kv.Key, kv.Value.Forward * scale, kv.Value.Backward * scale))];
+    }
+
+    /// <summary>
+    /// Runs the model's TrainStep on one batch. On the first step of a Fit it also notes which layers the step
+    /// called from outside any layer, and fails if one has weights the model does not track.
+    /// </summary>
+    private static IReadOnlyDictionary<string, double> RunTrainStep(Model model, StepData data, List<Layers.Layer> entryCalls, ref bool check)
+    {
+        if (!check)
+        {
+            return model.TrainStep(data);
+        }
+        check = false;
+        entryCalls.Clear();
+        var previous = Layers.Layer.BeginEntryCallRecording(entryCalls);
+        IReadOnlyDictionary<string, double> logs;
+        try
+        {
+            logs = model.TrainStep(data);
+        }
+        finally
+        {
+            Layers.Layer.EndEntryCallRecording(previous);
+        }
+        model.CheckEntryCalls(entryCalls, "TrainStep");
+        return logs;
+    }
+
+    private static void CheckFitExtras(FitExtras e, int epochs)
+    {
+        if (e.InitialEpoch < 0 || e.InitialEpoch >= epochs)
+        {
+            throw new ArgumentOutOfRangeException("initialEpoch", e.InitialEpoch, $"initialEpoch must be in [0, epochs) = [0, {epochs}), got {e.InitialEpoch}: training runs epochs initialEpoch+1 to epochs.");
+        }
+        if (e.StepsPerEpoch is { } s)
+        {
+            CheckPositive(s, "stepsPerEpoch");
+        }
+        if (e.ValidationSteps is { } v)
+        {
+            CheckPositive(v, "validationSteps");
+        }
+        if (e.ValidationBatchSize is { } b)
+        {
+            CheckPositive(b, "validationBatchSize");
+        }
+        CheckPositive(e.ValidationFreq, "validationFreq");
     }
 
     internal static void RequireCompiled(Model model, string method)
@@ -338,7 +418,8 @@ internal static class TrainingLoop
     {
         CheckInputs(model, x, xName);
         ArgumentNullException.ThrowIfNull(y, yName);
-        if (y.Count != model.OutputCount)
+        // No targets at all is Keras's fit(x): the model's own loss (AddLoss, ComputeLoss, TrainStep) needs none.
+        if (y.Count != model.OutputCount && y.Count != 0)
         {
             throw new ArgumentException($"Model '{model.Name}' has {model.OutputCount} output(s) but {y.Count} target arrays were given as {yName}; pass one per output, in order.");
         }
