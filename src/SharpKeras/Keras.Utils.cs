@@ -213,6 +213,17 @@ public static partial class Keras
             => Data.TimeseriesDataset.Create(data, targets, sequenceLength, sequenceStride, samplingRate, batchSize, shuffle, seed, startIndex, endIndex);
 
         /// <summary>
+        /// Batches of (texts, labels) from a directory of .txt files with one subdirectory per class (Keras's
+        /// <c>keras.utils.text_dataset_from_directory</c>): classes are the sorted subdirectory names, files are
+        /// shuffled as Keras's index_directory shuffles them (NumPy RandomState(seed)), and
+        /// <paramref name="validationSplit"/> with <paramref name="subset"/> "training" or "validation" takes Keras's split.
+        /// </summary>
+        public static Data.TextDataset TextDatasetFromDirectory(string directory, string labels = "inferred", string? labelMode = "int",
+            IReadOnlyList<string>? classNames = null, int batchSize = 32, int? maxLength = null, bool shuffle = true, int? seed = null,
+            double? validationSplit = null, string? subset = null, bool followLinks = false)
+            => Data.TextDataset.Create(directory, labels, labelMode, classNames, batchSize, maxLength, shuffle, seed, validationSplit, subset, followLinks);
+
+        /// <summary>
         /// Pads sequences to the same length (Keras's <c>keras.utils.pad_sequences</c>): a (sequences, maxlen) tensor
         /// where shorter sequences get <paramref name="value"/> before ("pre", the default) or after ("post") them and
         /// longer ones lose values at the start ("pre") or end ("post"). <paramref name="maxlen"/> defaults to the

@@ -71,7 +71,10 @@ public partial class Model
 
     /// <summary>Outputs of a single-output model for every batch of a <see cref="PyDataset"/>, stacked (Keras's <c>predict(dataset)</c>); targets in the batches are ignored.</summary>
     public Tensor Predict(PyDataset x, int verbose = 1, int? steps = null, CancellationToken cancellationToken = default)
-        => PredictOutputs(x, verbose, steps, cancellationToken)[RequireSingleOutput("Predict", "PredictOutputs")];
+    {
+        int index = RequireSingleOutput("Predict", "PredictOutputs");
+        return PredictOutputs(x, verbose, steps, cancellationToken)[index];
+    }
 
     /// <summary>Outputs (one array per model output) for every batch of a <see cref="PyDataset"/>, stacked.</summary>
     public Tensor[] PredictOutputs(PyDataset x, int verbose = 1, int? steps = null, CancellationToken cancellationToken = default)
