@@ -4,7 +4,7 @@ namespace SharpKeras;
 public static partial class Keras
 {
     /// <summary>
-    /// keras.random: <c>normal</c> and <c>uniform</c>. A seed gives the same values on every run; without one the
+    /// keras.random: <c>normal</c>, <c>uniform</c>, <c>truncated_normal</c> and <c>shuffle</c>. A seed gives the same values on every run; without one the
     /// values come from the global generator that <see cref="Config.SetRandomSeed"/> seeds. The streams are
     /// SharpKeras's own, so the values differ from Python Keras's for the same seed.
     /// </summary>
@@ -41,6 +41,79 @@ public static partial class Keras
                 data[i] = (float)(minval + (maxval - minval) * data[i]);
             }
             return Tensor.FromArray(data, shape);
+        }
+
+        /// <summary>
+        /// A float32 tensor drawn from a normal distribution truncated at two standard deviations (Keras's
+        /// <c>keras.random.truncated_normal</c>): values farther than 2 * stddev from the mean are drawn again.
+        /// </summary>
+        public static Tensor TruncatedNormal(int[] shape, double mean = 0.0, double stddev = 1.0, int? seed = null)
+        {
+            var data = new float[CheckedSize(shape, "TruncatedNormal")];
+            if (!double.IsFinite(mean) || !(stddev >= 0) || double.IsInfinity(stddev))
+            {
+                throw new ArgumentException($"Keras.Random.TruncatedNormal needs a finite mean and a finite stddev >= 0, got mean {mean}, stddev {stddev}.", nameof(stddev));
+            }
+            var rng = SeedGenerator.FromSeed(seed);
+            for (int i = 0; i < data.Length; i++)
+            {
+                double z;
+                do
+                {
+                    z = rng.NextNormal();
+                }
+                while (Math.Abs(z) > 2.0);
+                data[i] = (float)(mean + stddev * z);
+            }
+            return Tensor.FromArray(data, shape);
+        }
+
+        /// <summary>
+        /// A copy of <paramref name="x"/> with its slices along <paramref name="axis"/> in a random order (Keras's <c>keras.random.shuffle</c>).
+        /// </summary>
+        public static Tensor Shuffle(Tensor x, int axis = 0, int? seed = null)
+        {
+            ArgumentNullException.ThrowIfNull(x);
+            if (x.Rank == 0)
+            {
+                throw new ArgumentException("Keras.Random.Shuffle: x must have at least one axis, got a scalar.", nameof(x));
+            }
+            if (axis < -x.Rank || axis >= x.Rank)
+            {
+                throw new ArgumentOutOfRangeException(nameof(axis), axis, $"Keras.Random.Shuffle: axis {axis} is out of range for x of shape {x.Shape}.");
+            }
+            int a = x.Shape.NormalizeAxis(axis);
+            int len = x.Shape[a];
+            var order = new int[len];
+            for (int i = 0; i < len; i++)
+            {
+                order[i] = i;
+            }
+            SeedGenerator.FromSeed(seed).Shuffle(order);
+            if (a == 0)
+            {
+                return x.Gather(order);
+            }
+            // Another axis: gather flat indices so every dtype is kept as it is.
+            int inner = 1;
+            for (int i = a + 1; i < x.Rank; i++)
+            {
+                inner *= x.Shape[i];
+            }
+            int outer = len * inner == 0 ? 0 : x.Length / (len * inner);
+            var flat = new int[x.Length];
+            int n = 0;
+            for (int o = 0; o < outer; o++)
+            {
+                for (int k = 0; k < len; k++)
+                {
+                    for (int j = 0; j < inner; j++)
+                    {
+                        flat[n++] = (o * len + order[k]) * inner + j;
+                    }
+                }
+            }
+            return x.View(new Shape(x.Length)).Gather(flat).View(x.Shape);
         }
 
         private static int CheckedSize(int[] shape, string function)

@@ -9,7 +9,7 @@ namespace SharpKeras.Models;
 
 /// <summary>
 /// A trainable model (<c>keras.Model</c>): a layer that can be compiled with an optimizer, a loss
-/// and metrics, trained with <c>Fit</c>, and used with <c>Evaluate</c> and <see cref="Predict"/>.
+/// and metrics, trained with <c>Fit</c>, and used with <c>Evaluate</c> and <c>Predict</c>.
 /// Made three ways, as in Keras: from symbolic inputs and outputs (<c>new Model(inputs, outputs)</c>,
 /// the functional API), by deriving from it and overriding <c>Call</c> (subclassing), or as a <see cref="Sequential"/>.
 /// </summary>

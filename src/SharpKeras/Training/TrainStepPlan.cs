@@ -170,6 +170,13 @@ internal sealed class TrainStepPlan
         y.GatherInto(indices, Y[0]);
     }
 
+    /// <summary>Copies a batch from a data source into the plan's own buffers (the source may reuse or drop its tensors afterwards).</summary>
+    public void LoadCopy(IReadOnlyList<Tensor> x, IReadOnlyList<Tensor> y)
+    {
+        Batches.CopyInto(X, _ownX, x);
+        Batches.CopyInto(Y, _ownY, y);
+    }
+
     /// <summary>Like <see cref="Run"/>, timing every op and the optimizer; the first (recording) call is not timed.</summary>
     public double RunProfiled(Dictionary<string, (long Forward, long Backward)> times)
     {
