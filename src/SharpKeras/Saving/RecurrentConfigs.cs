@@ -21,8 +21,8 @@ internal static class RecurrentConfigs
     public static string? Checked(JsonObject c)
     {
         var name = Cfg.Name(c);
-        foreach (var key in new[] { "kernel_regularizer", "recurrent_regularizer", "bias_regularizer", "activity_regularizer", "kernel_constraint",
-            "recurrent_constraint", "bias_constraint", "embeddings_regularizer", "embeddings_constraint" })
+        foreach (var key in new[] { "kernel_regularizer", "recurrent_regularizer", "bias_regularizer", "kernel_constraint",
+            "recurrent_constraint", "bias_constraint" })
         {
             if (c[key] is { } v)
             {

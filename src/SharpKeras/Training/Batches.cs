@@ -67,6 +67,26 @@ internal static class Batches
         x.Length == 1 && model.OutputCount == 1 ? [model.Apply(x[0], training)] : model.CallOutputs(x, training);
 
     /// <summary>
+    /// The total loss plus the model's penalties (Keras's <c>model.losses</c> summed into compute_loss): each
+    /// trainable weight's regularizer, in weight order, then the activity penalties of the forward pass.
+    /// </summary>
+    public static Tensor AddPenalties(Tensor total, IReadOnlyList<Variable> trainable, List<Tensor> activityLosses)
+    {
+        foreach (var v in trainable)
+        {
+            if (v.Regularizer is { } r)
+            {
+                total = Ops.Add(total, r.Call(v.Value));
+            }
+        }
+        foreach (var a in activityLosses)
+        {
+            total = Ops.Add(total, a);
+        }
+        return total;
+    }
+
+    /// <summary>
     /// The compiled loss (Keras's CompileLoss): each output's loss, and their sum weighted by the
     /// loss weights. The per-output values are the unweighted ones, as Keras logs "&lt;output&gt;_loss".
     /// </summary>

@@ -100,10 +100,12 @@ internal sealed class InferencePlan
             {
                 tape.Watch(t);
             }
-            Predictions = Batches.CallModel(_model, X, training: false);
+            Predictions = Layers.Layer.CollectActivityLosses(() => Batches.CallModel(_model, X, training: false), out var activityLosses);
             if (Y is not null)
             {
                 (Loss, OutputLosses) = Batches.TotalLoss(_model, Y, Predictions);
+                // As Keras's test_step (compute_loss adds model.losses): the evaluated loss includes the penalties.
+                Loss = Batches.AddPenalties(Loss, _model.TrainableWeights, activityLosses);
             }
         }
         _tape = tape;

@@ -15,6 +15,8 @@ internal sealed class TrainStepPlan
     private readonly Tensor[] _ownX;
     private readonly Tensor[] _ownY;
     private readonly Variable[] _variables;
+    // The trainable weights with a constraint, projected after every update as Keras's optimizer does.
+    private readonly Variable[] _constrained;
 
     private readonly Model _model;
     private GradientTape? _tape;
@@ -31,6 +33,7 @@ internal sealed class TrainStepPlan
         Y = [.. _ownY.Select(t => t.View(t.Shape))];
         Count = count;
         _variables = [.. model.TrainableWeights];
+        _constrained = [.. _variables.Where(v => v.Constraint is not null)];
     }
 
     /// <summary>The model's structure when the plan was made.</summary>
@@ -150,6 +153,7 @@ internal sealed class TrainStepPlan
         if (double.IsFinite(loss))
         {
             Optimizer.ApplyGradients(_grads, _variables);
+            ApplyConstraints();
         }
         times.TryGetValue("optimizer", out var t);
         times["optimizer"] = (t.Forward, t.Backward + System.Diagnostics.Stopwatch.GetTimestamp() - t0);
@@ -180,8 +184,10 @@ internal sealed class TrainStepPlan
             {
                 tape.Watch(t);
             }
-            Predictions = Batches.CallModel(_model, X, training: true);
+            Predictions = Layers.Layer.CollectActivityLosses(() => Batches.CallModel(_model, X, training: true), out var activityLosses);
             (Loss, OutputLosses) = Batches.TotalLoss(_model, Y, Predictions);
+            // Recorded on the tape, so every replayed step recomputes the penalties from the current weights.
+            Loss = Batches.AddPenalties(Loss, _variables, activityLosses);
             _grads = tape.Gradient(Loss, [.. _variables.Select(v => v.Value)]);
         }
         _tape = tape;
@@ -203,7 +209,16 @@ internal sealed class TrainStepPlan
         if (double.IsFinite(loss))
         {
             Optimizer.ApplyGradients(_grads, _variables);
+            ApplyConstraints();
         }
         return loss;
+    }
+
+    private void ApplyConstraints()
+    {
+        foreach (var v in _constrained)
+        {
+            v.Constraint!.ApplyTo(v);
+        }
     }
 }

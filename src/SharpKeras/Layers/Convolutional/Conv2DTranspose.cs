@@ -121,7 +121,7 @@ public sealed class Conv2DTranspose : Layer, IKerasSerializable<Conv2DTranspose>
         c["bias_initializer"] = KerasSerializer.Serialize(BiasInitializer);
         c["kernel_regularizer"] = null;
         c["bias_regularizer"] = null;
-        c["activity_regularizer"] = null;
+        c["activity_regularizer"] = Saving.KerasSerializer.Serialize(ActivityRegularizer);
         c["kernel_constraint"] = null;
         c["bias_constraint"] = null;
         return c;
@@ -130,7 +130,7 @@ public sealed class Conv2DTranspose : Layer, IKerasSerializable<Conv2DTranspose>
     /// <summary>Recreates the layer from its config (Keras's <c>from_config</c>); output_padding other than null is refused.</summary>
     public static Conv2DTranspose FromConfig(JsonObject config)
     {
-        var name = ConvLayerConfigs.Checked(config, "output_padding", "kernel_regularizer", "bias_regularizer", "activity_regularizer", "kernel_constraint", "bias_constraint");
+        var name = ConvLayerConfigs.Checked(config, "output_padding", "kernel_regularizer", "bias_regularizer", "kernel_constraint", "bias_constraint");
         return new Conv2DTranspose(Cfg.Int(config, "filters"), ConvLayerConfigs.Size(config, "kernel_size"), ConvLayerConfigs.Size(config, "strides", 1),
             Cfg.String(config, "padding", "valid"), ConvLayerConfigs.Size(config, "dilation_rate", 1), ConvLayerConfigs.Activation(config),
             Cfg.Bool(config, "use_bias", true), KerasSerializer.Initializer(config["kernel_initializer"], "glorot_uniform"),

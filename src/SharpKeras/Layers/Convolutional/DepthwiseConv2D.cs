@@ -115,7 +115,7 @@ public sealed class DepthwiseConv2D : Layer, IKerasSerializable<DepthwiseConv2D>
         c["bias_initializer"] = KerasSerializer.Serialize(BiasInitializer);
         c["depthwise_regularizer"] = null;
         c["bias_regularizer"] = null;
-        c["activity_regularizer"] = null;
+        c["activity_regularizer"] = Saving.KerasSerializer.Serialize(ActivityRegularizer);
         c["depthwise_constraint"] = null;
         c["bias_constraint"] = null;
         return c;
@@ -126,7 +126,7 @@ public sealed class DepthwiseConv2D : Layer, IKerasSerializable<DepthwiseConv2D>
     /// <summary>Recreates the layer from its config (Keras's <c>from_config</c>).</summary>
     public static DepthwiseConv2D FromConfig(JsonObject config)
     {
-        var name = ConvLayerConfigs.Checked(config, "depthwise_regularizer", "bias_regularizer", "activity_regularizer", "depthwise_constraint", "bias_constraint");
+        var name = ConvLayerConfigs.Checked(config, "depthwise_regularizer", "bias_regularizer", "depthwise_constraint", "bias_constraint");
         return new DepthwiseConv2D(ConvLayerConfigs.Size(config, "kernel_size"), ConvLayerConfigs.Size(config, "strides", 1), Cfg.String(config, "padding", "valid"),
             Cfg.Int(config, "depth_multiplier", 1), ConvLayerConfigs.Size(config, "dilation_rate", 1), ConvLayerConfigs.Activation(config),
             Cfg.Bool(config, "use_bias", true), KerasSerializer.Initializer(config["depthwise_initializer"], "glorot_uniform"),

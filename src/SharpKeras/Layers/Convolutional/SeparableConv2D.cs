@@ -135,7 +135,7 @@ public sealed class SeparableConv2D : Layer, IKerasSerializable<SeparableConv2D>
         c["depthwise_regularizer"] = null;
         c["pointwise_regularizer"] = null;
         c["bias_regularizer"] = null;
-        c["activity_regularizer"] = null;
+        c["activity_regularizer"] = Saving.KerasSerializer.Serialize(ActivityRegularizer);
         c["depthwise_constraint"] = null;
         c["pointwise_constraint"] = null;
         c["bias_constraint"] = null;
@@ -145,7 +145,7 @@ public sealed class SeparableConv2D : Layer, IKerasSerializable<SeparableConv2D>
     /// <summary>Recreates the layer from its config (Keras's <c>from_config</c>).</summary>
     public static SeparableConv2D FromConfig(JsonObject config)
     {
-        var name = ConvLayerConfigs.Checked(config, "depthwise_regularizer", "pointwise_regularizer", "bias_regularizer", "activity_regularizer",
+        var name = ConvLayerConfigs.Checked(config, "depthwise_regularizer", "pointwise_regularizer", "bias_regularizer",
             "depthwise_constraint", "pointwise_constraint", "bias_constraint");
         return new SeparableConv2D(Cfg.Int(config, "filters"), ConvLayerConfigs.Size(config, "kernel_size"), ConvLayerConfigs.Size(config, "strides", 1),
             Cfg.String(config, "padding", "valid"), ConvLayerConfigs.Size(config, "dilation_rate", 1), Cfg.Int(config, "depth_multiplier", 1),
