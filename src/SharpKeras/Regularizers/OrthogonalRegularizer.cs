@@ -37,9 +37,10 @@ public sealed class OrthogonalRegularizer : Regularizer, IKerasSerializable<Orth
         bool rows = Mode == "rows";
         int axis = rows ? 1 : 0;
         int size = x.Shape[rows ? 0 : 1];
-        // Keras's ops.nn.normalize: the squared norm is clamped at epsilon^2 (1e-14) so zero vectors stay finite.
+        // Keras's ops.nn.normalize: the squared norm is clamped at epsilon^2 (1e-14) so zero vectors stay finite;
+        // a clip from below is that maximum, with the same gradient.
         var squareSum = Ops.Sum(Ops.Square(x), axis, keepDims: true);
-        var unit = Ops.Divide(x, Ops.Sqrt(Ops.Maximum(squareSum, Tensor.Scalar(1e-14f))));
+        var unit = Ops.Divide(x, Ops.Sqrt(Ops.Clip(squareSum, 1e-14f, float.MaxValue)));
         var product = rows ? Ops.MatMul(unit, Ops.Transpose(unit)) : Ops.MatMul(Ops.Transpose(unit), unit);
         var offDiagonal = Tensor.Ones(new Shape(size, size));
         for (int i = 0; i < size; i++)
