@@ -1,7 +1,7 @@
 namespace SharpKeras.Models;
 
 /// <summary>
-/// What <see cref="Model.Evaluate(Tensor, Tensor, int?, int, bool)"/> returns: the loss and each compiled metric, in Keras's order.
+/// What <see cref="Model.Evaluate(Tensor, Tensor, int?, int, bool, IEnumerable{Callbacks.Callback}?)"/> returns: the loss and each compiled metric, in Keras's order.
 /// Deconstructs as <c>var (loss, accuracy) = model.Evaluate(x, y);</c>.
 /// </summary>
 public sealed class EvaluationResult

@@ -9,7 +9,7 @@ namespace SharpKeras.Models;
 
 /// <summary>
 /// A trainable model (<c>keras.Model</c>): a layer that can be compiled with an optimizer, a loss
-/// and metrics, trained with <see cref="Fit(Tensor, Tensor, int?, int, int, double, ValueTuple{Tensor, Tensor}?, bool, int?, IEnumerable{Callback}?)"/>, and used with <see cref="Evaluate(Tensor, Tensor, int?, int, bool)"/> and <see cref="Predict"/>.
+/// and metrics, trained with <see cref="Fit(Tensor, Tensor, int?, int, int, double, ValueTuple{Tensor, Tensor}?, bool, int?, IEnumerable{Callback}?)"/>, and used with <see cref="Evaluate(Tensor, Tensor, int?, int, bool, IEnumerable{Callback}?)"/> and <see cref="Predict"/>.
 /// Made three ways, as in Keras: from symbolic inputs and outputs (<c>new Model(inputs, outputs)</c>,
 /// the functional API), by deriving from it and overriding <c>Call</c> (subclassing), or as a <see cref="Sequential"/>.
 /// </summary>
@@ -330,17 +330,17 @@ public partial class Model : Layer
     /// Loss and metrics on the given data, in inference mode (Keras's <c>evaluate</c>): read by position
     /// (<c>score[0]</c> the loss) or, with <paramref name="returnDict"/>, by name only. Safe to call from several threads at once.
     /// </summary>
-    public EvaluationResult Evaluate(Tensor x, Tensor y, int? batchSize = null, int verbose = 1, bool returnDict = false)
-        => TrainingLoop.Evaluate(this, [x], [y], batchSize ?? 32, verbose, returnDict);
+    public EvaluationResult Evaluate(Tensor x, Tensor y, int? batchSize = null, int verbose = 1, bool returnDict = false, IEnumerable<Callback>? callbacks = null)
+        => TrainingLoop.Evaluate(this, [x], [y], batchSize ?? 32, verbose, returnDict, callbacks);
 
     /// <summary>
     /// Outputs for the given inputs, in inference mode, computed in batches (Keras's <c>predict</c>).
     /// Safe to call from several threads at once: each call gets the same values as a call made alone.
     /// </summary>
-    public Tensor Predict(Tensor x, int? batchSize = null, int verbose = 1)
+    public Tensor Predict(Tensor x, int? batchSize = null, int verbose = 1, IEnumerable<Callback>? callbacks = null)
     {
         int index = RequireSingleOutput("Predict", "PredictOutputs");
-        return TrainingLoop.Predict(this, [x], batchSize ?? 32, verbose)[index];
+        return TrainingLoop.Predict(this, [x], batchSize ?? 32, verbose, callbacks: callbacks)[index];
     }
 
     /// <summary>

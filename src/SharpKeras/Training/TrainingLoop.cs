@@ -44,12 +44,10 @@ internal static class TrainingLoop
         int steps = (samples + batchSize - 1) / batchSize;
         var all = PrepareCallbacks(model, callbacks, verbose, epochs, steps, out var history);
 
-        var rng = SeedGenerator.FromSeed(seed);
+        // Each epoch's order comes from its own generator, seeded from the run's seed and the epoch, so
+        // epoch k is shuffled the same whether or not epochs before it ran in this process (a resumed run).
+        int shuffleSeed = seed ?? SeedGenerator.Global.NextInt();
         var order = new int[samples];
-        for (int i = 0; i < samples; i++)
-        {
-            order[i] = i;
-        }
         var trainMetrics = new CompiledMetrics(model, y.Count);
         var valMetrics = validationData is null ? null : new CompiledMetrics(model, y.Count);
         model.StopTraining = false;
@@ -58,9 +56,15 @@ internal static class TrainingLoop
         var batchLogs = new Dictionary<string, double>();
         foreach (var c in all)
         {
+            c.ResumeEpoch = null;
             c.OnTrainBegin();
         }
-        for (int epoch = 0; epoch < epochs && !model.StopTraining; epoch++)
+        int initialEpoch = 0;
+        foreach (var c in all)
+        {
+            initialEpoch = Math.Max(initialEpoch, c.ResumeEpoch ?? 0);
+        }
+        for (int epoch = initialEpoch; epoch < epochs && !model.StopTraining; epoch++)
         {
             foreach (var c in all)
             {
@@ -69,7 +73,12 @@ internal static class TrainingLoop
             trainMetrics.Reset();
             if (shuffle)
             {
-                rng.Shuffle(order);
+                for (int i = 0; i < samples; i++)
+                {
+                    order[i] = i;
+                }
+                // Epoch 0 uses the seed itself, so its order is the one a single generator gave before.
+                new SeedGenerator(unchecked(shuffleSeed + epoch * (int)0x9E3779B9)).Shuffle(order);
             }
             for (int step = 0; step < steps && !model.StopTraining; step++)
             {
@@ -91,15 +100,10 @@ internal static class TrainingLoop
                 double loss = plan.Run();
                 trainMetrics.Update(loss, plan.OutputLosses, plan.Y, plan.Predictions, count);
                 trainMetrics.WriteLogs(batchLogs);
+                // The NaN check is a TerminateOnNaN among these (Fit adds a throwing one when none is given).
                 foreach (var c in all)
                 {
                     c.OnTrainBatchEnd(step, batchLogs);
-                }
-                // A TerminateOnNaN callback ends training quietly, as Keras's does; without one the
-                // non-finite loss is an error rather than a run that silently trains on NaN.
-                if (!double.IsFinite(loss) && !model.StopTraining)
-                {
-                    throw new NonFiniteLossException(loss, epoch + 1, step + 1);
                 }
             }
             epochLogs = trainMetrics.WriteLogs(new Dictionary<string, double>());
@@ -129,18 +133,21 @@ internal static class TrainingLoop
         return history;
     }
 
-    /// <summary>The callbacks Fit drives: the user's, then the progress bar (when verbose), then History, each told the model and the run's parameters.</summary>
+    /// <summary>
+    /// The callbacks Fit drives: the user's, then the default NaN check (unless the user gave a TerminateOnNaN),
+    /// the progress bar (when verbose), then History, each told the model and the run's parameters.
+    /// </summary>
     internal static List<Callback> PrepareCallbacks(Model model, IEnumerable<Callback>? callbacks, int verbose, int epochs, int steps, out History history)
     {
-        history = new History();
-        var all = new List<Callback>();
-        if (callbacks is not null)
+        history = new History { BuiltIn = true };
+        var all = UserCallbacks(callbacks);
+        if (!all.Exists(c => c is TerminateOnNaN))
         {
-            all.AddRange(callbacks);
+            all.Add(new TerminateOnNaN(raiseError: true) { BuiltIn = true });
         }
         if (verbose > 0)
         {
-            all.Add(new ProgbarLogger());
+            all.Add(new ProgbarLogger { BuiltIn = true });
         }
         all.Add(history);
         var trainingParams = new TrainingParams(epochs, steps, verbose);
@@ -152,14 +159,56 @@ internal static class TrainingLoop
         return all;
     }
 
-    public static EvaluationResult Evaluate(Model model, IReadOnlyList<Tensor> x, IReadOnlyList<Tensor> y, int batchSize, int verbose, bool returnDict = false)
+    /// <summary>The callbacks given to a Fit, Evaluate or Predict call, checked for nulls.</summary>
+    private static List<Callback> UserCallbacks(IEnumerable<Callback>? callbacks)
+    {
+        var list = callbacks is null ? [] : new List<Callback>(callbacks);
+        for (int i = 0; i < list.Count; i++)
+        {
+            if (list[i] is null)
+            {
+                throw new ArgumentNullException(nameof(callbacks), $"callbacks[{i}] is null.");
+            }
+        }
+        return list;
+    }
+
+    /// <summary>The user's callbacks for an Evaluate or Predict call (Keras's CallbackList with epochs=1), told the model and parameters; null when none.</summary>
+    private static List<Callback>? InferenceCallbacks(Model model, IEnumerable<Callback>? callbacks, int verbose, int samples, int batchSize)
+    {
+        var list = UserCallbacks(callbacks);
+        if (list.Count == 0)
+        {
+            return null;
+        }
+        var p = new TrainingParams(1, (samples + batchSize - 1) / batchSize, verbose);
+        foreach (var c in list)
+        {
+            c.Model = model;
+            c.Params = p;
+        }
+        return list;
+    }
+
+    public static EvaluationResult Evaluate(Model model, IReadOnlyList<Tensor> x, IReadOnlyList<Tensor> y, int batchSize, int verbose, bool returnDict = false,
+        IEnumerable<Callback>? callbacks = null)
     {
         RequireCompiled(model, "Evaluate");
         CheckPositive(batchSize, nameof(batchSize));
         CheckData(model, x, y, "x", "y");
         using var usage = model.Usage.EnterInference(model, "Evaluate");
         var metrics = new CompiledMetrics(model, y.Count);
-        EvaluateCore(model, x, y, batchSize, verbose, metrics);
+        var list = InferenceCallbacks(model, callbacks, verbose, x[0].Shape[0], batchSize);
+        foreach (var c in list ?? [])
+        {
+            c.OnTestBegin();
+        }
+        EvaluateCore(model, x, y, batchSize, verbose, metrics, list);
+        var logs = metrics.WriteLogs(new Dictionary<string, double>());
+        foreach (var c in list ?? [])
+        {
+            c.OnTestEnd(logs);
+        }
         return new EvaluationResult(metrics.WriteLogs(new Dictionary<string, double>()), returnDict);
     }
 
@@ -183,7 +232,7 @@ internal static class TrainingLoop
     private static void EvaluateBatches(Model model, IReadOnlyList<Tensor> x, IReadOnlyList<Tensor> y, int batchSize, int verbose, CompiledMetrics metrics, List<Callback>? callbacks)
     {
         // Batch logs only when a user callback can read them, so Fit's validation stays allocation-free without one.
-        var batchLogs = callbacks is { Count: > 0 } && callbacks.Exists(c => c is not History and not ProgbarLogger) ? new Dictionary<string, double>() : null;
+        var batchLogs = callbacks is { Count: > 0 } && callbacks.Exists(c => !c.BuiltIn) ? new Dictionary<string, double>() : null;
         metrics.Reset();
         int samples = x[0].Shape[0];
         int steps = (samples + batchSize - 1) / batchSize;
@@ -222,7 +271,7 @@ internal static class TrainingLoop
         }
     }
 
-    public static Tensor[] Predict(Model model, IReadOnlyList<Tensor> x, int batchSize, int verbose, string method = "Predict")
+    public static Tensor[] Predict(Model model, IReadOnlyList<Tensor> x, int batchSize, int verbose, string method = "Predict", IEnumerable<Callback>? callbacks = null)
     {
         CheckPositive(batchSize, nameof(batchSize));
         CheckInputs(model, x, "x");
@@ -230,11 +279,20 @@ internal static class TrainingLoop
         int samples = x[0].Shape[0];
         int steps = (samples + batchSize - 1) / batchSize;
         var bar = verbose > 0 ? new Progbar(steps, dynamic: verbose == 2 ? false : null) : null;
+        var list = InferenceCallbacks(model, callbacks, verbose, samples, batchSize);
+        foreach (var c in list ?? [])
+        {
+            c.OnPredictBegin();
+        }
         Tensor[]? result = null;
         for (int step = 0; step < steps; step++)
         {
             int start = step * batchSize;
             int count = Math.Min(batchSize, samples - start);
+            foreach (var c in list ?? [])
+            {
+                c.OnPredictBatchBegin(step);
+            }
             var plan = model.InferencePlans.Rent(model, x, null, count);
             try
             {
@@ -247,12 +305,21 @@ internal static class TrainingLoop
                     int row = outputs[k].Length / Math.Max(1, count);
                     outputs[k].Span.CopyTo(result[k].Span.Slice(start * row, count * row));
                 }
+                // Keras hands the batch's outputs to on_predict_batch_end; here they are the plan's buffers, valid during the call.
+                foreach (var c in list ?? [])
+                {
+                    c.OnPredictBatchEnd(step, outputs);
+                }
             }
             finally
             {
                 model.InferencePlans.Return(plan);
             }
             bar?.Update(step + 1);
+        }
+        foreach (var c in list ?? [])
+        {
+            c.OnPredictEnd();
         }
         return result ?? EmptyOutputs(model, x);
     }
