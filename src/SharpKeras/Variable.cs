@@ -31,6 +31,33 @@ public sealed class Variable
 
     private bool _trainable;
 
+    /// <summary>The penalty this weight adds to the training loss (Keras's <c>variable.regularizer</c>), if any.</summary>
+    public Regularizers.Regularizer? Regularizer
+    {
+        get => _regularizer;
+        set
+        {
+            _regularizer = value;
+            // Planned training steps recorded the loss without (or with) the penalty: replan.
+            Layers.Layer.StructureChanged();
+        }
+    }
+
+    private Regularizers.Regularizer? _regularizer;
+
+    /// <summary>The projection applied after each optimizer update (Keras's <c>variable.constraint</c>), if any.</summary>
+    public Constraints.Constraint? Constraint
+    {
+        get => _constraint;
+        set
+        {
+            _constraint = value;
+            Layers.Layer.StructureChanged();
+        }
+    }
+
+    private Constraints.Constraint? _constraint;
+
     /// <summary>The value's shape.</summary>
     public Shape Shape => Value.Shape;
 

@@ -3,8 +3,9 @@ using SharpKeras.Models;
 namespace SharpKeras.Callbacks;
 
 /// <summary>
-/// Base of training callbacks (<c>keras.callbacks.Callback</c>): hooks called by Fit at the
-/// start and end of training, of each epoch and of each batch, and around Fit's validation passes.
+/// Base of callbacks (<c>keras.callbacks.Callback</c>): hooks called by Fit at the start and end of
+/// training, of each epoch and of each batch; by Evaluate (and Fit's validation passes) around the
+/// test run and its batches; and by Predict around the prediction and its batches, in Keras's order.
 /// Logs map metric names to values, loss first, in the order Keras logs them.
 /// </summary>
 public abstract class Callback
@@ -36,17 +37,38 @@ public abstract class Callback
     /// <summary>Called after each training batch with the running epoch results so far (Keras's <c>on_train_batch_end</c>).</summary>
     public virtual void OnTrainBatchEnd(int batch, IReadOnlyDictionary<string, double> logs) { }
 
-    /// <summary>Called when a validation pass inside Fit starts (Keras's <c>on_test_begin</c>).</summary>
+    /// <summary>Called when Evaluate, or a validation pass inside Fit, starts (Keras's <c>on_test_begin</c>).</summary>
     public virtual void OnTestBegin() { }
 
-    /// <summary>Called when a validation pass inside Fit ends, with its results without the val_ prefix (Keras's <c>on_test_end</c>).</summary>
+    /// <summary>Called when Evaluate, or a validation pass inside Fit, ends, with its results without the val_ prefix (Keras's <c>on_test_end</c>).</summary>
     public virtual void OnTestEnd(IReadOnlyDictionary<string, double> logs) { }
 
-    /// <summary>Called before each validation batch (Keras's <c>on_test_batch_begin</c>).</summary>
+    /// <summary>Called before each evaluation or validation batch (Keras's <c>on_test_batch_begin</c>).</summary>
     public virtual void OnTestBatchBegin(int batch) { }
 
-    /// <summary>Called after each validation batch with the running validation results (Keras's <c>on_test_batch_end</c>).</summary>
+    /// <summary>Called after each evaluation or validation batch with the running results (Keras's <c>on_test_batch_end</c>).</summary>
     public virtual void OnTestBatchEnd(int batch, IReadOnlyDictionary<string, double> logs) { }
+
+    /// <summary>Called when Predict starts (Keras's <c>on_predict_begin</c>).</summary>
+    public virtual void OnPredictBegin() { }
+
+    /// <summary>Called when Predict ends (Keras's <c>on_predict_end</c>).</summary>
+    public virtual void OnPredictEnd() { }
+
+    /// <summary>Called before each prediction batch (Keras's <c>on_predict_batch_begin</c>).</summary>
+    public virtual void OnPredictBatchBegin(int batch) { }
+
+    /// <summary>
+    /// Called after each prediction batch with that batch's outputs, one tensor per model output (Keras's
+    /// <c>on_predict_batch_end</c>, whose logs hold them under "outputs"). The tensors are reused for the next batch: copy what you keep.
+    /// </summary>
+    public virtual void OnPredictBatchEnd(int batch, IReadOnlyList<Tensor> outputs) { }
+
+    /// <summary>The epoch Fit should start from, set during <see cref="OnTrainBegin"/> by a callback that resumes training (Keras's <c>model._initial_epoch</c>).</summary>
+    internal int? ResumeEpoch { get; set; }
+
+    /// <summary>True for the callbacks Fit adds itself (History, the progress bar, the default NaN check).</summary>
+    internal bool BuiltIn { get; set; }
 
     /// <summary>Sets an entry of a logs dictionary when Fit passed a mutable one (Keras callbacks write into <c>logs</c>).</summary>
     private protected static void SetLog(IReadOnlyDictionary<string, double> logs, string key, double value)

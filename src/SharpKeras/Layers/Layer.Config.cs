@@ -16,12 +16,21 @@ public abstract partial class Layer
     /// The layer's configuration (Keras's <c>get_config</c>): name, trainable and dtype policy, plus what
     /// a subclass adds. <see cref="KerasSerializer"/> gives it back to the class's FromConfig.
     /// </summary>
-    public virtual JsonObject GetConfig() => new()
+    public virtual JsonObject GetConfig()
     {
-        ["name"] = Name,
-        ["trainable"] = Trainable,
-        ["dtype"] = DTypePolicyConfig("float32"),
-    };
+        var config = new JsonObject
+        {
+            ["name"] = Name,
+            ["trainable"] = Trainable,
+            ["dtype"] = DTypePolicyConfig("float32"),
+        };
+        // As Keras's base get_config: the key is written only when the layer has one.
+        if (ActivityRegularizer is { } activity)
+        {
+            config["activity_regularizer"] = KerasSerializer.Serialize(activity);
+        }
+        return config;
+    }
 
     /// <summary>Keras's serialized DTypePolicy for <paramref name="dtype"/>.</summary>
     public static JsonObject DTypePolicyConfig(string dtype) => new()
@@ -66,6 +75,10 @@ public abstract partial class Layer
         if (config["trainable"] is JsonValue t && t.TryGetValue<bool>(out var trainable))
         {
             Trainable = trainable;
+        }
+        if (config["activity_regularizer"] is { } activity)
+        {
+            ActivityRegularizer = KerasSerializer.Regularizer(activity);
         }
     }
 }

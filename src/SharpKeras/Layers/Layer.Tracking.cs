@@ -105,17 +105,23 @@ public abstract partial class Layer
         (t_losses ??= []).Add((this, loss.Length == 1 ? loss : Ops.Sum(loss)));
     }
 
-    /// <summary>The loss terms added by this layer and its sublayers in their latest call on this thread (Keras's <c>layer.losses</c>).</summary>
+    /// <summary>
+    /// The loss terms of this layer and its sublayers (Keras's <c>layer.losses</c>): those added with <see cref="AddLoss"/>
+    /// (activity penalties included) in their latest call on this thread, then each trainable weight's regularizer penalty
+    /// on the current values.
+    /// </summary>
     public IReadOnlyList<Tensor> Losses
     {
         get
         {
-            if (t_losses is not { Count: > 0 } all)
+            var losses = new List<Tensor>();
+            if (t_losses is { Count: > 0 } all)
             {
-                return [];
+                var mine = new HashSet<Layer>(FlattenLayers(), ReferenceEqualityComparer.Instance);
+                losses.AddRange(all.Where(e => mine.Contains(e.Owner)).Select(e => e.Loss));
             }
-            var mine = new HashSet<Layer>(FlattenLayers(), ReferenceEqualityComparer.Instance);
-            return [.. all.Where(e => mine.Contains(e.Owner)).Select(e => e.Loss)];
+            losses.AddRange(RegularizationLosses());
+            return losses;
         }
     }
 

@@ -83,9 +83,14 @@ public abstract partial class Layer
     public virtual int CountParams() => _weights.Sum(w => w.Value.Length) + _trackedLayers.Sum(l => l.CountParams());
 
     /// <summary>Creates a weight (Keras's add_weight).</summary>
-    protected Variable AddWeight(string name, Shape shape, Initializers.Initializer initializer, bool trainable = true)
+    protected Variable AddWeight(string name, Shape shape, Initializers.Initializer initializer, bool trainable = true) =>
+        AddWeight(name, shape, initializer, trainable, null, null);
+
+    /// <summary>Creates a weight with a penalty added to the loss and a projection applied after each update (Keras's add_weight with regularizer and constraint).</summary>
+    protected Variable AddWeight(string name, Shape shape, Initializers.Initializer initializer, bool trainable, Regularizers.Regularizer? regularizer, Constraints.Constraint? constraint)
     {
-        var v = new Variable(name, initializer.Call(shape), trainable);
+        ArgumentNullException.ThrowIfNull(initializer);
+        var v = new Variable(name, initializer.Call(shape), trainable) { Regularizer = regularizer, Constraint = constraint };
         _weights.Add(v);
         StructureChanged();
         return v;
@@ -165,6 +170,10 @@ public abstract partial class Layer
         using var scope = EnterCall();
         var output = Call(inputs, training);
         GradientTape.CheckRecorded(inputs, output);
+        if (ActivityRegularizer is { } activity)
+        {
+            AddActivityLoss(activity, output);
+        }
         // Masks travel on the tensors (Tensor.KerasMask); a layer that keeps the time axis as it is
         // hands its input's mask on, as Keras's supports_masking does.
         if (PropagatesMask && output.KerasMask is null && inputs.KerasMask is { } mask)

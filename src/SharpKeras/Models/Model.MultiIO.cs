@@ -36,12 +36,13 @@ public partial class Model
             new FitExtras(null, sampleWeight, initialEpoch, stepsPerEpoch, validationSteps, validationBatchSize, validationFreq));
 
     /// <summary>Loss (total and per output) and metrics for several inputs and outputs (Keras's <c>evaluate([x1, x2], [y1, y2])</c>); <paramref name="returnDict"/> as the single-array overload. Safe to call from several threads at once.</summary>
-    public EvaluationResult Evaluate(IReadOnlyList<Tensor> x, IReadOnlyList<Tensor> y, int? batchSize = null, int verbose = 1, bool returnDict = false)
-        => TrainingLoop.Evaluate(this, x, y, batchSize ?? 32, verbose, returnDict);
+    public EvaluationResult Evaluate(IReadOnlyList<Tensor> x, IReadOnlyList<Tensor> y, int? batchSize = null, int verbose = 1, bool returnDict = false,
+        IEnumerable<Callback>? callbacks = null)
+        => TrainingLoop.Evaluate(this, x, y, batchSize ?? 32, verbose, returnDict, callbacks: callbacks);
 
     /// <summary>Outputs (one array per model output) for one array per model input (Keras's <c>predict([x1, x2])</c>). Safe to call from several threads at once.</summary>
-    public Tensor[] PredictOutputs(IReadOnlyList<Tensor> x, int? batchSize = null, int verbose = 1)
-        => TrainingLoop.Predict(this, x, batchSize ?? 32, verbose);
+    public Tensor[] PredictOutputs(IReadOnlyList<Tensor> x, int? batchSize = null, int verbose = 1, IEnumerable<Callback>? callbacks = null)
+        => TrainingLoop.Predict(this, x, batchSize ?? 32, verbose, callbacks: callbacks);
 
     /// <summary>One array per model output for one batch, run as a single batch (Keras's <c>predict_on_batch([x1, x2])</c>). Safe to call from several threads at once.</summary>
     public Tensor[] PredictOnBatch(IReadOnlyList<Tensor> x)

@@ -344,21 +344,23 @@ public partial class Model : Layer
     /// Loss and metrics on the given data, in inference mode (Keras's <c>evaluate</c>): read by position
     /// (<c>score[0]</c> the loss) or, with <paramref name="returnDict"/>, by name only. Safe to call from several threads at once.
     /// </summary>
-    /// <remarks><paramref name="sampleWeight"/> weighs each sample's loss (Keras's <c>sample_weight</c>); <paramref name="steps"/> evaluates only the first batches.</remarks>
-    public EvaluationResult Evaluate(Tensor x, Tensor? y = null, int? batchSize = null, int verbose = 1, bool returnDict = false, Tensor? sampleWeight = null, int? steps = null)
+    /// <remarks><paramref name="sampleWeight"/> weighs each sample's loss (Keras's <c>sample_weight</c>); <paramref name="steps"/> evaluates only the first batches;
+    /// <paramref name="callbacks"/> get the test hooks.</remarks>
+    public EvaluationResult Evaluate(Tensor x, Tensor? y = null, int? batchSize = null, int verbose = 1, bool returnDict = false, Tensor? sampleWeight = null, int? steps = null,
+        IEnumerable<Callback>? callbacks = null)
     {
         ArgumentNullException.ThrowIfNull(x);
-        return TrainingLoop.Evaluate(this, [x], y is null ? [] : [y], batchSize ?? 32, verbose, returnDict, sampleWeight, steps);
+        return TrainingLoop.Evaluate(this, [x], y is null ? [] : [y], batchSize ?? 32, verbose, returnDict, sampleWeight, steps, callbacks);
     }
 
     /// <summary>
     /// Outputs for the given inputs, in inference mode, computed in batches (Keras's <c>predict</c>).
     /// Safe to call from several threads at once: each call gets the same values as a call made alone.
     /// </summary>
-    public Tensor Predict(Tensor x, int? batchSize = null, int verbose = 1)
+    public Tensor Predict(Tensor x, int? batchSize = null, int verbose = 1, IEnumerable<Callback>? callbacks = null)
     {
         int index = RequireSingleOutput("Predict", "PredictOutputs");
-        return TrainingLoop.Predict(this, [x], batchSize ?? 32, verbose)[index];
+        return TrainingLoop.Predict(this, [x], batchSize ?? 32, verbose, callbacks: callbacks)[index];
     }
 
     /// <summary>

@@ -56,6 +56,21 @@ internal static class ConvLayerConfigs
     /// <summary>Checks what SharpKeras does not support (channels_first, groups, regularizers, constraints); returns the layer name.</summary>
     public static string? Checked(JsonObject c, params string[] unsupported)
     {
+        var name = CheckedLayout(c);
+        string[] keys = unsupported.Length > 0 ? unsupported : ["kernel_regularizer", "bias_regularizer", "kernel_constraint", "bias_constraint"];
+        foreach (var key in keys)
+        {
+            if (c[key] is { } v)
+            {
+                throw new ConfigException($"Layer {Cfg.Describe(c)}: {key} is not supported yet (got {v.ToJsonString()}).");
+            }
+        }
+        return name;
+    }
+
+    /// <summary>Checks the data layout SharpKeras supports (channels_last, one group); returns the layer name.</summary>
+    public static string? CheckedLayout(JsonObject c)
+    {
         var name = Cfg.Name(c);
         if (Cfg.String(c, "data_format", "channels_last") != "channels_last")
         {
@@ -64,14 +79,6 @@ internal static class ConvLayerConfigs
         if (c["groups"] is not null && Cfg.Int(c, "groups") != 1)
         {
             throw new ConfigException($"Layer {Cfg.Describe(c)}: groups={c["groups"]} is not supported (only 1).");
-        }
-        string[] keys = unsupported.Length > 0 ? unsupported : ["kernel_regularizer", "bias_regularizer", "activity_regularizer", "kernel_constraint", "bias_constraint"];
-        foreach (var key in keys)
-        {
-            if (c[key] is { } v)
-            {
-                throw new ConfigException($"Layer {Cfg.Describe(c)}: {key} is not supported yet (got {v.ToJsonString()}).");
-            }
         }
         return name;
     }

@@ -42,6 +42,12 @@ public static class KerasSerializer
         Init<Zeros>(), Init<Ones>(), Init<Orthogonal>(), Init<GlorotUniform>(), Init<GlorotNormal>(), Init<HeNormal>(), Init<HeUniform>(),
         Init<RandomNormal>(), Init<RandomUniform>(), Init<VarianceScaling>());
 
+    private static readonly Dictionary<string, Func<JsonObject, Regularizers.Regularizer>> s_regularizers = Table(
+        Reg<Regularizers.L1>(), Reg<Regularizers.L2>(), Reg<Regularizers.L1L2>(), Reg<Regularizers.OrthogonalRegularizer>());
+
+    private static readonly Dictionary<string, Func<JsonObject, Constraints.Constraint>> s_constraints = Table(
+        Con<Constraints.MaxNorm>(), Con<Constraints.MinMaxNorm>(), Con<Constraints.NonNeg>(), Con<Constraints.UnitNorm>());
+
     private static readonly Dictionary<string, Func<JsonObject, Optimizer>> s_optimizers = Table(
         Opt<SGD>(), Opt<RMSprop>(), Opt<Adam>(), Opt<Adadelta>(),
         Opt<AdamW>(), Opt<Adagrad>(), Opt<Adamax>(), Opt<Nadam>(), Opt<Lion>(), Opt<Ftrl>());
@@ -61,6 +67,10 @@ public static class KerasSerializer
     private static KeyValuePair<string, Func<JsonObject, Layer>> Layer<T>() where T : Layer, IKerasSerializable<T> => new(typeof(T).Name, c => T.FromConfig(c));
 
     private static KeyValuePair<string, Func<JsonObject, Initializer>> Init<T>() where T : Initializer, IKerasSerializable<T> => new(typeof(T).Name, c => T.FromConfig(c));
+
+    private static KeyValuePair<string, Func<JsonObject, Regularizers.Regularizer>> Reg<T>() where T : Regularizers.Regularizer, IKerasSerializable<T> => new(typeof(T).Name, c => T.FromConfig(c));
+
+    private static KeyValuePair<string, Func<JsonObject, Constraints.Constraint>> Con<T>() where T : Constraints.Constraint, IKerasSerializable<T> => new(typeof(T).Name, c => T.FromConfig(c));
 
     private static KeyValuePair<string, Func<JsonObject, Optimizer>> Opt<T>() where T : Optimizer, IKerasSerializable<T> => new(typeof(T).Name, c => T.FromConfig(c));
 
@@ -91,6 +101,8 @@ public static class KerasSerializer
         return type == typeof(Model) || type == typeof(Sequential)
             || (typeof(Layers.Layer).IsAssignableFrom(type) && s_layers.ContainsKey(type.Name))
             || (typeof(Initializer).IsAssignableFrom(type) && s_initializers.ContainsKey(type.Name))
+            || (typeof(Regularizers.Regularizer).IsAssignableFrom(type) && s_regularizers.ContainsKey(type.Name))
+            || (typeof(Constraints.Constraint).IsAssignableFrom(type) && s_constraints.ContainsKey(type.Name))
             || (typeof(Optimizer).IsAssignableFrom(type) && s_optimizers.ContainsKey(type.Name))
             || (typeof(Optimizers.Schedules.LearningRateSchedule).IsAssignableFrom(type) && s_schedules.ContainsKey(type.Name))
             || (typeof(Loss).IsAssignableFrom(type) && s_losses.ContainsKey(type.Name))
@@ -155,6 +167,14 @@ public static class KerasSerializer
         ArgumentNullException.ThrowIfNull(initializer);
         return Envelope(initializer, "keras.initializers", initializer.ClassName, initializer.GetConfig());
     }
+
+    /// <summary>Keras's serialize_keras_object for a regularizer; null (Keras's None) for none.</summary>
+    public static JsonObject? Serialize(Regularizers.Regularizer? regularizer) =>
+        regularizer is null ? null : Envelope(regularizer, "keras.regularizers", regularizer.ClassName, regularizer.GetConfig());
+
+    /// <summary>Keras's serialize_keras_object for a constraint; null (Keras's None) for none.</summary>
+    public static JsonObject? Serialize(Constraints.Constraint? constraint) =>
+        constraint is null ? null : Envelope(constraint, "keras.constraints", constraint.ClassName, constraint.GetConfig());
 
     /// <summary>Keras's serialize_keras_object for an optimizer.</summary>
     public static JsonObject Serialize(Optimizer optimizer)
@@ -293,6 +313,34 @@ public static class KerasSerializer
             return Initializers.Initializer.Get(id);
         }
         return Resolve(node, "initializer", s_initializers);
+    }
+
+    /// <summary>Keras's regularizers.get for a config value: null (None), an identifier ("l2") or a serialized regularizer.</summary>
+    public static Regularizers.Regularizer? Regularizer(JsonNode? node)
+    {
+        if (node is null)
+        {
+            return null;
+        }
+        if (node is JsonValue v && v.TryGetValue<string>(out var id))
+        {
+            return Regularizers.Regularizer.Get(id);
+        }
+        return Resolve(node, "regularizer", s_regularizers);
+    }
+
+    /// <summary>Keras's constraints.get for a config value: null (None), an identifier ("max_norm") or a serialized constraint.</summary>
+    public static Constraints.Constraint? Constraint(JsonNode? node)
+    {
+        if (node is null)
+        {
+            return null;
+        }
+        if (node is JsonValue v && v.TryGetValue<string>(out var id))
+        {
+            return Constraints.Constraint.Get(id);
+        }
+        return Resolve(node, "constraint", s_constraints);
     }
 
     /// <summary>Keras's deserialize_keras_object for an optimizer: a serialized object or an identifier ("adam").</summary>

@@ -17,32 +17,24 @@ internal static class RecurrentConfigs
             ?? throw new ConfigException($"Config field \"{field}\" of {Cfg.Describe(c)} must be a recurrent layer (LSTM, GRU, SimpleRNN, RNN), got {layer.ClassName} '{layer.Name}'.");
     }
 
-    /// <summary>Rejects what SharpKeras does not support (regularizers, constraints); returns the layer name.</summary>
+    /// <summary>The layer name of a recurrent layer's or cell's config (everything else in it is supported).</summary>
     public static string? Checked(JsonObject c)
     {
         var name = Cfg.Name(c);
-        foreach (var key in new[] { "kernel_regularizer", "recurrent_regularizer", "bias_regularizer", "activity_regularizer", "kernel_constraint",
-            "recurrent_constraint", "bias_constraint", "embeddings_regularizer", "embeddings_constraint" })
-        {
-            if (c[key] is { } v)
-            {
-                throw new ConfigException($"Layer {Cfg.Describe(c)}: {key} is not supported yet (got {v.ToJsonString()}).");
-            }
-        }
         // unroll only changes how Keras runs the loop, not the results; SharpKeras runs its fused loop either way.
         return name;
     }
 
-    private static readonly string[] s_cellNulls = ["kernel_regularizer", "recurrent_regularizer", "bias_regularizer", "activity_regularizer",
-        "kernel_constraint", "recurrent_constraint", "bias_constraint"];
-
-    /// <summary>The fields Keras's built-in cells write after their initializers (regularizers and constraints null, no dropout).</summary>
-    public static void WriteCellTail(JsonObject c)
+    /// <summary>The fields Keras's built-in cells write after their initializers: regularizers, constraints, no dropout.</summary>
+    public static void WriteCellTail(JsonObject c, Layers.RecurrentCell cell)
     {
-        foreach (var key in s_cellNulls)
-        {
-            c[key] = null;
-        }
+        c["kernel_regularizer"] = KerasSerializer.Serialize(cell.KernelRegularizer);
+        c["recurrent_regularizer"] = KerasSerializer.Serialize(cell.RecurrentRegularizer);
+        c["bias_regularizer"] = KerasSerializer.Serialize(cell.BiasRegularizer);
+        c["activity_regularizer"] = KerasSerializer.Serialize(cell.ActivityRegularizer);
+        c["kernel_constraint"] = KerasSerializer.Serialize(cell.KernelConstraint);
+        c["recurrent_constraint"] = KerasSerializer.Serialize(cell.RecurrentConstraint);
+        c["bias_constraint"] = KerasSerializer.Serialize(cell.BiasConstraint);
         c["dropout"] = 0.0;
         c["recurrent_dropout"] = 0.0;
     }

@@ -16,6 +16,8 @@ internal sealed class TrainStepPlan
     private readonly Tensor[] _ownY;
     private readonly Tensor? _ownWeight;
     private readonly Variable[] _variables;
+    // The trainable weights with a constraint, projected after every update as Keras's optimizer does.
+    private readonly Variable[] _constrained;
 
     private readonly Model _model;
     private GradientTape? _tape;
@@ -37,6 +39,7 @@ internal sealed class TrainStepPlan
         }
         Count = count;
         _variables = [.. model.TrainableWeights];
+        _constrained = [.. _variables.Where(v => v.Constraint is not null)];
     }
 
     /// <summary>The model's structure when the plan was made.</summary>
@@ -190,6 +193,7 @@ internal sealed class TrainStepPlan
         if (double.IsFinite(loss))
         {
             Optimizer.ApplyGradients(_grads, _variables);
+            ApplyConstraints();
         }
         times.TryGetValue("optimizer", out var t);
         times["optimizer"] = (t.Forward, t.Backward + System.Diagnostics.Stopwatch.GetTimestamp() - t0);
@@ -250,7 +254,16 @@ internal sealed class TrainStepPlan
         if (double.IsFinite(loss))
         {
             Optimizer.ApplyGradients(_grads, _variables);
+            ApplyConstraints();
         }
         return loss;
+    }
+
+    private void ApplyConstraints()
+    {
+        foreach (var v in _constrained)
+        {
+            v.Constraint!.ApplyTo(v);
+        }
     }
 }

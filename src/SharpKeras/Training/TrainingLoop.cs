@@ -54,12 +54,8 @@ internal static class TrainingLoop
         int steps = extras.StepsPerEpoch ?? batches;
         var all = PrepareCallbacks(model, callbacks, verbose, epochs, steps, out var history);
 
-        var rng = SeedGenerator.FromSeed(seed);
+        int shuffleSeed = seed ?? SeedGenerator.Global.NextInt();
         var order = new int[samples];
-        for (int i = 0; i < samples; i++)
-        {
-            order[i] = i;
-        }
         var trainMetrics = new CompiledMetrics(model, y.Count);
         var valMetrics = validationData is null ? null : new CompiledMetrics(model, validationData.Value.Y.Count);
         // One batch object for the whole run, reloaded per step; the built-in step fills its logs in place.
@@ -74,9 +70,16 @@ internal static class TrainingLoop
         var epochLogs = new Dictionary<string, double>();
         foreach (var c in all)
         {
+            c.ResumeEpoch = null;
             c.OnTrainBegin();
         }
-        for (int epoch = extras.InitialEpoch; epoch < epochs && !model.StopTraining; epoch++)
+        int initialEpoch = extras.InitialEpoch;
+        foreach (var c in all)
+        {
+            // BackupAndRestore tells where an interrupted run stopped (Keras's _initial_epoch).
+            initialEpoch = Math.Max(initialEpoch, c.ResumeEpoch ?? 0);
+        }
+        for (int epoch = initialEpoch; epoch < epochs && !model.StopTraining; epoch++)
         {
             foreach (var c in all)
             {
@@ -101,7 +104,14 @@ internal static class TrainingLoop
                     passStep = 0;
                     if (shuffle)
                     {
-                        rng.Shuffle(order);
+                        // Each pass's order comes from its own generator, seeded from the run's seed and the epoch, so
+                        // epoch k is shuffled the same whether or not epochs before it ran in this process (a resumed run).
+                        // Epoch 0 uses the seed itself, so its order is the one a single generator gave before.
+                        for (int i = 0; i < samples; i++)
+                        {
+                            order[i] = i;
+                        }
+                        new SeedGenerator(unchecked(shuffleSeed + epoch * (int)0x9E3779B9)).Shuffle(order);
                     }
                 }
                 foreach (var c in all)
@@ -113,16 +123,10 @@ internal static class TrainingLoop
                 passStep++;
                 data.Load(x, y, sampleWeight, shuffle ? order : null, start, count);
                 logs = RunTrainStep(model, data, entryCalls, ref checkTracking);
+                // The NaN check is a TerminateOnNaN among these (Fit adds a throwing one when none is given).
                 foreach (var c in all)
                 {
                     c.OnTrainBatchEnd(step, logs);
-                }
-                double loss = data.LastLoss ?? (logs.TryGetValue("loss", out var l) ? l : 0);
-                // A TerminateOnNaN callback ends training quietly, as Keras's does; without one the
-                // non-finite loss is an error rather than a run that silently trains on NaN.
-                if (!double.IsFinite(loss) && !model.StopTraining)
-                {
-                    throw new NonFiniteLossException(loss, epoch + 1, step + 1);
                 }
             }
             if (passStep >= batches && extras.StepsPerEpoch is not null)
@@ -165,18 +169,21 @@ internal static class TrainingLoop
         return history;
     }
 
-    /// <summary>The callbacks Fit drives: the user's, then the progress bar (when verbose), then History, each told the model and the run's parameters.</summary>
+    /// <summary>
+    /// The callbacks Fit drives: the user's, then the default NaN check (unless the user gave a TerminateOnNaN),
+    /// the progress bar (when verbose), then History, each told the model and the run's parameters.
+    /// </summary>
     internal static List<Callback> PrepareCallbacks(Model model, IEnumerable<Callback>? callbacks, int verbose, int epochs, int steps, out History history)
     {
-        history = new History();
-        var all = new List<Callback>();
-        if (callbacks is not null)
+        history = new History { BuiltIn = true };
+        var all = UserCallbacks(callbacks);
+        if (!all.Exists(c => c is TerminateOnNaN))
         {
-            all.AddRange(callbacks);
+            all.Add(new TerminateOnNaN(raiseError: true) { BuiltIn = true });
         }
         if (verbose > 0)
         {
-            all.Add(new ProgbarLogger());
+            all.Add(new ProgbarLogger { BuiltIn = true });
         }
         all.Add(history);
         var trainingParams = new TrainingParams(epochs, steps, verbose);
@@ -188,8 +195,39 @@ internal static class TrainingLoop
         return all;
     }
 
+    /// <summary>The callbacks given to a Fit, Evaluate or Predict call, checked for nulls.</summary>
+    private static List<Callback> UserCallbacks(IEnumerable<Callback>? callbacks)
+    {
+        var list = callbacks is null ? [] : new List<Callback>(callbacks);
+        for (int i = 0; i < list.Count; i++)
+        {
+            if (list[i] is null)
+            {
+                throw new ArgumentNullException(nameof(callbacks), $"callbacks[{i}] is null.");
+            }
+        }
+        return list;
+    }
+
+    /// <summary>The user's callbacks for an Evaluate or Predict call (Keras's CallbackList with epochs=1), told the model and parameters; null when none.</summary>
+    private static List<Callback>? InferenceCallbacks(Model model, IEnumerable<Callback>? callbacks, int verbose, int samples, int batchSize)
+    {
+        var list = UserCallbacks(callbacks);
+        if (list.Count == 0)
+        {
+            return null;
+        }
+        var p = new TrainingParams(1, (samples + batchSize - 1) / batchSize, verbose);
+        foreach (var c in list)
+        {
+            c.Model = model;
+            c.Params = p;
+        }
+        return list;
+    }
+
     public static EvaluationResult Evaluate(Model model, IReadOnlyList<Tensor> x, IReadOnlyList<Tensor> y, int batchSize, int verbose, bool returnDict = false,
-        Tensor? sampleWeight = null, int? steps = null)
+        Tensor? sampleWeight = null, int? steps = null, IEnumerable<Callback>? callbacks = null)
     {
         RequireCompiled(model, "Evaluate");
         CheckPositive(batchSize, nameof(batchSize));
@@ -201,8 +239,17 @@ internal static class TrainingLoop
         var weights = SampleWeights.Resolve(model, y.Count > 0 ? y : x, sampleWeight, null, "Evaluate");
         using var usage = model.Usage.EnterInference(model, "Evaluate");
         var data = new StepData { Metrics = new CompiledMetrics(model, y.Count) };
+        var list = InferenceCallbacks(model, callbacks, verbose, x[0].Shape[0], batchSize);
+        foreach (var c in list ?? [])
+        {
+            c.OnTestBegin();
+        }
         int cursor = 0;
-        var logs = EvaluateCore(model, x, y, weights, batchSize, verbose, data, null, steps, ref cursor);
+        var logs = new Dictionary<string, double>(EvaluateCore(model, x, y, weights, batchSize, verbose, data, list, steps, ref cursor));
+        foreach (var c in list ?? [])
+        {
+            c.OnTestEnd(logs);
+        }
         return new EvaluationResult(new Dictionary<string, double>(logs), returnDict);
     }
 
@@ -225,7 +272,7 @@ internal static class TrainingLoop
         StepData data, List<Callback>? callbacks, int? maxSteps, ref int cursor)
     {
         // Batch hooks only when a user callback can read them, so Fit's validation stays allocation-free without one.
-        bool hooks = callbacks is { Count: > 0 } && callbacks.Exists(c => c is not History and not ProgbarLogger);
+        bool hooks = callbacks is { Count: > 0 } && callbacks.Exists(c => !c.BuiltIn);
         data.Metrics?.Reset();
         model.ResetCustomMetrics();
         int samples = x[0].Shape[0];
@@ -260,7 +307,7 @@ internal static class TrainingLoop
         return logs;
     }
 
-    public static Tensor[] Predict(Model model, IReadOnlyList<Tensor> x, int batchSize, int verbose, string method = "Predict")
+    public static Tensor[] Predict(Model model, IReadOnlyList<Tensor> x, int batchSize, int verbose, string method = "Predict", IEnumerable<Callback>? callbacks = null)
     {
         CheckPositive(batchSize, nameof(batchSize));
         CheckInputs(model, x, "x");
@@ -268,12 +315,21 @@ internal static class TrainingLoop
         int samples = x[0].Shape[0];
         int steps = (samples + batchSize - 1) / batchSize;
         var bar = verbose > 0 ? new Progbar(steps, dynamic: verbose == 2 ? false : null, verbose: verbose) : null;
+        var list = InferenceCallbacks(model, callbacks, verbose, samples, batchSize);
+        foreach (var c in list ?? [])
+        {
+            c.OnPredictBegin();
+        }
         Tensor[]? result = null;
         var data = new StepData();
         for (int step = 0; step < steps; step++)
         {
             int start = step * batchSize;
             int count = Math.Min(batchSize, samples - start);
+            foreach (var c in list ?? [])
+            {
+                c.OnPredictBatchBegin(step);
+            }
             data.Load(x, [], null, null, start, count);
             var outputs = model.PredictStep(data);
             result ??= [.. outputs.Select(o => Tensor.Zeros(o.Shape.WithDim(0, samples)))];
@@ -290,7 +346,16 @@ internal static class TrainingLoop
                 }
                 outputs[k].Span.CopyTo(result[k].Span.Slice(start * row, count * row));
             }
+            // Keras hands the batch's outputs to on_predict_batch_end; they may be the step's buffers, valid during the call.
+            foreach (var c in list ?? [])
+            {
+                c.OnPredictBatchEnd(step, outputs);
+            }
             bar?.Update(step + 1);
+        }
+        foreach (var c in list ?? [])
+        {
+            c.OnPredictEnd();
         }
         return result ?? EmptyOutputs(model, x);
     }

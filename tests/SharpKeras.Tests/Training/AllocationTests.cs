@@ -29,7 +29,7 @@ public class AllocationTests
         return (Tensor.FromArray(x, n, features), Tensor.FromArray(y));
     }
 
-    public static TheoryData<string> Models => ["seed_adam", "dropout_rmsprop", "sgd_momentum_logits", "sigmoid_tanh_mse", "embedding_lstm", "gru_dropout", "cnn_batchnorm_adadelta"];
+    public static TheoryData<string> Models => ["seed_adam", "dropout_rmsprop", "sgd_momentum_logits", "sigmoid_tanh_mse", "embedding_lstm", "gru_dropout", "cnn_batchnorm_adadelta", "regularized_constrained_adam"];
 
     private static (Sequential Model, Tensor X, Tensor Y) Build(string kind)
     {
@@ -82,6 +82,17 @@ public class AllocationTests
                 var text = new Sequential([new Embedding(50, 8, maskZero: true), new LSTM(16), new Dense(10, null, "softmax")]);
                 text.Compile(new RMSprop(), "sparse_categorical_crossentropy", ["accuracy"]);
                 return (text, Tensor.FromArray(ids, 512, 12), y);
+            case "regularized_constrained_adam":
+                // Weight and activity penalties in the recorded loss, and constraints after each Adam update.
+                var constrained = new Sequential(
+                [
+                    new Dense(32, 48, "relu", kernelRegularizer: new SharpKeras.Regularizers.L2(1e-3), biasRegularizer: "l1",
+                        activityRegularizer: new SharpKeras.Regularizers.L1L2(1e-4, 1e-4), kernelConstraint: new SharpKeras.Constraints.MaxNorm(2), biasConstraint: "non_neg"),
+                    new Dense(10, null, "softmax", kernelRegularizer: new SharpKeras.Regularizers.OrthogonalRegularizer(0.01, "columns"),
+                        kernelConstraint: new SharpKeras.Constraints.MinMaxNorm(0.1, 1.5, 0.5), biasConstraint: new SharpKeras.Constraints.UnitNorm()),
+                ]);
+                constrained.Compile(new Adam(), "sparse_categorical_crossentropy", ["accuracy"]);
+                return (constrained, x, y);
             case "gru_dropout":
                 var gru = new Sequential([new GRU(16, dropout: 0.1, recurrentDropout: 0.1, returnSequences: true), new GRU(8), new Dense(10, null, "softmax")]);
                 gru.Compile("adam", "sparse_categorical_crossentropy", ["accuracy"]);

@@ -19,7 +19,8 @@ public abstract class BaseConv : Layer
     /// <summary>Validates and stores the configuration shared by the convolution layers.</summary>
     private protected BaseConv(int rank, int filters, int[] kernelSize, int[] strides, string padding, int[] dilationRate,
         ActivationFunction? activation, bool useBias, Initializer? kernelInitializer, Initializer? biasInitializer, string? name,
-        int[]? inputShape = null, int? batchSize = null)
+        int[]? inputShape = null, int? batchSize = null, Regularizers.Regularizer? kernelRegularizer = null, Regularizers.Regularizer? biasRegularizer = null,
+        Regularizers.Regularizer? activityRegularizer = null, Constraints.Constraint? kernelConstraint = null, Constraints.Constraint? biasConstraint = null)
         : base(name)
     {
         string layer = GetType().Name;
@@ -47,6 +48,11 @@ public abstract class BaseConv : Layer
         UseBias = useBias;
         KernelInitializer = kernelInitializer ?? new GlorotUniform();
         BiasInitializer = biasInitializer ?? new Zeros();
+        KernelRegularizer = kernelRegularizer;
+        BiasRegularizer = biasRegularizer;
+        ActivityRegularizer = activityRegularizer;
+        KernelConstraint = kernelConstraint;
+        BiasConstraint = biasConstraint;
 
         void Check(int[] values, string what)
         {
@@ -72,11 +78,11 @@ public abstract class BaseConv : Layer
         c["use_bias"] = UseBias;
         c["kernel_initializer"] = Saving.KerasSerializer.Serialize(KernelInitializer);
         c["bias_initializer"] = Saving.KerasSerializer.Serialize(BiasInitializer);
-        c["kernel_regularizer"] = null;
-        c["bias_regularizer"] = null;
-        c["activity_regularizer"] = null;
-        c["kernel_constraint"] = null;
-        c["bias_constraint"] = null;
+        c["kernel_regularizer"] = Saving.KerasSerializer.Serialize(KernelRegularizer);
+        c["bias_regularizer"] = Saving.KerasSerializer.Serialize(BiasRegularizer);
+        c["activity_regularizer"] = Saving.KerasSerializer.Serialize(ActivityRegularizer);
+        c["kernel_constraint"] = Saving.KerasSerializer.Serialize(KernelConstraint);
+        c["bias_constraint"] = Saving.KerasSerializer.Serialize(BiasConstraint);
         return c;
     }
 
@@ -110,6 +116,18 @@ public abstract class BaseConv : Layer
     /// <summary>Initializer of the bias (default zeros).</summary>
     public Initializer BiasInitializer { get; }
 
+    /// <summary>The penalty on the kernel added to the loss (Keras's <c>kernel_regularizer</c>), if any.</summary>
+    public Regularizers.Regularizer? KernelRegularizer { get; }
+
+    /// <summary>The penalty on the bias added to the loss (Keras's <c>bias_regularizer</c>), if any.</summary>
+    public Regularizers.Regularizer? BiasRegularizer { get; }
+
+    /// <summary>The projection of the kernel after each update (Keras's <c>kernel_constraint</c>), if any.</summary>
+    public Constraints.Constraint? KernelConstraint { get; }
+
+    /// <summary>The projection of the bias after each update (Keras's <c>bias_constraint</c>), if any.</summary>
+    public Constraints.Constraint? BiasConstraint { get; }
+
     /// <summary>The kernel of shape (*kernel_size, input_channels, filters); null before build.</summary>
     public Variable? Kernel => _kernel;
 
@@ -134,10 +152,10 @@ public abstract class BaseConv : Layer
         {
             throw IncompatibleInput(inputShape, "the channel dimension (last axis) of the inputs should be defined");
         }
-        _kernel = AddWeight("kernel", new Shape([.. _kernelSize, channels, Filters]), KernelInitializer);
+        _kernel = AddWeight("kernel", new Shape([.. _kernelSize, channels, Filters]), KernelInitializer, true, KernelRegularizer, KernelConstraint);
         if (UseBias)
         {
-            _bias = AddWeight("bias", new Shape(Filters), BiasInitializer);
+            _bias = AddWeight("bias", new Shape(Filters), BiasInitializer, true, BiasRegularizer, BiasConstraint);
         }
     }
 

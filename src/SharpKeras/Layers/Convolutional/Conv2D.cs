@@ -21,11 +21,18 @@ namespace SharpKeras.Layers;
 /// <param name="name">Layer name (default conv2d, conv2d_1, ...).</param>
 /// <param name="inputShape">Optional per-sample input shape (height, width, channels), as Keras's <c>input_shape</c>.</param>
 /// <param name="batchSize">Optional batch size completing <paramref name="inputShape"/> into the model's batch shape, as Keras's <c>batch_size</c>.</param>
+/// <param name="kernelRegularizer">Penalty on the kernel (Keras's <c>kernel_regularizer</c>).</param>
+/// <param name="biasRegularizer">Penalty on the bias (Keras's <c>bias_regularizer</c>).</param>
+/// <param name="activityRegularizer">Penalty on the output (Keras's <c>activity_regularizer</c>).</param>
+/// <param name="kernelConstraint">Projection of the kernel after each update (Keras's <c>kernel_constraint</c>).</param>
+/// <param name="biasConstraint">Projection of the bias after each update (Keras's <c>bias_constraint</c>).</param>
 public sealed class Conv2D(int filters, Size2D kernelSize, Size2D? strides = null, string padding = "valid", Size2D? dilationRate = null,
     ActivationFunction? activation = null, bool useBias = true, Initializer? kernelInitializer = null, Initializer? biasInitializer = null, string? name = null,
-    int[]? inputShape = null, int? batchSize = null)
+    int[]? inputShape = null, int? batchSize = null, Regularizers.Regularizer? kernelRegularizer = null, Regularizers.Regularizer? biasRegularizer = null,
+    Regularizers.Regularizer? activityRegularizer = null, Constraints.Constraint? kernelConstraint = null, Constraints.Constraint? biasConstraint = null)
     : BaseConv(2, filters, [kernelSize.Height, kernelSize.Width], Pair(strides), padding, Pair(dilationRate),
-        activation, useBias, kernelInitializer, biasInitializer, name, inputShape, batchSize), IKerasSerializable<Conv2D>
+        activation, useBias, kernelInitializer, biasInitializer, name, inputShape, batchSize,
+        kernelRegularizer, biasRegularizer, activityRegularizer, kernelConstraint, biasConstraint), IKerasSerializable<Conv2D>
 {
     private static int[] Pair(Size2D? s) => s is { } v ? [v.Height, v.Width] : [1, 1];
 
@@ -33,5 +40,7 @@ public sealed class Conv2D(int filters, Size2D kernelSize, Size2D? strides = nul
     public static Conv2D FromConfig(JsonObject config) => new(Cfg.Int(config, "filters"), ConvLayerConfigs.Size(config, "kernel_size"),
         ConvLayerConfigs.Size(config, "strides", 1), Cfg.String(config, "padding", "valid"), ConvLayerConfigs.Size(config, "dilation_rate", 1),
         ConvLayerConfigs.Activation(config), Cfg.Bool(config, "use_bias", true), KerasSerializer.Initializer(config["kernel_initializer"], "glorot_uniform"),
-        KerasSerializer.Initializer(config["bias_initializer"], "zeros"), ConvLayerConfigs.Checked(config));
+        KerasSerializer.Initializer(config["bias_initializer"], "zeros"), ConvLayerConfigs.CheckedLayout(config),
+        kernelRegularizer: KerasSerializer.Regularizer(config["kernel_regularizer"]), biasRegularizer: KerasSerializer.Regularizer(config["bias_regularizer"]),
+        kernelConstraint: KerasSerializer.Constraint(config["kernel_constraint"]), biasConstraint: KerasSerializer.Constraint(config["bias_constraint"]));
 }

@@ -19,7 +19,8 @@ public sealed class Conv2DTranspose : Layer, IKerasSerializable<Conv2DTranspose>
 
     /// <summary>A Conv2DTranspose layer with Keras 3 defaults (strides 1, "valid", bias; output_padding not supported).</summary>
     public Conv2DTranspose(int filters, Size2D kernelSize, Size2D? strides = null, string padding = "valid", Size2D? dilationRate = null,
-        ActivationFunction? activation = null, bool useBias = true, Initializer? kernelInitializer = null, Initializer? biasInitializer = null, string? name = null)
+        ActivationFunction? activation = null, bool useBias = true, Initializer? kernelInitializer = null, Initializer? biasInitializer = null, string? name = null,
+        Regularizers.Regularizer? kernelRegularizer = null, Regularizers.Regularizer? biasRegularizer = null, Regularizers.Regularizer? activityRegularizer = null, Constraints.Constraint? kernelConstraint = null, Constraints.Constraint? biasConstraint = null)
         : base(name)
     {
         var s = strides ?? 1;
@@ -41,6 +42,11 @@ public sealed class Conv2DTranspose : Layer, IKerasSerializable<Conv2DTranspose>
         UseBias = useBias;
         KernelInitializer = kernelInitializer ?? new GlorotUniform();
         BiasInitializer = biasInitializer ?? new Zeros();
+        KernelRegularizer = kernelRegularizer;
+        BiasRegularizer = biasRegularizer;
+        ActivityRegularizer = activityRegularizer;
+        KernelConstraint = kernelConstraint;
+        BiasConstraint = biasConstraint;
     }
 
     /// <summary>Number of output channels.</summary>
@@ -58,6 +64,18 @@ public sealed class Conv2DTranspose : Layer, IKerasSerializable<Conv2DTranspose>
     /// <summary>Whether a bias is added.</summary>
     public bool UseBias { get; }
 
+    /// <summary>The penalty on the kernel weight added to the loss (Keras's <c>kernel_regularizer</c>), if any.</summary>
+    public Regularizers.Regularizer? KernelRegularizer { get; }
+
+    /// <summary>The projection of the kernel weight after each update (Keras's <c>kernel_constraint</c>), if any.</summary>
+    public Constraints.Constraint? KernelConstraint { get; }
+
+    /// <summary>The penalty on the bias weight added to the loss (Keras's <c>bias_regularizer</c>), if any.</summary>
+    public Regularizers.Regularizer? BiasRegularizer { get; }
+
+    /// <summary>The projection of the bias weight after each update (Keras's <c>bias_constraint</c>), if any.</summary>
+    public Constraints.Constraint? BiasConstraint { get; }
+
     /// <summary>Initializer of the kernel (default glorot_uniform).</summary>
     public Initializer KernelInitializer { get; }
 
@@ -74,10 +92,10 @@ public sealed class Conv2DTranspose : Layer, IKerasSerializable<Conv2DTranspose>
     protected override void Build(Shape inputShape)
     {
         ConvShapes.CheckRank(this, inputShape, 2);
-        _kernel = AddWeight("kernel", new Shape(KernelSize.Height, KernelSize.Width, Filters, inputShape[-1]), KernelInitializer);
+        _kernel = AddWeight("kernel", new Shape(KernelSize.Height, KernelSize.Width, Filters, inputShape[-1]), KernelInitializer, true, KernelRegularizer, KernelConstraint);
         if (UseBias)
         {
-            _bias = AddWeight("bias", new Shape(Filters), BiasInitializer);
+            _bias = AddWeight("bias", new Shape(Filters), BiasInitializer, true, BiasRegularizer, BiasConstraint);
         }
     }
 
@@ -119,21 +137,22 @@ public sealed class Conv2DTranspose : Layer, IKerasSerializable<Conv2DTranspose>
         c["use_bias"] = UseBias;
         c["kernel_initializer"] = KerasSerializer.Serialize(KernelInitializer);
         c["bias_initializer"] = KerasSerializer.Serialize(BiasInitializer);
-        c["kernel_regularizer"] = null;
-        c["bias_regularizer"] = null;
-        c["activity_regularizer"] = null;
-        c["kernel_constraint"] = null;
-        c["bias_constraint"] = null;
+        c["kernel_regularizer"] = Saving.KerasSerializer.Serialize(KernelRegularizer);
+        c["bias_regularizer"] = Saving.KerasSerializer.Serialize(BiasRegularizer);
+        c["activity_regularizer"] = Saving.KerasSerializer.Serialize(ActivityRegularizer);
+        c["kernel_constraint"] = Saving.KerasSerializer.Serialize(KernelConstraint);
+        c["bias_constraint"] = Saving.KerasSerializer.Serialize(BiasConstraint);
         return c;
     }
 
     /// <summary>Recreates the layer from its config (Keras's <c>from_config</c>); output_padding other than null is refused.</summary>
     public static Conv2DTranspose FromConfig(JsonObject config)
     {
-        var name = ConvLayerConfigs.Checked(config, "output_padding", "kernel_regularizer", "bias_regularizer", "activity_regularizer", "kernel_constraint", "bias_constraint");
+        var name = ConvLayerConfigs.Checked(config, "output_padding");
         return new Conv2DTranspose(Cfg.Int(config, "filters"), ConvLayerConfigs.Size(config, "kernel_size"), ConvLayerConfigs.Size(config, "strides", 1),
             Cfg.String(config, "padding", "valid"), ConvLayerConfigs.Size(config, "dilation_rate", 1), ConvLayerConfigs.Activation(config),
             Cfg.Bool(config, "use_bias", true), KerasSerializer.Initializer(config["kernel_initializer"], "glorot_uniform"),
-            KerasSerializer.Initializer(config["bias_initializer"], "zeros"), name);
+            KerasSerializer.Initializer(config["bias_initializer"], "zeros"), name,
+            kernelRegularizer: Saving.KerasSerializer.Regularizer(config["kernel_regularizer"]), biasRegularizer: Saving.KerasSerializer.Regularizer(config["bias_regularizer"]), kernelConstraint: Saving.KerasSerializer.Constraint(config["kernel_constraint"]), biasConstraint: Saving.KerasSerializer.Constraint(config["bias_constraint"]));
     }
 }

@@ -18,7 +18,8 @@ public sealed class DepthwiseConv2D : Layer, IKerasSerializable<DepthwiseConv2D>
 
     /// <summary>A DepthwiseConv2D layer with Keras 3 defaults (strides 1, "valid", depth multiplier 1, bias).</summary>
     public DepthwiseConv2D(Size2D kernelSize, Size2D? strides = null, string padding = "valid", int depthMultiplier = 1, Size2D? dilationRate = null,
-        ActivationFunction? activation = null, bool useBias = true, Initializer? depthwiseInitializer = null, Initializer? biasInitializer = null, string? name = null)
+        ActivationFunction? activation = null, bool useBias = true, Initializer? depthwiseInitializer = null, Initializer? biasInitializer = null, string? name = null,
+        Regularizers.Regularizer? depthwiseRegularizer = null, Regularizers.Regularizer? biasRegularizer = null, Regularizers.Regularizer? activityRegularizer = null, Constraints.Constraint? depthwiseConstraint = null, Constraints.Constraint? biasConstraint = null)
         : base(name)
     {
         var s = strides ?? 1;
@@ -36,6 +37,11 @@ public sealed class DepthwiseConv2D : Layer, IKerasSerializable<DepthwiseConv2D>
         UseBias = useBias;
         DepthwiseInitializer = depthwiseInitializer ?? new GlorotUniform();
         BiasInitializer = biasInitializer ?? new Zeros();
+        DepthwiseRegularizer = depthwiseRegularizer;
+        BiasRegularizer = biasRegularizer;
+        ActivityRegularizer = activityRegularizer;
+        DepthwiseConstraint = depthwiseConstraint;
+        BiasConstraint = biasConstraint;
     }
 
     /// <summary>The window size.</summary>
@@ -52,6 +58,18 @@ public sealed class DepthwiseConv2D : Layer, IKerasSerializable<DepthwiseConv2D>
 
     /// <summary>Whether a bias is added.</summary>
     public bool UseBias { get; }
+
+    /// <summary>The penalty on the depthwise weight added to the loss (Keras's <c>depthwise_regularizer</c>), if any.</summary>
+    public Regularizers.Regularizer? DepthwiseRegularizer { get; }
+
+    /// <summary>The projection of the depthwise weight after each update (Keras's <c>depthwise_constraint</c>), if any.</summary>
+    public Constraints.Constraint? DepthwiseConstraint { get; }
+
+    /// <summary>The penalty on the bias weight added to the loss (Keras's <c>bias_regularizer</c>), if any.</summary>
+    public Regularizers.Regularizer? BiasRegularizer { get; }
+
+    /// <summary>The projection of the bias weight after each update (Keras's <c>bias_constraint</c>), if any.</summary>
+    public Constraints.Constraint? BiasConstraint { get; }
 
     /// <summary>Initializer of the kernel (default glorot_uniform).</summary>
     public Initializer DepthwiseInitializer { get; }
@@ -70,10 +88,10 @@ public sealed class DepthwiseConv2D : Layer, IKerasSerializable<DepthwiseConv2D>
     {
         ConvShapes.CheckRank(this, inputShape, 2);
         int c = inputShape[-1];
-        _kernel = AddWeight("kernel", new Shape(KernelSize.Height, KernelSize.Width, c, DepthMultiplier), DepthwiseInitializer);
+        _kernel = AddWeight("kernel", new Shape(KernelSize.Height, KernelSize.Width, c, DepthMultiplier), DepthwiseInitializer, true, DepthwiseRegularizer, DepthwiseConstraint);
         if (UseBias)
         {
-            _bias = AddWeight("bias", new Shape(c * DepthMultiplier), BiasInitializer);
+            _bias = AddWeight("bias", new Shape(c * DepthMultiplier), BiasInitializer, true, BiasRegularizer, BiasConstraint);
         }
     }
 
@@ -113,11 +131,11 @@ public sealed class DepthwiseConv2D : Layer, IKerasSerializable<DepthwiseConv2D>
         c["use_bias"] = UseBias;
         c["depthwise_initializer"] = KerasSerializer.Serialize(DepthwiseInitializer);
         c["bias_initializer"] = KerasSerializer.Serialize(BiasInitializer);
-        c["depthwise_regularizer"] = null;
-        c["bias_regularizer"] = null;
-        c["activity_regularizer"] = null;
-        c["depthwise_constraint"] = null;
-        c["bias_constraint"] = null;
+        c["depthwise_regularizer"] = Saving.KerasSerializer.Serialize(DepthwiseRegularizer);
+        c["bias_regularizer"] = Saving.KerasSerializer.Serialize(BiasRegularizer);
+        c["activity_regularizer"] = Saving.KerasSerializer.Serialize(ActivityRegularizer);
+        c["depthwise_constraint"] = Saving.KerasSerializer.Serialize(DepthwiseConstraint);
+        c["bias_constraint"] = Saving.KerasSerializer.Serialize(BiasConstraint);
         return c;
     }
 
@@ -126,10 +144,11 @@ public sealed class DepthwiseConv2D : Layer, IKerasSerializable<DepthwiseConv2D>
     /// <summary>Recreates the layer from its config (Keras's <c>from_config</c>).</summary>
     public static DepthwiseConv2D FromConfig(JsonObject config)
     {
-        var name = ConvLayerConfigs.Checked(config, "depthwise_regularizer", "bias_regularizer", "activity_regularizer", "depthwise_constraint", "bias_constraint");
+        var name = ConvLayerConfigs.CheckedLayout(config);
         return new DepthwiseConv2D(ConvLayerConfigs.Size(config, "kernel_size"), ConvLayerConfigs.Size(config, "strides", 1), Cfg.String(config, "padding", "valid"),
             Cfg.Int(config, "depth_multiplier", 1), ConvLayerConfigs.Size(config, "dilation_rate", 1), ConvLayerConfigs.Activation(config),
             Cfg.Bool(config, "use_bias", true), KerasSerializer.Initializer(config["depthwise_initializer"], "glorot_uniform"),
-            KerasSerializer.Initializer(config["bias_initializer"], "zeros"), name);
+            KerasSerializer.Initializer(config["bias_initializer"], "zeros"), name,
+            depthwiseRegularizer: Saving.KerasSerializer.Regularizer(config["depthwise_regularizer"]), biasRegularizer: Saving.KerasSerializer.Regularizer(config["bias_regularizer"]), depthwiseConstraint: Saving.KerasSerializer.Constraint(config["depthwise_constraint"]), biasConstraint: Saving.KerasSerializer.Constraint(config["bias_constraint"]));
     }
 }

@@ -21,7 +21,8 @@ public sealed class SeparableConv2D : Layer, IKerasSerializable<SeparableConv2D>
     /// <summary>A SeparableConv2D layer with Keras 3 defaults (strides 1, "valid", depth multiplier 1, bias).</summary>
     public SeparableConv2D(int filters, Size2D kernelSize, Size2D? strides = null, string padding = "valid", Size2D? dilationRate = null, int depthMultiplier = 1,
         ActivationFunction? activation = null, bool useBias = true, Initializer? depthwiseInitializer = null, Initializer? pointwiseInitializer = null,
-        Initializer? biasInitializer = null, string? name = null)
+        Initializer? biasInitializer = null, string? name = null,
+        Regularizers.Regularizer? depthwiseRegularizer = null, Regularizers.Regularizer? pointwiseRegularizer = null, Regularizers.Regularizer? biasRegularizer = null, Regularizers.Regularizer? activityRegularizer = null, Constraints.Constraint? depthwiseConstraint = null, Constraints.Constraint? pointwiseConstraint = null, Constraints.Constraint? biasConstraint = null)
         : base(name)
     {
         var s = strides ?? 1;
@@ -45,6 +46,13 @@ public sealed class SeparableConv2D : Layer, IKerasSerializable<SeparableConv2D>
         DepthwiseInitializer = depthwiseInitializer ?? new GlorotUniform();
         PointwiseInitializer = pointwiseInitializer ?? new GlorotUniform();
         BiasInitializer = biasInitializer ?? new Zeros();
+        DepthwiseRegularizer = depthwiseRegularizer;
+        PointwiseRegularizer = pointwiseRegularizer;
+        BiasRegularizer = biasRegularizer;
+        ActivityRegularizer = activityRegularizer;
+        DepthwiseConstraint = depthwiseConstraint;
+        PointwiseConstraint = pointwiseConstraint;
+        BiasConstraint = biasConstraint;
     }
 
     /// <summary>Number of output channels.</summary>
@@ -64,6 +72,24 @@ public sealed class SeparableConv2D : Layer, IKerasSerializable<SeparableConv2D>
 
     /// <summary>Whether a bias is added.</summary>
     public bool UseBias { get; }
+
+    /// <summary>The penalty on the depthwise weight added to the loss (Keras's <c>depthwise_regularizer</c>), if any.</summary>
+    public Regularizers.Regularizer? DepthwiseRegularizer { get; }
+
+    /// <summary>The projection of the depthwise weight after each update (Keras's <c>depthwise_constraint</c>), if any.</summary>
+    public Constraints.Constraint? DepthwiseConstraint { get; }
+
+    /// <summary>The penalty on the pointwise weight added to the loss (Keras's <c>pointwise_regularizer</c>), if any.</summary>
+    public Regularizers.Regularizer? PointwiseRegularizer { get; }
+
+    /// <summary>The projection of the pointwise weight after each update (Keras's <c>pointwise_constraint</c>), if any.</summary>
+    public Constraints.Constraint? PointwiseConstraint { get; }
+
+    /// <summary>The penalty on the bias weight added to the loss (Keras's <c>bias_regularizer</c>), if any.</summary>
+    public Regularizers.Regularizer? BiasRegularizer { get; }
+
+    /// <summary>The projection of the bias weight after each update (Keras's <c>bias_constraint</c>), if any.</summary>
+    public Constraints.Constraint? BiasConstraint { get; }
 
     /// <summary>Initializer of depthwise_kernel (default glorot_uniform).</summary>
     public Initializer DepthwiseInitializer { get; }
@@ -88,11 +114,11 @@ public sealed class SeparableConv2D : Layer, IKerasSerializable<SeparableConv2D>
     {
         ConvShapes.CheckRank(this, inputShape, 2);
         int c = inputShape[-1];
-        _depthwise = AddWeight("depthwise_kernel", new Shape(KernelSize.Height, KernelSize.Width, c, DepthMultiplier), DepthwiseInitializer);
-        _pointwise = AddWeight("pointwise_kernel", new Shape(1, 1, c * DepthMultiplier, Filters), PointwiseInitializer);
+        _depthwise = AddWeight("depthwise_kernel", new Shape(KernelSize.Height, KernelSize.Width, c, DepthMultiplier), DepthwiseInitializer, true, DepthwiseRegularizer, DepthwiseConstraint);
+        _pointwise = AddWeight("pointwise_kernel", new Shape(1, 1, c * DepthMultiplier, Filters), PointwiseInitializer, true, PointwiseRegularizer, PointwiseConstraint);
         if (UseBias)
         {
-            _bias = AddWeight("bias", new Shape(Filters), BiasInitializer);
+            _bias = AddWeight("bias", new Shape(Filters), BiasInitializer, true, BiasRegularizer, BiasConstraint);
         }
     }
 
@@ -132,25 +158,25 @@ public sealed class SeparableConv2D : Layer, IKerasSerializable<SeparableConv2D>
         c["depthwise_initializer"] = KerasSerializer.Serialize(DepthwiseInitializer);
         c["pointwise_initializer"] = KerasSerializer.Serialize(PointwiseInitializer);
         c["bias_initializer"] = KerasSerializer.Serialize(BiasInitializer);
-        c["depthwise_regularizer"] = null;
-        c["pointwise_regularizer"] = null;
-        c["bias_regularizer"] = null;
-        c["activity_regularizer"] = null;
-        c["depthwise_constraint"] = null;
-        c["pointwise_constraint"] = null;
-        c["bias_constraint"] = null;
+        c["depthwise_regularizer"] = Saving.KerasSerializer.Serialize(DepthwiseRegularizer);
+        c["pointwise_regularizer"] = Saving.KerasSerializer.Serialize(PointwiseRegularizer);
+        c["bias_regularizer"] = Saving.KerasSerializer.Serialize(BiasRegularizer);
+        c["activity_regularizer"] = Saving.KerasSerializer.Serialize(ActivityRegularizer);
+        c["depthwise_constraint"] = Saving.KerasSerializer.Serialize(DepthwiseConstraint);
+        c["pointwise_constraint"] = Saving.KerasSerializer.Serialize(PointwiseConstraint);
+        c["bias_constraint"] = Saving.KerasSerializer.Serialize(BiasConstraint);
         return c;
     }
 
     /// <summary>Recreates the layer from its config (Keras's <c>from_config</c>).</summary>
     public static SeparableConv2D FromConfig(JsonObject config)
     {
-        var name = ConvLayerConfigs.Checked(config, "depthwise_regularizer", "pointwise_regularizer", "bias_regularizer", "activity_regularizer",
-            "depthwise_constraint", "pointwise_constraint", "bias_constraint");
+        var name = ConvLayerConfigs.CheckedLayout(config);
         return new SeparableConv2D(Cfg.Int(config, "filters"), ConvLayerConfigs.Size(config, "kernel_size"), ConvLayerConfigs.Size(config, "strides", 1),
             Cfg.String(config, "padding", "valid"), ConvLayerConfigs.Size(config, "dilation_rate", 1), Cfg.Int(config, "depth_multiplier", 1),
             ConvLayerConfigs.Activation(config), Cfg.Bool(config, "use_bias", true),
             KerasSerializer.Initializer(config["depthwise_initializer"], "glorot_uniform"), KerasSerializer.Initializer(config["pointwise_initializer"], "glorot_uniform"),
-            KerasSerializer.Initializer(config["bias_initializer"], "zeros"), name);
+            KerasSerializer.Initializer(config["bias_initializer"], "zeros"), name,
+            depthwiseRegularizer: Saving.KerasSerializer.Regularizer(config["depthwise_regularizer"]), pointwiseRegularizer: Saving.KerasSerializer.Regularizer(config["pointwise_regularizer"]), biasRegularizer: Saving.KerasSerializer.Regularizer(config["bias_regularizer"]), depthwiseConstraint: Saving.KerasSerializer.Constraint(config["depthwise_constraint"]), pointwiseConstraint: Saving.KerasSerializer.Constraint(config["pointwise_constraint"]), biasConstraint: Saving.KerasSerializer.Constraint(config["bias_constraint"]));
     }
 }

@@ -1,5 +1,7 @@
 using System.Text.Json.Nodes;
+using SharpKeras.Constraints;
 using SharpKeras.Initializers;
+using SharpKeras.Regularizers;
 
 namespace SharpKeras.Layers;
 
@@ -19,7 +21,9 @@ public sealed class Dense : Layer, Saving.IKerasSerializable<Dense>
     /// <paramref name="inputShape"/> (optional) declares the per-sample input shape, as Keras's <c>input_shape</c>.
     /// </summary>
     public Dense(int units, int? inputDim = null, ActivationFunction? activation = null, bool useBias = true,
-        Initializer? kernelInitializer = null, Initializer? biasInitializer = null, string? name = null, int[]? inputShape = null, int? batchSize = null)
+        Initializer? kernelInitializer = null, Initializer? biasInitializer = null, string? name = null, int[]? inputShape = null, int? batchSize = null,
+        Regularizer? kernelRegularizer = null, Regularizer? biasRegularizer = null, Regularizer? activityRegularizer = null,
+        Constraint? kernelConstraint = null, Constraint? biasConstraint = null)
         : base(name)
     {
         if (units <= 0)
@@ -35,6 +39,11 @@ public sealed class Dense : Layer, Saving.IKerasSerializable<Dense>
         UseBias = useBias;
         KernelInitializer = kernelInitializer ?? new GlorotUniform();
         BiasInitializer = biasInitializer ?? new Zeros();
+        KernelRegularizer = kernelRegularizer;
+        BiasRegularizer = biasRegularizer;
+        ActivityRegularizer = activityRegularizer;
+        KernelConstraint = kernelConstraint;
+        BiasConstraint = biasConstraint;
         var declared = InputShapeArgument(inputShape, $"Dense layer '{name ?? "dense"}'");
         if (inputDim is { } d)
         {
@@ -63,6 +72,18 @@ public sealed class Dense : Layer, Saving.IKerasSerializable<Dense>
     /// <summary>Initializer of the bias (default zeros).</summary>
     public Initializer BiasInitializer { get; }
 
+    /// <summary>The penalty on the kernel added to the loss (Keras's <c>kernel_regularizer</c>), if any.</summary>
+    public Regularizer? KernelRegularizer { get; }
+
+    /// <summary>The penalty on the bias added to the loss (Keras's <c>bias_regularizer</c>), if any.</summary>
+    public Regularizer? BiasRegularizer { get; }
+
+    /// <summary>The projection of the kernel after each update (Keras's <c>kernel_constraint</c>), if any.</summary>
+    public Constraint? KernelConstraint { get; }
+
+    /// <summary>The projection of the bias after each update (Keras's <c>bias_constraint</c>), if any.</summary>
+    public Constraint? BiasConstraint { get; }
+
     /// <summary>The kernel of shape (input_dim, units); null before build.</summary>
     public Variable? Kernel => _kernel;
 
@@ -76,10 +97,10 @@ public sealed class Dense : Layer, Saving.IKerasSerializable<Dense>
         {
             throw IncompatibleInput(inputShape, "expected an input of rank >= 2 with a known last dimension");
         }
-        _kernel = AddWeight("kernel", new Shape(inputShape[-1], Units), KernelInitializer);
+        _kernel = AddWeight("kernel", new Shape(inputShape[-1], Units), KernelInitializer, true, KernelRegularizer, KernelConstraint);
         if (UseBias)
         {
-            _bias = AddWeight("bias", new Shape(Units), BiasInitializer);
+            _bias = AddWeight("bias", new Shape(Units), BiasInitializer, true, BiasRegularizer, BiasConstraint);
         }
     }
 
@@ -105,10 +126,10 @@ public sealed class Dense : Layer, Saving.IKerasSerializable<Dense>
         c["use_bias"] = UseBias;
         c["kernel_initializer"] = Saving.KerasSerializer.Serialize(KernelInitializer);
         c["bias_initializer"] = Saving.KerasSerializer.Serialize(BiasInitializer);
-        c["kernel_regularizer"] = null;
-        c["bias_regularizer"] = null;
-        c["kernel_constraint"] = null;
-        c["bias_constraint"] = null;
+        c["kernel_regularizer"] = Saving.KerasSerializer.Serialize(KernelRegularizer);
+        c["bias_regularizer"] = Saving.KerasSerializer.Serialize(BiasRegularizer);
+        c["kernel_constraint"] = Saving.KerasSerializer.Serialize(KernelConstraint);
+        c["bias_constraint"] = Saving.KerasSerializer.Serialize(BiasConstraint);
         return c;
     }
 
@@ -116,17 +137,14 @@ public sealed class Dense : Layer, Saving.IKerasSerializable<Dense>
     public static Dense FromConfig(JsonObject config)
     {
         ArgumentNullException.ThrowIfNull(config);
-        foreach (var key in new[] { "kernel_regularizer", "bias_regularizer", "kernel_constraint", "bias_constraint", "activity_regularizer" })
-        {
-            if (config[key] is not null)
-            {
-                throw new FormatException($"Dense layer '{Saving.Cfg.Name(config)}': {key} is not supported yet (got {config[key]!.ToJsonString()}).");
-            }
-        }
         return new Dense(Saving.Cfg.Int(config, "units"), null, Saving.ConvLayerConfigs.Activation(config),
             Saving.Cfg.Bool(config, "use_bias", true),
             Saving.KerasSerializer.Initializer(config["kernel_initializer"], "glorot_uniform"),
-            Saving.KerasSerializer.Initializer(config["bias_initializer"], "zeros"), Saving.Cfg.Name(config));
+            Saving.KerasSerializer.Initializer(config["bias_initializer"], "zeros"), Saving.Cfg.Name(config),
+            kernelRegularizer: Saving.KerasSerializer.Regularizer(config["kernel_regularizer"]),
+            biasRegularizer: Saving.KerasSerializer.Regularizer(config["bias_regularizer"]),
+            kernelConstraint: Saving.KerasSerializer.Constraint(config["kernel_constraint"]),
+            biasConstraint: Saving.KerasSerializer.Constraint(config["bias_constraint"]));
     }
 
     /// <inheritdoc/>

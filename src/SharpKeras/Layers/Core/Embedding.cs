@@ -17,7 +17,8 @@ public sealed class Embedding : Layer, Saving.IKerasSerializable<Embedding>
     /// <paramref name="inputLength"/> (Keras 2's <c>input_length</c>) or <paramref name="inputShape"/> declares the per-sample input shape.
     /// </summary>
     public Embedding(int inputDim, int outputDim, Initializer? embeddingsInitializer = null, bool maskZero = false, string? name = null,
-        int? inputLength = null, int[]? inputShape = null, int? batchSize = null) : base(name)
+        int? inputLength = null, int[]? inputShape = null, int? batchSize = null,
+        Regularizers.Regularizer? embeddingsRegularizer = null, Regularizers.Regularizer? activityRegularizer = null, Constraints.Constraint? embeddingsConstraint = null) : base(name)
     {
         if (inputDim <= 0)
         {
@@ -31,6 +32,9 @@ public sealed class Embedding : Layer, Saving.IKerasSerializable<Embedding>
         OutputDim = outputDim;
         EmbeddingsInitializer = embeddingsInitializer ?? new RandomUniform(-0.05, 0.05);
         MaskZero = maskZero;
+        EmbeddingsRegularizer = embeddingsRegularizer;
+        ActivityRegularizer = activityRegularizer;
+        EmbeddingsConstraint = embeddingsConstraint;
         var declared = InputShapeArgument(inputShape, $"Embedding layer '{name ?? "embedding"}'");
         if (inputLength is { } len)
         {
@@ -58,9 +62,9 @@ public sealed class Embedding : Layer, Saving.IKerasSerializable<Embedding>
         c["input_dim"] = InputDim;
         c["output_dim"] = OutputDim;
         c["embeddings_initializer"] = Saving.KerasSerializer.Serialize(EmbeddingsInitializer);
-        c["embeddings_regularizer"] = null;
-        c["activity_regularizer"] = null;
-        c["embeddings_constraint"] = null;
+        c["embeddings_regularizer"] = Saving.KerasSerializer.Serialize(EmbeddingsRegularizer);
+        c["activity_regularizer"] = Saving.KerasSerializer.Serialize(ActivityRegularizer);
+        c["embeddings_constraint"] = Saving.KerasSerializer.Serialize(EmbeddingsConstraint);
         c["mask_zero"] = MaskZero;
         return c;
     }
@@ -71,6 +75,12 @@ public sealed class Embedding : Layer, Saving.IKerasSerializable<Embedding>
     /// <summary>Initializer of the embeddings matrix.</summary>
     public Initializer EmbeddingsInitializer { get; }
 
+    /// <summary>The penalty on the embeddings added to the loss (Keras's <c>embeddings_regularizer</c>), if any.</summary>
+    public Regularizers.Regularizer? EmbeddingsRegularizer { get; }
+
+    /// <summary>The projection of the embeddings after each update (Keras's <c>embeddings_constraint</c>), if any.</summary>
+    public Constraints.Constraint? EmbeddingsConstraint { get; }
+
     /// <summary>Whether id 0 is padding to be masked (Keras's mask_zero).</summary>
     public bool MaskZero { get; }
 
@@ -80,7 +90,7 @@ public sealed class Embedding : Layer, Saving.IKerasSerializable<Embedding>
     /// <inheritdoc/>
     protected override void Build(Shape inputShape)
     {
-        _embeddings = AddWeight("embeddings", new Shape(InputDim, OutputDim), EmbeddingsInitializer);
+        _embeddings = AddWeight("embeddings", new Shape(InputDim, OutputDim), EmbeddingsInitializer, true, EmbeddingsRegularizer, EmbeddingsConstraint);
     }
 
     /// <inheritdoc/>
@@ -102,5 +112,6 @@ public sealed class Embedding : Layer, Saving.IKerasSerializable<Embedding>
     /// <summary>Recreates the layer from its config (Keras's <c>from_config</c>).</summary>
     public static Embedding FromConfig(JsonObject config) => new(Saving.Cfg.Int(config, "input_dim"), Saving.Cfg.Int(config, "output_dim"),
         Saving.KerasSerializer.Initializer(config["embeddings_initializer"], "random_uniform"), Saving.Cfg.Bool(config, "mask_zero", false),
-        Saving.RecurrentConfigs.Checked(config));
+        Saving.Cfg.Name(config), embeddingsRegularizer: Saving.KerasSerializer.Regularizer(config["embeddings_regularizer"]),
+        embeddingsConstraint: Saving.KerasSerializer.Constraint(config["embeddings_constraint"]));
 }

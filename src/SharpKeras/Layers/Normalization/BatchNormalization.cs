@@ -19,7 +19,8 @@ public sealed class BatchNormalization : Layer, Saving.IKerasSerializable<BatchN
     /// <summary>A BatchNormalization layer with Keras 3 defaults (axis -1, momentum 0.99, epsilon 1e-3, center and scale).</summary>
     public BatchNormalization(int axis = -1, double momentum = 0.99, double epsilon = 1e-3, bool center = true, bool scale = true,
         Initializer? betaInitializer = null, Initializer? gammaInitializer = null,
-        Initializer? movingMeanInitializer = null, Initializer? movingVarianceInitializer = null, string? name = null)
+        Initializer? movingMeanInitializer = null, Initializer? movingVarianceInitializer = null, string? name = null,
+        Regularizers.Regularizer? betaRegularizer = null, Regularizers.Regularizer? gammaRegularizer = null, Constraints.Constraint? betaConstraint = null, Constraints.Constraint? gammaConstraint = null)
         : base(name)
     {
         if (!(momentum >= 0 && momentum <= 1))
@@ -39,6 +40,10 @@ public sealed class BatchNormalization : Layer, Saving.IKerasSerializable<BatchN
         GammaInitializer = gammaInitializer ?? new Ones();
         MovingMeanInitializer = movingMeanInitializer ?? new Zeros();
         MovingVarianceInitializer = movingVarianceInitializer ?? new Ones();
+        BetaRegularizer = betaRegularizer;
+        GammaRegularizer = gammaRegularizer;
+        BetaConstraint = betaConstraint;
+        GammaConstraint = gammaConstraint;
     }
 
     /// <inheritdoc/>
@@ -54,10 +59,10 @@ public sealed class BatchNormalization : Layer, Saving.IKerasSerializable<BatchN
         c["gamma_initializer"] = Saving.KerasSerializer.Serialize(GammaInitializer);
         c["moving_mean_initializer"] = Saving.KerasSerializer.Serialize(MovingMeanInitializer);
         c["moving_variance_initializer"] = Saving.KerasSerializer.Serialize(MovingVarianceInitializer);
-        c["beta_regularizer"] = null;
-        c["gamma_regularizer"] = null;
-        c["beta_constraint"] = null;
-        c["gamma_constraint"] = null;
+        c["beta_regularizer"] = Saving.KerasSerializer.Serialize(BetaRegularizer);
+        c["gamma_regularizer"] = Saving.KerasSerializer.Serialize(GammaRegularizer);
+        c["beta_constraint"] = Saving.KerasSerializer.Serialize(BetaConstraint);
+        c["gamma_constraint"] = Saving.KerasSerializer.Serialize(GammaConstraint);
         c["synchronized"] = false;
         return c;
     }
@@ -76,6 +81,18 @@ public sealed class BatchNormalization : Layer, Saving.IKerasSerializable<BatchN
 
     /// <summary>Whether gamma multiplies.</summary>
     public bool Scale { get; }
+
+    /// <summary>The penalty on the beta weight added to the loss (Keras's <c>beta_regularizer</c>), if any.</summary>
+    public Regularizers.Regularizer? BetaRegularizer { get; }
+
+    /// <summary>The projection of the beta weight after each update (Keras's <c>beta_constraint</c>), if any.</summary>
+    public Constraints.Constraint? BetaConstraint { get; }
+
+    /// <summary>The penalty on the gamma weight added to the loss (Keras's <c>gamma_regularizer</c>), if any.</summary>
+    public Regularizers.Regularizer? GammaRegularizer { get; }
+
+    /// <summary>The projection of the gamma weight after each update (Keras's <c>gamma_constraint</c>), if any.</summary>
+    public Constraints.Constraint? GammaConstraint { get; }
 
     /// <summary>Initializer of beta (default zeros).</summary>
     public Initializer BetaInitializer { get; }
@@ -121,11 +138,11 @@ public sealed class BatchNormalization : Layer, Saving.IKerasSerializable<BatchN
         var s = new Shape(c);
         if (Scale)
         {
-            _gamma = AddWeight("gamma", s, GammaInitializer);
+            _gamma = AddWeight("gamma", s, GammaInitializer, true, GammaRegularizer, GammaConstraint);
         }
         if (Center)
         {
-            _beta = AddWeight("beta", s, BetaInitializer);
+            _beta = AddWeight("beta", s, BetaInitializer, true, BetaRegularizer, BetaConstraint);
         }
         _movingMean = AddWeight("moving_mean", s, MovingMeanInitializer, trainable: false);
         _movingVariance = AddWeight("moving_variance", s, MovingVarianceInitializer, trainable: false);
@@ -161,6 +178,7 @@ public sealed class BatchNormalization : Layer, Saving.IKerasSerializable<BatchN
             Saving.Cfg.Bool(config, "center", true), Saving.Cfg.Bool(config, "scale", true),
             Saving.KerasSerializer.Initializer(config["beta_initializer"], "zeros"), Saving.KerasSerializer.Initializer(config["gamma_initializer"], "ones"),
             Saving.KerasSerializer.Initializer(config["moving_mean_initializer"], "zeros"),
-            Saving.KerasSerializer.Initializer(config["moving_variance_initializer"], "ones"), Saving.Cfg.Name(config));
+            Saving.KerasSerializer.Initializer(config["moving_variance_initializer"], "ones"), Saving.Cfg.Name(config),
+            betaRegularizer: Saving.KerasSerializer.Regularizer(config["beta_regularizer"]), gammaRegularizer: Saving.KerasSerializer.Regularizer(config["gamma_regularizer"]), betaConstraint: Saving.KerasSerializer.Constraint(config["beta_constraint"]), gammaConstraint: Saving.KerasSerializer.Constraint(config["gamma_constraint"]));
     }
 }

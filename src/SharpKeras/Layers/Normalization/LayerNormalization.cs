@@ -14,7 +14,8 @@ public sealed class LayerNormalization : Layer, Saving.IKerasSerializable<LayerN
 
     /// <summary>A LayerNormalization layer over <paramref name="axis"/> (the last axis; Keras's default -1).</summary>
     public LayerNormalization(int axis = -1, double epsilon = 1e-3, bool center = true, bool scale = true,
-        Initializer? betaInitializer = null, Initializer? gammaInitializer = null, string? name = null) : base(name)
+        Initializer? betaInitializer = null, Initializer? gammaInitializer = null, string? name = null,
+        Regularizers.Regularizer? betaRegularizer = null, Regularizers.Regularizer? gammaRegularizer = null, Constraints.Constraint? betaConstraint = null, Constraints.Constraint? gammaConstraint = null) : base(name)
     {
         if (!(epsilon > 0))
         {
@@ -26,6 +27,10 @@ public sealed class LayerNormalization : Layer, Saving.IKerasSerializable<LayerN
         Scale = scale;
         BetaInitializer = betaInitializer ?? new Zeros();
         GammaInitializer = gammaInitializer ?? new Ones();
+        BetaRegularizer = betaRegularizer;
+        GammaRegularizer = gammaRegularizer;
+        BetaConstraint = betaConstraint;
+        GammaConstraint = gammaConstraint;
     }
 
     /// <summary>The normalised axis; only the last axis is supported.</summary>
@@ -39,6 +44,18 @@ public sealed class LayerNormalization : Layer, Saving.IKerasSerializable<LayerN
 
     /// <summary>Whether outputs are multiplied by gamma.</summary>
     public bool Scale { get; }
+
+    /// <summary>The penalty on the beta weight added to the loss (Keras's <c>beta_regularizer</c>), if any.</summary>
+    public Regularizers.Regularizer? BetaRegularizer { get; }
+
+    /// <summary>The projection of the beta weight after each update (Keras's <c>beta_constraint</c>), if any.</summary>
+    public Constraints.Constraint? BetaConstraint { get; }
+
+    /// <summary>The penalty on the gamma weight added to the loss (Keras's <c>gamma_regularizer</c>), if any.</summary>
+    public Regularizers.Regularizer? GammaRegularizer { get; }
+
+    /// <summary>The projection of the gamma weight after each update (Keras's <c>gamma_constraint</c>), if any.</summary>
+    public Constraints.Constraint? GammaConstraint { get; }
 
     /// <summary>Initializer of beta (zeros).</summary>
     public Initializer BetaInitializer { get; }
@@ -66,11 +83,11 @@ public sealed class LayerNormalization : Layer, Saving.IKerasSerializable<LayerN
         var shape = new Shape(inputShape[-1]);
         if (Scale)
         {
-            _gamma = AddWeight("gamma", shape, GammaInitializer);
+            _gamma = AddWeight("gamma", shape, GammaInitializer, true, GammaRegularizer, GammaConstraint);
         }
         if (Center)
         {
-            _beta = AddWeight("beta", shape, BetaInitializer);
+            _beta = AddWeight("beta", shape, BetaInitializer, true, BetaRegularizer, BetaConstraint);
         }
     }
 
@@ -102,10 +119,10 @@ public sealed class LayerNormalization : Layer, Saving.IKerasSerializable<LayerN
         c["rms_scaling"] = false;
         c["beta_initializer"] = Saving.KerasSerializer.Serialize(BetaInitializer);
         c["gamma_initializer"] = Saving.KerasSerializer.Serialize(GammaInitializer);
-        c["beta_regularizer"] = null;
-        c["gamma_regularizer"] = null;
-        c["beta_constraint"] = null;
-        c["gamma_constraint"] = null;
+        c["beta_regularizer"] = Saving.KerasSerializer.Serialize(BetaRegularizer);
+        c["gamma_regularizer"] = Saving.KerasSerializer.Serialize(GammaRegularizer);
+        c["beta_constraint"] = Saving.KerasSerializer.Serialize(BetaConstraint);
+        c["gamma_constraint"] = Saving.KerasSerializer.Serialize(GammaConstraint);
         return c;
     }
 
@@ -124,6 +141,7 @@ public sealed class LayerNormalization : Layer, Saving.IKerasSerializable<LayerN
         }
         return new LayerNormalization(axis, Saving.Cfg.Double(config, "epsilon", 1e-3), Saving.Cfg.Bool(config, "center", true),
             Saving.Cfg.Bool(config, "scale", true), Saving.KerasSerializer.Initializer(config["beta_initializer"], "zeros"),
-            Saving.KerasSerializer.Initializer(config["gamma_initializer"], "ones"), Saving.Cfg.Name(config));
+            Saving.KerasSerializer.Initializer(config["gamma_initializer"], "ones"), Saving.Cfg.Name(config),
+            betaRegularizer: Saving.KerasSerializer.Regularizer(config["beta_regularizer"]), gammaRegularizer: Saving.KerasSerializer.Regularizer(config["gamma_regularizer"]), betaConstraint: Saving.KerasSerializer.Constraint(config["beta_constraint"]), gammaConstraint: Saving.KerasSerializer.Constraint(config["gamma_constraint"]));
     }
 }

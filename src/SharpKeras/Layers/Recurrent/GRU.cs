@@ -14,8 +14,15 @@ public sealed class GRU : RNN, Saving.IKerasSerializable<GRU>
         Initializer? kernelInitializer = null, Initializer? recurrentInitializer = null, Initializer? biasInitializer = null,
         double dropout = 0, double recurrentDropout = 0, bool returnSequences = false, bool returnState = false,
         bool goBackwards = false, bool stateful = false, bool resetAfter = true, int? seed = null, string? name = null,
-        int[]? inputShape = null, int? batchSize = null)
-        : base(new GRUCell(units, activation, recurrentActivation, useBias, kernelInitializer, recurrentInitializer, biasInitializer, resetAfter, "gru_cell"),
+        int[]? inputShape = null, int? batchSize = null,
+        Regularizers.Regularizer? kernelRegularizer = null, Regularizers.Regularizer? recurrentRegularizer = null, Regularizers.Regularizer? biasRegularizer = null,
+        Regularizers.Regularizer? activityRegularizer = null, Constraints.Constraint? kernelConstraint = null, Constraints.Constraint? recurrentConstraint = null,
+        Constraints.Constraint? biasConstraint = null)
+        : base(new GRUCell(units, activation, recurrentActivation, useBias, kernelInitializer, recurrentInitializer, biasInitializer, resetAfter, "gru_cell")
+            {
+                KernelRegularizer = kernelRegularizer, RecurrentRegularizer = recurrentRegularizer, BiasRegularizer = biasRegularizer,
+                KernelConstraint = kernelConstraint, RecurrentConstraint = recurrentConstraint, BiasConstraint = biasConstraint,
+            },
             returnSequences, returnState, goBackwards, stateful, false, name)
     {
         Dropout = LSTM.Rate(dropout, nameof(dropout));
@@ -24,6 +31,7 @@ public sealed class GRU : RNN, Saving.IKerasSerializable<GRU>
         DropoutRng = SeedGenerator.FromSeed(seed);
         DeclaredInputShape = InputShapeArgument(inputShape, $"GRU layer '{name ?? "gru"}'");
         DeclaredBatchSize = BatchSizeArgument(batchSize, DeclaredInputShape, $"GRU layer '{name ?? "gru"}'");
+        ActivityRegularizer = activityRegularizer;
     }
 
     /// <inheritdoc/>
@@ -43,6 +51,8 @@ public sealed class GRU : RNN, Saving.IKerasSerializable<GRU>
         return new GRU(cell.Units, cell.Activation, cell.RecurrentActivation, cell.UseBias, cell.KernelInitializer, cell.RecurrentInitializer, cell.BiasInitializer,
             Saving.Cfg.Double(config, "dropout", 0), Saving.Cfg.Double(config, "recurrent_dropout", 0),
             Saving.Cfg.Bool(config, "return_sequences", false), Saving.Cfg.Bool(config, "return_state", false), Saving.Cfg.Bool(config, "go_backwards", false),
-            Saving.Cfg.Bool(config, "stateful", false), cell.ResetAfter, Saving.Cfg.OptionalInt(config, "seed"), name);
+            Saving.Cfg.Bool(config, "stateful", false), cell.ResetAfter, Saving.Cfg.OptionalInt(config, "seed"), name,
+            kernelRegularizer: cell.KernelRegularizer, recurrentRegularizer: cell.RecurrentRegularizer, biasRegularizer: cell.BiasRegularizer,
+            kernelConstraint: cell.KernelConstraint, recurrentConstraint: cell.RecurrentConstraint, biasConstraint: cell.BiasConstraint);
     }
 }

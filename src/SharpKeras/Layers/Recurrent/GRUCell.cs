@@ -56,11 +56,11 @@ public sealed class GRUCell : RecurrentCell, IKerasSerializable<GRUCell>
     /// <inheritdoc/>
     protected override void Build(Shape inputShape)
     {
-        _kernel = AddWeight("kernel", new Shape(inputShape[-1], 3 * Units), KernelInitializer);
-        _recurrentKernel = AddWeight("recurrent_kernel", new Shape(Units, 3 * Units), RecurrentInitializer);
+        _kernel = AddWeight("kernel", new Shape(inputShape[-1], 3 * Units), KernelInitializer, true, KernelRegularizer, KernelConstraint);
+        _recurrentKernel = AddWeight("recurrent_kernel", new Shape(Units, 3 * Units), RecurrentInitializer, true, RecurrentRegularizer, RecurrentConstraint);
         if (UseBias)
         {
-            _bias = AddWeight("bias", ResetAfter ? new Shape(2, 3 * Units) : new Shape(3 * Units), BiasInitializer);
+            _bias = AddWeight("bias", ResetAfter ? new Shape(2, 3 * Units) : new Shape(3 * Units), BiasInitializer, true, BiasRegularizer, BiasConstraint);
         }
     }
 
@@ -118,7 +118,7 @@ public sealed class GRUCell : RecurrentCell, IKerasSerializable<GRUCell>
         c["kernel_initializer"] = KerasSerializer.Serialize(KernelInitializer);
         c["recurrent_initializer"] = KerasSerializer.Serialize(RecurrentInitializer);
         c["bias_initializer"] = KerasSerializer.Serialize(BiasInitializer);
-        RecurrentConfigs.WriteCellTail(c);
+        RecurrentConfigs.WriteCellTail(c, this);
         c["reset_after"] = ResetAfter;
         c["seed"] = null;
         return c;
@@ -135,5 +135,13 @@ public sealed class GRUCell : RecurrentCell, IKerasSerializable<GRUCell>
     internal static GRUCell Read(JsonObject config, string? name) => new(Cfg.Int(config, "units"), RecurrentConfigs.Act(config, "activation", "tanh"),
         RecurrentConfigs.Act(config, "recurrent_activation", "sigmoid"), Cfg.Bool(config, "use_bias", true),
         KerasSerializer.Initializer(config["kernel_initializer"], "glorot_uniform"), KerasSerializer.Initializer(config["recurrent_initializer"], "orthogonal"),
-        KerasSerializer.Initializer(config["bias_initializer"], "zeros"), Cfg.Bool(config, "reset_after", true), name);
+        KerasSerializer.Initializer(config["bias_initializer"], "zeros"), Cfg.Bool(config, "reset_after", true), name)
+    {
+        KernelRegularizer = KerasSerializer.Regularizer(config["kernel_regularizer"]),
+        RecurrentRegularizer = KerasSerializer.Regularizer(config["recurrent_regularizer"]),
+        BiasRegularizer = KerasSerializer.Regularizer(config["bias_regularizer"]),
+        KernelConstraint = KerasSerializer.Constraint(config["kernel_constraint"]),
+        RecurrentConstraint = KerasSerializer.Constraint(config["recurrent_constraint"]),
+        BiasConstraint = KerasSerializer.Constraint(config["bias_constraint"]),
+    };
 }

@@ -14,8 +14,15 @@ public sealed class LSTM : RNN, Saving.IKerasSerializable<LSTM>
         Initializer? kernelInitializer = null, Initializer? recurrentInitializer = null, Initializer? biasInitializer = null,
         bool unitForgetBias = true, double dropout = 0, double recurrentDropout = 0, bool returnSequences = false,
         bool returnState = false, bool goBackwards = false, bool stateful = false, int? seed = null, string? name = null,
-        int[]? inputShape = null, int? batchSize = null)
-        : base(new LSTMCell(units, activation, recurrentActivation, useBias, kernelInitializer, recurrentInitializer, biasInitializer, unitForgetBias, "lstm_cell"),
+        int[]? inputShape = null, int? batchSize = null,
+        Regularizers.Regularizer? kernelRegularizer = null, Regularizers.Regularizer? recurrentRegularizer = null, Regularizers.Regularizer? biasRegularizer = null,
+        Regularizers.Regularizer? activityRegularizer = null, Constraints.Constraint? kernelConstraint = null, Constraints.Constraint? recurrentConstraint = null,
+        Constraints.Constraint? biasConstraint = null)
+        : base(new LSTMCell(units, activation, recurrentActivation, useBias, kernelInitializer, recurrentInitializer, biasInitializer, unitForgetBias, "lstm_cell")
+            {
+                KernelRegularizer = kernelRegularizer, RecurrentRegularizer = recurrentRegularizer, BiasRegularizer = biasRegularizer,
+                KernelConstraint = kernelConstraint, RecurrentConstraint = recurrentConstraint, BiasConstraint = biasConstraint,
+            },
             returnSequences, returnState, goBackwards, stateful, false, name)
     {
         Dropout = Rate(dropout, nameof(dropout));
@@ -24,6 +31,7 @@ public sealed class LSTM : RNN, Saving.IKerasSerializable<LSTM>
         DropoutRng = SeedGenerator.FromSeed(seed);
         DeclaredInputShape = InputShapeArgument(inputShape, $"LSTM layer '{name ?? "lstm"}'");
         DeclaredBatchSize = BatchSizeArgument(batchSize, DeclaredInputShape, $"LSTM layer '{name ?? "lstm"}'");
+        ActivityRegularizer = activityRegularizer;
     }
 
     /// <inheritdoc/>
@@ -47,6 +55,8 @@ public sealed class LSTM : RNN, Saving.IKerasSerializable<LSTM>
         return new LSTM(cell.Units, cell.Activation, cell.RecurrentActivation, cell.UseBias, cell.KernelInitializer, cell.RecurrentInitializer, cell.BiasInitializer,
             cell.UnitForgetBias, Saving.Cfg.Double(config, "dropout", 0), Saving.Cfg.Double(config, "recurrent_dropout", 0),
             Saving.Cfg.Bool(config, "return_sequences", false), Saving.Cfg.Bool(config, "return_state", false), Saving.Cfg.Bool(config, "go_backwards", false),
-            Saving.Cfg.Bool(config, "stateful", false), Saving.Cfg.OptionalInt(config, "seed"), name);
+            Saving.Cfg.Bool(config, "stateful", false), Saving.Cfg.OptionalInt(config, "seed"), name,
+            kernelRegularizer: cell.KernelRegularizer, recurrentRegularizer: cell.RecurrentRegularizer, biasRegularizer: cell.BiasRegularizer,
+            kernelConstraint: cell.KernelConstraint, recurrentConstraint: cell.RecurrentConstraint, biasConstraint: cell.BiasConstraint);
     }
 }

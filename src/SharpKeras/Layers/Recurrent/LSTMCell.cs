@@ -55,11 +55,11 @@ public sealed class LSTMCell : RecurrentCell, IKerasSerializable<LSTMCell>
     /// <inheritdoc/>
     protected override void Build(Shape inputShape)
     {
-        _kernel = AddWeight("kernel", new Shape(inputShape[-1], 4 * Units), KernelInitializer);
-        _recurrentKernel = AddWeight("recurrent_kernel", new Shape(Units, 4 * Units), RecurrentInitializer);
+        _kernel = AddWeight("kernel", new Shape(inputShape[-1], 4 * Units), KernelInitializer, true, KernelRegularizer, KernelConstraint);
+        _recurrentKernel = AddWeight("recurrent_kernel", new Shape(Units, 4 * Units), RecurrentInitializer, true, RecurrentRegularizer, RecurrentConstraint);
         if (UseBias)
         {
-            _bias = AddWeight("bias", new Shape(4 * Units), UnitForgetBias ? new ForgetBiasOnes(BiasInitializer, Units) : BiasInitializer);
+            _bias = AddWeight("bias", new Shape(4 * Units), UnitForgetBias ? new ForgetBiasOnes(BiasInitializer, Units) : BiasInitializer, true, BiasRegularizer, BiasConstraint);
         }
     }
 
@@ -112,7 +112,7 @@ public sealed class LSTMCell : RecurrentCell, IKerasSerializable<LSTMCell>
         c["recurrent_initializer"] = KerasSerializer.Serialize(RecurrentInitializer);
         c["bias_initializer"] = KerasSerializer.Serialize(BiasInitializer);
         c["unit_forget_bias"] = UnitForgetBias;
-        RecurrentConfigs.WriteCellTail(c);
+        RecurrentConfigs.WriteCellTail(c, this);
         c["seed"] = null;
         return c;
     }
@@ -128,5 +128,13 @@ public sealed class LSTMCell : RecurrentCell, IKerasSerializable<LSTMCell>
     internal static LSTMCell Read(JsonObject config, string? name) => new(Cfg.Int(config, "units"), RecurrentConfigs.Act(config, "activation", "tanh"),
         RecurrentConfigs.Act(config, "recurrent_activation", "sigmoid"), Cfg.Bool(config, "use_bias", true),
         KerasSerializer.Initializer(config["kernel_initializer"], "glorot_uniform"), KerasSerializer.Initializer(config["recurrent_initializer"], "orthogonal"),
-        KerasSerializer.Initializer(config["bias_initializer"], "zeros"), Cfg.Bool(config, "unit_forget_bias", true), name);
+        KerasSerializer.Initializer(config["bias_initializer"], "zeros"), Cfg.Bool(config, "unit_forget_bias", true), name)
+    {
+        KernelRegularizer = KerasSerializer.Regularizer(config["kernel_regularizer"]),
+        RecurrentRegularizer = KerasSerializer.Regularizer(config["recurrent_regularizer"]),
+        BiasRegularizer = KerasSerializer.Regularizer(config["bias_regularizer"]),
+        KernelConstraint = KerasSerializer.Constraint(config["kernel_constraint"]),
+        RecurrentConstraint = KerasSerializer.Constraint(config["recurrent_constraint"]),
+        BiasConstraint = KerasSerializer.Constraint(config["bias_constraint"]),
+    };
 }

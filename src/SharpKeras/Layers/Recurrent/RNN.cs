@@ -66,6 +66,8 @@ public class RNN : Layer, Saving.IKerasSerializable<RNN>
                 c[key] = value?.DeepClone();
             }
         }
+        // The layer's own activity regularizer, not the cell's.
+        c["activity_regularizer"] = Saving.KerasSerializer.Serialize(ActivityRegularizer);
         c["dropout"] = Dropout;
         c["recurrent_dropout"] = RecurrentDropout;
         c["seed"] = DropoutSeed;

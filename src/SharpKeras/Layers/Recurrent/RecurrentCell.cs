@@ -20,6 +20,24 @@ public abstract class RecurrentCell : Layer
     /// <summary>Dimensionality of the output.</summary>
     public int Units { get; }
 
+    /// <summary>The penalty on the input kernel added to the loss (Keras's <c>kernel_regularizer</c>), if any.</summary>
+    public Regularizers.Regularizer? KernelRegularizer { get; init; }
+
+    /// <summary>The penalty on the recurrent kernel added to the loss (Keras's <c>recurrent_regularizer</c>), if any.</summary>
+    public Regularizers.Regularizer? RecurrentRegularizer { get; init; }
+
+    /// <summary>The penalty on the bias added to the loss (Keras's <c>bias_regularizer</c>), if any.</summary>
+    public Regularizers.Regularizer? BiasRegularizer { get; init; }
+
+    /// <summary>The projection of the input kernel after each update (Keras's <c>kernel_constraint</c>), if any.</summary>
+    public Constraints.Constraint? KernelConstraint { get; init; }
+
+    /// <summary>The projection of the recurrent kernel after each update (Keras's <c>recurrent_constraint</c>), if any.</summary>
+    public Constraints.Constraint? RecurrentConstraint { get; init; }
+
+    /// <summary>The projection of the bias after each update (Keras's <c>bias_constraint</c>), if any.</summary>
+    public Constraints.Constraint? BiasConstraint { get; init; }
+
     /// <summary>Size of each state (Keras's state_size): one entry per state, the first one the output's.</summary>
     public abstract IReadOnlyList<int> StateSize { get; }
 

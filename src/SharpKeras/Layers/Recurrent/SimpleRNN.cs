@@ -10,8 +10,15 @@ public sealed class SimpleRNN : RNN, Saving.IKerasSerializable<SimpleRNN>
     public SimpleRNN(int units, ActivationFunction? activation = null, bool useBias = true, Initializer? kernelInitializer = null,
         Initializer? recurrentInitializer = null, Initializer? biasInitializer = null, double dropout = 0, double recurrentDropout = 0,
         bool returnSequences = false, bool returnState = false, bool goBackwards = false, bool stateful = false, int? seed = null, string? name = null,
-        int[]? inputShape = null, int? batchSize = null)
-        : base(new SimpleRNNCell(units, activation, useBias, kernelInitializer, recurrentInitializer, biasInitializer, "simple_rnn_cell"),
+        int[]? inputShape = null, int? batchSize = null,
+        Regularizers.Regularizer? kernelRegularizer = null, Regularizers.Regularizer? recurrentRegularizer = null, Regularizers.Regularizer? biasRegularizer = null,
+        Regularizers.Regularizer? activityRegularizer = null, Constraints.Constraint? kernelConstraint = null, Constraints.Constraint? recurrentConstraint = null,
+        Constraints.Constraint? biasConstraint = null)
+        : base(new SimpleRNNCell(units, activation, useBias, kernelInitializer, recurrentInitializer, biasInitializer, "simple_rnn_cell")
+            {
+                KernelRegularizer = kernelRegularizer, RecurrentRegularizer = recurrentRegularizer, BiasRegularizer = biasRegularizer,
+                KernelConstraint = kernelConstraint, RecurrentConstraint = recurrentConstraint, BiasConstraint = biasConstraint,
+            },
             returnSequences, returnState, goBackwards, stateful, false, name)
     {
         Dropout = LSTM.Rate(dropout, nameof(dropout));
@@ -20,6 +27,7 @@ public sealed class SimpleRNN : RNN, Saving.IKerasSerializable<SimpleRNN>
         DropoutRng = SeedGenerator.FromSeed(seed);
         DeclaredInputShape = InputShapeArgument(inputShape, $"SimpleRNN layer '{name ?? "simple_rnn"}'");
         DeclaredBatchSize = BatchSizeArgument(batchSize, DeclaredInputShape, $"SimpleRNN layer '{name ?? "simple_rnn"}'");
+        ActivityRegularizer = activityRegularizer;
     }
 
     /// <inheritdoc/>
@@ -47,6 +55,8 @@ public sealed class SimpleRNN : RNN, Saving.IKerasSerializable<SimpleRNN>
         return new SimpleRNN(cell.Units, cell.Activation, cell.UseBias, cell.KernelInitializer, cell.RecurrentInitializer, cell.BiasInitializer,
             Saving.Cfg.Double(config, "dropout", 0), Saving.Cfg.Double(config, "recurrent_dropout", 0),
             Saving.Cfg.Bool(config, "return_sequences", false), Saving.Cfg.Bool(config, "return_state", false), Saving.Cfg.Bool(config, "go_backwards", false),
-            Saving.Cfg.Bool(config, "stateful", false), Saving.Cfg.OptionalInt(config, "seed"), name);
+            Saving.Cfg.Bool(config, "stateful", false), Saving.Cfg.OptionalInt(config, "seed"), name,
+            kernelRegularizer: cell.KernelRegularizer, recurrentRegularizer: cell.RecurrentRegularizer, biasRegularizer: cell.BiasRegularizer,
+            kernelConstraint: cell.KernelConstraint, recurrentConstraint: cell.RecurrentConstraint, biasConstraint: cell.BiasConstraint);
     }
 }

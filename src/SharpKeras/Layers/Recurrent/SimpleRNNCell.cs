@@ -43,11 +43,11 @@ public sealed class SimpleRNNCell : RecurrentCell, IKerasSerializable<SimpleRNNC
     /// <inheritdoc/>
     protected override void Build(Shape inputShape)
     {
-        _kernel = AddWeight("kernel", new Shape(inputShape[-1], Units), KernelInitializer);
-        _recurrentKernel = AddWeight("recurrent_kernel", new Shape(Units, Units), RecurrentInitializer);
+        _kernel = AddWeight("kernel", new Shape(inputShape[-1], Units), KernelInitializer, true, KernelRegularizer, KernelConstraint);
+        _recurrentKernel = AddWeight("recurrent_kernel", new Shape(Units, Units), RecurrentInitializer, true, RecurrentRegularizer, RecurrentConstraint);
         if (UseBias)
         {
-            _bias = AddWeight("bias", new Shape(Units), BiasInitializer);
+            _bias = AddWeight("bias", new Shape(Units), BiasInitializer, true, BiasRegularizer, BiasConstraint);
         }
     }
 
@@ -78,7 +78,7 @@ public sealed class SimpleRNNCell : RecurrentCell, IKerasSerializable<SimpleRNNC
         c["kernel_initializer"] = KerasSerializer.Serialize(KernelInitializer);
         c["recurrent_initializer"] = KerasSerializer.Serialize(RecurrentInitializer);
         c["bias_initializer"] = KerasSerializer.Serialize(BiasInitializer);
-        RecurrentConfigs.WriteCellTail(c);
+        RecurrentConfigs.WriteCellTail(c, this);
         c["seed"] = null;
         return c;
     }
@@ -94,5 +94,13 @@ public sealed class SimpleRNNCell : RecurrentCell, IKerasSerializable<SimpleRNNC
     internal static SimpleRNNCell Read(JsonObject config, string? name) => new(Cfg.Int(config, "units"), RecurrentConfigs.Act(config, "activation", "tanh"),
         Cfg.Bool(config, "use_bias", true),
         KerasSerializer.Initializer(config["kernel_initializer"], "glorot_uniform"), KerasSerializer.Initializer(config["recurrent_initializer"], "orthogonal"),
-        KerasSerializer.Initializer(config["bias_initializer"], "zeros"), name);
+        KerasSerializer.Initializer(config["bias_initializer"], "zeros"), name)
+    {
+        KernelRegularizer = KerasSerializer.Regularizer(config["kernel_regularizer"]),
+        RecurrentRegularizer = KerasSerializer.Regularizer(config["recurrent_regularizer"]),
+        BiasRegularizer = KerasSerializer.Regularizer(config["bias_regularizer"]),
+        KernelConstraint = KerasSerializer.Constraint(config["kernel_constraint"]),
+        RecurrentConstraint = KerasSerializer.Constraint(config["recurrent_constraint"]),
+        BiasConstraint = KerasSerializer.Constraint(config["bias_constraint"]),
+    };
 }

@@ -35,8 +35,9 @@ public class BatchNormalizationLayerTests
         model.Fit(x, y, batchSize: 32, epochs: 3, verbose: 0);
         var mean = bn.MovingMean!.Value.ToArray();
         var variance = bn.MovingVariance!.Value.ToArray();
-        // Six updates with momentum 0.5 from 0 and 1: within 2% of the batch statistics.
-        Assert.All(mean, m => Assert.InRange(m, 4.8, 5.2));
+        // Six updates with momentum 0.5 from 0 and 1 keep 1.6% of the start: 0.984 times the recent batch means,
+        // which differ from 5 by about 0.1 (512 values per channel and batch), whatever the shuffle order.
+        Assert.All(mean, m => Assert.InRange(m, 4.6, 5.2));
         Assert.All(variance, v => Assert.InRange(v, 3.0, 5.0));
 
         var p1 = model.Predict(x, verbose: 0).ToArray();
