@@ -176,7 +176,7 @@ public partial class Model
     }
 
     /// <inheritdoc/>
-    internal override IEnumerable<Layer> ChildLayers => _graph is null ? TrackedLayers : Layers.Concat(TrackedLayers).Distinct();
+    internal override IEnumerable<Layer> ChildLayers => Layers.Concat(TrackedLayers).Distinct();
 
     /// <summary>
     /// Fails when a step called, from outside any layer, a layer with weights that this model does not track:
