@@ -86,7 +86,7 @@ public abstract class Loss
         if (Reduction == "mean_with_sample_weight" && sampleWeight is not null)
         {
             var total = Ops.Sum(sampleWeight);
-            return Ops.Divide(sum, Ops.Add(total, Ops.StopGradient(Ops.Relu(Ops.Subtract(Tensor.Scalar(1f), Ops.Minimum(Ops.Multiply(LossFunctions.Abs(total), Tensor.Scalar(1e30f)), Tensor.Scalar(1f)))))));
+            return Ops.Divide(sum, Ops.Add(total, Ops.StopGradient(Ops.Relu(Ops.Subtract(Tensor.Scalar(1f), LossFunctions.Min(Ops.Multiply(LossFunctions.Abs(total), Tensor.Scalar(1e30f)), 1))))));
         }
         return Ops.Divide(sum, Tensor.Scalar(values.Length));
     }

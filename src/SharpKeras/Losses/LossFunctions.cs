@@ -10,6 +10,23 @@ public static class LossFunctions
 
     private static Tensor S(double v) => Tensor.Scalar((float)v);
 
+    // Ops.Maximum / Ops.Minimum take equal shapes: the bound becomes a constant of x's shape (a
+    // recorded step replays on batches of that same shape, so the constant stays valid).
+    private static Tensor Filled(Tensor x, double v)
+    {
+        if (x.Rank == 0)
+        {
+            return S(v);
+        }
+        var data = new float[x.Length];
+        Array.Fill(data, (float)v);
+        return Tensor.FromArray(data, x.Shape.ToArray());
+    }
+
+    internal static Tensor Max(Tensor x, double v) => Ops.Maximum(x, Filled(x, v));
+
+    internal static Tensor Min(Tensor x, double v) => Ops.Minimum(x, Filled(x, v));
+
     /// <summary>|x| from two ReLUs (its gradient at 0 is 0, as Keras's backends give).</summary>
     internal static Tensor Abs(Tensor x) => Ops.Add(Ops.Relu(x), Ops.Relu(Ops.Negative(x)));
 
@@ -18,7 +35,7 @@ public static class LossFunctions
     {
         1.0 => x,
         2.0 => Ops.Square(x),
-        _ => Ops.Exp(Ops.Multiply(S(p), Ops.Log(Ops.Maximum(x, S(1e-30))))),
+        _ => Ops.Exp(Ops.Multiply(S(p), Ops.Log(Max(x, 1e-30)))),
     };
 
     /// <summary>log(1 + exp(x)) in the overflow-free form max(x, 0) + log(1 + exp(-|x|)).</summary>
@@ -74,7 +91,7 @@ public static class LossFunctions
     public static Tensor MeanAbsolutePercentageError(Tensor yTrue, Tensor yPred)
     {
         (yTrue, yPred) = Prepare(yTrue, yPred, "mean_absolute_percentage_error");
-        var diff = Abs(Ops.Divide(Ops.Subtract(yTrue, yPred), Ops.Maximum(Abs(yTrue), S(Eps))));
+        var diff = Abs(Ops.Divide(Ops.Subtract(yTrue, yPred), Max(Abs(yTrue), Eps)));
         return Ops.Multiply(S(100), Ops.Mean(diff, -1));
     }
 
@@ -82,8 +99,8 @@ public static class LossFunctions
     public static Tensor MeanSquaredLogarithmicError(Tensor yTrue, Tensor yPred)
     {
         (yTrue, yPred) = Prepare(yTrue, yPred, "mean_squared_logarithmic_error");
-        var a = Ops.Log(Ops.Add(Ops.Maximum(yPred, S(Eps)), S(1)));
-        var b = Ops.Log(Ops.Add(Ops.Maximum(yTrue, S(Eps)), S(1)));
+        var a = Ops.Log(Ops.Add(Max(yPred, Eps), S(1)));
+        var b = Ops.Log(Ops.Add(Max(yTrue, Eps), S(1)));
         return Ops.Mean(Ops.Square(Ops.Subtract(a, b)), -1);
     }
 
@@ -96,7 +113,7 @@ public static class LossFunctions
 
     /// <summary>x / max(||x||, eps) along an axis (Keras's ops.normalize on the torch backend).</summary>
     internal static Tensor L2Normalize(Tensor x, int axis) =>
-        Ops.Divide(x, Ops.Maximum(Ops.Sqrt(Ops.Sum(Ops.Square(x), axis, keepDims: true)), S(Eps)));
+        Ops.Divide(x, Max(Ops.Sqrt(Ops.Sum(Ops.Square(x), axis, keepDims: true)), Eps));
 
     /// <summary>Keras's huber: 0.5 e^2 where |e| &lt;= delta, else delta |e| - 0.5 delta^2, averaged over the last axis.</summary>
     public static Tensor Huber(Tensor yTrue, Tensor yPred, double delta = 1.0)
@@ -104,7 +121,7 @@ public static class LossFunctions
         (yTrue, yPred) = Prepare(yTrue, yPred, "huber_loss");
         var abs = Abs(Ops.Subtract(yPred, yTrue));
         // With q = min(|e|, delta): 0.5 q^2 + delta (|e| - q) is both branches without a select.
-        var q = Ops.Minimum(abs, S(delta));
+        var q = Min(abs, delta);
         var v = Ops.Add(Ops.Multiply(S(0.5), Ops.Square(q)), Ops.Multiply(S(delta), Ops.Subtract(abs, q)));
         return Ops.Mean(v, -1);
     }
@@ -141,7 +158,7 @@ public static class LossFunctions
     internal static Tensor HingeLabels(Tensor yTrue)
     {
         var offBinary = Ops.Sum(Abs(Ops.Multiply(yTrue, Ops.Subtract(S(1), yTrue))));
-        var flag = Ops.StopGradient(Ops.Subtract(S(1), Ops.Minimum(Ops.Multiply(offBinary, S(1e30)), S(1))));
+        var flag = Ops.StopGradient(Ops.Subtract(S(1), Min(Ops.Multiply(offBinary, S(1e30)), 1)));
         return Ops.Subtract(Ops.Multiply(yTrue, Ops.Add(S(1), flag)), flag);
     }
 

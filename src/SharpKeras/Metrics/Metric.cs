@@ -79,9 +79,13 @@ public abstract class Metric
         Add("F1Score", "f1_score", n => new F1Score(name: n));
         Add("FBetaScore", "f_beta_score", n => new FBetaScore(name: n));
         Add("R2Score", "r2_score", n => new R2Score(name: n));
+        Add("BinaryCrossentropy", "binary_crossentropy", n => new BinaryCrossentropy(n));
+        Add("CategoricalCrossentropy", "categorical_crossentropy", n => new CategoricalCrossentropy(n));
+        Add("SparseCategoricalCrossentropy", "sparse_categorical_crossentropy", n => new SparseCategoricalCrossentropy(n));
         foreach (var (alias, target) in new[] { ("mae", "mean_absolute_error"), ("MAE", "mean_absolute_error"), ("mse", "mean_squared_error"),
             ("MSE", "mean_squared_error"), ("mape", "mean_absolute_percentage_error"), ("MAPE", "mean_absolute_percentage_error"),
-            ("msle", "mean_squared_logarithmic_error"), ("MSLE", "mean_squared_logarithmic_error") })
+            ("msle", "mean_squared_logarithmic_error"), ("MSLE", "mean_squared_logarithmic_error"),
+            ("bce", "binary_crossentropy"), ("BCE", "binary_crossentropy") })
         {
             d[alias] = d[target];
         }

@@ -46,7 +46,7 @@ public static class KerasSerializer
         Opt<SGD>(), Opt<RMSprop>(), Opt<Adam>(), Opt<Adadelta>());
 
     private static readonly Dictionary<string, Func<JsonObject, Loss>> s_losses = Table(
-        LossOf<SparseCategoricalCrossentropy>(), LossOf<CategoricalCrossentropy>(), LossOf<BinaryCrossentropy>(), LossOf<Losses.MeanSquaredError>(),
+        LossOf<Losses.SparseCategoricalCrossentropy>(), LossOf<Losses.CategoricalCrossentropy>(), LossOf<Losses.BinaryCrossentropy>(), LossOf<Losses.MeanSquaredError>(),
         LossOf<Losses.MeanAbsoluteError>(), LossOf<Losses.MeanAbsolutePercentageError>(), LossOf<Losses.MeanSquaredLogarithmicError>(), LossOf<Huber>(),
         LossOf<LogCosh>(), LossOf<Losses.KLDivergence>(), LossOf<Losses.Poisson>(), LossOf<Losses.Hinge>(), LossOf<Losses.SquaredHinge>(),
         LossOf<Losses.CategoricalHinge>(), LossOf<Losses.CosineSimilarity>(), LossOf<BinaryFocalCrossentropy>(), LossOf<CategoricalFocalCrossentropy>(),
@@ -59,7 +59,8 @@ public static class KerasSerializer
         MetricOf<Metrics.CosineSimilarity>(), MetricOf<LogCoshError>(), MetricOf<Metrics.Hinge>(), MetricOf<Metrics.SquaredHinge>(), MetricOf<Metrics.CategoricalHinge>(),
         MetricOf<Metrics.KLDivergence>(), MetricOf<Metrics.Poisson>(), MetricOf<Precision>(), MetricOf<Recall>(), MetricOf<AUC>(), MetricOf<TruePositives>(),
         MetricOf<FalsePositives>(), MetricOf<TrueNegatives>(), MetricOf<FalseNegatives>(), MetricOf<FBetaScore>(), MetricOf<F1Score>(), MetricOf<R2Score>(),
-        MetricOf<Sum>());
+        MetricOf<Sum>(), MetricOf<MeanMetricWrapper>(), MetricOf<Metrics.BinaryCrossentropy>(), MetricOf<Metrics.CategoricalCrossentropy>(),
+        MetricOf<Metrics.SparseCategoricalCrossentropy>());
 
     // The class name is the C# type name, which is Keras's class name for every built-in class; the
     // static FromConfig is bound here at compile time, so nothing is looked up by reflection.
