@@ -78,6 +78,7 @@ internal sealed class ConfusionCounts
         var p = SampleMeanMetric.Floats(yPred, ref _predBuffer);
         int width = yPred.Rank >= 2 ? yPred.Shape[-1] : 1;
         int samples = yPred.Rank >= 1 ? yPred.Shape[0] : 1;
+        int topWidth = yPred.Rank >= 1 ? yPred.Shape[-1] : 1;
         int perSample = yPred.Length / Math.Max(1, samples);
         if (sampleWeight is not null && sampleWeight.Length != samples && sampleWeight.Length != yPred.Length && sampleWeight.Length != 1)
         {
@@ -110,7 +111,9 @@ internal sealed class ConfusionCounts
             {
                 pred = 1f / (1f + MathF.Exp(-pred));
             }
-            if (topK is int k && !InTopK(p.Slice(j - col, width), col, k))
+            // top_k ranks along the last axis, also of a rank-1 prediction vector (as Keras's _filter_top_k).
+            int topCol = j % topWidth;
+            if (topK is int k && !InTopK(p.Slice(j - topCol, topWidth), topCol, k))
             {
                 pred = float.NegativeInfinity;
             }
@@ -186,6 +189,22 @@ internal sealed class ConfusionCounts
 
     /// <summary>a / b, or 0 when b is 0 (Keras's divide_no_nan).</summary>
     public static double DivideNoNan(double a, double b) => b == 0 ? 0 : a / b;
+
+    /// <summary>Keras's SensitivitySpecificityBase thresholds: 0, (i + 1) / (n - 1), ..., 1 (evenly spaced), or 0.5 alone for n = 1.</summary>
+    public static ConfusionCounts ForSearch(int numThresholds)
+    {
+        if (numThresholds == 1)
+        {
+            return new ConfusionCounts([0.5f], evenly: false);
+        }
+        var t = new float[numThresholds];
+        for (int i = 1; i < numThresholds - 1; i++)
+        {
+            t[i] = (float)(i * 1.0 / (numThresholds - 1));
+        }
+        t[^1] = 1f;
+        return new ConfusionCounts(t, evenly: true);
+    }
 
     /// <summary>Keras's parse_init_thresholds: null gives the default, one number or a list of numbers in [0, 1].</summary>
     public static float[] Thresholds(string name, double[]? thresholds, double fallback)

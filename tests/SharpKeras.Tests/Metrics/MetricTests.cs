@@ -44,3 +44,98 @@ public class MetricTests
         Assert.Equal(1.5, m.Result(), 10);
     }
 }
+
+/// <summary>Keras 3.11 docstring examples of metrics that losses_metrics.json does not cover.</summary>
+public class KerasDocstringMetricTests
+{
+    private static Tensor V(params float[] v) => Tensor.FromArray(v, v.Length);
+
+    [Fact]
+    public void SensitivityAtSpecificityDocstring()
+    {
+        var m = new SensitivityAtSpecificity(0.5);
+        m.UpdateState(V(0, 0, 0, 1, 1), V(0, 0.3f, 0.8f, 0.3f, 0.8f));
+        Assert.Equal(0.5, m.Result(), 6);
+        m.ResetState();
+        m.UpdateState(V(0, 0, 0, 1, 1), V(0, 0.3f, 0.8f, 0.3f, 0.8f), V(1, 1, 2, 2, 1));
+        Assert.Equal(0.333333, m.Result(), 5);
+    }
+
+    [Fact]
+    public void SpecificityAtSensitivityDocstring()
+    {
+        var m = new SpecificityAtSensitivity(0.5);
+        m.UpdateState(V(0, 0, 0, 1, 1), V(0, 0.3f, 0.8f, 0.3f, 0.8f));
+        Assert.Equal(0.66666667, m.Result(), 5);
+        m.ResetState();
+        m.UpdateState(V(0, 0, 0, 1, 1), V(0, 0.3f, 0.8f, 0.3f, 0.8f), V(1, 1, 2, 2, 2));
+        Assert.Equal(0.5, m.Result(), 6);
+    }
+
+    [Fact]
+    public void PrecisionAtRecallDocstring()
+    {
+        var m = new PrecisionAtRecall(0.5);
+        m.UpdateState(V(0, 0, 0, 1, 1), V(0, 0.3f, 0.8f, 0.3f, 0.8f));
+        Assert.Equal(0.5, m.Result(), 6);
+        m.ResetState();
+        m.UpdateState(V(0, 0, 0, 1, 1), V(0, 0.3f, 0.8f, 0.3f, 0.8f), V(2, 2, 2, 1, 1));
+        Assert.Equal(0.33333333, m.Result(), 5);
+    }
+
+    [Fact]
+    public void RecallAtPrecisionDocstring()
+    {
+        var m = new RecallAtPrecision(0.8);
+        m.UpdateState(V(0, 0, 1, 1), V(0, 0.5f, 0.3f, 0.9f));
+        Assert.Equal(0.5, m.Result(), 6);
+        m.ResetState();
+        m.UpdateState(V(0, 0, 1, 1), V(0, 0.5f, 0.3f, 0.9f), V(1, 0, 0, 1));
+        Assert.Equal(1.0, m.Result(), 6);
+    }
+
+    [Fact]
+    public void PrecisionTopKAndRecallDocstrings()
+    {
+        var p = new Precision();
+        p.UpdateState(V(0, 1, 1, 1), V(1, 0, 1, 1));
+        Assert.Equal(0.6666667, p.Result(), 5);
+        p.ResetState();
+        p.UpdateState(V(0, 1, 1, 1), V(1, 0, 1, 1), V(0, 0, 1, 0));
+        Assert.Equal(1.0, p.Result(), 6);
+        var top = new Precision(topK: 2);
+        top.UpdateState(V(0, 0, 1, 1), V(1, 1, 1, 1));
+        Assert.Equal(0.0, top.Result(), 6);
+        var top4 = new Precision(topK: 4);
+        top4.UpdateState(V(0, 0, 1, 1), V(1, 1, 1, 1));
+        Assert.Equal(0.5, top4.Result(), 6);
+        var r = new Recall();
+        r.UpdateState(V(0, 1, 1, 1), V(1, 0, 1, 1));
+        Assert.Equal(0.6666667, r.Result(), 5);
+    }
+
+    [Fact]
+    public void AucDocstring()
+    {
+        var m = new AUC(numThresholds: 3);
+        m.UpdateState(V(0, 0, 1, 1), V(0, 0.5f, 0.3f, 0.9f));
+        Assert.Equal(0.75, m.Result(), 6);
+        m.ResetState();
+        m.UpdateState(V(0, 0, 1, 1), V(0, 0.5f, 0.3f, 0.9f), V(1, 0, 0, 1));
+        Assert.Equal(1.0, m.Result(), 6);
+    }
+
+    [Fact]
+    public void CountsAndR2Docstrings()
+    {
+        var tp = new TruePositives();
+        tp.UpdateState(V(0, 1, 1, 1), V(1, 0, 1, 1));
+        Assert.Equal(2.0, tp.Result());
+        var fn = new FalseNegatives();
+        fn.UpdateState(V(0, 1, 1, 1), V(0, 1, 0, 0), V(0, 0, 1, 0));
+        Assert.Equal(1.0, fn.Result());
+        var r2 = new R2Score();
+        r2.UpdateState(Tensor.FromArray(new float[] { 1, 4, 3 }, 3, 1), Tensor.FromArray(new float[] { 2, 4, 4 }, 3, 1));
+        Assert.Equal(0.57142854, r2.Result(), 5);
+    }
+}
