@@ -102,7 +102,10 @@ public abstract class SampleMeanMetric(string name) : Metric(name)
     public override void ResetState() => (_total, _count) = (0, 0);
 
     /// <summary>Index of the largest value (the first on ties), as Keras's argmax.</summary>
-    private protected static int ArgmaxRow(ReadOnlySpan<float> row)
+    private protected static int ArgmaxRow(ReadOnlySpan<float> row) => Argmax(row);
+
+    /// <summary>Index of the largest value (the first on ties).</summary>
+    internal static int Argmax(ReadOnlySpan<float> row)
     {
         int best = 0;
         for (int j = 1; j < row.Length; j++)

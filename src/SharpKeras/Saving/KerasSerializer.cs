@@ -61,7 +61,8 @@ public static class KerasSerializer
         MetricOf<FalsePositives>(), MetricOf<TrueNegatives>(), MetricOf<FalseNegatives>(), MetricOf<FBetaScore>(), MetricOf<F1Score>(), MetricOf<R2Score>(),
         MetricOf<Sum>(), MetricOf<MeanMetricWrapper>(), MetricOf<Metrics.BinaryCrossentropy>(), MetricOf<Metrics.CategoricalCrossentropy>(),
         MetricOf<Metrics.SparseCategoricalCrossentropy>(), MetricOf<SensitivityAtSpecificity>(), MetricOf<SpecificityAtSensitivity>(),
-        MetricOf<PrecisionAtRecall>(), MetricOf<RecallAtPrecision>());
+        MetricOf<PrecisionAtRecall>(), MetricOf<RecallAtPrecision>(), MetricOf<IoU>(), MetricOf<MeanIoU>(), MetricOf<BinaryIoU>(), MetricOf<OneHotIoU>(),
+        MetricOf<OneHotMeanIoU>());
 
     // The class name is the C# type name, which is Keras's class name for every built-in class; the
     // static FromConfig is bound here at compile time, so nothing is looked up by reflection.

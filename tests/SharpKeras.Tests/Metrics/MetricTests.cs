@@ -138,4 +138,32 @@ public class KerasDocstringMetricTests
         r2.UpdateState(Tensor.FromArray(new float[] { 1, 4, 3 }, 3, 1), Tensor.FromArray(new float[] { 2, 4, 4 }, 3, 1));
         Assert.Equal(0.57142854, r2.Result(), 5);
     }
+
+    [Fact]
+    public void IoUDocstrings()
+    {
+        var iou = new IoU(2, [0]);
+        iou.UpdateState(V(0, 0, 1, 1), V(0, 1, 0, 1));
+        Assert.Equal(0.33333, iou.Result(), 4);
+        iou.ResetState();
+        iou.UpdateState(V(0, 0, 1, 1), V(0, 1, 0, 1), V(0.3f, 0.3f, 0.3f, 0.1f));
+        // Keras's confusion matrix is integer: weights below 1 truncate to 0, leaving no valid class.
+        Assert.Equal(0.0, iou.Result(), 6);
+        var mean = new MeanIoU(2);
+        mean.UpdateState(V(0, 0, 1, 1), V(0, 1, 0, 1));
+        Assert.Equal(0.33333, mean.Result(), 4);
+        var binary = new BinaryIoU([0, 1], 0.3);
+        binary.UpdateState(V(0, 1, 0, 1), V(0.1f, 0.2f, 0.4f, 0.7f));
+        Assert.Equal(0.33333, binary.Result(), 4);
+        var oneHot = new OneHotIoU(3, [0, 2]);
+        oneHot.UpdateState(Tensor.FromArray(new float[] { 0, 0, 1, 1, 0, 0, 0, 1, 0, 1, 0, 0 }, 4, 3),
+            Tensor.FromArray(new float[] { 0.2f, 0.3f, 0.5f, 0.1f, 0.2f, 0.7f, 0.5f, 0.3f, 0.1f, 0.1f, 0.4f, 0.5f }, 4, 3));
+        // Keras's docstring inputs without its float sample weights (which the integer matrix truncates):
+        // classes true [2, 0, 1, 0], predicted [2, 2, 0, 2]; IoU of class 0 is 0, of class 2 1/3.
+        Assert.Equal(1.0 / 6, oneHot.Result(), 5);
+        var oneHotMean = new OneHotMeanIoU(3);
+        oneHotMean.UpdateState(Tensor.FromArray(new float[] { 0, 0, 1, 1, 0, 0, 0, 1, 0, 1, 0, 0 }, 4, 3),
+            Tensor.FromArray(new float[] { 0.2f, 0.3f, 0.5f, 0.1f, 0.2f, 0.7f, 0.5f, 0.3f, 0.1f, 0.1f, 0.4f, 0.5f }, 4, 3));
+        Assert.Equal(1.0 / 9, oneHotMean.Result(), 5);
+    }
 }

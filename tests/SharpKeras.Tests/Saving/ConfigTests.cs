@@ -145,7 +145,7 @@ public sealed class ConfigTests : IDisposable
         JsonObject Obj(string cls) => new() { ["module"] = "x", ["class_name"] = cls, ["config"] = new JsonObject(), ["registered_name"] = null };
         Assert.Contains("'Lion'", Assert.Throws<UnknownClassException>(() => KerasSerializer.Optimizer(Obj("Lion"))).Message);
         Assert.Contains("'Circle'", Assert.Throws<UnknownClassException>(() => KerasSerializer.Loss(Obj("Circle"))).Message);
-        Assert.Contains("'MeanIoU'", Assert.Throws<UnknownClassException>(() => KerasSerializer.Metric(Obj("MeanIoU"))).Message);
+        Assert.Contains("'PearsonCorrelation'", Assert.Throws<UnknownClassException>(() => KerasSerializer.Metric(Obj("PearsonCorrelation"))).Message);
         Assert.Contains("'Identity'", Assert.Throws<UnknownClassException>(() => KerasSerializer.Initializer(Obj("Identity"), "zeros")).Message);
         Assert.Contains("'Conv3D'", Assert.Throws<UnknownClassException>(() => KerasSerializer.Layer(Obj("Conv3D"))).Message);
     }
