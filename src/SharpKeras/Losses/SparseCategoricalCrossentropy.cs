@@ -4,7 +4,8 @@ using System.Text.Json.Nodes;
 namespace SharpKeras.Losses;
 
 /// <summary>Crossentropy between integer labels and predicted class probabilities (or logits).</summary>
-public sealed class SparseCategoricalCrossentropy(bool fromLogits = false) : Loss("sparse_categorical_crossentropy"), IKerasSerializable<SparseCategoricalCrossentropy>
+public sealed class SparseCategoricalCrossentropy(bool fromLogits = false, string? reduction = "sum_over_batch_size", string name = "sparse_categorical_crossentropy")
+    : Loss(name, reduction), IKerasSerializable<SparseCategoricalCrossentropy>
 {
     /// <summary>True when predictions are logits rather than probabilities.</summary>
     public bool FromLogits { get; } = fromLogits;
@@ -14,14 +15,19 @@ public sealed class SparseCategoricalCrossentropy(bool fromLogits = false) : Los
     {
         var c = base.GetConfig();
         c["from_logits"] = FromLogits;
+        c["ignore_class"] = null;
         return c;
     }
 
-    /// <summary>The batch mean, computed by one fused kernel (with the softmax before it, when there is one).</summary>
-    public override Tensor Compute(Tensor yTrue, Tensor yPred)
+    /// <summary>The reduced loss; the unweighted batch mean is one fused kernel (with the softmax before it, when there is one).</summary>
+    public override Tensor Compute(Tensor yTrue, Tensor yPred, Tensor? sampleWeight = null)
     {
-        CheckShapes(yTrue, yPred);
-        return Ops.SparseCategoricalCrossentropy(yTrue, yPred, FromLogits, Name);
+        if (sampleWeight is null && Reduction is "sum_over_batch_size" or "mean" or "mean_with_sample_weight")
+        {
+            CheckShapes(yTrue, yPred);
+            return Ops.SparseCategoricalCrossentropy(yTrue, yPred, FromLogits, Name);
+        }
+        return base.Compute(yTrue, yPred, sampleWeight);
     }
 
     private Tensor CheckShapes(Tensor yTrue, Tensor yPred)
@@ -64,5 +70,12 @@ public sealed class SparseCategoricalCrossentropy(bool fromLogits = false) : Los
     }
 
     /// <summary>Recreates the loss from its config (Keras's <c>from_config</c>).</summary>
-    public static SparseCategoricalCrossentropy FromConfig(JsonObject config) => new(Cfg.Bool(config, "from_logits", false));
+    public static SparseCategoricalCrossentropy FromConfig(JsonObject config)
+    {
+        if (config["ignore_class"] is not null)
+        {
+            throw new NotSupportedException($"SparseCategoricalCrossentropy: ignore_class={config["ignore_class"]!.ToJsonString()} is not supported yet; only ignore_class=null.");
+        }
+        return new(Cfg.Bool(config, "from_logits", false), ReductionOf(config), NameOf(config, "sparse_categorical_crossentropy"));
+    }
 }

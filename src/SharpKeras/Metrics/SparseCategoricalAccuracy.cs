@@ -3,27 +3,15 @@ using System.Text.Json.Nodes;
 
 namespace SharpKeras.Metrics;
 
-/// <summary>How often argmax(prediction) equals an integer label (Keras's sparse_categorical_accuracy).</summary>
-public sealed class SparseCategoricalAccuracy(string name = "sparse_categorical_accuracy") : MeanAccuracy(name), IKerasSerializable<SparseCategoricalAccuracy>
+/// <summary>How often argmax(prediction) equals an integer label, sample-weighted (<c>keras.metrics.SparseCategoricalAccuracy</c>).</summary>
+public sealed class SparseCategoricalAccuracy(string name = "sparse_categorical_accuracy") : SampleMeanMetric(name), IKerasSerializable<SparseCategoricalAccuracy>
 {
     /// <inheritdoc/>
-    protected override (long, long) Matches(Tensor yTrue, Tensor yPred)
-    {
-        var p = yPred.IsFloat ? yPred : yPred.Cast(DType.Float32);
-        int classes = p.Shape[-1];
-        int rows = p.Length / Math.Max(1, classes);
-        var ps = p.Span;
-        long correct = 0;
-        for (int i = 0; i < rows; i++)
-        {
-            if (ArgmaxRow(ps.Slice(i * classes, classes)) == (int)yTrue.GetFloat(i))
-            {
-                correct++;
-            }
-        }
-        return (correct, rows);
-    }
+    protected override bool SparseLabels => true;
+
+    /// <inheritdoc/>
+    protected override double RowValue(ReadOnlySpan<float> yTrue, ReadOnlySpan<float> yPred) => ArgmaxRow(yPred) == yTrue[0] ? 1 : 0;
 
     /// <summary>Recreates the metric from its config (Keras's <c>from_config</c>).</summary>
-    public static SparseCategoricalAccuracy FromConfig(JsonObject config) => new(Cfg.String(config, "name", "sparse_categorical_accuracy"));
+    public static SparseCategoricalAccuracy FromConfig(JsonObject config) => new(Cfg.OptionalString(config, "name") ?? "sparse_categorical_accuracy");
 }

@@ -57,10 +57,23 @@ public static class KerasSerializer
         Sched<Optimizers.Schedules.PolynomialDecay>(), Sched<Optimizers.Schedules.CosineDecay>(), Sched<Optimizers.Schedules.CosineDecayRestarts>());
 
     private static readonly Dictionary<string, Func<JsonObject, Loss>> s_losses = Table(
-        LossOf<SparseCategoricalCrossentropy>(), LossOf<CategoricalCrossentropy>(), LossOf<BinaryCrossentropy>(), LossOf<MeanSquaredError>());
+        LossOf<Losses.SparseCategoricalCrossentropy>(), LossOf<Losses.CategoricalCrossentropy>(), LossOf<Losses.BinaryCrossentropy>(), LossOf<Losses.MeanSquaredError>(),
+        LossOf<Losses.MeanAbsoluteError>(), LossOf<Losses.MeanAbsolutePercentageError>(), LossOf<Losses.MeanSquaredLogarithmicError>(), LossOf<Huber>(),
+        LossOf<LogCosh>(), LossOf<Losses.KLDivergence>(), LossOf<Losses.Poisson>(), LossOf<Losses.Hinge>(), LossOf<Losses.SquaredHinge>(),
+        LossOf<Losses.CategoricalHinge>(), LossOf<Losses.CosineSimilarity>(), LossOf<BinaryFocalCrossentropy>(), LossOf<CategoricalFocalCrossentropy>(),
+        LossOf<CategoricalGeneralizedCrossEntropy>(), LossOf<Dice>(), LossOf<Tversky>());
 
     private static readonly Dictionary<string, Func<JsonObject, Metric>> s_metrics = Table(
-        MetricOf<Mean>(), MetricOf<SparseCategoricalAccuracy>(), MetricOf<CategoricalAccuracy>(), MetricOf<BinaryAccuracy>());
+        MetricOf<Mean>(), MetricOf<SparseCategoricalAccuracy>(), MetricOf<CategoricalAccuracy>(), MetricOf<BinaryAccuracy>(),
+        MetricOf<TopKCategoricalAccuracy>(), MetricOf<SparseTopKCategoricalAccuracy>(), MetricOf<Metrics.MeanAbsoluteError>(), MetricOf<Metrics.MeanSquaredError>(),
+        MetricOf<RootMeanSquaredError>(), MetricOf<Metrics.MeanAbsolutePercentageError>(), MetricOf<Metrics.MeanSquaredLogarithmicError>(),
+        MetricOf<Metrics.CosineSimilarity>(), MetricOf<LogCoshError>(), MetricOf<Metrics.Hinge>(), MetricOf<Metrics.SquaredHinge>(), MetricOf<Metrics.CategoricalHinge>(),
+        MetricOf<Metrics.KLDivergence>(), MetricOf<Metrics.Poisson>(), MetricOf<Precision>(), MetricOf<Recall>(), MetricOf<AUC>(), MetricOf<TruePositives>(),
+        MetricOf<FalsePositives>(), MetricOf<TrueNegatives>(), MetricOf<FalseNegatives>(), MetricOf<FBetaScore>(), MetricOf<F1Score>(), MetricOf<R2Score>(),
+        MetricOf<Sum>(), MetricOf<MeanMetricWrapper>(), MetricOf<Metrics.BinaryCrossentropy>(), MetricOf<Metrics.CategoricalCrossentropy>(),
+        MetricOf<Metrics.SparseCategoricalCrossentropy>(), MetricOf<SensitivityAtSpecificity>(), MetricOf<SpecificityAtSensitivity>(),
+        MetricOf<PrecisionAtRecall>(), MetricOf<RecallAtPrecision>(), MetricOf<IoU>(), MetricOf<MeanIoU>(), MetricOf<BinaryIoU>(), MetricOf<OneHotIoU>(),
+        MetricOf<OneHotMeanIoU>());
 
     // The class name is the C# type name, which is Keras's class name for every built-in class; the
     // static FromConfig is bound here at compile time, so nothing is looked up by reflection.

@@ -115,7 +115,7 @@ internal static class ModelSerializer
     public static JsonObject CompileConfig(Model model)
     {
         JsonNode LossNode(Losses.Loss loss) =>
-            loss.GetConfig().ToJsonString() == Losses.Loss.Get(loss.Name).GetConfig().ToJsonString()
+            Losses.Loss.Names.Contains(loss.Name) && loss.GetConfig().ToJsonString() == Losses.Loss.Get(loss.Name).GetConfig().ToJsonString()
                 ? JsonValue.Create(loss.Name)
                 : KerasSerializer.Serialize(loss);
         JsonNode? MetricsNode() => model.MetricObjects is { } objs
