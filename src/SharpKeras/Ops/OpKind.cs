@@ -167,4 +167,10 @@ internal enum OpKind
 
     /// <summary>A whole GRU layer.</summary>
     Gru,
+
+    /// <summary>An element-wise activation of keras.activations run by the activation kernels (gelu, elu, ...).</summary>
+    Activation,
+
+    /// <summary>Sparsemax over an axis.</summary>
+    Sparsemax,
 }
