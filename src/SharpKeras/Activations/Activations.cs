@@ -10,10 +10,10 @@ namespace SharpKeras;
 /// </summary>
 public static class Activations
 {
-    /// <summary>The identifiers <see cref="Get"/> accepts (Keras's <c>ALL_OBJECTS_DICT</c> less glu and threshold, which need arguments).</summary>
+    /// <summary>The identifiers <see cref="Get"/> accepts (Keras's <c>ALL_OBJECTS_DICT</c> less threshold, which needs arguments).</summary>
     public static IReadOnlyList<string> Names { get; } =
     [
-        "celu", "elu", "exponential", "gelu", "hard_shrink", "hard_sigmoid", "hard_silu", "hard_swish", "hard_tanh", "leaky_relu",
+        "celu", "elu", "exponential", "gelu", "glu", "hard_shrink", "hard_sigmoid", "hard_silu", "hard_swish", "hard_tanh", "leaky_relu",
         "linear", "log_sigmoid", "log_softmax", "mish", "relu", "relu6", "selu", "sigmoid", "silu", "soft_shrink", "softmax",
         "softplus", "softsign", "sparse_plus", "sparse_sigmoid", "sparsemax", "squareplus", "swish", "tanh", "tanh_shrink",
     ];
@@ -41,6 +41,9 @@ public static class Activations
 
     /// <summary>Keras's sparsemax along an axis (default: last), as Keras 3.11 computes it (see <see cref="Ops.Sparsemax"/>).</summary>
     public static AxisActivation Sparsemax { get; } = (x, axis) => Ops.Sparsemax(x, axis);
+
+    /// <summary>Keras's glu: a sigmoid(b) for the two halves a, b of x along an axis (default: last), which halves that axis.</summary>
+    public static AxisActivation Glu { get; } = (x, axis) => Ops.Glu(x, axis);
 
     /// <summary>Keras's linear: the identity.</summary>
     public static Func<Tensor, Tensor> Linear { get; } = x => x;
@@ -115,7 +118,7 @@ public static class Activations
     private static readonly Dictionary<Delegate, string> s_builtIn = new()
     {
         [Relu] = "relu", [LeakyRelu] = "leaky_relu", [Relu6] = "relu6", [Sigmoid] = "sigmoid", [Tanh] = "tanh", [Softmax] = "softmax",
-        [LogSoftmax] = "log_softmax", [Sparsemax] = "sparsemax", [Linear] = "linear", [Elu] = "elu", [Selu] = "selu", [Celu] = "celu",
+        [LogSoftmax] = "log_softmax", [Sparsemax] = "sparsemax", [Glu] = "glu", [Linear] = "linear", [Elu] = "elu", [Selu] = "selu", [Celu] = "celu",
         [Gelu] = "gelu", [Silu] = "silu", [Softplus] = "softplus", [Softsign] = "softsign", [Exponential] = "exponential",
         [HardSigmoid] = "hard_sigmoid", [HardSilu] = "hard_silu", [Mish] = "mish", [LogSigmoid] = "log_sigmoid",
         [TanhShrink] = "tanh_shrink", [HardTanh] = "hard_tanh", [HardShrink] = "hard_shrink", [SoftShrink] = "soft_shrink",
@@ -143,6 +146,7 @@ public static class Activations
         "softmax" => Make("softmax", x => Ops.Softmax(x, -1)),
         "log_softmax" => Make("log_softmax", x => Ops.LogSoftmax(x, -1)),
         "sparsemax" => Make("sparsemax", x => Ops.Sparsemax(x, -1)),
+        "glu" => Make("glu", x => Ops.Glu(x, -1)),
         "relu6" => Make("relu6", Relu6, EpilogueActivation.Relu6),
         "leaky_relu" => Make("leaky_relu", x => Ops.LeakyRelu(x), EpilogueActivation.LeakyRelu),
         "elu" => Make("elu", x => Ops.Elu(x), EpilogueActivation.Elu),

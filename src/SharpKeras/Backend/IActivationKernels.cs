@@ -25,4 +25,10 @@ internal interface IActivationKernels
 
     /// <summary>The gradient of <see cref="Sparsemax"/> given its input x and output y: g where y &gt; 0, minus the sum of those g times d tau / dx.</summary>
     void SparsemaxGrad(ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> g, int outer, int len, int inner, Span<float> dx);
+
+    /// <summary>Gated linear unit over the middle axis of x viewed as (outer, len, inner), len even: y (outer, len / 2, inner) = a sigmoid(b) with a the first half and b the second.</summary>
+    void Glu(ReadOnlySpan<float> x, int outer, int len, int inner, Span<float> y);
+
+    /// <summary>The gradient of <see cref="Glu"/>: g sigmoid(b) into the first half, g a sigmoid(b) (1 - sigmoid(b)) into the second.</summary>
+    void GluGrad(ReadOnlySpan<float> x, ReadOnlySpan<float> g, int outer, int len, int inner, Span<float> dx);
 }

@@ -173,4 +173,7 @@ internal enum OpKind
 
     /// <summary>Sparsemax over an axis.</summary>
     Sparsemax,
+
+    /// <summary>Gated linear unit over an axis.</summary>
+    Glu,
 }

@@ -127,4 +127,24 @@ public static partial class Ops
         }
         return y;
     }
+
+    /// <summary>Gated linear unit a sigmoid(b), a and b the two halves of x along <paramref name="axis"/> (keras.ops.glu); that axis must have even length.</summary>
+    public static Tensor Glu(Tensor x, int axis = -1)
+    {
+        x = F(x);
+        int ax = x.Shape.NormalizeAxis(axis);
+        if (x.Shape[ax] % 2 != 0)
+        {
+            throw new ArgumentException($"glu: axis {axis} of the input must have an even length to split into two halves; got shape {x.Shape}.", nameof(x));
+        }
+        var y = Tensor.Zeros(x.Shape.WithDim(ax, x.Shape[ax] / 2));
+        var (outer, len, inner) = AxisSplit(x.Shape, ax);
+        void Forward() => K.Glu(x.Span, outer, len, inner, y.Span);
+        Forward();
+        if (GradientTape.IsRecording(x))
+        {
+            GradientTape.Record(y, [x], Forward, (g, dx) => K.GluGrad(x.Span, g.Span, outer, len, inner, dx[0].Span), OpKind.Glu);
+        }
+        return y;
+    }
 }

@@ -84,7 +84,7 @@ public class ActivationsTests
         "celu", "elu", "exponential", "gelu", "gelu_approximate", "hard_shrink", "hard_sigmoid", "hard_silu", "hard_tanh", "leaky_relu",
         "linear", "log_sigmoid", "log_softmax", "mish", "relu", "relu6", "selu", "sigmoid", "silu", "soft_shrink", "softmax",
         "softplus", "softsign", "sparse_plus", "sparse_sigmoid", "sparsemax", "squareplus", "tanh", "tanh_shrink",
-        "relu_options", "relu_threshold", "elu_alpha", "celu_alpha", "squareplus_b", "threshold", "softmax_axis0", "sparsemax_small",
+        "relu_options", "relu_threshold", "elu_alpha", "celu_alpha", "squareplus_b", "threshold", "softmax_axis0", "sparsemax_small", "glu", "glu_axis0",
     ];
 
     private static Func<Tensor, Tensor> ByKey(string key) => key switch
@@ -97,6 +97,7 @@ public class ActivationsTests
         "squareplus_b" => x => Act.Squareplus(x, b: 0.5),
         "threshold" => x => Act.Threshold(x, 0.25, -0.5),
         "softmax_axis0" => x => Act.Softmax(x, axis: 0),
+        "glu_axis0" => x => Act.Glu(x, axis: 0),
         // Small logits keep most of Keras's sparsemax support positive, so its gradient is not all zero.
         "sparsemax_small" => x => Act.Sparsemax(Ops.Multiply(x, Tensor.Scalar(0.01f))),
         _ => Act.Get(key).Function,
@@ -160,5 +161,20 @@ public class ActivationsTests
         var plain = act.Call(Ops.Dense(x, kernel, bias, EpilogueActivation.None));
         Close(plain.ToArray(), fused.ToArray(), $"fused {name}", 1e-5);
         GradCheck.Check(t => Ops.Dense(t[0], t[1], t[2], act.Epilogue!.Value), [x, kernel, bias], eps: 2e-3f, rtol: 2e-2, atol: 2e-3);
+    }
+
+    [Fact]
+    public void GluGatesTheFirstHalfByTheSecond()
+    {
+        var x = Tensor.FromArray([1f, 2f, 0f, 3f, -1f, 4f, 5f, -2f], [2, 4]);
+        var y = Act.Glu(x);
+        Assert.Equal(new Shape(2, 2), y.Shape);
+        float S(float v) => 1f / (1f + MathF.Exp(-v));
+        var expected = new[] { 1f * S(0f), 2f * S(3f), -1f * S(5f), 4f * S(-2f) };
+        Close(expected, y.ToArray(), "glu");
+        Assert.Equal(new Shape(1, 4), Act.Glu(x, axis: 0).Shape);
+        var e = Assert.Throws<ArgumentException>(() => Act.Glu(Tensor.FromArray([1f, 2f, 3f], [1, 3])));
+        Assert.Contains("even", e.Message);
+        Assert.Contains("(1, 3)", e.Message);
     }
 }

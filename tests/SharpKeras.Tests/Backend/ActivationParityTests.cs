@@ -138,4 +138,25 @@ public class ActivationParityTests
         Cpu.SparsemaxGrad(x, actual, g, outer, len, inner, ga);
         Close(ge, ga, "sparsemax gradient", 1e-6f);
     }
+
+    [Theory]
+    [InlineData(3, 18, 1)]
+    [InlineData(2, 4, 5)]
+    [InlineData(5, 2, 19)]
+    public void GluAndGradientMatchReference(int outer, int len, int inner)
+    {
+        int n = outer * len * inner;
+        var x = Rand(n, len + inner, -4f, 4f);
+        var g = Rand(n / 2, len + 3, -1f, 1f);
+        var expected = new float[n / 2];
+        var actual = new float[n / 2];
+        Ref.Glu(x, outer, len, inner, expected);
+        Cpu.Glu(x, outer, len, inner, actual);
+        Close(expected, actual, "glu");
+        var ge = new float[n];
+        var ga = new float[n];
+        Ref.GluGrad(x, g, outer, len, inner, ge);
+        Cpu.GluGrad(x, g, outer, len, inner, ga);
+        Close(ge, ga, "glu gradient");
+    }
 }

@@ -22,4 +22,11 @@ internal sealed partial class CpuBackend
     /// <inheritdoc/>
     public void SparsemaxGrad(ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> g, int outer, int len, int inner, Span<float> dx) =>
         ActivationKernels.SparsemaxGrad(x, y, g, outer, len, inner, dx);
+
+    /// <inheritdoc/>
+    public void Glu(ReadOnlySpan<float> x, int outer, int len, int inner, Span<float> y) => ActivationKernels.Glu(x, outer, len, inner, y);
+
+    /// <inheritdoc/>
+    public void GluGrad(ReadOnlySpan<float> x, ReadOnlySpan<float> g, int outer, int len, int inner, Span<float> dx) =>
+        ActivationKernels.GluGrad(x, g, outer, len, inner, dx);
 }

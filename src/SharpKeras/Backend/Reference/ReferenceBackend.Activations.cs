@@ -199,4 +199,40 @@ internal sealed partial class ReferenceBackend
             }
         }
     }
+
+    /// <inheritdoc/>
+    public void Glu(ReadOnlySpan<float> x, int outer, int len, int inner, Span<float> y)
+    {
+        int half = len / 2;
+        for (int o = 0; o < outer; o++)
+        {
+            for (int j = 0; j < half; j++)
+            {
+                for (int i = 0; i < inner; i++)
+                {
+                    double a = x[(o * len + j) * inner + i], b = x[(o * len + j + half) * inner + i];
+                    y[(o * half + j) * inner + i] = (float)(a * Sigmoid(b));
+                }
+            }
+        }
+    }
+
+    /// <inheritdoc/>
+    public void GluGrad(ReadOnlySpan<float> x, ReadOnlySpan<float> g, int outer, int len, int inner, Span<float> dx)
+    {
+        int half = len / 2;
+        for (int o = 0; o < outer; o++)
+        {
+            for (int j = 0; j < half; j++)
+            {
+                for (int i = 0; i < inner; i++)
+                {
+                    int ia = (o * len + j) * inner + i, ib = (o * len + j + half) * inner + i;
+                    double gv = g[(o * half + j) * inner + i], s = Sigmoid(x[ib]);
+                    dx[ia] = (float)(gv * s);
+                    dx[ib] = (float)(gv * x[ia] * s * (1 - s));
+                }
+            }
+        }
+    }
 }
