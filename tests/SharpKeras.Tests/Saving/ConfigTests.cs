@@ -146,7 +146,7 @@ public sealed class ConfigTests : IDisposable
         Assert.Contains("'Lion'", Assert.Throws<UnknownClassException>(() => KerasSerializer.Optimizer(Obj("Lion"))).Message);
         Assert.Contains("'Huber'", Assert.Throws<UnknownClassException>(() => KerasSerializer.Loss(Obj("Huber"))).Message);
         Assert.Contains("'AUC'", Assert.Throws<UnknownClassException>(() => KerasSerializer.Metric(Obj("AUC"))).Message);
-        Assert.Contains("'Identity'", Assert.Throws<UnknownClassException>(() => KerasSerializer.Initializer(Obj("Identity"), "zeros")).Message);
+        Assert.Contains("'STFT'", Assert.Throws<UnknownClassException>(() => KerasSerializer.Initializer(Obj("STFT"), "zeros")).Message);
         Assert.Contains("'Conv3D'", Assert.Throws<UnknownClassException>(() => KerasSerializer.Layer(Obj("Conv3D"))).Message);
     }
 
