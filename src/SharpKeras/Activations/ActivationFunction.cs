@@ -29,6 +29,9 @@ public sealed class ActivationFunction
     /// </summary>
     internal Backend.EpilogueActivation? Epilogue { get; init; }
 
+    /// <summary>The output shape for an input shape, where it differs from the input's (glu halves the last axis); null for shape-keeping activations.</summary>
+    internal Func<Shape, Shape>? OutputShape { get; init; }
+
     /// <summary>The function itself.</summary>
     public Func<Tensor, Tensor> Function { get; }
 

@@ -146,7 +146,7 @@ public static class Activations
         "softmax" => Make("softmax", x => Ops.Softmax(x, -1)),
         "log_softmax" => Make("log_softmax", x => Ops.LogSoftmax(x, -1)),
         "sparsemax" => Make("sparsemax", x => Ops.Sparsemax(x, -1)),
-        "glu" => Make("glu", x => Ops.Glu(x, -1)),
+        "glu" => new ActivationFunction("glu", x => Ops.Glu(x, -1)) { OutputShape = s => s.Rank == 0 ? s : s.WithDim(-1, s[-1] < 0 ? -1 : s[-1] / 2) },
         "relu6" => Make("relu6", Relu6, EpilogueActivation.Relu6),
         "leaky_relu" => Make("leaky_relu", x => Ops.LeakyRelu(x), EpilogueActivation.LeakyRelu),
         "elu" => Make("elu", x => Ops.Elu(x), EpilogueActivation.Elu),
