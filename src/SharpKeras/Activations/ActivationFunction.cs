@@ -17,11 +17,20 @@ public sealed class ActivationFunction
     public string Name { get; }
 
     /// <summary>
-    /// How this activation fuses into a matrix multiply: the epilogue that applies it as the product
-    /// is stored (linear, relu, sigmoid, tanh), or null when it must run as its own op afterwards
-    /// (softmax, custom functions). Layers decide fusion from this, never from <see cref="Name"/>.
+    /// How this activation fuses into a recurrent cell's gate pass (linear, relu, sigmoid, tanh), or
+    /// null when the cell must run step by step. Layers decide fusion from this, never from <see cref="Name"/>.
     /// </summary>
     internal Backend.EpilogueActivation? Fusable { get; init; }
+
+    /// <summary>
+    /// How this activation fuses into a matrix multiply (Dense, convolutions): the epilogue that
+    /// applies it as the product is stored, or null when it runs as its own op afterwards (softmax,
+    /// gelu, custom functions, activations with non-default arguments).
+    /// </summary>
+    internal Backend.EpilogueActivation? Epilogue { get; init; }
+
+    /// <summary>The output shape for an input shape, where it differs from the input's (glu halves the last axis); null for shape-keeping activations.</summary>
+    internal Func<Shape, Shape>? OutputShape { get; init; }
 
     /// <summary>The function itself.</summary>
     public Func<Tensor, Tensor> Function { get; }
@@ -32,8 +41,29 @@ public sealed class ActivationFunction
     /// <summary>Looks a Keras identifier up (see <see cref="Activations.Get"/>).</summary>
     public static implicit operator ActivationFunction(string name) => Activations.Get(name);
 
-    /// <summary>Wraps a custom function.</summary>
-    public static implicit operator ActivationFunction(Func<Tensor, Tensor> function) => new("custom", function);
+    /// <summary>Wraps a function; one of <see cref="Activations"/>'s own keeps its Keras name.</summary>
+    public static implicit operator ActivationFunction(Func<Tensor, Tensor> function) => Activations.FromDelegate(function, function);
+
+    /// <summary>Keras's relu (<see cref="Activations.Relu"/>) or another function of that shape, with default arguments.</summary>
+    public static implicit operator ActivationFunction(ReluActivation function) => Activations.FromDelegate(function, x => function(x));
+
+    /// <summary>Keras's leaky_relu (<see cref="Activations.LeakyRelu"/>) or another function of that shape, with default arguments.</summary>
+    public static implicit operator ActivationFunction(LeakyReluActivation function) => Activations.FromDelegate(function, x => function(x));
+
+    /// <summary>Keras's elu or celu, or another function of that shape, with default arguments.</summary>
+    public static implicit operator ActivationFunction(AlphaActivation function) => Activations.FromDelegate(function, x => function(x));
+
+    /// <summary>Keras's gelu (<see cref="Activations.Gelu"/>, exact by default) or another function of that shape.</summary>
+    public static implicit operator ActivationFunction(GeluActivation function) => Activations.FromDelegate(function, x => function(x));
+
+    /// <summary>Keras's softmax, log_softmax or sparsemax over the last axis, or another function of that shape.</summary>
+    public static implicit operator ActivationFunction(AxisActivation function) => Activations.FromDelegate(function, x => function(x));
+
+    /// <summary>Keras's hard_shrink or soft_shrink with threshold 0.5, or another function of that shape.</summary>
+    public static implicit operator ActivationFunction(ShrinkActivation function) => Activations.FromDelegate(function, x => function(x));
+
+    /// <summary>Keras's squareplus with b 4, or another function of that shape.</summary>
+    public static implicit operator ActivationFunction(SquareplusActivation function) => Activations.FromDelegate(function, x => function(x));
 
     /// <inheritdoc/>
     public override string ToString() => Name;

@@ -8,9 +8,12 @@ namespace SharpKeras.Initializers;
 /// </summary>
 public abstract class Initializer
 {
-    /// <summary>The identifiers <see cref="Get"/> accepts.</summary>
+    /// <summary>The identifiers <see cref="Get"/> accepts (Keras's class names are accepted too, as Keras's <c>initializers.get</c> does).</summary>
     public static IReadOnlyList<string> Names { get; } =
-        ["glorot_normal", "glorot_uniform", "he_normal", "he_uniform", "ones", "orthogonal", "random_normal", "random_uniform", "zeros"];
+    [
+        "constant", "glorot_normal", "glorot_uniform", "he_normal", "he_uniform", "identity", "lecun_normal", "lecun_uniform", "normal",
+        "one", "ones", "orthogonal", "random_normal", "random_uniform", "truncated_normal", "uniform", "variance_scaling", "zero", "zeros",
+    ];
 
     /// <summary>Creates a tensor of the given shape with the initial values.</summary>
     public abstract Tensor Call(Shape shape);
@@ -21,18 +24,28 @@ public abstract class Initializer
     /// <summary>The initializer's configuration (Keras's <c>get_config</c>).</summary>
     public virtual JsonObject GetConfig() => [];
 
-    /// <summary>The initializer for a Keras identifier, or an error listing the valid ones.</summary>
-    public static Initializer Get(string name) => (name ?? throw new ArgumentNullException(nameof(name))).ToLowerInvariant() switch
+    /// <summary>
+    /// The initializer for a Keras identifier with its default arguments: a snake_case name
+    /// ("glorot_uniform"), a class name ("GlorotUniform") or one of Keras's aliases ("normal",
+    /// "uniform", "one", "zero"); an error lists the valid ones.
+    /// </summary>
+    public static Initializer Get(string name) => (name ?? throw new ArgumentNullException(nameof(name))).Replace("_", "").ToLowerInvariant() switch
     {
-        "glorot_uniform" => new GlorotUniform(),
-        "glorot_normal" => new GlorotNormal(),
-        "he_normal" => new HeNormal(),
-        "he_uniform" => new HeUniform(),
-        "random_normal" => new RandomNormal(),
-        "random_uniform" => new RandomUniform(),
-        "zeros" => new Zeros(),
-        "ones" => new Ones(),
-        "orthogonal" => new Orthogonal(),
+        "glorotuniform" => new GlorotUniform(),
+        "glorotnormal" => new GlorotNormal(),
+        "henormal" => new HeNormal(),
+        "heuniform" => new HeUniform(),
+        "lecunnormal" => new LecunNormal(),
+        "lecununiform" => new LecunUniform(),
+        "randomnormal" or "normal" => new RandomNormal(),
+        "randomuniform" or "uniform" => new RandomUniform(),
+        "truncatednormal" => new TruncatedNormal(),
+        "variancescaling" => new VarianceScaling(),
+        "zeros" or "zero" => new Zeros(),
+        "ones" or "one" => new Ones(),
+        "constant" => new Constant(),
+        "identity" or "identityinitializer" => new Identity(),
+        "orthogonal" or "orthogonalinitializer" => new Orthogonal(),
         _ => throw new ArgumentException($"Unknown initializer '{name}'. Valid initializers: {string.Join(", ", Names)}.", nameof(name)),
     };
 

@@ -174,7 +174,8 @@ public static partial class Ops
             case EpilogueActivation.None: return g;
             case EpilogueActivation.Relu: K.Binary(BinaryFunction.ReluGrad, y.Span, g.Span, dz!.Span); break;
             case EpilogueActivation.Sigmoid: K.Binary(BinaryFunction.SigmoidGrad, y.Span, g.Span, dz!.Span); break;
-            default: K.Binary(BinaryFunction.TanhGrad, y.Span, g.Span, dz!.Span); break;
+            case EpilogueActivation.Tanh: K.Binary(BinaryFunction.TanhGrad, y.Span, g.Span, dz!.Span); break;
+            default: K.EpilogueGrad(activation, y.Span, g.Span, dz!.Span); break;
         }
         return dz!;
     }

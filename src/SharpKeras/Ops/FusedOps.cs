@@ -11,7 +11,7 @@ public static partial class Ops
     /// <summary>
     /// activation(x @ kernel + bias) as one matrix multiply whose store adds the bias and applies
     /// the activation (Keras's Dense call). <paramref name="activation"/> must be one the multiply
-    /// can apply (none, relu, sigmoid, tanh).
+    /// can apply (see <see cref="EpilogueActivation"/>).
     /// </summary>
     internal static Tensor Dense(Tensor x, Tensor kernel, Tensor? bias, EpilogueActivation activation)
     {
@@ -43,7 +43,8 @@ public static partial class Ops
                     {
                         case EpilogueActivation.Relu: K.Binary(BinaryFunction.ReluGrad, y.Span, g.Span, dz.Span); break;
                         case EpilogueActivation.Sigmoid: K.Binary(BinaryFunction.SigmoidGrad, y.Span, g.Span, dz.Span); break;
-                        default: K.Binary(BinaryFunction.TanhGrad, y.Span, g.Span, dz.Span); break;
+                        case EpilogueActivation.Tanh: K.Binary(BinaryFunction.TanhGrad, y.Span, g.Span, dz.Span); break;
+                        default: K.EpilogueGrad(activation, y.Span, g.Span, dz.Span); break;
                     }
                     d = dz;
                 }

@@ -167,4 +167,13 @@ internal enum OpKind
 
     /// <summary>A whole GRU layer.</summary>
     Gru,
+
+    /// <summary>An element-wise activation of keras.activations run by the activation kernels (gelu, elu, ...).</summary>
+    Activation,
+
+    /// <summary>Sparsemax over an axis.</summary>
+    Sparsemax,
+
+    /// <summary>Gated linear unit over an axis.</summary>
+    Glu,
 }

@@ -36,11 +36,13 @@ public static class KerasSerializer
         Layer<GlobalAveragePooling1D>(), Layer<GlobalAveragePooling2D>(), Layer<GlobalMaxPooling1D>(), Layer<GlobalMaxPooling2D>(),
         Layer<RNN>(), Layer<LSTM>(), Layer<GRU>(), Layer<SimpleRNN>(), Layer<LSTMCell>(), Layer<GRUCell>(), Layer<SimpleRNNCell>(),
         Layer<Bidirectional>(), Layer<TimeDistributed>(),
-        Layer<ZeroPadding2D>(), Layer<UpSampling2D>(), Layer<Reshape>(), Layer<Permute>(), Layer<RepeatVector>(), Layer<SpatialDropout2D>());
+        Layer<ZeroPadding2D>(), Layer<UpSampling2D>(), Layer<Reshape>(), Layer<Permute>(), Layer<RepeatVector>(), Layer<SpatialDropout2D>(),
+        Layer<ReLU>(), Layer<LeakyReLU>(), Layer<PReLU>(), Layer<ELU>(), Layer<Layers.Softmax>());
 
     private static readonly Dictionary<string, Func<JsonObject, Initializer>> s_initializers = Table(
         Init<Zeros>(), Init<Ones>(), Init<Orthogonal>(), Init<GlorotUniform>(), Init<GlorotNormal>(), Init<HeNormal>(), Init<HeUniform>(),
-        Init<RandomNormal>(), Init<RandomUniform>(), Init<VarianceScaling>());
+        Init<RandomNormal>(), Init<RandomUniform>(), Init<VarianceScaling>(),
+        Init<Constant>(), Init<Identity>(), Init<TruncatedNormal>(), Init<LecunNormal>(), Init<LecunUniform>());
 
     private static readonly Dictionary<string, Func<JsonObject, Regularizers.Regularizer>> s_regularizers = Table(
         Reg<Regularizers.L1>(), Reg<Regularizers.L2>(), Reg<Regularizers.L1L2>(), Reg<Regularizers.OrthogonalRegularizer>());

@@ -76,6 +76,11 @@ public sealed class RegistryRoundTripTests : IDisposable
         [typeof(Permute)] = () => One(new Permute([2, 1]), [2, 3]),
         [typeof(RepeatVector)] = () => One(new RepeatVector(2), [3]),
         [typeof(SpatialDropout2D)] = () => One(new SpatialDropout2D(0.4), [4, 4, 2]),
+        [typeof(ReLU)] = () => One(new ReLU(maxValue: 0.6, negativeSlope: 0.1, threshold: 0.2), [4]),
+        [typeof(LeakyReLU)] = () => One(new LeakyReLU(0.25), [4]),
+        [typeof(PReLU)] = () => One(new PReLU(new RandomNormal(0.2, 0.1, 9), sharedAxes: [1]), [3, 2]),
+        [typeof(ELU)] = () => One(new ELU(0.7), [4]),
+        [typeof(SharpKeras.Layers.Softmax)] = () => One(new SharpKeras.Layers.Softmax(axis: 1), [3, 2]),
     };
 
     private static readonly Dictionary<Type, Func<Initializer>> s_initializers = new()
@@ -90,6 +95,11 @@ public sealed class RegistryRoundTripTests : IDisposable
         [typeof(RandomNormal)] = () => new RandomNormal(0.5, 0.2, 5),
         [typeof(RandomUniform)] = () => new RandomUniform(-0.3, 0.1, 6),
         [typeof(VarianceScaling)] = () => new VarianceScaling(2.0, FanMode.FanOut, VarianceDistribution.Uniform, 7),
+        [typeof(Constant)] = () => new Constant(0.3),
+        [typeof(Identity)] = () => new Identity(1.5),
+        [typeof(TruncatedNormal)] = () => new TruncatedNormal(0.1, 0.2, 8),
+        [typeof(LecunNormal)] = () => new LecunNormal(9),
+        [typeof(LecunUniform)] = () => new LecunUniform(10),
     };
 
     private static readonly Dictionary<Type, Func<Optimizer>> s_optimizers = new()

@@ -4,7 +4,7 @@ namespace SharpKeras.Backend.Cpu;
 /// The CPU backend: packed, register-tiled GEMM and SIMD kernels (Vector512 / 256 / 128 chosen at
 /// start-up) split across <see cref="Config.Threads"/> cores by <see cref="CpuParallel"/>.
 /// </summary>
-internal sealed class CpuBackend : IBackend
+internal sealed partial class CpuBackend : IBackend
 {
     /// <summary>The one instance.</summary>
     public static readonly CpuBackend Instance = new();

@@ -288,6 +288,8 @@ internal static unsafe class Gemm
                     case EpilogueActivation.Relu: Elementwise.Unary<ReluOp>(row, row); break;
                     case EpilogueActivation.Sigmoid: Elementwise.Unary<SigmoidOp>(row, row); break;
                     case EpilogueActivation.Tanh: Elementwise.Unary<TanhOp>(row, row); break;
+                    case EpilogueActivation.None: break;
+                    default: ActivationKernels.Epilogue(activation, row); break;
                 }
             }
         }

@@ -56,7 +56,7 @@ internal sealed partial class ReferenceBackend : IBackend
         EpilogueActivation.Relu => MathF.Max(v, 0f),
         EpilogueActivation.Sigmoid => 1f / (1f + MathF.Exp(-v)),
         EpilogueActivation.Tanh => MathF.Tanh(v),
-        _ => v,
+        _ => EpilogueActivations.Kernel(activation) is { } k ? Activate(k.Kind, k.A, k.B, k.C, v) : v,
     };
 
     /// <summary>The derivative of an epilogue activation expressed through its output y.</summary>

@@ -198,7 +198,7 @@ public abstract class BaseConv : Layer
     /// <inheritdoc/>
     protected override Tensor Call(Tensor inputs, bool training)
     {
-        var fused = Activation.Fusable;
+        var fused = Activation.Epilogue;
         var y = Ops.Convolve(inputs, _kernel!.Value, _bias?.Value, _strides, Padding, _dilation, fused ?? default);
         return fused is null ? Activation.Call(y) : y;
     }

@@ -137,7 +137,7 @@ public sealed class SeparableConv2D : Layer, IKerasSerializable<SeparableConv2D>
     protected override Tensor Call(Tensor inputs, bool training)
     {
         var depthwise = Ops.DepthwiseConvolve(inputs, _depthwise!.Value, _strides, Padding, _dilation);
-        var fused = Activation.Fusable;
+        var fused = Activation.Epilogue;
         var y = Ops.Convolve(depthwise, _pointwise!.Value, _bias?.Value, [1, 1], "valid", [1, 1], fused ?? default);
         return fused is null ? Activation.Call(y) : y;
     }

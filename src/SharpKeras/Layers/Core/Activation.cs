@@ -14,7 +14,7 @@ public sealed class Activation : Layer, Saving.IKerasSerializable<Activation>
     public ActivationFunction Function { get; }
 
     /// <inheritdoc/>
-    public override Shape ComputeOutputShape(Shape inputShape) => inputShape;
+    public override Shape ComputeOutputShape(Shape inputShape) => Function.OutputShape?.Invoke(inputShape) ?? inputShape;
 
     /// <inheritdoc/>
     public override JsonObject GetConfig()

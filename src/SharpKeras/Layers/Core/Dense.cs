@@ -151,7 +151,7 @@ public sealed class Dense : Layer, Saving.IKerasSerializable<Dense>
     protected override Tensor Call(Tensor inputs, bool training)
     {
         // The activation says whether the multiply's epilogue applies it; if not, it runs on the fused product.
-        var fused = Activation.Fusable;
+        var fused = Activation.Epilogue;
         var y = Ops.Dense(inputs, _kernel!.Value, _bias?.Value, fused ?? default);
         return fused is null ? Activation.Call(y) : y;
     }
