@@ -25,6 +25,13 @@ public abstract class MeanAccuracy(string name) : Metric(name)
     /// <inheritdoc/>
     public override void ResetState() => (_correct, _count) = (0, 0);
 
+    internal override int StateLength => 2;
+
+    // Counts below 2^53 are exact in a double, so the sums across processes are exact too.
+    internal override void GetState(Span<double> state) => (state[0], state[1]) = (_correct, _count);
+
+    internal override void SetState(ReadOnlySpan<double> state) => (_correct, _count) = ((long)state[0], (long)state[1]);
+
     /// <summary>Index of the largest value (the first on ties), as Keras's argmax.</summary>
     private protected static int ArgmaxRow(ReadOnlySpan<float> row)
     {

@@ -29,6 +29,19 @@ public abstract class Metric
     /// <summary>Clears the state (Keras resets metrics at the start of every epoch).</summary>
     public abstract void ResetState();
 
+    /// <summary>How many numbers the running state has that sum across processes (Keras's metric variables, reduced by data-parallel training); 0 for a state that cannot be summed.</summary>
+    internal virtual int StateLength => 0;
+
+    /// <summary>Writes the running state into <paramref name="state"/> (<see cref="StateLength"/> numbers).</summary>
+    internal virtual void GetState(Span<double> state)
+    {
+    }
+
+    /// <summary>Replaces the running state by <paramref name="state"/> (<see cref="StateLength"/> numbers).</summary>
+    internal virtual void SetState(ReadOnlySpan<double> state)
+    {
+    }
+
     /// <summary>The identifiers <see cref="Get"/> accepts.</summary>
     public static IReadOnlyList<string> Names { get; } =
         ["acc", "accuracy", "binary_accuracy", "categorical_accuracy", "sparse_categorical_accuracy"];

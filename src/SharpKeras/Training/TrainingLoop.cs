@@ -1,4 +1,5 @@
 using SharpKeras.Callbacks;
+using SharpKeras.Distribution;
 using SharpKeras.Models;
 
 namespace SharpKeras.Training;
@@ -42,9 +43,16 @@ internal static class TrainingLoop
         using var usage = model.Usage.EnterTraining(model, "Fit");
         int samples = x[0].Shape[0];
         int steps = (samples + batchSize - 1) / batchSize;
+        // Data parallelism: this rank trains on its shard of every global batch (see Distribution/DataParallelContext).
+        var dp = DataParallelContext.Current();
+        if (dp is not null && batchSize < dp.Size)
+        {
+            throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, $"batchSize is the global batch, split across the {dp.Size} processes of the job; it must be at least {dp.Size}, got {batchSize}.");
+        }
         var all = PrepareCallbacks(model, callbacks, verbose, epochs, steps, out var history);
+        all = dp?.ChiefOnly(all) ?? all;
 
-        var rng = SeedGenerator.FromSeed(seed);
+        var rng = SeedGenerator.FromSeed(dp is null ? seed : dp.AgreeOnSeed(seed));
         var order = new int[samples];
         for (int i = 0; i < samples; i++)
         {
@@ -77,20 +85,38 @@ internal static class TrainingLoop
                 {
                     c.OnTrainBatchBegin(step);
                 }
-                int start = step * batchSize;
-                int count = Math.Min(batchSize, samples - start);
-                var plan = TrainStepPlan.For(model, x, y, count);
-                if (shuffle)
+                int globalStart = step * batchSize;
+                int globalCount = Math.Min(batchSize, samples - globalStart);
+                var (start, count) = dp?.Shard(globalStart, globalCount) ?? (globalStart, globalCount);
+                double loss;
+                if (count > 0)
                 {
-                    plan.LoadGather(x, y, order.AsSpan(start, count));
+                    var plan = TrainStepPlan.For(model, x, y, count);
+                    dp?.SyncInitialWeights(model);
+                    if (shuffle)
+                    {
+                        plan.LoadGather(x, y, order.AsSpan(start, count));
+                    }
+                    else
+                    {
+                        plan.LoadSlice(x, y, start);
+                    }
+                    loss = plan.Run(dp, globalCount);
+                    trainMetrics.Update(loss, plan.OutputLosses, plan.Y, plan.Predictions, count);
                 }
                 else
                 {
-                    plan.LoadSlice(x, y, start);
+                    loss = dp!.StepWithoutSamples(model, globalCount);
                 }
-                double loss = plan.Run();
-                trainMetrics.Update(loss, plan.OutputLosses, plan.Y, plan.Predictions, count);
-                trainMetrics.WriteLogs(batchLogs);
+                loss = dp?.LastGlobalLoss ?? loss;
+                if (dp is null)
+                {
+                    trainMetrics.WriteLogs(batchLogs);
+                }
+                else
+                {
+                    dp.WriteGlobalLogs(trainMetrics, batchLogs);
+                }
                 foreach (var c in all)
                 {
                     c.OnTrainBatchEnd(step, batchLogs);
@@ -102,14 +128,14 @@ internal static class TrainingLoop
                     throw new NonFiniteLossException(loss, epoch + 1, step + 1);
                 }
             }
-            epochLogs = trainMetrics.WriteLogs(new Dictionary<string, double>());
+            epochLogs = dp?.WriteGlobalLogs(trainMetrics, new Dictionary<string, double>()) ?? trainMetrics.WriteLogs(new Dictionary<string, double>());
             if (validationData is { } v)
             {
                 foreach (var c in all)
                 {
                     c.OnTestBegin();
                 }
-                EvaluateCore(model, v.X, v.Y, batchSize, verbose: 0, valMetrics!, all);
+                EvaluateSharded(model, v.X, v.Y, batchSize, verbose: 0, valMetrics!, all, dp);
                 valMetrics!.WriteLogs(epochLogs, "val_");
                 var testLogs = valMetrics.WriteLogs(new Dictionary<string, double>());
                 foreach (var c in all)
@@ -159,8 +185,27 @@ internal static class TrainingLoop
         CheckData(model, x, y, "x", "y");
         using var usage = model.Usage.EnterInference(model, "Evaluate");
         var metrics = new CompiledMetrics(model, y.Count);
-        EvaluateCore(model, x, y, batchSize, verbose, metrics);
+        EvaluateSharded(model, x, y, batchSize, verbose, metrics, null, DataParallelContext.Current());
         return new EvaluationResult(metrics.WriteLogs(new Dictionary<string, double>()), returnDict);
+    }
+
+    /// <summary>
+    /// Evaluation, split under data parallelism: each rank evaluates a contiguous share of the samples in
+    /// batches of its share of the global batch, and the metric states are summed so every rank holds the global result.
+    /// </summary>
+    private static void EvaluateSharded(Model model, IReadOnlyList<Tensor> x, IReadOnlyList<Tensor> y, int batchSize, int verbose, CompiledMetrics metrics, List<Callback>? callbacks, DataParallelContext? dp)
+    {
+        int samples = x[0].Shape[0];
+        // Fewer samples than ranks: every rank evaluates them all, which gives the same result everywhere.
+        if (dp is null || samples < dp.Size)
+        {
+            EvaluateCore(model, x, y, batchSize, dp is { Rank: > 0 } ? 0 : verbose, metrics, callbacks);
+            return;
+        }
+        var (start, count) = dp.Shard(0, samples);
+        EvaluateCore(model, [.. x.Select(t => t.Slice(start, count))], [.. y.Select(t => t.Slice(start, count))],
+            (batchSize + dp.Size - 1) / dp.Size, dp.Rank == 0 ? verbose : 0, metrics, callbacks);
+        dp.ReduceInPlace(metrics);
     }
 
     private static void EvaluateCore(Model model, IReadOnlyList<Tensor> x, IReadOnlyList<Tensor> y, int batchSize, int verbose, CompiledMetrics metrics, List<Callback>? callbacks = null)
@@ -227,6 +272,18 @@ internal static class TrainingLoop
         CheckPositive(batchSize, nameof(batchSize));
         CheckInputs(model, x, "x");
         using var usage = model.Usage.EnterInference(model, method);
+        if (DataParallelContext.Current() is { } dp && x[0].Shape[0] >= dp.Size && method == "Predict")
+        {
+            // Each rank predicts a contiguous share in batches of its share of the global batch; all gather the whole.
+            var (start, count) = dp.Shard(0, x[0].Shape[0]);
+            var local = PredictCore(model, [.. x.Select(t => t.Slice(start, count))], (batchSize + dp.Size - 1) / dp.Size, dp.Rank == 0 ? verbose : 0);
+            return dp.Gather(local, x[0].Shape[0], count);
+        }
+        return PredictCore(model, x, batchSize, verbose);
+    }
+
+    private static Tensor[] PredictCore(Model model, IReadOnlyList<Tensor> x, int batchSize, int verbose)
+    {
         int samples = x[0].Shape[0];
         int steps = (samples + batchSize - 1) / batchSize;
         var bar = verbose > 0 ? new Progbar(steps, dynamic: verbose == 2 ? false : null) : null;
