@@ -27,14 +27,22 @@ public partial class Model
         TrainingLoop.CheckData(this, x, y, "x", "y");
         using var usage = Usage.EnterTraining(this, "TrainOnBatch");
         int count = x[0].Shape[0];
+        // Under DataParallel each rank trains on its shard of the batch (rank 0's weights are sent first, every call).
+        var dp = Distribution.DataParallelContext.Current();
+        if (dp is not null && count < dp.Size)
+        {
+            throw new ArgumentException($"TrainOnBatch under DataParallel splits the batch across the {dp.Size} processes of the job; it needs at least {dp.Size} samples, got {count}.", nameof(x));
+        }
+        var (start, local) = dp?.Shard(0, count) ?? (0, count);
         lock (MetricGate)
         {
             var metrics = OnBatchMetrics(y.Count);
-            var plan = TrainStepPlan.For(this, x, y, count);
-            plan.LoadSlice(x, y, 0);
-            double loss = plan.Run();
-            metrics.Update(loss, plan.OutputLosses, plan.Y, plan.Predictions, count);
-            return new EvaluationResult(metrics.WriteLogs(new Dictionary<string, double>()), returnDict);
+            var plan = TrainStepPlan.For(this, x, y, local);
+            dp?.SyncInitialWeights(this);
+            plan.LoadSlice(x, y, start);
+            double loss = plan.Run(dp, count);
+            metrics.Update(loss, plan.OutputLosses, plan.Y, plan.Predictions, local);
+            return new EvaluationResult(dp?.WriteGlobalLogs(metrics, new Dictionary<string, double>()) ?? metrics.WriteLogs(new Dictionary<string, double>()), returnDict);
         }
     }
 

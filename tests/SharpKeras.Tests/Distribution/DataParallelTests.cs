@@ -189,6 +189,39 @@ public sealed class DataParallelTests
     }
 
     [Fact]
+    public void TrainOnBatchSplitsTheBatchAndReportsGlobalMetrics()
+    {
+        var (x, y) = Data(24);
+        var reference = Mlp(11);
+        var expected = new[] { reference.TrainOnBatch(x.Slice(0, 12), y.Slice(0, 12)), reference.TrainOnBatch(x.Slice(12, 12), y.Slice(12, 12)) };
+        var models = new[] { Mlp(11), Mlp(12) };
+        var comms = ThreadGroupCommunicator.Create(2);
+        var results = new EvaluationResult[2][];
+        RunRanks(2, r =>
+        {
+            using (new DataParallel(communicator: comms[r]).Scope())
+            {
+                results[r] = [models[r].TrainOnBatch(x.Slice(0, 12), y.Slice(0, 12)), models[r].TrainOnBatch(x.Slice(12, 12), y.Slice(12, 12))];
+            }
+        });
+        Assert.Equal(Weights(models[0]), Weights(models[1]));
+        var w = Weights(reference);
+        var w0 = Weights(models[0]);
+        for (int i = 0; i < w.Length; i++)
+        {
+            Assert.Equal(w[i], w0[i], 1e-5f);
+        }
+        for (int r = 0; r < 2; r++)
+        {
+            for (int b = 0; b < 2; b++)
+            {
+                Assert.Equal(expected[b][0], results[r][b][0], 1e-5);
+                Assert.Equal(expected[b][1], results[r][b][1], 1e-9);
+            }
+        }
+    }
+
+    [Fact]
     public void EvaluateAndPredictShardAndGatherToTheSingleProcessResult()
     {
         var (x, y) = Data(37);
