@@ -195,4 +195,35 @@ public sealed class BenchSuiteTests : IDisposable
         Assert.Contains("cannot write the report", output);
         Assert.DoesNotContain("measured peak", output);
     }
+
+    [Fact]
+    public void ScalingSuiteRunsEachConfigurationAndTabulatesSpeedUpAndLossCurves()
+    {
+        string outDir = Path.Combine(_root, "scaling");
+        var (code, output) = Run("scaling", "--epochs", "2", "--samples", "2000", "--batch-size", "500", "--out", outDir);
+        Assert.True(code == 0, output);
+        var lines = File.ReadAllLines(Path.Combine(outDir, "results.md"));
+        var oneByOne = Assert.Single(lines, l => l.StartsWith("| 1 process x 1 thread |", StringComparison.Ordinal));
+        Assert.Contains("| 1.00x | 100% | - |", oneByOne);
+        Assert.Single(lines, l => l.StartsWith("| 1 process x 2 threads |", StringComparison.Ordinal));
+        bool mpi = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator).Any(d => File.Exists(Path.Combine(d, "mpirun")));
+        if (mpi)
+        {
+            var two = Assert.Single(lines, l => l.StartsWith("| 2 processes x 1 thread |", StringComparison.Ordinal));
+            Assert.Matches(@"\| [0-9.]+% \([0-9.]+ ms x 8\) \|", two); // 4 steps of 500 per epoch, 2 epochs: 8 gradient allreduces
+            // Same global batches, same start: the loss curves agree to float32 summation order.
+            static double[] Losses(string row) => [.. row.Split('|')[^2].Split(',').Select(v => double.Parse(v, System.Globalization.CultureInfo.InvariantCulture))];
+            var expected = Losses(oneByOne);
+            var actual = Losses(two);
+            Assert.Equal(expected.Length, actual.Length);
+            for (int e = 0; e < expected.Length; e++)
+            {
+                Assert.Equal(expected[e], actual[e], 1e-3);
+            }
+        }
+        else
+        {
+            Assert.Contains("mpirun not found", output);
+        }
+    }
 }

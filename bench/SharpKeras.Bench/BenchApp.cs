@@ -41,6 +41,7 @@ public static class BenchApp
     public static int Run(IReadOnlyList<string> args, IAnsiConsole console)
     {
         if (args.Count > 0 && args[0] == "serve") return ServeSuite.Run(args, console);
+        if (args.Count > 0 && args[0] is "scaling" or "scaling-worker") return ScalingSuite.Run(args, console);
         BenchOptions o;
         try
         {

@@ -1,7 +1,7 @@
 using System.CommandLine;
 
 /// <summary>The command-line options every example takes (DESIGN.md: --epochs, --batch-size, --samples, ...), parsed by System.CommandLine as the sharpkeras command is.</summary>
-internal sealed record ExampleOptions(int Runs, int Epochs, int BatchSize, int? Samples, int? Threads, int? Seed, int Verbose, string? DataPath)
+internal sealed record ExampleOptions(int Runs, int Epochs, int BatchSize, int? Samples, int? Threads, int? Seed, int Verbose, string? DataPath, bool Distributed = false)
 {
     /// <summary>Parses <paramref name="args"/> with the example's defaults; prints help and exits on --help (0) or a usage error (2).</summary>
     public static ExampleOptions Parse(string[] args, int runs, int epochs, int batchSize)
@@ -38,13 +38,15 @@ internal sealed record ExampleOptions(int Runs, int Epochs, int BatchSize, int? 
         var seedOption = Optional("--seed", "Random seed (Config.SetRandomSeed).");
         var verboseOption = Count("--verbose", "0 silent, 1 progress bar, 2 one line per epoch.", 1, 0);
         var dataOption = new Option<string?>("--data") { Description = "Folder holding the dataset files.", HelpName = "DIR" };
+        var distributedOption = new Option<bool>("--distributed") { Description = "Train data-parallel across the processes of an MPI job (mpirun -np N ...; examples that support it)." };
         var root = new RootCommand("A SharpKeras example.")
         {
-            runsOption, epochsOption, batchOption, samplesOption, threadsOption, seedOption, verboseOption, dataOption,
+            runsOption, epochsOption, batchOption, samplesOption, threadsOption, seedOption, verboseOption, dataOption, distributedOption,
         };
         ExampleOptions? parsed = null;
         root.SetAction(r => parsed = new ExampleOptions(r.GetValue(runsOption), r.GetValue(epochsOption), r.GetValue(batchOption),
-            r.GetValue(samplesOption), r.GetValue(threadsOption), r.GetValue(seedOption), r.GetValue(verboseOption), r.GetValue(dataOption)));
+            r.GetValue(samplesOption), r.GetValue(threadsOption), r.GetValue(seedOption), r.GetValue(verboseOption), r.GetValue(dataOption),
+            r.GetValue(distributedOption)));
         int code = root.Parse(args).Invoke();
         if (parsed is null)
         {

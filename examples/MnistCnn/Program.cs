@@ -25,6 +25,16 @@ if (at >= 0)
     args = [.. args[..at], .. args[(at + 2)..]];
 }
 var options = ExampleOptions.Parse(args, runs: 1, epochs: 3, batchSize: 128);
+if (options.Distributed)
+{
+    // Data-parallel over the mpirun job: every rank trains on its shard of each global batch; only rank 0 prints.
+    var communicator = SharpKeras.Distribution.Mpi.MpiCommunicator.Initialize();
+    SharpKeras.Distribution.Distribution.SetDistribution(new SharpKeras.Distribution.DataParallel());
+    if (communicator.Rank != 0)
+    {
+        Console.SetOut(TextWriter.Null);
+    }
+}
 if (options.Threads is { } threads)
 {
     Config.Threads = threads;
@@ -78,5 +88,5 @@ double imagesPerSecond = xTest.Shape[0] / inference.Elapsed.TotalSeconds;
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
     $"Test loss: {testLoss:F4}, test accuracy: {testAccuracy:F4}; {epochSeconds:F2} s per epoch; inference {imagesPerSecond:F0} images/s"));
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-    $"RESULT test_accuracy={testAccuracy:F4} test_loss={testLoss:F4} epoch_s={epochSeconds:F3} fit_s={clock.Elapsed.TotalSeconds:F3} inference_images_per_s={imagesPerSecond:F0} epochs={options.Epochs} batch_size={options.BatchSize} train_samples={xTrain.Shape[0]} threads={Config.Threads} optimizer={optimizerName}"));
+    $"RESULT test_accuracy={testAccuracy:F4} test_loss={testLoss:F4} epoch_s={epochSeconds:F3} fit_s={clock.Elapsed.TotalSeconds:F3} inference_images_per_s={imagesPerSecond:F0} epochs={options.Epochs} batch_size={options.BatchSize} train_samples={xTrain.Shape[0]} threads={Config.Threads} processes={SharpKeras.Distribution.Distribution.JobCommunicator.Size} optimizer={optimizerName}"));
 return 0;

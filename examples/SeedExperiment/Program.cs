@@ -12,6 +12,16 @@ using SharpKeras.Models;
 var options = ExampleOptions.Parse(args, runs: 20, epochs: 5, batchSize: 10000);
 // The seed paper's own output is Keras 2's [====] bar; the library's default is Keras 3's.
 Progbar.DefaultStyle = ProgbarStyle.Keras2;
+if (options.Distributed)
+{
+    // Data-parallel over the mpirun job: every rank trains on its shard of each global batch; only rank 0 prints.
+    var communicator = SharpKeras.Distribution.Mpi.MpiCommunicator.Initialize();
+    SharpKeras.Distribution.Distribution.SetDistribution(new SharpKeras.Distribution.DataParallel());
+    if (communicator.Rank != 0)
+    {
+        Console.SetOut(TextWriter.Null);
+    }
+}
 if (options.Threads is { } threads)
 {
     Config.Threads = threads;
@@ -30,7 +40,8 @@ if (options.Samples is { } n && n < xTrain.Shape[0])
 xTrain = xTrain / 255.0;
 xTest = xTest / 255.0;
 Console.WriteLine($"Fashion-MNIST: {xTrain.Shape[0]} training and {xTest.Shape[0]} test images; " +
-                  $"{options.Runs} runs of {options.Epochs} epochs at batch {options.BatchSize}, {Config.Threads} thread(s).");
+                  $"{options.Runs} runs of {options.Epochs} epochs at batch {options.BatchSize}, {Config.Threads} thread(s)" +
+                  (options.Distributed ? $", data-parallel over {SharpKeras.Distribution.Distribution.JobCommunicator.Size} process(es)." : "."));
 
 var seconds = new List<double>();
 Sequential? model = null;
@@ -54,4 +65,4 @@ Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Test loss: {test
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
     $"Fit seconds over {seconds.Count} runs: minimum {seconds.Min():F3}, maximum {seconds.Max():F3}, average {seconds.Average():F3}, total {seconds.Sum():F3}"));
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-    $"RESULT runs={seconds.Count} min_s={seconds.Min():F4} max_s={seconds.Max():F4} avg_s={seconds.Average():F4} total_s={seconds.Sum():F4} test_accuracy={testAccuracy:F4} test_loss={testLoss:F4} epochs={options.Epochs} batch_size={options.BatchSize} threads={Config.Threads}"));
+    $"RESULT runs={seconds.Count} min_s={seconds.Min():F4} max_s={seconds.Max():F4} avg_s={seconds.Average():F4} total_s={seconds.Sum():F4} test_accuracy={testAccuracy:F4} test_loss={testLoss:F4} epochs={options.Epochs} batch_size={options.BatchSize} threads={Config.Threads} processes={SharpKeras.Distribution.Distribution.JobCommunicator.Size}"));

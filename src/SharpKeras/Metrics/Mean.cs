@@ -25,6 +25,12 @@ public sealed class Mean(string name = "mean") : Metric(name), IKerasSerializabl
     /// <inheritdoc/>
     public override void ResetState() => (_total, _count) = (0, 0);
 
+    internal override int StateLength => 2;
+
+    internal override void GetState(Span<double> state) => (state[0], state[1]) = (_total, _count);
+
+    internal override void SetState(ReadOnlySpan<double> state) => (_total, _count) = (state[0], state[1]);
+
     /// <summary>Recreates the metric from its config (Keras's <c>from_config</c>).</summary>
     public static Mean FromConfig(JsonObject config) => new(Cfg.String(config, "name", "mean"));
 }

@@ -42,6 +42,20 @@ public abstract class Metric
     /// <summary>Clears the state (Keras resets metrics at the start of every epoch).</summary>
     public abstract void ResetState();
 
+    /// <summary>How many numbers the running state has that sum across processes (Keras's metric variables, reduced by data-parallel training); 0 for a state that cannot be summed.</summary>
+    internal virtual int StateLength => 0;
+
+    /// <summary>Writes the running state into <paramref name="state"/> (<see cref="StateLength"/> numbers).</summary>
+    internal virtual void GetState(Span<double> state)
+    {
+    }
+
+    /// <summary>Replaces the running state by <paramref name="state"/> (<see cref="StateLength"/> numbers).</summary>
+    internal virtual void SetState(ReadOnlySpan<double> state)
+    {
+    }
+
+
     private static readonly Dictionary<string, Func<string, Metric>> s_byName = BuildNames();
 
     private static Dictionary<string, Func<string, Metric>> BuildNames()

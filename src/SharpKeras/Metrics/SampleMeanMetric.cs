@@ -101,6 +101,12 @@ public abstract class SampleMeanMetric(string name) : Metric(name)
     /// <inheritdoc/>
     public override void ResetState() => (_total, _count) = (0, 0);
 
+    internal override int StateLength => 2;
+
+    internal override void GetState(Span<double> state) => (state[0], state[1]) = (_total, _count);
+
+    internal override void SetState(ReadOnlySpan<double> state) => (_total, _count) = (state[0], state[1]);
+
     /// <summary>Index of the largest value (the first on ties), as Keras's argmax.</summary>
     private protected static int ArgmaxRow(ReadOnlySpan<float> row) => Argmax(row);
 

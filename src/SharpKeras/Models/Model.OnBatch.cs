@@ -27,10 +27,18 @@ public partial class Model
         TrainingLoop.CheckData(this, x, y, "x", "y");
         using var usage = Usage.EnterTraining(this, "TrainOnBatch");
         int count = x[0].Shape[0];
+        // Under DataParallel each rank trains on its shard of the batch (rank 0's weights are sent first, every call).
+        var dp = Distribution.DataParallelContext.Current();
+        if (dp is not null && count < dp.Size)
+        {
+            throw new ArgumentException($"TrainOnBatch under DataParallel splits the batch across the {dp.Size} processes of the job; it needs at least {dp.Size} samples, got {count}.", nameof(x));
+        }
+        var (start, local) = dp?.Shard(0, count) ?? (0, count);
         lock (MetricGate)
         {
             var data = new StepData();
-            data.Load(x, y, null, null, 0, count);
+            data.Load(x, y, null, null, start, local);
+            data.Distribute(dp, count);
             data.Metrics = OnBatchMetrics(y.Count);
             return new EvaluationResult(new Dictionary<string, double>(TrainStep(data)), returnDict);
         }

@@ -25,20 +25,32 @@ public partial class Model
     {
         ArgumentNullException.ThrowIfNull(data);
         TrainingLoop.RequireCompiled(this, "TrainStep");
-        var plan = TrainStepPlan.For(this, data.SourceX, data.SourceY, data.SourceWeight, data.BatchSize);
-        if (data.Order is { } order)
+        data.BuiltInStepRan = true;
+        var metrics = data.Metrics ??= new CompiledMetrics(this, data.SourceY.Count);
+        var dp = data.DataParallel;
+        double loss;
+        if (dp is not null && data.BatchSize == 0)
         {
-            plan.LoadGather(data.SourceX, data.SourceY, data.SourceWeight, order.AsSpan(data.Start, data.BatchSize));
+            // This rank's shard of a small last batch is empty: it still joins the gradient average.
+            loss = dp.StepWithoutSamples(this, data.GlobalCount);
         }
         else
         {
-            plan.LoadSlice(data.SourceX, data.SourceY, data.SourceWeight, data.Start);
+            var plan = TrainStepPlan.For(this, data.SourceX, data.SourceY, data.SourceWeight, data.BatchSize);
+            dp?.SyncInitialWeights(this);
+            if (data.Order is { } order)
+            {
+                plan.LoadGather(data.SourceX, data.SourceY, data.SourceWeight, order.AsSpan(data.Start, data.BatchSize));
+            }
+            else
+            {
+                plan.LoadSlice(data.SourceX, data.SourceY, data.SourceWeight, data.Start);
+            }
+            loss = plan.Run(dp, data.GlobalCount);
+            metrics.Update(loss, plan.OutputLosses, plan.Y, plan.Predictions, data.BatchSize);
         }
-        double loss = plan.Run();
-        data.LastLoss = loss;
-        var metrics = data.Metrics ??= new CompiledMetrics(this, data.SourceY.Count);
-        metrics.Update(loss, plan.OutputLosses, plan.Y, plan.Predictions, data.BatchSize);
-        return metrics.WriteLogs(data.Logs);
+        data.LastLoss = dp?.LastGlobalLoss ?? loss;
+        return dp is null ? metrics.WriteLogs(data.Logs) : dp.WriteGlobalLogs(metrics, data.Logs);
     }
 
     /// <summary>

@@ -143,4 +143,18 @@ public sealed class StepData
 
     /// <summary>Output buffers of the built-in predict step, reused for every batch of the same size.</summary>
     internal Tensor[]? PredictBuffers { get; set; }
+
+    // Data parallelism: the job this rank trains in and the global batch its shard belongs to.
+    internal Distribution.DataParallelContext? DataParallel { get; private set; }
+
+    internal int GlobalCount { get; private set; }
+
+    // Set by the built-in TrainStep, so that a custom one under DataParallel is caught instead of training unsynchronised.
+    internal bool BuiltInStepRan { get; set; }
+
+    internal void Distribute(Distribution.DataParallelContext? dataParallel, int globalCount)
+    {
+        DataParallel = dataParallel;
+        GlobalCount = globalCount;
+    }
 }

@@ -87,6 +87,47 @@ internal sealed class CompiledMetrics
         _metricKeys = [.. _metrics.Select((row, k) => row.Select(m => multi ? $"{OutputName(k)}_{m.Name}" : m.Name).ToArray())];
     }
 
+    /// <summary>How many numbers the running states of the loss, output losses and metrics hold together (data-parallel training sums them across processes).</summary>
+    public int StateLength => _loss.StateLength + _outputLosses.Sum(m => m.StateLength) + (_metrics?.Sum(row => row.Sum(m => m.StateLength)) ?? 0);
+
+    /// <summary>Writes every running state, in a fixed order, into <paramref name="state"/>.</summary>
+    public void GetState(Span<double> state)
+    {
+        int at = 0;
+        foreach (var m in States())
+        {
+            m.GetState(state.Slice(at, m.StateLength));
+            at += m.StateLength;
+        }
+    }
+
+    /// <summary>Replaces every running state by the numbers <see cref="GetState"/> wrote.</summary>
+    public void SetState(ReadOnlySpan<double> state)
+    {
+        int at = 0;
+        foreach (var m in States())
+        {
+            m.SetState(state.Slice(at, m.StateLength));
+            at += m.StateLength;
+        }
+    }
+
+    private IEnumerable<Metric> States()
+    {
+        yield return _loss;
+        foreach (var m in _outputLosses)
+        {
+            yield return m;
+        }
+        foreach (var row in _metrics ?? [])
+        {
+            foreach (var m in row)
+            {
+                yield return m;
+            }
+        }
+    }
+
     /// <summary>Writes the current values into <paramref name="logs"/> (keys prefixed with <paramref name="prefix"/>, "val_" for validation), loss, output losses, then metrics; returns it.</summary>
     public Dictionary<string, double> WriteLogs(Dictionary<string, double> logs, string prefix = "")
     {

@@ -1,3 +1,4 @@
+using SharpKeras.Distribution;
 using SharpKeras.Models;
 using SharpKeras.Optimizers;
 
@@ -238,8 +239,11 @@ internal sealed class TrainStepPlan
         _tape = tape;
     }
 
-    /// <summary>Runs forward and backward on the loaded batch and applies the optimizer; returns the loss before the update.</summary>
-    public double Run()
+    /// <summary>
+    /// Runs forward and backward on the loaded batch and applies the optimizer; returns the loss before the update.
+    /// Under data parallelism the gradients are first averaged across processes (<paramref name="globalCount"/> samples in all).
+    /// </summary>
+    public double Run(DataParallelContext? dataParallel = null, int globalCount = 0)
     {
         if (_tape is null || !_tape.Replayable)
         {
@@ -251,7 +255,7 @@ internal sealed class TrainStepPlan
             _tape.ReplayBackward();
         }
         double loss = Loss.Item();
-        if (double.IsFinite(loss))
+        if (dataParallel is null ? double.IsFinite(loss) : dataParallel.ReduceGradients(_grads, loss, Count, globalCount))
         {
             Optimizer.ApplyGradients(_grads, _variables);
             ApplyConstraints();

@@ -1,4 +1,5 @@
 using SharpKeras.Callbacks;
+using SharpKeras.Distribution;
 using SharpKeras.Models;
 
 namespace SharpKeras.Training;
@@ -52,9 +53,17 @@ internal static class TrainingLoop
         int samples = x[0].Shape[0];
         int batches = (samples + batchSize - 1) / batchSize;
         int steps = extras.StepsPerEpoch ?? batches;
+        // Data parallelism: this rank trains on its shard of every global batch (see Distribution/DataParallelContext).
+        var dp = DataParallelContext.Current();
+        if (dp is not null && batchSize < dp.Size)
+        {
+            throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, $"batchSize is the global batch, split across the {dp.Size} processes of the job; it must be at least {dp.Size}, got {batchSize}.");
+        }
         var all = PrepareCallbacks(model, callbacks, verbose, epochs, steps, out var history);
+        all = dp?.ChiefOnly(all) ?? all;
 
-        int shuffleSeed = seed ?? SeedGenerator.Global.NextInt();
+        // Every rank must shuffle alike, so that the shards of each global batch partition it.
+        int shuffleSeed = dp is null ? seed ?? SeedGenerator.Global.NextInt() : dp.AgreeOnSeed(seed);
         var order = new int[samples];
         var trainMetrics = new CompiledMetrics(model, y.Count);
         var valMetrics = validationData is null ? null : new CompiledMetrics(model, validationData.Value.Y.Count);
@@ -118,11 +127,17 @@ internal static class TrainingLoop
                 {
                     c.OnTrainBatchBegin(step);
                 }
-                int start = passStep * batchSize;
-                int count = Math.Min(batchSize, samples - start);
+                int globalStart = passStep * batchSize;
+                int globalCount = Math.Min(batchSize, samples - globalStart);
+                var (start, count) = dp?.Shard(globalStart, globalCount) ?? (globalStart, globalCount);
                 passStep++;
                 data.Load(x, y, sampleWeight, shuffle ? order : null, start, count);
+                data.Distribute(dp, globalCount);
                 logs = RunTrainStep(model, data, entryCalls, ref checkTracking);
+                if (dp is not null && !data.BuiltInStepRan)
+                {
+                    throw new NotSupportedException($"Model '{model.Name}' overrides TrainStep, which DataParallel cannot synchronise (the built-in step averages the gradients across processes); train it without a distribution or use ComputeLoss instead.");
+                }
                 // The NaN check is a TerminateOnNaN among these (Fit adds a throwing one when none is given).
                 foreach (var c in all)
                 {
@@ -140,8 +155,8 @@ internal static class TrainingLoop
                 {
                     c.OnTestBegin();
                 }
-                var testLogs = EvaluateCore(model, v.X, v.Y, null, extras.ValidationBatchSize ?? batchSize, verbose: 0, valData, all,
-                    extras.ValidationSteps, ref valCursor);
+                var testLogs = EvaluateSharded(model, v.X, v.Y, null, extras.ValidationBatchSize ?? batchSize, verbose: 0, valData, all,
+                    extras.ValidationSteps, ref valCursor, dp);
                 foreach (var (k, value) in testLogs)
                 {
                     epochLogs["val_" + k] = value;
@@ -245,12 +260,36 @@ internal static class TrainingLoop
             c.OnTestBegin();
         }
         int cursor = 0;
-        var logs = new Dictionary<string, double>(EvaluateCore(model, x, y, weights, batchSize, verbose, data, list, steps, ref cursor));
+        var logs = new Dictionary<string, double>(EvaluateSharded(model, x, y, weights, batchSize, verbose, data, list, steps, ref cursor, DataParallelContext.Current()));
         foreach (var c in list ?? [])
         {
             c.OnTestEnd(logs);
         }
         return new EvaluationResult(new Dictionary<string, double>(logs), returnDict);
+    }
+
+    /// <summary>
+    /// Evaluation, split under data parallelism: each rank evaluates a contiguous share of the samples in
+    /// batches of its share of the global batch, and the metric states are summed so every rank holds the global result.
+    /// </summary>
+    private static IReadOnlyDictionary<string, double> EvaluateSharded(Model model, IReadOnlyList<Tensor> x, IReadOnlyList<Tensor> y, Tensor? sampleWeight, int batchSize, int verbose,
+        StepData data, List<Callback>? callbacks, int? maxSteps, ref int cursor, DataParallelContext? dp)
+    {
+        int samples = x[0].Shape[0];
+        // Fewer samples than ranks: every rank evaluates them all, which gives the same result everywhere.
+        if (dp is null || samples < dp.Size)
+        {
+            return EvaluateCore(model, x, y, sampleWeight, batchSize, dp is { Rank: > 0 } ? 0 : verbose, data, callbacks, maxSteps, ref cursor);
+        }
+        var (start, count) = dp.Shard(0, samples);
+        EvaluateCore(model, [.. x.Select(t => t.Slice(start, count))], [.. y.Select(t => t.Slice(start, count))], sampleWeight?.Slice(start, count),
+            (batchSize + dp.Size - 1) / dp.Size, dp.Rank == 0 ? verbose : 0, data, callbacks, maxSteps, ref cursor);
+        if (data.Metrics is not { } metrics)
+        {
+            throw new NotSupportedException($"Model '{model.Name}': a custom TestStep without compiled metrics cannot be evaluated under DataParallel.");
+        }
+        dp.ReduceInPlace(metrics);
+        return metrics.WriteLogs(data.Logs);
     }
 
     private static IReadOnlyDictionary<string, double> EvaluateCore(Model model, IReadOnlyList<Tensor> x, IReadOnlyList<Tensor> y, Tensor? sampleWeight, int batchSize, int verbose,
@@ -312,6 +351,18 @@ internal static class TrainingLoop
         CheckPositive(batchSize, nameof(batchSize));
         CheckInputs(model, x, "x");
         using var usage = model.Usage.EnterInference(model, method);
+        if (DataParallelContext.Current() is { } dp && x[0].Shape[0] >= dp.Size && method == "Predict")
+        {
+            // Each rank predicts a contiguous share in batches of its share of the global batch; all gather the whole.
+            var (start, count) = dp.Shard(0, x[0].Shape[0]);
+            var local = PredictCore(model, [.. x.Select(t => t.Slice(start, count))], (batchSize + dp.Size - 1) / dp.Size, dp.Rank == 0 ? verbose : 0, callbacks);
+            return dp.Gather(local, x[0].Shape[0], count);
+        }
+        return PredictCore(model, x, batchSize, verbose, callbacks);
+    }
+
+    private static Tensor[] PredictCore(Model model, IReadOnlyList<Tensor> x, int batchSize, int verbose, IEnumerable<Callback>? callbacks)
+    {
         int samples = x[0].Shape[0];
         int steps = (samples + batchSize - 1) / batchSize;
         var bar = verbose > 0 ? new Progbar(steps, dynamic: verbose == 2 ? false : null, verbose: verbose) : null;

@@ -60,7 +60,7 @@ public class CustomTrainingTests
                 var z = _encoder.CallOutputs([x], training: true);
                 var (zMean, zLogVar) = (z[0], z[1]);
                 var reconstruction = _decoder.Apply(z[2], training: true);
-                reconstructionLoss = Ops.Mean(new BinaryCrossentropy().Call(x, reconstruction)) * 8.0;
+                reconstructionLoss = Ops.Mean(new SharpKeras.Losses.BinaryCrossentropy().Call(x, reconstruction)) * 8.0;
                 var kl = (1.0 + zLogVar - Ops.Square(zMean) - Ops.Exp(zLogVar)) * -0.5;
                 klLoss = Ops.Mean(Ops.Sum(kl, axis: 1));
                 totalLoss = reconstructionLoss + klLoss;
