@@ -3,73 +3,20 @@ using System.Text.Json.Nodes;
 
 namespace SharpKeras.Metrics;
 
-/// <summary>The best sensitivity among thresholds where specificity &gt;= the given value, from weighted confusion counts at <see cref="NumThresholds"/> evenly spaced thresholds (<c>keras.metrics.SensitivityAtSpecificity</c>).</summary>
-public sealed class SensitivityAtSpecificity : Metric, IKerasSerializable<SensitivityAtSpecificity>
+/// <summary>The best sensitivity among thresholds where specificity &gt;= the given value, from weighted confusion counts at evenly spaced thresholds (<c>keras.metrics.SensitivityAtSpecificity</c>).</summary>
+public sealed class SensitivityAtSpecificity : SensitivitySpecificityBase, IKerasSerializable<SensitivityAtSpecificity>
 {
-    private readonly ConfusionCounts _counts;
-
     /// <summary>Creates the metric for a specificity of at least <paramref name="specificity"/>.</summary>
-    public SensitivityAtSpecificity(double specificity, int numThresholds = 200, int? classId = null, string name = "sensitivity_at_specificity") : base(name)
+    public SensitivityAtSpecificity(double specificity, int numThresholds = 200, int? classId = null, string name = "sensitivity_at_specificity")
+        : base("specificity", specificity, numThresholds, classId, name)
     {
-        if (!(specificity >= 0 && specificity <= 1))
-        {
-            throw new ArgumentOutOfRangeException(nameof(specificity), $"SensitivityAtSpecificity '{name}': specificity must be in [0, 1], got {specificity}.");
-        }
-        if (numThresholds <= 0)
-        {
-            throw new ArgumentOutOfRangeException(nameof(numThresholds), $"SensitivityAtSpecificity '{name}': num_thresholds must be greater than 0, got {numThresholds}.");
-        }
         Specificity = specificity;
-        NumThresholds = numThresholds;
-        ClassId = classId;
-        _counts = ConfusionCounts.ForSearch(numThresholds);
     }
 
     /// <summary>The required specificity.</summary>
     public double Specificity { get; }
 
-    /// <summary>How many thresholds the counts are kept at.</summary>
-    public int NumThresholds { get; }
-
-    /// <summary>Score only this column.</summary>
-    public int? ClassId { get; }
-
-    /// <inheritdoc/>
-    public override JsonObject GetConfig()
-    {
-        var c = base.GetConfig();
-        c["class_id"] = ClassId;
-        c["num_thresholds"] = NumThresholds;
-        c["specificity"] = Specificity;
-        return c;
-    }
-
-    /// <inheritdoc/>
-    public override void UpdateState(Tensor yTrue, Tensor yPred) => UpdateState(yTrue, yPred, null);
-
-    /// <inheritdoc/>
-    public override void UpdateState(Tensor yTrue, Tensor yPred, Tensor? sampleWeight) => _counts.Update(Name, yTrue, yPred, sampleWeight, classId: ClassId);
-
-    /// <inheritdoc/>
-    public override double Result()
-    {
-        double best = 0;
-        for (int i = 0; i < _counts.Count; i++)
-        {
-            double tp = _counts.Tp[i], fp = _counts.Fp[i], tn = _counts.Tn[i], fn = _counts.Fn[i];
-            double sensitivity = ConfusionCounts.DivideNoNan(tp, tp + fn);
-            double specificity = ConfusionCounts.DivideNoNan(tn, tn + fp);
-            double precision = ConfusionCounts.DivideNoNan(tp, tp + fp);
-            if (specificity >= (float)Specificity)
-            {
-                best = Math.Max(best, sensitivity);
-            }
-        }
-        return best;
-    }
-
-    /// <inheritdoc/>
-    public override void ResetState() => _counts.Reset();
+    private protected override (double Constrained, double Objective) Pick(Rates r) => (r.Specificity, r.Sensitivity);
 
     /// <summary>Recreates the metric from its config (Keras's <c>from_config</c>).</summary>
     public static SensitivityAtSpecificity FromConfig(JsonObject config) => new(Cfg.Double(config, "specificity"), Cfg.Int(config, "num_thresholds", 200), Cfg.OptionalInt(config, "class_id"),
