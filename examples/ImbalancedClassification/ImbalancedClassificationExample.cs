@@ -128,7 +128,7 @@ internal static class ImbalancedClassificationExample
             x[i * 30] = (float)(rng.NextDouble() * 172_792);
             for (int j = 1; j < 29; j++)
             {
-                double shift = fraud && j % 4 == 1 ? -2.5 : 0;
+                double shift = fraud && j % 4 == 1 ? -1.2 : 0;
                 x[i * 30 + j] = (float)(Gaussian(rng) + shift);
             }
             x[i * 30 + 29] = (float)Math.Exp(Gaussian(rng) + 3);

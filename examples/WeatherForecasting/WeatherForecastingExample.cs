@@ -63,6 +63,12 @@ internal static class WeatherForecastingExample
         // Validation dataset
         int xEnd = n - trainSplit - past - future;
         int labelStart = trainSplit + past + future;
+        int windowSpan = (sequenceLength - 1) * Step + 1;
+        if (xEnd < windowSpan)
+        {
+            throw new ArgumentException($"WeatherForecasting: {n} rows leave {Math.Max(xEnd, 0)} validation rows, fewer than one window of " +
+                $"{windowSpan} (past {past}, future {future}); pass more rows (--samples) or a shorter past.", nameof(rows));
+        }
         var xVal = data.Slice(trainSplit, xEnd);
         var yVal = temperature.Slice(labelStart, n - labelStart);
         var datasetVal = Keras.Utils.TimeseriesDatasetFromArray(xVal, yVal,
