@@ -12,7 +12,7 @@ internal static class MnistShaped
         {
             var ((xTrain, yTrain), _) = FashionMnist.LoadData(dataPath, download: false);
             int n = Math.Min(samples, xTrain.Shape[0]);
-            // The guide reshapes to (-1, 784) and scales to [0, 1] as the other MNIST guides do.
+            // Reshaped to (-1, 784) as the guides do, and scaled to [0, 1] as the built-in training guide does.
             return ((xTrain.Slice(0, n) / 255.0).Reshape(-1, 784), yTrain.Slice(0, n), "real Fashion-MNIST");
         }
         catch (FileNotFoundException)
