@@ -1,0 +1,68 @@
+using SharpKeras.Examples;
+
+namespace SharpKeras.Tests.Examples;
+
+/// <summary>Runs each keras-io port's main code (the same files the example programs compile) on a tiny configuration.</summary>
+[Collection("Examples")]
+public class KerasIoExamplesTests
+{
+    private static void AssertLossFalls(IReadOnlyList<double> losses, string result, int epochs)
+    {
+        Assert.Equal(epochs, losses.Count);
+        Assert.All(losses, l => Assert.True(double.IsFinite(l), $"non-finite loss in [{string.Join(", ", losses)}]"));
+        Assert.True(losses[^1] < losses[0], $"loss did not fall: [{string.Join(", ", losses)}]");
+        Assert.StartsWith("RESULT ", result);
+    }
+
+    [Fact]
+    public void ImbalancedClassificationLossFalls()
+    {
+        Config.SetRandomSeed(1);
+        var (losses, result) = ImbalancedClassificationExample.Run(samples: 3000, epochs: 4, batchSize: 512, verbose: 0, dataPath: null);
+        AssertLossFalls(losses, result, 4);
+        Assert.Contains("checkpoints=4", result);
+    }
+
+    [Fact]
+    public void CustomTrainStepLossFalls()
+    {
+        Config.SetRandomSeed(1);
+        var (losses, result) = CustomTrainStepExample.Run(samples: 256, epochs: 3, batchSize: 32, verbose: 0);
+        AssertLossFalls(losses, result, 3);
+    }
+
+    [Fact]
+    public void TrainingLoopFromScratchLossFalls()
+    {
+        Config.SetRandomSeed(1);
+        var (losses, result) = TrainingLoopFromScratchExample.Run(samples: 1200, epochs: 3, batchSize: 32, verbose: 0, dataPath: null);
+        AssertLossFalls(losses, result, 3);
+    }
+
+    [Fact]
+    public void AdditionRnnLossFalls()
+    {
+        Config.SetRandomSeed(1);
+        var (losses, result) = AdditionRnnExample.Run(trainingSize: 400, epochs: 3, batchSize: 32, verbose: 0);
+        AssertLossFalls(losses, result, 3);
+    }
+
+    [Fact]
+    public void WeatherForecastingLossFalls()
+    {
+        Config.SetRandomSeed(1);
+        var (losses, result) = WeatherForecastingExample.Run(rows: 1500, epochs: 3, batchSize: 64, verbose: 0, dataPath: null,
+            past: 120, future: 12);
+        AssertLossFalls(losses, result, 3);
+        Assert.Contains("checkpoint=True", result);
+    }
+
+    [Fact]
+    public void TrainingWithBuiltInMethodsLossFalls()
+    {
+        Config.SetRandomSeed(1);
+        var (losses, result) = TrainingWithBuiltInMethodsExample.Run(samples: 1400, epochs: 2, batchSize: 64, verbose: 0, dataPath: null);
+        AssertLossFalls(losses, result, 2);
+        Assert.Contains("checkpoints=", result);
+    }
+}
