@@ -19,7 +19,7 @@ public sealed class DataParallelMpiTests
     /// ~4e-6 relative to the terms), so each gradient differs by a few ulps of its terms' magnitudes; Adam
     /// (MLP) turns it into a step of at most about lr = 1e-3 and SGD (CNN) into lr times it, so a weight
     /// moves by ~1e-9 to 1e-7 per step, and four steps add up. 1e-5 leaves a wide margin over that
-    /// (measured largest: 2.2e-7 MLP, 1.5e-8 CNN; printed by the tests) and still catches a wrong average:
+    /// (measured largest: 2.2e-7 MLP, 3.0e-8 CNN; printed by the tests) and still catches a wrong average:
     /// a missing shard, an unsynchronised start, or (with SGD, which unlike Adam is not scale-invariant) a
     /// sum instead of a mean each move weights by 1e-4 to 1e-2.
     /// </summary>
@@ -45,9 +45,15 @@ public sealed class DataParallelMpiTests
             var model = DistributedScenarios.Build(name);
             var (x, y) = DistributedScenarios.Data(name, steps * batch);
             var reference = new List<float[]>();
+            var referenceOpt = new List<float[]>();
             var losses = new List<double>();
             model.Fit(x, y, batchSize: batch, epochs: 1, verbose: 0, shuffle: false,
-                callbacks: [new LambdaCallback(onTrainBatchEnd: (_, logs) => { reference.Add(DistributedScenarios.Weights(model)); losses.Add(logs["loss"]); })]);
+                callbacks: [new LambdaCallback(onTrainBatchEnd: (_, logs) =>
+                {
+                    reference.Add(DistributedScenarios.Weights(model));
+                    referenceOpt.Add(DistributedScenarios.OptimizerState(model));
+                    losses.Add(logs["loss"]);
+                })]);
 
             double worst = 0;
             for (int s = 1; s <= steps; s++)
@@ -62,6 +68,18 @@ public sealed class DataParallelMpiTests
                     double d = Math.Abs(r0[i] - expected[i]) / Math.Max(1.0, Math.Abs(expected[i]));
                     worst = Math.Max(worst, d);
                     Assert.True(d <= Tolerance, $"{name}: weight {i} after step {s} is {r0[i]} on 2 ranks, {expected[i]} on one process (relative {d:E2} > {Tolerance:E0}).");
+                }
+                // The optimizer's slots (Adam's m and v, SGD's momentum) and iteration count: never broadcast, yet
+                // bit-identical across ranks, since each rank applies the same averaged gradient to the same weights.
+                var o0 = Read(dir, $"rank0_opt{s}.bin");
+                Assert.True(o0.AsSpan().SequenceEqual(Read(dir, $"rank1_opt{s}.bin")), $"{name}: ranks 0 and 1 hold different optimizer state after step {s}.");
+                var expectedOpt = referenceOpt[s - 1];
+                Assert.Equal(expectedOpt.Length, o0.Length);
+                Assert.Equal((float)s, o0[0]);
+                for (int i = 0; i < expectedOpt.Length; i++)
+                {
+                    double d = Math.Abs(o0[i] - expectedOpt[i]) / Math.Max(1.0, Math.Abs(expectedOpt[i]));
+                    Assert.True(d <= Tolerance, $"{name}: optimizer variable {i} after step {s} is {o0[i]} on 2 ranks, {expectedOpt[i]} on one process.");
                 }
             }
             // The printed (global) running loss is the single-process one, to float32 summation order.
@@ -98,7 +116,7 @@ public sealed class DataParallelMpiTests
     private const double DeadRankBoundSeconds = 10;
 
     [MpiFact]
-    public void KilledRankEndsTheOtherWithAClearMessageAndARestartResumesFromTheLastCheckpoint()
+    public void KilledRankEndsTheOtherWithAClearMessageAndARestartResumesFromTheLastBackup()
     {
         var dir = Directory.CreateTempSubdirectory("sk-mpi-");
         try
@@ -109,15 +127,28 @@ public sealed class DataParallelMpiTests
             Assert.Contains("SharpKeras MPI rank 0 of 2: stopped by the launcher (SIGTERM)", run.Output);
             double seconds = SecondsSinceFailure(dir, end);
             Assert.True(seconds < DeadRankBoundSeconds, $"The surviving rank ended {seconds:F1} s after rank 1 died (bound {DeadRankBoundSeconds} s).\n{run.Output}");
-            // Epochs 1-3 finished and were checkpointed by rank 0; epoch 4 was cut short.
-            var checkpoints = Directory.GetFiles(dir.FullName, "ckpt-*.keras").Select(f => Path.GetFileName(f)).Order(StringComparer.Ordinal).ToArray();
-            Assert.Equal(new[] { "ckpt-01.keras", "ckpt-02.keras", "ckpt-03.keras" }, checkpoints);
+            // Epochs 1-3 finished and rank 0 backed them up; epoch 4 was cut short. Rank 0 alone wrote the folder.
+            var backup = Path.Combine(dir.FullName, "backup");
+            Assert.Contains("\"epoch\":3", File.ReadAllText(Path.Combine(backup, "training_metadata.json")), StringComparison.Ordinal);
+            Assert.Single(Directory.GetFiles(backup, "backup-*.weights.h5"));
 
-            var resumed = MpiRun.Worker(2, TimeSpan.FromMinutes(4), null, "fail", "none", dir.FullName, "resume");
+            // The same command again: BackupAndRestore resumes both ranks at epoch 4 from rank 0's backup.
+            File.Delete(Path.Combine(dir.FullName, "rank0_start.bin"));
+            File.Delete(Path.Combine(dir.FullName, "rank1_start.bin"));
+            var resumed = MpiRun.Worker(2, TimeSpan.FromMinutes(4), null, "fail", "none", dir.FullName);
             Assert.True(resumed.ExitCode == 0, $"The restarted job exited with {resumed.ExitCode}:\n{resumed.Output}");
-            Assert.Contains("RESUMED from ckpt-03.keras after epoch 3", resumed.Output);
-            Assert.Single(resumed.Output.Split('\n'), l => l.Contains("RESULT epochs_done=6", StringComparison.Ordinal));
-            Assert.True(File.Exists(Path.Combine(dir.FullName, "ckpt-06.keras")));
+            Assert.Single(resumed.Output.Split('\n'), l => l.Contains("STARTED at epoch 4", StringComparison.Ordinal));
+            Assert.Single(resumed.Output.Split('\n'), l => l.Contains("RESULT epochs_done=6 epochs_run=3", StringComparison.Ordinal));
+            // Before their first step both ranks hold the backed-up weights and optimizer state (3 epochs x 32 steps).
+            var start0 = Read(dir, "rank0_start.bin");
+            Assert.True(start0.AsSpan().SequenceEqual(Read(dir, "rank1_start.bin")), "Ranks 0 and 1 resumed from different weights or optimizer state.");
+            int weights = DistributedScenarios.Weights(DistributedScenarios.Build("mlp")).Length;
+            Assert.Equal(96f, start0[weights]);
+            var end0 = Read(dir, "rank0_end.bin");
+            Assert.True(end0.AsSpan().SequenceEqual(Read(dir, "rank1_end.bin")), "Ranks 0 and 1 ended with different weights or optimizer state.");
+            Assert.Equal(192f, end0[weights]);
+            // Training completed, so rank 0 removed the backup (deleteCheckpoint, Keras's default).
+            Assert.False(Directory.Exists(backup));
             Console.WriteLine($"Dead rank: survivor ended {seconds:F2} s after the kill.");
         }
         finally

@@ -61,4 +61,8 @@ internal static class DistributedScenarios
 
     /// <summary>Every trainable weight of the model, flattened in order.</summary>
     public static float[] Weights(Model model) => [.. model.TrainableWeights.SelectMany(v => v.Value.ToArray())];
+
+    /// <summary>The optimizer's state, flattened: its iteration count, then every weight's slots in order (Adam's m and v, SGD's momentum).</summary>
+    public static float[] OptimizerState(Model model) =>
+        [model.Optimizer!.Iterations, .. model.Optimizer.Slots.SelectMany(s => s).SelectMany(t => t.ToArray())];
 }

@@ -1,8 +1,11 @@
 // Launched by the MPI tests under `mpirun -np N`: trains a scenario of DistributedScenarios data-parallel.
 //   steps <mlp|cnn> <steps> <batch> <outDir>   one epoch of <steps> global batches, no shuffling; every rank writes
-//                                               its weights after each step (rank<r>_step<s>.bin) and rank 0 the losses.
-//   fail <none|die|hang> <outDir> [resume]     6 epochs with a checkpoint per epoch (rank 0); rank 1 dies (SIGKILL) or
-//                                               hangs in epoch 4; "resume" continues from the newest checkpoint.
+//                                               its weights and optimizer state after each step (rank<r>_step<s>.bin,
+//                                               rank<r>_opt<s>.bin) and rank 0 the losses.
+//   fail <none|die|hang> <outDir>              6 epochs with BackupAndRestore in <outDir>/backup (rank 0 writes it every
+//                                               epoch); rank 1 dies (SIGKILL) or hangs in epoch 4. Running it again resumes
+//                                               from the backup; every rank writes its state at its first epoch's start
+//                                               (rank<r>_start.bin) and at the end (rank<r>_end.bin).
 using System.Diagnostics;
 using System.Globalization;
 using SharpKeras;
@@ -10,7 +13,6 @@ using SharpKeras.Callbacks;
 using SharpKeras.Distribution;
 using SharpKeras.Distribution.Mpi;
 using SharpKeras.Distribution.Mpi.Worker;
-using SharpKeras.Models;
 
 var comm = MpiCommunicator.Initialize();
 Config.Threads = 1;
@@ -20,7 +22,7 @@ try
     return args[0] switch
     {
         "steps" => Steps(args[1], int.Parse(args[2], CultureInfo.InvariantCulture), int.Parse(args[3], CultureInfo.InvariantCulture), args[4]),
-        "fail" => Fail(args[1], args[2], args.Length > 3 && args[3] == "resume"),
+        "fail" => Fail(args[1], args[2]),
         _ => throw new ArgumentException($"Unknown worker command '{args[0]}'."),
     };
 }
@@ -41,6 +43,7 @@ int Steps(string name, int steps, int batch, string outDir)
         var bytes = new byte[w.Length * sizeof(float)];
         Buffer.BlockCopy(w, 0, bytes, 0, bytes.Length);
         File.WriteAllBytes(Path.Combine(outDir, $"rank{comm.Rank}_step{step + 1}.bin"), bytes);
+        WriteFloats(Path.Combine(outDir, $"rank{comm.Rank}_opt{step + 1}.bin"), DistributedScenarios.OptimizerState(model));
         losses.Add(logs["loss"]);
     });
     model.Fit(x, y, batchSize: batch, epochs: 1, verbose: 0, shuffle: false, callbacks: [record]);
@@ -63,31 +66,29 @@ int Steps(string name, int steps, int batch, string outDir)
     return 0;
 }
 
-int Fail(string mode, string outDir, bool resume)
+int Fail(string mode, string outDir)
 {
     const int epochs = 6, batch = 64, samples = 2048;
-    Model model;
-    int done = 0;
-    if (resume)
-    {
-        var last = Directory.GetFiles(outDir, "ckpt-*.keras").Order(StringComparer.Ordinal).LastOrDefault()
-            ?? throw new FileNotFoundException($"No checkpoint ckpt-*.keras in {outDir} to resume from.");
-        done = int.Parse(Path.GetFileNameWithoutExtension(last)[5..], CultureInfo.InvariantCulture);
-        model = Model.Load(last);
-        if (comm.Rank == 0)
-        {
-            Console.WriteLine($"RESUMED from {Path.GetFileName(last)} after epoch {done}");
-        }
-    }
-    else
-    {
-        model = DistributedScenarios.Build("mlp");
-    }
+    var model = DistributedScenarios.Build("mlp");
     var (x, y) = DistributedScenarios.Data("mlp", samples);
-    int epoch = done;
-    var chaos = new LambdaCallback(onEpochBegin: e => epoch = done + e + 1, onTrainBatchBegin: step =>
+    int epoch = 0;
+    bool first = true;
+    var chaos = new LambdaCallback(onEpochBegin: e =>
     {
-        if (comm.Rank == 1 && epoch == 4 && step == 10)
+        epoch = e + 1;
+        if (first)
+        {
+            // Before the first step: what BackupAndRestore gave this rank (rank 1 from rank 0's broadcast).
+            first = false;
+            WriteFloats(Path.Combine(outDir, $"rank{comm.Rank}_start.bin"), [.. DistributedScenarios.Weights(model), .. DistributedScenarios.OptimizerState(model)]);
+            if (comm.Rank == 0)
+            {
+                Console.WriteLine($"STARTED at epoch {epoch}");
+            }
+        }
+    }, onTrainBatchBegin: step =>
+    {
+        if (mode != "none" && comm.Rank == 1 && epoch == 4 && step == 10)
         {
             File.WriteAllText(Path.Combine(outDir, "failed_at.txt"), Stopwatch.GetTimestamp().ToString(CultureInfo.InvariantCulture));
             if (mode == "die")
@@ -100,19 +101,20 @@ int Fail(string mode, string outDir, bool resume)
             }
         }
     });
-    // Rank 0 alone writes the checkpoints (the others skip ModelCheckpoint); the file names count epochs across restarts.
-    var checkpoint = new ModelCheckpoint(Path.Combine(outDir, "ckpt-{epoch:02d}.keras"), monitor: "loss");
-    var renumber = new LambdaCallback(onEpochEnd: (e, _) =>
-    {
-        if (comm.Rank == 0 && done > 0)
-        {
-            File.Move(Path.Combine(outDir, $"ckpt-{e + 1:00}.keras"), Path.Combine(outDir, $"ckpt-{done + e + 1:00}.keras"), overwrite: true);
-        }
-    });
-    var history = model.Fit(x, y, batchSize: batch, epochs: epochs - done, verbose: 2, shuffle: true, seed: 5, callbacks: [chaos, checkpoint, renumber]);
+    // Every rank passes the same folder; rank 0 alone writes it (and deletes it when training completes).
+    var backup = new BackupAndRestore(Path.Combine(outDir, "backup"));
+    var history = model.Fit(x, y, batchSize: batch, epochs: epochs, verbose: 2, shuffle: true, seed: 5, callbacks: [backup, chaos]);
+    WriteFloats(Path.Combine(outDir, $"rank{comm.Rank}_end.bin"), [.. DistributedScenarios.Weights(model), .. DistributedScenarios.OptimizerState(model)]);
     if (comm.Rank == 0)
     {
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"RESULT epochs_done={epochs} first_loss={history.HistoryData["loss"][0]:F6} last_loss={history.HistoryData["loss"][^1]:F6}"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"RESULT epochs_done={epoch} epochs_run={history.HistoryData["loss"].Count} last_loss={history.HistoryData["loss"][^1]:F6}"));
     }
     return 0;
+}
+
+static void WriteFloats(string path, float[] values)
+{
+    var bytes = new byte[values.Length * sizeof(float)];
+    Buffer.BlockCopy(values, 0, bytes, 0, bytes.Length);
+    File.WriteAllBytes(path, bytes);
 }

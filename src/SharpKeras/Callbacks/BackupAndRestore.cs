@@ -14,6 +14,8 @@ namespace SharpKeras.Callbacks;
 /// Every save is crash-safe: the weights go to a new file (written whole, then renamed), then the
 /// metadata file that names it is replaced the same way, and only then is the previous weights file
 /// removed, so the metadata always names a complete file from the same moment of training.
+/// Under <see cref="Distribution.DataParallel"/> rank 0 alone reads and writes the backup and broadcasts
+/// what it restored, so every rank resumes with the same weights, optimizer state and epoch.
 /// </remarks>
 public sealed class BackupAndRestore : Callback
 {
@@ -26,6 +28,7 @@ public sealed class BackupAndRestore : Callback
     private int _lastBatchSeen;
     private int _currentEpoch;
     private long _saves;
+    private bool _writes = true;
 
     /// <summary>
     /// Backs up into <paramref name="backupDir"/> every epoch (<paramref name="saveFreq"/> "epoch", Keras's default)
@@ -66,9 +69,24 @@ public sealed class BackupAndRestore : Callback
         _batchesSinceSave = 0;
         _lastBatchSeen = 0;
         _currentEpoch = 0;
+        // Under data parallelism rank 0 alone reads and writes the folder (the others may run on hosts
+        // without it) and hands every rank its restored weights, optimizer state and epoch.
+        var dp = Distribution.DataParallelContext.Current();
+        _writes = dp is null || dp.Rank == 0;
+        int? epoch = dp is null ? Restore() : dp.RestoreFromChief(Model!, dp.Rank == 0 ? Restore : null);
+        if (epoch is { } e)
+        {
+            _currentEpoch = e;
+            ResumeEpoch = e;
+        }
+    }
+
+    /// <summary>Loads the backup on disk into the model and its optimizer; returns the epoch to resume at, or null when there is none.</summary>
+    private int? Restore()
+    {
         if (!File.Exists(MetadataPath))
         {
-            return;
+            return null;
         }
         var (epoch, weights) = ReadMetadata();
         var model = Model!;
@@ -80,8 +98,7 @@ public sealed class BackupAndRestore : Callback
         {
             throw new InvalidOperationException($"BackupAndRestore cannot restore the backup in '{BackupDir}': {e.Message} To use BackupAndRestore, the model must be built before Fit (give it an Input, or call it on a batch).", e);
         }
-        _currentEpoch = epoch;
-        ResumeEpoch = epoch;
+        return epoch;
     }
 
     private (int Epoch, string Weights) ReadMetadata()
@@ -140,6 +157,10 @@ public sealed class BackupAndRestore : Callback
 
     private void Save()
     {
+        if (!_writes)
+        {
+            return;
+        }
         Directory.CreateDirectory(BackupDir);
         // A name not used by the backup on disk: the metadata keeps naming the old file until it is replaced.
         string current = File.Exists(MetadataPath) ? ReadMetadata().Weights : "";
@@ -169,7 +190,7 @@ public sealed class BackupAndRestore : Callback
     /// <inheritdoc/>
     public override void OnTrainEnd(IReadOnlyDictionary<string, double> logs)
     {
-        if (DeleteCheckpoint && Directory.Exists(BackupDir))
+        if (_writes && DeleteCheckpoint && Directory.Exists(BackupDir))
         {
             Directory.Delete(BackupDir, recursive: true);
         }

@@ -72,6 +72,88 @@ internal sealed class DataParallelContext
     }
 
     /// <summary>
+    /// Restores a backup on every rank from rank 0's copy (BackupAndRestore under data parallelism): rank 0
+    /// alone runs <paramref name="restoreOnChief"/> (which reads its files and returns the epoch to resume at,
+    /// or null when there is no backup), then broadcasts the outcome, the model's weights and the optimizer's
+    /// state, so that ranks on hosts without the backup folder resume exactly as rank 0. Returns the epoch, or null.
+    /// </summary>
+    public int? RestoreFromChief(Model model, Func<int?>? restoreOnChief)
+    {
+        var opt = model.Optimizer;
+        // [outcome (-1 failed, 0 none, 1 restored), epoch, optimizer built, raw iterations, learning rate]
+        Span<double> header = stackalloc double[5];
+        header.Clear();
+        System.Runtime.ExceptionServices.ExceptionDispatchInfo? failure = null;
+        if (Rank == 0)
+        {
+            try
+            {
+                int? epoch = restoreOnChief?.Invoke();
+                header[0] = epoch is null ? 0 : 1;
+                header[1] = epoch ?? 0;
+                if (opt is not null)
+                {
+                    var saved = opt.SaveableVariables();
+                    header[2] = opt.Built ? 1 : 0;
+                    header[3] = saved[0].GetInt(0);
+                    header[4] = opt.UnbuiltVariableCount > 1 ? saved[1].GetFloat(0) : 0;
+                }
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                // The other ranks wait in the collective below: tell them, rather than leave them to time out.
+                failure = System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e);
+                header.Clear();
+                header[0] = -1;
+            }
+        }
+        _comm.AllReduceSum(header);
+        if (header[0] < 0)
+        {
+            failure?.Throw();
+            throw new DistributionException($"Rank {Rank} of {Size}: rank 0 could not restore the BackupAndRestore backup of model '{model.Name}' (its error is in rank 0's output), so this process stops too.");
+        }
+        if (header[0] == 0)
+        {
+            return null;
+        }
+        foreach (var v in model.Weights)
+        {
+            if (v.Value.DType == DType.Float32)
+            {
+                _comm.Broadcast(v.Value.Span, 0);
+            }
+        }
+        if (opt is not null)
+        {
+            if (header[2] == 1 && !opt.Built)
+            {
+                opt.Build(model.TrainableWeights);
+            }
+            if (header[2] == 1)
+            {
+                var own = opt.SaveableVariables();
+                for (int i = opt.UnbuiltVariableCount; i < own.Count; i++)
+                {
+                    _comm.Broadcast(own[i].Span, 0);
+                }
+            }
+            if (Rank != 0)
+            {
+                var own = opt.SaveableVariables();
+                var values = new List<Tensor>(own.Count) { Tensor.WrapInts([(int)header[3]], new Shape(1)).View(Shape.Scalar) };
+                if (opt.UnbuiltVariableCount > 1)
+                {
+                    values.Add(Tensor.Scalar((float)header[4]));
+                }
+                values.AddRange(own.Skip(opt.UnbuiltVariableCount));
+                opt.LoadVariables(values, $"rank 0's restored optimizer state for model '{model.Name}'");
+            }
+        }
+        return (int)header[1];
+    }
+
+    /// <summary>
     /// Replaces each rank's gradients (means over its <paramref name="count"/> of <paramref name="globalCount"/>
     /// samples) by the mean over the global batch: every rank adds count / globalCount of its own, one
     /// allreduce sums them (the loss rides along in the same buffer). Returns whether the global loss is finite.

@@ -18,6 +18,7 @@ internal static class SourceLoop
     {
         using var trainSource = train;
         using var validationSource = validation;
+        RefuseDataParallel(model, "Fit", train);
         TrainingLoop.RequireCompiled(model, "Fit");
         if (epochs < 1)
         {
@@ -114,6 +115,7 @@ internal static class SourceLoop
     public static EvaluationResult Evaluate(Model model, IBatchSource source, int verbose, bool returnDict, CancellationToken cancellationToken)
     {
         using var owned = source;
+        RefuseDataParallel(model, "Evaluate", source);
         TrainingLoop.RequireCompiled(model, "Evaluate");
         cancellationToken.ThrowIfCancellationRequested();
         using var usage = model.Usage.EnterInference(model, "Evaluate");
@@ -193,6 +195,7 @@ internal static class SourceLoop
     public static Tensor[] Predict(Model model, IBatchSource source, int verbose, CancellationToken cancellationToken)
     {
         using var owned = source;
+        RefuseDataParallel(model, "Predict", source);
         cancellationToken.ThrowIfCancellationRequested();
         using var usage = model.Usage.EnterInference(model, "Predict");
         var bar = verbose > 0 && source.Steps is { } n ? new Progbar(n, dynamic: verbose == 2 ? false : null) : null;
@@ -231,6 +234,19 @@ internal static class SourceLoop
             throw new InvalidOperationException($"{source.Description} gave no batches to predict.");
         }
         return [.. Enumerable.Range(0, parts[0].Length).Select(k => Concatenate(parts.Select(p => p[k]).ToList()))];
+    }
+
+    /// <summary>
+    /// A source hands each process whole batches of its own, with no global batch to split and no promise
+    /// that every process gets as many, so the ranks could neither average their gradients nor stay in step.
+    /// </summary>
+    private static void RefuseDataParallel(Model model, string method, IBatchSource source)
+    {
+        if (Distribution.Distribution.GetDistribution() is { Communicator.Size: > 1 } distribution)
+        {
+            throw new NotSupportedException($"Model '{model.Name}': {method} over {source.Description} is not supported under {distribution.GetType().Name} " +
+                $"({distribution.Communicator.Size} processes): pass arrays ({method}(x, y, batchSize: ...)) so that every process takes its shard of each global batch, or {method.ToLowerInvariant()} without a distribution.");
+        }
     }
 
     /// <summary>Stacks batch outputs along the samples axis.</summary>
