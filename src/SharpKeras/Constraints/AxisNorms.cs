@@ -31,11 +31,31 @@ internal static class AxisNorms
 
     /// <summary>
     /// Multiplies every slice of <paramref name="w"/> (the elements sharing their indices outside
-    /// <paramref name="axes"/>) by <c>scale(norm of the slice)</c>, in place.
+    /// <paramref name="axes"/>) by <c>scale(norm of the slice)</c>, in place, with the backend's constraint kernels.
     /// </summary>
     public static void Rescale(Tensor w, int[] axes, Func<float, float> scale, string constraint)
     {
         var dims = w.Shape.Dims;
+        Span<int> groupStride = stackalloc int[dims.Length];
+        int groups = GroupStrides(dims, axes, groupStride, constraint);
+        var scratch = t_scratch is { } s && s.Length >= groups ? s : t_scratch = new float[Math.Max(groups, 16)];
+        var norms = scratch.AsSpan(0, groups);
+        var data = w.Span;
+        var kernels = Backend.Kernels.Current;
+        kernels.SliceSquaredNorms(data, dims, groupStride, norms);
+        for (int g = 0; g < groups; g++)
+        {
+            norms[g] = scale(MathF.Sqrt(norms[g]));
+        }
+        kernels.ScaleSlices(data, dims, groupStride, norms);
+    }
+
+    /// <summary>
+    /// Fills <paramref name="groupStride"/> so that an element's slice is the dot product of its index with it
+    /// (0 on the reduced <paramref name="axes"/>, row-major over the kept ones) and returns the number of slices.
+    /// </summary>
+    public static int GroupStrides(ReadOnlySpan<int> dims, ReadOnlySpan<int> axes, Span<int> groupStride, string constraint)
+    {
         int rank = dims.Length;
         if (rank == 0)
         {
@@ -47,66 +67,17 @@ internal static class AxisNorms
             int ax = a < 0 ? a + rank : a;
             if (ax < 0 || ax >= rank)
             {
-                throw new ArgumentException($"{constraint}: axis {a} is out of range for a weight of shape {w.Shape} (rank {rank}).");
+                throw new ArgumentException($"{constraint}: axis {a} is out of range for a weight of shape ({string.Join(", ", dims.ToArray())}) (rank {rank}).");
             }
             reduced[ax] = true;
         }
-        // Each element's slice index: the row-major index over the kept axes only.
-        Span<int> groupStride = stackalloc int[rank];
         int groups = 1;
         for (int d = rank - 1; d >= 0; d--)
         {
             groupStride[d] = reduced[d] ? 0 : groups;
             groups *= reduced[d] ? 1 : dims[d];
         }
-        var scratch = t_scratch is { } s && s.Length >= groups ? s : t_scratch = new float[Math.Max(groups, 16)];
-        var norms = scratch.AsSpan(0, groups);
-        norms.Clear();
-        var data = w.Span;
-        Span<int> index = stackalloc int[rank];
-        Walk(data, dims, groupStride, index, norms, accumulate: true);
-        for (int g = 0; g < groups; g++)
-        {
-            norms[g] = scale(MathF.Sqrt(norms[g]));
-        }
-        Walk(data, dims, groupStride, index, norms, accumulate: false);
-    }
-
-    private static void Walk(Span<float> data, ReadOnlySpan<int> dims, ReadOnlySpan<int> groupStride, Span<int> index, Span<float> perGroup, bool accumulate)
-    {
-        index.Clear();
-        int rank = dims.Length;
-        int group = 0;
-        int inner = dims[rank - 1], innerStride = groupStride[rank - 1];
-        for (int start = 0; start < data.Length; start += inner)
-        {
-            // The last axis runs as a plain loop; the outer axes advance like an odometer.
-            var row = data.Slice(start, inner);
-            if (accumulate)
-            {
-                for (int i = 0, g = group; i < row.Length; i++, g += innerStride)
-                {
-                    perGroup[g] += row[i] * row[i];
-                }
-            }
-            else
-            {
-                for (int i = 0, g = group; i < row.Length; i++, g += innerStride)
-                {
-                    row[i] *= perGroup[g];
-                }
-            }
-            for (int d = rank - 2; d >= 0; d--)
-            {
-                group += groupStride[d];
-                if (++index[d] < dims[d])
-                {
-                    break;
-                }
-                group -= groupStride[d] * dims[d];
-                index[d] = 0;
-            }
-        }
+        return groups;
     }
 
     /// <summary>A copy of <paramref name="w"/> for the out-of-place <c>Call</c>.</summary>

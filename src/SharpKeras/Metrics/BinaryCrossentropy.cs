@@ -20,6 +20,12 @@ public sealed class BinaryCrossentropy : MeanMetricWrapper, IKerasSerializable<B
     public double LabelSmoothing { get; }
 
     /// <inheritdoc/>
+    private protected override bool HasRowForm => true;
+
+    /// <inheritdoc/>
+    private protected override double RowValue(ReadOnlySpan<float> yTrue, ReadOnlySpan<float> yPred) => BinaryRow(yTrue, yPred, FromLogits, LabelSmoothing);
+
+    /// <inheritdoc/>
     public override JsonObject GetConfig()
     {
         var c = new JsonObject { ["name"] = Name, ["dtype"] = "float32" };

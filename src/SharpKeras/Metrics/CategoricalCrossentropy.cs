@@ -24,6 +24,12 @@ public sealed class CategoricalCrossentropy : MeanMetricWrapper, IKerasSerializa
     public int Axis { get; }
 
     /// <inheritdoc/>
+    private protected override bool HasRowForm => Axis == -1;
+
+    /// <inheritdoc/>
+    private protected override double RowValue(ReadOnlySpan<float> yTrue, ReadOnlySpan<float> yPred) => CategoricalRow(yTrue, yPred, FromLogits, LabelSmoothing);
+
+    /// <inheritdoc/>
     public override JsonObject GetConfig()
     {
         var c = new JsonObject { ["name"] = Name, ["dtype"] = "float32" };

@@ -6,13 +6,16 @@ namespace SharpKeras.Metrics;
 /// <summary>
 /// Keras's MeanMetricWrapper: the sample-weighted mean of a per-sample function, here a loss
 /// (<c>new MeanMetricWrapper(new Huber(0.5), "huber")</c>, saved with the loss under "fn") or any
-/// delegate (not saveable). It runs the function's ops, so unlike the built-in metrics it allocates per batch.
+/// delegate (not saveable). A wrapped loss or delegate runs its ops, so it allocates per batch; the
+/// crossentropy metrics derived from it have a row form that reads the tensors in place instead.
 /// </summary>
 public class MeanMetricWrapper : Metric, IKerasSerializable<MeanMetricWrapper>
 {
     private readonly Func<Tensor, Tensor, Tensor> _fn;
     private readonly Losses.Loss? _loss;
     private readonly Mean _mean;
+    private float[] _trueBuffer = [];
+    private float[] _predBuffer = [];
 
     /// <summary>Wraps a loss: its per-sample values (<see cref="Losses.Loss.Call"/>) are averaged.</summary>
     public MeanMetricWrapper(Losses.Loss loss, string? name = null) : base(name ?? (loss ?? throw new ArgumentNullException(nameof(loss))).Name)
@@ -48,6 +51,10 @@ public class MeanMetricWrapper : Metric, IKerasSerializable<MeanMetricWrapper>
     /// <inheritdoc/>
     public override void UpdateState(Tensor yTrue, Tensor yPred, Tensor? sampleWeight)
     {
+        if (TryUpdateRows(yTrue, yPred, sampleWeight))
+        {
+            return;
+        }
         var values = _fn(yTrue, yPred);
         int samples = values.Rank == 0 ? 1 : values.Shape[0];
         int per = values.Length / Math.Max(1, samples);
@@ -65,6 +72,154 @@ public class MeanMetricWrapper : Metric, IKerasSerializable<MeanMetricWrapper>
             _mean.Update(v / per, sampleWeight is null ? 1 : sampleWeight.GetFloat(s));
         }
     }
+
+    /// <summary>True when <see cref="RowValue"/> gives the wrapped function's value of one row along the last axis.</summary>
+    private protected virtual bool HasRowForm => false;
+
+    /// <summary>True when the row form takes one class index per row as the label.</summary>
+    private protected virtual bool SparseRowLabels => false;
+
+    /// <summary>The wrapped function's value of one row: labels (or one class index) and predictions along the last axis.</summary>
+    private protected virtual double RowValue(ReadOnlySpan<float> yTrue, ReadOnlySpan<float> yPred) =>
+        throw new NotSupportedException($"{Name} has no row form.");
+
+    // The compiled step calls the metric every batch; the row form reads the tensors in place so that
+    // call allocates nothing. Shapes and weights it does not cover go through the wrapped function,
+    // which also raises the errors for shapes that do not match.
+    private bool TryUpdateRows(Tensor yTrue, Tensor yPred, Tensor? sampleWeight)
+    {
+        if (!HasRowForm || yTrue is null || yPred is null || yPred.Rank < 2)
+        {
+            return false;
+        }
+        int width = yPred.Shape[-1];
+        int samples = yPred.Shape[0];
+        int rows = yPred.Length / Math.Max(1, width);
+        bool shapesFit = SparseRowLabels
+            ? yTrue.Length == rows && (yTrue.Rank == yPred.Rank - 1 || (yTrue.Rank == yPred.Rank && yTrue.Shape[-1] == 1))
+            : yTrue.Shape == yPred.Shape;
+        if (!shapesFit || width == 0 || samples == 0 || (sampleWeight is not null && sampleWeight.Length != samples))
+        {
+            return false;
+        }
+        var t = SampleMeanMetric.Floats(yTrue, ref _trueBuffer);
+        var p = SampleMeanMetric.Floats(yPred, ref _predBuffer);
+        int tWidth = SparseRowLabels ? 1 : width;
+        int rowsPerSample = rows / samples;
+        for (int s = 0; s < samples; s++)
+        {
+            double v = 0;
+            for (int r = s * rowsPerSample; r < (s + 1) * rowsPerSample; r++)
+            {
+                v += RowValue(t.Slice(r * tWidth, tWidth), p.Slice(r * width, width));
+            }
+            _mean.Update(v / rowsPerSample, sampleWeight is null ? 1 : sampleWeight.GetFloat(s));
+        }
+        return true;
+    }
+
+    /// <summary>Keras's crossentropy of one row of probabilities against one class index (sparse labels), after renormalising the row.</summary>
+    private protected static double SparseRow(float label, ReadOnlySpan<float> yPred, bool fromLogits, string name)
+    {
+        int classes = yPred.Length;
+        if (!(label >= 0 && label < classes) || label != MathF.Floor(label))
+        {
+            throw new ArgumentOutOfRangeException(nameof(label), $"{name}: label {label} is outside the valid range [0, {classes}) for predictions with {classes} classes.");
+        }
+        int target = (int)label;
+        if (fromLogits)
+        {
+            double max = Max(yPred);
+            return -(yPred[target] - max - Math.Log(SumExp(yPred, max)));
+        }
+        return -Math.Log(ClampProbability(yPred[target] / Sum(yPred)));
+    }
+
+    /// <summary>Keras's categorical crossentropy of one row (targets already smoothed by the caller through <paramref name="smoothing"/>).</summary>
+    private protected static double CategoricalRow(ReadOnlySpan<float> yTrue, ReadOnlySpan<float> yPred, bool fromLogits, double smoothing)
+    {
+        int classes = yPred.Length;
+        double total = 0;
+        if (fromLogits)
+        {
+            double max = Max(yPred);
+            double logSum = Math.Log(SumExp(yPred, max));
+            for (int j = 0; j < classes; j++)
+            {
+                total += Smooth(yTrue[j], smoothing, smoothing / classes) * (yPred[j] - max - logSum);
+            }
+            return -total;
+        }
+        double sum = Sum(yPred);
+        for (int j = 0; j < classes; j++)
+        {
+            total += Smooth(yTrue[j], smoothing, smoothing / classes) * Math.Log(ClampProbability(yPred[j] / sum));
+        }
+        return -total;
+    }
+
+    /// <summary>Keras's binary crossentropy of one row: the mean over its elements.</summary>
+    private protected static double BinaryRow(ReadOnlySpan<float> yTrue, ReadOnlySpan<float> yPred, bool fromLogits, double smoothing)
+    {
+        double total = 0;
+        for (int j = 0; j < yPred.Length; j++)
+        {
+            double t = Smooth(yTrue[j], smoothing, 0.5 * smoothing);
+            double x = yPred[j];
+            if (fromLogits)
+            {
+                // max(x, 0) - x t + log(1 + exp(-|x|)), the stable form the loss uses.
+                total += Math.Max(x, 0) - (x * t) + Math.Log(1 + Math.Exp(-Math.Abs(x)));
+            }
+            else
+            {
+                double c = ClampProbability(x);
+                total -= (t * Math.Log(c)) + ((1 - t) * Math.Log(1 - c));
+            }
+        }
+        return total / yPred.Length;
+    }
+
+    private static double Smooth(float t, double smoothing, double offset) => smoothing == 0 ? t : (t * (1 - smoothing)) + offset;
+
+    // The loss clips in float32 to [eps, 1 - eps]; the same float bounds keep the two forms equal.
+    private static double ClampProbability(double p) => Math.Clamp(p, Losses.Loss.Epsilon, 1f - Losses.Loss.Epsilon);
+
+    private static double Max(ReadOnlySpan<float> row)
+    {
+        double max = double.NegativeInfinity;
+        foreach (float z in row)
+        {
+            max = Math.Max(max, z);
+        }
+        return max;
+    }
+
+    private static double Sum(ReadOnlySpan<float> row)
+    {
+        double sum = 0;
+        foreach (float z in row)
+        {
+            sum += z;
+        }
+        return sum;
+    }
+
+    private static double SumExp(ReadOnlySpan<float> row, double max)
+    {
+        double sum = 0;
+        foreach (float z in row)
+        {
+            sum += Math.Exp(z - max);
+        }
+        return sum;
+    }
+
+    internal override int StateLength => 2;
+
+    internal override void GetState(Span<double> state) => _mean.GetState(state);
+
+    internal override void SetState(ReadOnlySpan<double> state) => _mean.SetState(state);
 
     /// <inheritdoc/>
     public override double Result() => _mean.Result();

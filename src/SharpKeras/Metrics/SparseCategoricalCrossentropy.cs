@@ -20,6 +20,15 @@ public sealed class SparseCategoricalCrossentropy : MeanMetricWrapper, IKerasSer
     public int Axis { get; }
 
     /// <inheritdoc/>
+    private protected override bool HasRowForm => true;
+
+    /// <inheritdoc/>
+    private protected override bool SparseRowLabels => true;
+
+    /// <inheritdoc/>
+    private protected override double RowValue(ReadOnlySpan<float> yTrue, ReadOnlySpan<float> yPred) => SparseRow(yTrue[0], yPred, FromLogits, Name);
+
+    /// <inheritdoc/>
     public override JsonObject GetConfig()
     {
         var c = new JsonObject { ["name"] = Name, ["dtype"] = "float32" };

@@ -1,5 +1,7 @@
 using System.Text.Json.Nodes;
+using SharpKeras.Constraints;
 using SharpKeras.Initializers;
+using SharpKeras.Regularizers;
 
 namespace SharpKeras.Layers;
 
@@ -11,10 +13,13 @@ public sealed class PReLU : Layer, Saving.IKerasSerializable<PReLU>
 {
     private Variable? _alpha;
 
-    /// <summary>A PReLU layer; alpha starts from <paramref name="alphaInitializer"/> (Keras's default "Zeros").</summary>
-    public PReLU(Initializer? alphaInitializer = null, int[]? sharedAxes = null, string? name = null) : base(name)
+    /// <summary>A PReLU layer; alpha starts from <paramref name="alphaInitializer"/> (Keras's default "Zeros"), optionally penalised and projected.</summary>
+    public PReLU(Initializer? alphaInitializer = null, int[]? sharedAxes = null, string? name = null,
+        Regularizer? alphaRegularizer = null, Constraint? alphaConstraint = null) : base(name)
     {
         AlphaInitializer = alphaInitializer ?? new Zeros();
+        AlphaRegularizer = alphaRegularizer;
+        AlphaConstraint = alphaConstraint;
         if (sharedAxes is not null && sharedAxes.Any(a => a < 1))
         {
             throw new ArgumentOutOfRangeException(nameof(sharedAxes), $"PReLU: sharedAxes are axes of the input counted with the batch axis as 0, so each must be >= 1; got [{string.Join(", ", sharedAxes)}].");
@@ -24,6 +29,12 @@ public sealed class PReLU : Layer, Saving.IKerasSerializable<PReLU>
 
     /// <summary>Initializer of alpha.</summary>
     public Initializer AlphaInitializer { get; }
+
+    /// <summary>The penalty on alpha added to the loss (Keras's <c>alpha_regularizer</c>), if any.</summary>
+    public Regularizer? AlphaRegularizer { get; }
+
+    /// <summary>The projection of alpha after each update (Keras's <c>alpha_constraint</c>), if any.</summary>
+    public Constraint? AlphaConstraint { get; }
 
     /// <summary>Axes (batch axis = 0) along which one alpha is shared, or null.</summary>
     public IReadOnlyList<int>? SharedAxes { get; }
@@ -54,7 +65,7 @@ public sealed class PReLU : Layer, Saving.IKerasSerializable<PReLU>
         {
             throw IncompatibleInput(inputShape, "PReLU needs every non-shared axis after the batch axis to have a known size");
         }
-        _alpha = AddWeight("alpha", new Shape(dims), AlphaInitializer);
+        _alpha = AddWeight("alpha", new Shape(dims), AlphaInitializer, true, AlphaRegularizer, AlphaConstraint);
     }
 
     /// <inheritdoc/>
@@ -92,29 +103,23 @@ public sealed class PReLU : Layer, Saving.IKerasSerializable<PReLU>
     {
         var c = base.GetConfig();
         c["alpha_initializer"] = Saving.KerasSerializer.Serialize(AlphaInitializer);
-        c["alpha_regularizer"] = null;
-        c["alpha_constraint"] = null;
+        c["alpha_regularizer"] = Saving.KerasSerializer.Serialize(AlphaRegularizer);
+        c["alpha_constraint"] = Saving.KerasSerializer.Serialize(AlphaConstraint);
         c["shared_axes"] = SharedAxes is null ? null : new JsonArray([.. SharedAxes.Select(a => (JsonNode)JsonValue.Create(a))]);
         return c;
     }
 
-    /// <summary>Recreates the layer from its config (Keras's <c>from_config</c>); a regularizer or constraint on alpha is refused, as SharpKeras has none yet.</summary>
+    /// <summary>Recreates the layer from its config (Keras's <c>from_config</c>).</summary>
     public static PReLU FromConfig(JsonObject config)
     {
         ArgumentNullException.ThrowIfNull(config);
-        foreach (var key in new[] { "alpha_regularizer", "alpha_constraint" })
-        {
-            if (config[key] is not null)
-            {
-                throw new Saving.ConfigException($"Layer {Saving.Cfg.Describe(config)}: {key} is not supported yet; expected null, got {config[key]!.ToJsonString()}.");
-            }
-        }
         int[]? shared = config["shared_axes"] switch
         {
             null => null,
             JsonValue => [Saving.Cfg.Int(config, "shared_axes")],
             _ => Saving.Cfg.Ints(config, "shared_axes"),
         };
-        return new PReLU(Saving.KerasSerializer.Initializer(config["alpha_initializer"], "zeros"), shared, Saving.Cfg.Name(config));
+        return new PReLU(Saving.KerasSerializer.Initializer(config["alpha_initializer"], "zeros"), shared, Saving.Cfg.Name(config),
+            Saving.KerasSerializer.Regularizer(config["alpha_regularizer"]), Saving.KerasSerializer.Constraint(config["alpha_constraint"]));
     }
 }

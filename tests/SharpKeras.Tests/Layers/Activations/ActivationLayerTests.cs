@@ -96,8 +96,8 @@ public sealed class ActivationLayerTests : IDisposable
         Assert.Contains("mask.shape", e.Message);
         Assert.Throws<ArgumentException>(() => new SharpKeras.Layers.Softmax(axis: 3).Apply(Row(1f, 2f)));
         var cfg = new PReLU().GetConfig();
-        cfg["alpha_regularizer"] = JsonNode.Parse("""{"class_name": "L2", "config": {"l2": 0.01}}""");
-        Assert.Contains("alpha_regularizer", Assert.Throws<ConfigException>(() => PReLU.FromConfig(cfg)).Message);
+        cfg["alpha_regularizer"] = JsonNode.Parse("""{"class_name": "NoSuchRegularizer", "config": {}}""");
+        Assert.Contains("NoSuchRegularizer", Assert.Throws<UnknownClassException>(() => PReLU.FromConfig(cfg)).Message);
         var relu = new ReLU().GetConfig();
         relu["max_value"] = -3.0;
         Assert.Contains("maxValue", Assert.Throws<ConfigException>(() => ReLU.FromConfig(relu)).Message);
@@ -125,6 +125,24 @@ public sealed class ActivationLayerTests : IDisposable
             Assert.Equal(layer.GetType(), back.GetType());
             Assert.Equal(config.ToJsonString(), back.GetConfig().ToJsonString());
         }
+    }
+
+    [Fact]
+    public void PReLUAlphaRegularizerAndConstraintUseKerasKeysAndApply()
+    {
+        var layer = new PReLU(new Constant(-0.5), alphaRegularizer: new SharpKeras.Regularizers.L2(0.1), alphaConstraint: new SharpKeras.Constraints.NonNeg());
+        var config = layer.GetConfig();
+        Assert.Equal("L2", config["alpha_regularizer"]!["class_name"]!.GetValue<string>());
+        Assert.Equal("NonNeg", config["alpha_constraint"]!["class_name"]!.GetValue<string>());
+        var back = (PReLU)KerasSerializer.Layer(KerasSerializer.Serialize(layer));
+        Assert.IsType<SharpKeras.Regularizers.L2>(back.AlphaRegularizer);
+        Assert.IsType<SharpKeras.Constraints.NonNeg>(back.AlphaConstraint);
+        Assert.Equal(config.ToJsonString(), back.GetConfig().ToJsonString());
+        layer.Apply(Row(1f, -2f, 3f));
+        Assert.Same(layer.AlphaConstraint, layer.Alpha!.Constraint);
+        Assert.Same(layer.AlphaRegularizer, layer.Alpha.Regularizer);
+        // 0.1 * sum(alpha^2) over three alphas of -0.5.
+        Assert.Equal(0.075f, Assert.Single(layer.Losses).ToArray()[0], 5);
     }
 
     [Fact]
