@@ -28,21 +28,24 @@ public partial class Model
     /// <param name="validationSteps">Batches of validation data per validation.</param>
     /// <param name="validationBatchSize">Batch size of validation (default <paramref name="batchSize"/>).</param>
     /// <param name="validationFreq">Validate every this many epochs.</param>
+    /// <param name="cancellationToken">Stops training between batches with an <see cref="OperationCanceledException"/>.</param>
     public History Fit(IReadOnlyList<Tensor> x, IReadOnlyList<Tensor> y, int? batchSize = null, int epochs = 1, int verbose = 1,
         double validationSplit = 0.0, (IReadOnlyList<Tensor> X, IReadOnlyList<Tensor> Y)? validationData = null,
         bool shuffle = true, int? seed = null, IEnumerable<Callback>? callbacks = null, Tensor? sampleWeight = null, int initialEpoch = 0,
-        int? stepsPerEpoch = null, int? validationSteps = null, int? validationBatchSize = null, int validationFreq = 1)
+        int? stepsPerEpoch = null, int? validationSteps = null, int? validationBatchSize = null, int validationFreq = 1,
+        CancellationToken cancellationToken = default)
         => TrainingLoop.Fit(this, x, y, batchSize ?? 32, epochs, verbose, validationSplit, validationData, shuffle, seed, callbacks,
-            new FitExtras(null, sampleWeight, initialEpoch, stepsPerEpoch, validationSteps, validationBatchSize, validationFreq));
+            new FitExtras(null, sampleWeight, initialEpoch, stepsPerEpoch, validationSteps, validationBatchSize, validationFreq, cancellationToken));
 
     /// <summary>Loss (total and per output) and metrics for several inputs and outputs (Keras's <c>evaluate([x1, x2], [y1, y2])</c>); <paramref name="returnDict"/> as the single-array overload. Safe to call from several threads at once.</summary>
     public EvaluationResult Evaluate(IReadOnlyList<Tensor> x, IReadOnlyList<Tensor> y, int? batchSize = null, int verbose = 1, bool returnDict = false,
-        IEnumerable<Callback>? callbacks = null)
-        => TrainingLoop.Evaluate(this, x, y, batchSize ?? 32, verbose, returnDict, callbacks: callbacks);
+        IEnumerable<Callback>? callbacks = null, CancellationToken cancellationToken = default)
+        => TrainingLoop.Evaluate(this, x, y, batchSize ?? 32, verbose, returnDict, callbacks: callbacks, cancellationToken: cancellationToken);
 
     /// <summary>Outputs (one array per model output) for one array per model input (Keras's <c>predict([x1, x2])</c>). Safe to call from several threads at once.</summary>
-    public Tensor[] PredictOutputs(IReadOnlyList<Tensor> x, int? batchSize = null, int verbose = 1, IEnumerable<Callback>? callbacks = null)
-        => TrainingLoop.Predict(this, x, batchSize ?? 32, verbose, callbacks: callbacks);
+    public Tensor[] PredictOutputs(IReadOnlyList<Tensor> x, int? batchSize = null, int verbose = 1, IEnumerable<Callback>? callbacks = null,
+        CancellationToken cancellationToken = default)
+        => TrainingLoop.Predict(this, x, batchSize ?? 32, verbose, callbacks: callbacks, cancellationToken: cancellationToken);
 
     /// <summary>One array per model output for one batch, run as a single batch (Keras's <c>predict_on_batch([x1, x2])</c>). Safe to call from several threads at once.</summary>
     public Tensor[] PredictOnBatch(IReadOnlyList<Tensor> x)

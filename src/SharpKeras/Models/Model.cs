@@ -328,16 +328,17 @@ public partial class Model : Layer
     /// <param name="validationSteps">Batches of validation data per validation, carrying on across epochs.</param>
     /// <param name="validationBatchSize">Batch size of validation (default <paramref name="batchSize"/>).</param>
     /// <param name="validationFreq">Validate every this many epochs (Keras's <c>validation_freq</c>).</param>
+    /// <param name="cancellationToken">Stops training between batches with an <see cref="OperationCanceledException"/>; the weights are those after the last whole step.</param>
     /// <remarks>Without <paramref name="y"/> (Keras's <c>fit(x)</c>) the model's own loss is used: a custom TrainStep, ComputeLoss or AddLoss.</remarks>
     public History Fit(Tensor x, Tensor? y = null, int? batchSize = null, int epochs = 1, int verbose = 1, double validationSplit = 0.0,
         (Tensor X, Tensor Y)? validationData = null, bool shuffle = true, int? seed = null, IEnumerable<Callback>? callbacks = null,
         IReadOnlyDictionary<int, double>? classWeight = null, Tensor? sampleWeight = null, int initialEpoch = 0, int? stepsPerEpoch = null,
-        int? validationSteps = null, int? validationBatchSize = null, int validationFreq = 1)
+        int? validationSteps = null, int? validationBatchSize = null, int validationFreq = 1, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(x);
         return TrainingLoop.Fit(this, [x], y is null ? [] : [y], batchSize ?? 32, epochs, verbose, validationSplit,
             validationData is { } v ? ([v.X], [v.Y]) : null, shuffle, seed, callbacks,
-            new FitExtras(classWeight, sampleWeight, initialEpoch, stepsPerEpoch, validationSteps, validationBatchSize, validationFreq));
+            new FitExtras(classWeight, sampleWeight, initialEpoch, stepsPerEpoch, validationSteps, validationBatchSize, validationFreq, cancellationToken));
     }
 
     /// <summary>
@@ -345,22 +346,23 @@ public partial class Model : Layer
     /// (<c>score[0]</c> the loss) or, with <paramref name="returnDict"/>, by name only. Safe to call from several threads at once.
     /// </summary>
     /// <remarks><paramref name="sampleWeight"/> weighs each sample's loss (Keras's <c>sample_weight</c>); <paramref name="steps"/> evaluates only the first batches;
-    /// <paramref name="callbacks"/> get the test hooks.</remarks>
+    /// <paramref name="callbacks"/> get the test hooks; <paramref name="cancellationToken"/> stops between batches with an <see cref="OperationCanceledException"/>.</remarks>
     public EvaluationResult Evaluate(Tensor x, Tensor? y = null, int? batchSize = null, int verbose = 1, bool returnDict = false, Tensor? sampleWeight = null, int? steps = null,
-        IEnumerable<Callback>? callbacks = null)
+        IEnumerable<Callback>? callbacks = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(x);
-        return TrainingLoop.Evaluate(this, [x], y is null ? [] : [y], batchSize ?? 32, verbose, returnDict, sampleWeight, steps, callbacks);
+        return TrainingLoop.Evaluate(this, [x], y is null ? [] : [y], batchSize ?? 32, verbose, returnDict, sampleWeight, steps, callbacks, cancellationToken);
     }
 
     /// <summary>
     /// Outputs for the given inputs, in inference mode, computed in batches (Keras's <c>predict</c>).
     /// Safe to call from several threads at once: each call gets the same values as a call made alone.
+    /// <paramref name="cancellationToken"/> stops between batches with an <see cref="OperationCanceledException"/>.
     /// </summary>
-    public Tensor Predict(Tensor x, int? batchSize = null, int verbose = 1, IEnumerable<Callback>? callbacks = null)
+    public Tensor Predict(Tensor x, int? batchSize = null, int verbose = 1, IEnumerable<Callback>? callbacks = null, CancellationToken cancellationToken = default)
     {
         int index = RequireSingleOutput("Predict", "PredictOutputs");
-        return TrainingLoop.Predict(this, [x], batchSize ?? 32, verbose, callbacks: callbacks)[index];
+        return TrainingLoop.Predict(this, [x], batchSize ?? 32, verbose, callbacks: callbacks, cancellationToken: cancellationToken)[index];
     }
 
     /// <summary>

@@ -144,6 +144,9 @@ public sealed class StepData
     /// <summary>Output buffers of the built-in predict step, reused for every batch of the same size.</summary>
     internal Tensor[]? PredictBuffers { get; set; }
 
+    // The caller's token, checked between batches of an evaluation.
+    internal CancellationToken Cancellation { get; set; }
+
     // Data parallelism: the job this rank trains in and the global batch its shard belongs to.
     internal Distribution.DataParallelContext? DataParallel { get; private set; }
 

@@ -11,7 +11,8 @@ internal sealed record FitExtras(
     int? StepsPerEpoch = null,
     int? ValidationSteps = null,
     int? ValidationBatchSize = null,
-    int ValidationFreq = 1)
+    int ValidationFreq = 1,
+    CancellationToken Cancellation = default)
 {
     /// <summary>The defaults: every sample weighs 1, epochs from 0, one pass over the data per epoch, validation every epoch.</summary>
     public static FitExtras None { get; } = new();

@@ -68,8 +68,8 @@ internal static class TrainingLoop
         var trainMetrics = new CompiledMetrics(model, y.Count);
         var valMetrics = validationData is null ? null : new CompiledMetrics(model, validationData.Value.Y.Count);
         // One batch object for the whole run, reloaded per step; the built-in step fills its logs in place.
-        var data = new StepData { Metrics = trainMetrics };
-        var valData = new StepData { Metrics = valMetrics };
+        var data = new StepData { Metrics = trainMetrics, Cancellation = extras.Cancellation };
+        var valData = new StepData { Metrics = valMetrics, Cancellation = extras.Cancellation };
         // With stepsPerEpoch the pass over the data carries on across epochs, as Keras's epoch iterator does.
         int passStep = batches;
         int valCursor = 0;
@@ -123,6 +123,8 @@ internal static class TrainingLoop
                         new SeedGenerator(unchecked(shuffleSeed + epoch * (int)0x9E3779B9)).Shuffle(order);
                     }
                 }
+                // Between batches only, so a cancelled Fit leaves the weights of its last whole step.
+                extras.Cancellation.ThrowIfCancellationRequested();
                 foreach (var c in all)
                 {
                     c.OnTrainBatchBegin(step);
@@ -242,7 +244,7 @@ internal static class TrainingLoop
     }
 
     public static EvaluationResult Evaluate(Model model, IReadOnlyList<Tensor> x, IReadOnlyList<Tensor> y, int batchSize, int verbose, bool returnDict = false,
-        Tensor? sampleWeight = null, int? steps = null, IEnumerable<Callback>? callbacks = null)
+        Tensor? sampleWeight = null, int? steps = null, IEnumerable<Callback>? callbacks = null, CancellationToken cancellationToken = default)
     {
         RequireCompiled(model, "Evaluate");
         CheckPositive(batchSize, nameof(batchSize));
@@ -253,7 +255,7 @@ internal static class TrainingLoop
         CheckData(model, x, y, "x", "y");
         var weights = SampleWeights.Resolve(model, y.Count > 0 ? y : x, sampleWeight, null, "Evaluate");
         using var usage = model.Usage.EnterInference(model, "Evaluate");
-        var data = new StepData { Metrics = new CompiledMetrics(model, y.Count) };
+        var data = new StepData { Metrics = new CompiledMetrics(model, y.Count), Cancellation = cancellationToken };
         var list = InferenceCallbacks(model, callbacks, verbose, x[0].Shape[0], batchSize);
         foreach (var c in list ?? [])
         {
@@ -322,6 +324,7 @@ internal static class TrainingLoop
         IReadOnlyDictionary<string, double> logs = data.Logs;
         for (int step = 0; step < steps; step++)
         {
+            data.Cancellation.ThrowIfCancellationRequested();
             int start = (cursor + step) * batchSize;
             int count = Math.Min(batchSize, samples - start);
             if (hooks)
@@ -346,7 +349,8 @@ internal static class TrainingLoop
         return logs;
     }
 
-    public static Tensor[] Predict(Model model, IReadOnlyList<Tensor> x, int batchSize, int verbose, string method = "Predict", IEnumerable<Callback>? callbacks = null)
+    public static Tensor[] Predict(Model model, IReadOnlyList<Tensor> x, int batchSize, int verbose, string method = "Predict", IEnumerable<Callback>? callbacks = null,
+        CancellationToken cancellationToken = default)
     {
         CheckPositive(batchSize, nameof(batchSize));
         CheckInputs(model, x, "x");
@@ -355,13 +359,13 @@ internal static class TrainingLoop
         {
             // Each rank predicts a contiguous share in batches of its share of the global batch; all gather the whole.
             var (start, count) = dp.Shard(0, x[0].Shape[0]);
-            var local = PredictCore(model, [.. x.Select(t => t.Slice(start, count))], (batchSize + dp.Size - 1) / dp.Size, dp.Rank == 0 ? verbose : 0, callbacks);
+            var local = PredictCore(model, [.. x.Select(t => t.Slice(start, count))], (batchSize + dp.Size - 1) / dp.Size, dp.Rank == 0 ? verbose : 0, callbacks, cancellationToken);
             return dp.Gather(local, x[0].Shape[0], count);
         }
-        return PredictCore(model, x, batchSize, verbose, callbacks);
+        return PredictCore(model, x, batchSize, verbose, callbacks, cancellationToken);
     }
 
-    private static Tensor[] PredictCore(Model model, IReadOnlyList<Tensor> x, int batchSize, int verbose, IEnumerable<Callback>? callbacks)
+    private static Tensor[] PredictCore(Model model, IReadOnlyList<Tensor> x, int batchSize, int verbose, IEnumerable<Callback>? callbacks, CancellationToken cancellationToken)
     {
         int samples = x[0].Shape[0];
         int steps = (samples + batchSize - 1) / batchSize;
@@ -375,6 +379,7 @@ internal static class TrainingLoop
         var data = new StepData();
         for (int step = 0; step < steps; step++)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             int start = step * batchSize;
             int count = Math.Min(batchSize, samples - start);
             foreach (var c in list ?? [])
