@@ -61,8 +61,9 @@ internal static class SourceLoop
                     c.OnTrainBatchBegin(step);
                 }
                 int count = batch.X[0].Shape[0];
-                var plan = TrainStepPlan.For(model, batch.X, y, count);
-                plan.LoadCopy(batch.X, y);
+                var weights = SampleWeights.Resolve(model, y, batch.SampleWeight, null, "Fit");
+                var plan = TrainStepPlan.For(model, batch.X, y, weights, count);
+                plan.LoadCopy(batch.X, y, weights);
                 double loss = plan.Run();
                 trainMetrics.Update(loss, plan.OutputLosses, plan.Y, plan.Predictions, count);
                 trainMetrics.WriteLogs(batchLogs);
@@ -164,10 +165,11 @@ internal static class SourceLoop
                 }
             }
             int count = batch.X[0].Shape[0];
-            var plan = model.InferencePlans.Rent(model, batch.X, y, count);
+            var weights = SampleWeights.Resolve(model, y, batch.SampleWeight, null, "Evaluate");
+            var plan = model.InferencePlans.Rent(model, batch.X, y, weights, count);
             try
             {
-                plan.LoadSlice(batch.X, y, 0);
+                plan.LoadSlice(batch.X, y, weights, 0);
                 plan.Run();
                 metrics.Update(plan.Loss!.Item(), plan.OutputLosses, plan.Y!, plan.Predictions, count);
             }
@@ -266,10 +268,6 @@ internal static class SourceLoop
 
     private static IReadOnlyList<Tensor> Targets(Batch batch, IBatchSource source, int step, string method)
     {
-        if (batch.SampleWeight is not null)
-        {
-            throw new NotSupportedException($"Batch {step} of {source.Description} carries sample weights (a third tuple element); {method} on a batch source does not apply sample weights yet. Return (x, y) batches.");
-        }
         if (batch.Y is not { Count: > 0 } y)
         {
             throw new ArgumentException($"Batch {step} of {source.Description} has no targets; {method} needs (x, y) batches.");

@@ -198,6 +198,30 @@ public sealed class BatchSourceTests : IDisposable
     }
 
     [Fact]
+    public void WeightedBatchesTrainAndEvaluateAsTheInMemorySampleWeight()
+    {
+        var (x, y) = FitTests.Blobs(100, 5);
+        var w = Tensor.FromArray([.. Enumerable.Range(0, 100).Select(i => (float)(i % 4) * 0.5f)], 100);
+        IEnumerable<Batch> Batches()
+        {
+            for (int s = 0; s < 100; s += 25)
+            {
+                yield return (x.Slice(s, 25), y.Slice(s, 25), w.Slice(s, 25));
+            }
+        }
+        var reference = Model(13);
+        reference.Fit(x, y, batchSize: 25, epochs: 2, verbose: 0, shuffle: false, sampleWeight: w);
+        var fromBatches = Model(13);
+        fromBatches.Fit(Batches(), epochs: 2, verbose: 0);
+        AssertSameWeights(reference, fromBatches);
+        // The weights change the result: unweighted batches train elsewhere.
+        var unweighted = Model(13);
+        unweighted.Fit(x, y, batchSize: 25, epochs: 2, verbose: 0, shuffle: false);
+        Assert.NotEqual(reference.GetWeights()[0].ToArray(), unweighted.GetWeights()[0].ToArray());
+        Assert.Equal(reference.Evaluate(x, y, batchSize: 25, verbose: 0, sampleWeight: w).Loss, fromBatches.Evaluate(Batches(), verbose: 0).Loss, 6);
+    }
+
+    [Fact]
     public void WorkersPrefetchNoMoreThanTheQueueAhead()
     {
         var (x, y) = FitTests.Blobs(400, 9);
@@ -217,8 +241,8 @@ public sealed class BatchSourceTests : IDisposable
         Assert.Contains("batch 4", io.Message);
         var noTargets = Assert.Throws<ArgumentException>(() => model.Fit(new SliceDataset(x, null, 10), verbose: 0));
         Assert.Contains("has no targets", noTargets.Message);
-        var weighted = Assert.Throws<NotSupportedException>(() => model.Fit(new[] { new Batch(x, y, Tensor.Ones(new Shape(100))) }, verbose: 0));
-        Assert.Contains("sample weights", weighted.Message);
+        var weighted = Assert.Throws<ArgumentException>(() => model.Fit(new[] { new Batch(x, y, Tensor.Ones(new Shape(99))) }, verbose: 0));
+        Assert.Contains("sampleWeight has 99 values but the data has 100 samples", weighted.Message);
         var wrong = Assert.Throws<ArgumentException>(() => model.Fit(new[] { new Batch(x, y.Slice(0, 50)) }, verbose: 0));
         Assert.Contains("batch 0 of the enumerable of batches", wrong.Message);
         Assert.Throws<ArgumentOutOfRangeException>(() => model.Fit(new SliceDataset(x, y, 10), stepsPerEpoch: 0));
