@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 namespace SharpKeras.Optimizers;
 
 /// <summary>Adam (<c>keras.optimizers.Adam</c>: lr 0.001, beta_1 0.9, beta_2 0.999, epsilon 1e-7).</summary>
-public sealed class Adam : Optimizer, IKerasSerializable<Adam>
+public class Adam : Optimizer, IKerasSerializable<Adam>
 {
     /// <summary>Adam with Keras 3 defaults.</summary>
     public Adam(LearningRateArgument learningRate = default, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-7, bool amsgrad = false,
