@@ -14,6 +14,7 @@ internal sealed record TensorSpec(string Name, DType DType, int[] Shape)
     {
         DType.Int32 => "DT_INT32",
         DType.UInt8 => "DT_UINT8",
+        DType.Bool => "DT_BOOL",
         _ => "DT_FLOAT",
     };
 }

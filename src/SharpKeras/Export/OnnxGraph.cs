@@ -101,6 +101,7 @@ internal sealed class OnnxGraph
             DType.Float32 => TensorProto.Types.DataType.Float,
             DType.Int32 => TensorProto.Types.DataType.Int32,
             DType.UInt8 => TensorProto.Types.DataType.Uint8,
+            DType.Bool => TensorProto.Types.DataType.Bool,
             _ => throw new NotSupportedException($"ONNX export: dtype {dtype} of '{name}' has no ONNX mapping here."),
         };
         var tensor = new TypeProto.Types.Tensor { ElemType = (int)elem, Shape = new TensorShapeProto() };

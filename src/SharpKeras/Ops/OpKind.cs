@@ -176,4 +176,46 @@ internal enum OpKind
 
     /// <summary>Gated linear unit over an axis.</summary>
     Glu,
+
+    /// <summary>A copy through a flat index map (slice, strided slice, pad, tile, repeat, broadcast, take, sort values).</summary>
+    IndexGather,
+
+    /// <summary>An element-wise comparison returning bool (no gradient).</summary>
+    Comparison,
+
+    /// <summary>An element-wise logical op returning bool (no gradient).</summary>
+    Logical,
+
+    /// <summary>Element-wise selection where(condition, x1, x2).</summary>
+    Where,
+
+    /// <summary>Maximum over axes.</summary>
+    ReduceMax,
+
+    /// <summary>Minimum over axes.</summary>
+    ReduceMin,
+
+    /// <summary>Product over axes.</summary>
+    ReduceProd,
+
+    /// <summary>Index of the minimum, or of the maximum along a chosen axis (no gradient).</summary>
+    ArgReduce,
+
+    /// <summary>any / all over axes (no gradient).</summary>
+    AnyAll,
+
+    /// <summary>Running sum along an axis.</summary>
+    Cumsum,
+
+    /// <summary>Running product along an axis.</summary>
+    Cumprod,
+
+    /// <summary>Sorting indices (argsort, the indices of top_k; no gradient).</summary>
+    Argsort,
+
+    /// <summary>An element-wise special function (erf, log1p, expm1, absolute).</summary>
+    SpecialFunction,
+
+    /// <summary>x raised to a constant power.</summary>
+    Power,
 }

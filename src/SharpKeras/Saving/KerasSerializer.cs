@@ -416,6 +416,7 @@ public static class KerasSerializer
         "float32" => DType.Float32,
         "int32" or "int64" => DType.Int32,
         "uint8" => DType.UInt8,
-        _ => throw new ConfigException($"Unsupported dtype '{name}': SharpKeras models take float32, int32 (int64 read as int32) or uint8 inputs."),
+        "bool" => DType.Bool,
+        _ => throw new ConfigException($"Unsupported dtype '{name}': SharpKeras models take float32, int32 (int64 read as int32), uint8 or bool inputs."),
     };
 }

@@ -82,6 +82,7 @@ public static class NumpyFile
             DType.Float32 => ("<f4", 4),
             DType.Int32 => ("<i4", 4),
             DType.UInt8 => ("|u1", 1),
+            DType.Bool => ("|b1", 1),
             _ => throw new ArgumentException($"Cannot save a tensor of dtype {tensor.DType} as .npy.", nameof(tensor)),
         };
         stream.Write(Header(descr, tensor.Shape.Dims));
@@ -268,7 +269,7 @@ public static class NumpyFile
         var header = ReadHeader(ctx);
         var d = header.DType;
         // A required dtype must be stored as exactly that ('f'/'i' with 4 bytes, 'u' with 1), either byte order.
-        if (require is DType required && (d.Kind, d.Size) != (DescrOf(required)[1], required == DType.UInt8 ? 1 : 4))
+        if (require is DType required && (d.Kind, d.Size) != (DescrOf(required)[1], required is DType.UInt8 or DType.Bool ? 1 : 4))
         {
             throw ctx.Fail($"'{where}' holds dtype '{header.Descr}', expected '{DescrOf(require.Value)}' ({require.Value.Name()}).");
         }
@@ -392,6 +393,7 @@ public static class NumpyFile
     {
         DType.Float32 => "<f4",
         DType.Int32 => "<i4",
+        DType.Bool => "|b1",
         _ => "|u1",
     };
 

@@ -87,6 +87,18 @@ public sealed class Tensor
     public static Tensor FromArray(byte[] data, params int[] shape) =>
         new(CheckedShape(data.Length, shape), DType.UInt8, null, null, (byte[])data.Clone(), 0);
 
+    /// <summary>A bool tensor holding <paramref name="data"/> in the given shape (default: 1-D), as NumPy's bool arrays.</summary>
+    public static Tensor FromArray(bool[] data, params int[] shape)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        var b = new byte[data.Length];
+        for (int i = 0; i < b.Length; i++)
+        {
+            b[i] = data[i] ? (byte)1 : (byte)0;
+        }
+        return new(CheckedShape(data.Length, shape), DType.Bool, null, null, b, 0);
+    }
+
     /// <summary>A float32 matrix from a 2-D array.</summary>
     public static Tensor FromArray(float[,] data)
     {
@@ -104,6 +116,9 @@ public sealed class Tensor
 
     /// <summary>Wraps a uint8 array without copying (used by dataset readers).</summary>
     internal static Tensor WrapBytes(byte[] data, Shape shape) => new(CheckedShape(data.Length, shape.ToArray()), DType.UInt8, null, null, data, 0);
+
+    /// <summary>Wraps a byte array of 0s and 1s as a bool tensor without copying.</summary>
+    internal static Tensor WrapBools(byte[] data, Shape shape) => new(CheckedShape(data.Length, shape.ToArray()), DType.Bool, null, null, data, 0);
 
     /// <summary>Wraps an int32 array without copying.</summary>
     internal static Tensor WrapInts(int[] data, Shape shape) => new(CheckedShape(data.Length, shape.ToArray()), DType.Int32, null, data, null, 0);
@@ -140,9 +155,9 @@ public sealed class Tensor
         ? throw new InvalidOperationException($"Expected an int32 tensor but got {DType.Name()}.")
         : _i.AsSpan(_offset, Length);
 
-    /// <summary>The uint8 elements as a span over the shared storage.</summary>
+    /// <summary>The uint8 (or bool: 0 and 1) elements as a span over the shared storage.</summary>
     internal Span<byte> ByteSpan => _b is null
-        ? throw new InvalidOperationException($"Expected a uint8 tensor but got {DType.Name()}.")
+        ? throw new InvalidOperationException($"Expected a uint8 or bool tensor but got {DType.Name()}.")
         : _b.AsSpan(_offset, Length);
 
     /// <summary>True when this is a float32 tensor.</summary>
@@ -152,7 +167,7 @@ public sealed class Tensor
     internal int GetInt(int i) => DType switch
     {
         DType.Int32 => _i![_offset + i],
-        DType.UInt8 => _b![_offset + i],
+        DType.UInt8 or DType.Bool => _b![_offset + i],
         _ => (int)_f![_offset + i],
     };
 
@@ -160,7 +175,7 @@ public sealed class Tensor
     internal float GetFloat(int i) => DType switch
     {
         DType.Int32 => _i![_offset + i],
-        DType.UInt8 => _b![_offset + i],
+        DType.UInt8 or DType.Bool => _b![_offset + i],
         _ => _f![_offset + i],
     };
 
@@ -243,8 +258,19 @@ public sealed class Tensor
         return r;
     }
 
-    /// <summary>A copy of the elements as bytes; only for uint8 tensors.</summary>
+    /// <summary>A copy of the elements as bytes; only for uint8 tensors (and bool ones, as 0 and 1).</summary>
     public byte[] ToByteArray() => ByteSpan.ToArray();
+
+    /// <summary>A copy of the elements as booleans (non-zero is true, as NumPy's astype(bool)), whatever the dtype.</summary>
+    public bool[] ToBoolArray()
+    {
+        var r = new bool[Length];
+        for (int i = 0; i < r.Length; i++)
+        {
+            r[i] = GetFloat(i) != 0f;
+        }
+        return r;
+    }
 
     /// <summary>A tensor of the given dtype with the converted values (a copy; Keras's ops.cast).</summary>
     public Tensor Cast(DType dtype)
@@ -255,6 +281,14 @@ public sealed class Tensor
                 return new Tensor(Shape, ToArray());
             case DType.Int32:
                 return new Tensor(Shape, DType.Int32, null, ToInt32Array(), null, 0);
+            case DType.Bool:
+                var flags = new byte[Length];
+                for (int i = 0; i < flags.Length; i++)
+                {
+                    // NaN is true, as NumPy's astype(bool).
+                    flags[i] = GetFloat(i) != 0f ? (byte)1 : (byte)0;
+                }
+                return new Tensor(Shape, DType.Bool, null, null, flags, 0);
             default:
                 var b = new byte[Length];
                 for (int i = 0; i < b.Length; i++)
@@ -359,6 +393,7 @@ public sealed class Tensor
     {
         DType.Float32 => new Tensor(shape, new float[shape.Size]),
         DType.Int32 => new Tensor(shape, DType.Int32, null, new int[shape.Size], null, 0),
+        DType.Bool => new Tensor(shape, DType.Bool, null, null, new byte[shape.Size], 0),
         _ => new Tensor(shape, DType.UInt8, null, null, new byte[shape.Size], 0),
     };
 
