@@ -52,10 +52,14 @@ public abstract partial class Layer
         return ApplySymbolic([.. inputs], asList: true);
     }
 
+    /// <summary>Calls the layer on several positional symbolic tensors (Keras's <c>layer(a, b)</c>, as attention layers take query and value).</summary>
+    internal KerasTensor ApplyPositional(IReadOnlyList<KerasTensor> inputs) =>
+        inputs.Count == 1 ? Apply(inputs[0]) : ApplySymbolic([.. inputs], asList: false);
+
     private KerasTensor ApplySymbolic(KerasTensor[] inputs, bool asList)
     {
         Shape outShape;
-        if (asList)
+        if (asList || inputs.Length > 1)
         {
             var shapes = inputs.Select(t => t.Shape).ToArray();
             EnsureBuilt(shapes);

@@ -144,7 +144,7 @@ internal sealed class FunctionalGraph
             {
                 continue;
             }
-            Tensor y = node.InputsAsList
+            Tensor y = node.InputsAsList || node.Inputs.Length > 1
                 ? node.Layer.Apply([.. node.Inputs.Select(t => values[t])], training)
                 : node.Layer.Apply(values[node.Inputs[0]], training);
             values[node.Output] = y;

@@ -176,4 +176,7 @@ internal enum OpKind
 
     /// <summary>Gated linear unit over an axis.</summary>
     Glu,
+
+    /// <summary>A matrix product over broadcast batch axes (NumPy matmul).</summary>
+    BatchedMatMul,
 }

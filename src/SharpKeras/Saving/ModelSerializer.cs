@@ -85,7 +85,11 @@ internal static class ModelSerializer
                     {
                         kwargs["training"] = false;
                     }
-                    nodes.Add((JsonNode)new JsonObject { ["args"] = new JsonArray(arg), ["kwargs"] = kwargs });
+                    // Several positional tensors (an attention layer's query and value) are several args, as Keras writes them.
+                    var args = !node.InputsAsList && node.Inputs.Length > 1
+                        ? new JsonArray([.. node.Inputs.Select(t => (JsonNode)TensorConfig(graph, t))])
+                        : new JsonArray(arg);
+                    nodes.Add((JsonNode)new JsonObject { ["args"] = args, ["kwargs"] = kwargs });
                 }
             }
             o["inbound_nodes"] = nodes;
@@ -321,12 +325,16 @@ internal static class ModelSerializer
         {
             // Keras 3: {"args": [tensor or [tensors]], "kwargs": {...}}.
             var args = o["args"] as JsonArray ?? throw new FormatException($"Node of layer '{layer.Name}' has no args: {data.ToJsonString()}.");
-            if (args.Count != 1)
+            if (args.Count == 0)
             {
-                throw new FormatException($"Node of layer '{layer.Name}' has {args.Count} positional arguments; SharpKeras layers take one tensor or one list of tensors.");
+                throw new FormatException($"Node of layer '{layer.Name}' has no positional arguments; SharpKeras layers take one tensor, one list of tensors, or several tensors.");
             }
-            asList = args[0] is JsonArray;
-            foreach (var t in asList ? (JsonArray)args[0]! : new JsonArray(args[0]!.DeepClone()))
+            if (args.Count > 1 && args.Any(a => a is JsonArray))
+            {
+                throw new FormatException($"Node of layer '{layer.Name}' has {args.Count} positional arguments with a list among them; SharpKeras layers take one tensor, one list of tensors, or several tensors.");
+            }
+            asList = args.Count == 1 && args[0] is JsonArray;
+            foreach (var t in asList ? (JsonArray)args[0]! : args.Count > 1 ? (JsonArray)args.DeepClone() : new JsonArray(args[0]!.DeepClone()))
             {
                 var h = t?["config"]?["keras_history"] as JsonArray ?? throw new FormatException($"Node of layer '{layer.Name}': argument {t?.ToJsonString()} is not a Keras tensor.");
                 if (!made.TryGetValue(HistoryKey(h, $"a node of layer '{layer.Name}'"), out var kt))
@@ -354,7 +362,7 @@ internal static class ModelSerializer
         {
             throw new FormatException($"Node of layer '{layer.Name}' has an unknown format: {data.ToJsonString()}.");
         }
-        output = asList ? layer.Apply(tensors) : layer.Apply(tensors[0]);
+        output = asList ? layer.Apply(tensors) : layer.ApplyPositional(tensors);
         return true;
     }
 
