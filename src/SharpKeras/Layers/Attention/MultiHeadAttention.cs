@@ -137,9 +137,6 @@ public sealed class MultiHeadAttention : Layer, Saving.IKerasSerializable<MultiH
     internal override bool IsMultiInput => true;
 
     /// <inheritdoc/>
-    internal override bool CallTakesTraining => DropoutRate > 0;
-
-    /// <inheritdoc/>
     internal override bool WritesBuildConfig => true;
 
     /// <summary>Calls the layer on symbolic tensors (Keras's <c>mha(query, value)</c> or <c>mha(query, value, key)</c>).</summary>
