@@ -8,11 +8,12 @@ namespace SharpKeras;
 /// </summary>
 internal sealed class Node
 {
-    public Node(Layer layer, KerasTensor[] inputs, bool inputsAsList, Shape outputShape, DType outputDType)
+    public Node(Layer layer, KerasTensor[] inputs, bool inputsAsList, Shape outputShape, DType outputDType, bool lastInputIsMask = false)
     {
         Layer = layer;
         Inputs = inputs;
         InputsAsList = inputsAsList;
+        LastInputIsMask = lastInputIsMask;
         Index = layer.InboundNodes.Count;
         Output = new KerasTensor(outputShape, outputDType, Index == 0 ? layer.Name : $"{layer.Name}_{Index}", layer, Index);
     }
@@ -25,6 +26,9 @@ internal sealed class Node
 
     /// <summary>True when the layer was called with a list (merging layers), as Keras records args.</summary>
     public bool InputsAsList { get; }
+
+    /// <summary>True when the last input is the mask passed as Keras's <c>mask=</c> keyword argument, not a positional input.</summary>
+    public bool LastInputIsMask { get; }
 
     /// <summary>Position among the layer's calls.</summary>
     public int Index { get; }

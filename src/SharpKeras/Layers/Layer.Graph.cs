@@ -52,10 +52,30 @@ public abstract partial class Layer
         return ApplySymbolic([.. inputs], asList: true);
     }
 
+    /// <summary>Calls the layer on a symbolic tensor with an explicit symbolic mask (Keras's <c>layer(x, mask=m)</c>, as Keras's own files record it).</summary>
+    internal KerasTensor ApplyMasked(KerasTensor input, KerasTensor mask)
+    {
+        EnsureBuilt(input.Shape);
+        var node = new Node(this, [input, mask], false, ComputeOutputShape(input.Shape), DType.Float32, lastInputIsMask: true);
+        _inboundNodes.Add(node);
+        return node.Output;
+    }
+
+    /// <summary>A constant positional argument the layer's calls carry after their tensors (Keras's op nodes such as <c>not_equal(x, 0)</c>); null when none.</summary>
+    internal virtual System.Text.Json.Nodes.JsonNode? ConstantArgument => null;
+
+    /// <summary>Takes the constant positional arguments of a node read from a file; layers that take only tensors refuse them.</summary>
+    internal virtual void BindConstantArguments(IReadOnlyList<System.Text.Json.Nodes.JsonNode?> constants) =>
+        throw new Saving.ConfigException($"Layer '{Name}' ({GetType().Name}) takes tensors only, but its node has constant arguments [{string.Join(", ", constants.Select(c => c?.ToJsonString() ?? "null"))}].");
+
+    /// <summary>Calls the layer on several positional symbolic tensors (Keras's <c>layer(a, b)</c>, as attention layers take query and value).</summary>
+    internal KerasTensor ApplyPositional(IReadOnlyList<KerasTensor> inputs) =>
+        inputs.Count == 1 ? Apply(inputs[0]) : ApplySymbolic([.. inputs], asList: false);
+
     private KerasTensor ApplySymbolic(KerasTensor[] inputs, bool asList)
     {
         Shape outShape;
-        if (asList)
+        if (asList || inputs.Length > 1)
         {
             var shapes = inputs.Select(t => t.Shape).ToArray();
             EnsureBuilt(shapes);

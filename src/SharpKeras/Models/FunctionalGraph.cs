@@ -144,7 +144,16 @@ internal sealed class FunctionalGraph
             {
                 continue;
             }
-            Tensor y = node.InputsAsList
+            if (node.LastInputIsMask)
+            {
+                // The mask given as a keyword argument rides on a view of the input, where layers read masks.
+                var input = values[node.Inputs[0]];
+                var masked = Ops.ViewOp(input, input.Shape, OpKind.Reshape);
+                masked.KerasMask = values[node.Inputs[1]];
+                values[node.Output] = node.Layer.Apply(masked, training);
+                continue;
+            }
+            Tensor y = node.InputsAsList || node.Inputs.Length > 1
                 ? node.Layer.Apply([.. node.Inputs.Select(t => values[t])], training)
                 : node.Layer.Apply(values[node.Inputs[0]], training);
             values[node.Output] = y;

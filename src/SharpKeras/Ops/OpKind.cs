@@ -218,4 +218,6 @@ internal enum OpKind
 
     /// <summary>x raised to a constant power.</summary>
     Power,
+    /// <summary>A matrix product over broadcast batch axes (NumPy matmul).</summary>
+    BatchedMatMul,
 }

@@ -232,11 +232,15 @@ public static partial class Ops
         return y;
     }
 
-    /// <summary>Matrix product a @ b: a is (..., K), b is (K, N); the result is (..., N).</summary>
+    /// <summary>Matrix product a @ b with NumPy's matmul semantics (Keras's <c>ops.matmul</c>): (..., M, K) @ (..., K, N) with broadcast batch axes, 1-D operands as vectors; a (K, N) right operand runs as one GEMM over all leading axes.</summary>
     public static Tensor MatMul(Tensor a, Tensor b)
     {
         a = F(a);
         b = F(b);
+        if (b.Rank != 2)
+        {
+            return BatchedMatMul(a, b);
+        }
         var (m, k, n) = MatMulDims(a.Shape, b.Shape, false, false);
         var z = Tensor.Zeros(a.Rank == 2 ? new Shape(m, n) : a.Shape.WithDim(-1, n));
         void Forward() => K.MatMul(a.Span, b.Span, z.Span, m, n, k, false, false, false);

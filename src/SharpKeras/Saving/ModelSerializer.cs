@@ -85,7 +85,19 @@ internal static class ModelSerializer
                     {
                         kwargs["training"] = false;
                     }
-                    nodes.Add((JsonNode)new JsonObject { ["args"] = new JsonArray(arg), ["kwargs"] = kwargs });
+                    // Several positional tensors (an attention layer's query and value) are several args, as Keras writes them.
+                    var args = !node.InputsAsList && node.Inputs.Length > 1 && !node.LastInputIsMask
+                        ? new JsonArray([.. node.Inputs.Select(t => (JsonNode)TensorConfig(graph, t))])
+                        : new JsonArray(arg);
+                    if (node.LastInputIsMask)
+                    {
+                        kwargs["mask"] = TensorConfig(graph, node.Inputs[^1]);
+                    }
+                    if (layer.ConstantArgument is { } constant)
+                    {
+                        args.Add(constant.DeepClone());
+                    }
+                    nodes.Add((JsonNode)new JsonObject { ["args"] = args, ["kwargs"] = kwargs });
                 }
             }
             o["inbound_nodes"] = nodes;
@@ -317,16 +329,33 @@ internal static class ModelSerializer
         output = null;
         List<KerasTensor> tensors = [];
         bool asList;
+        bool withMask = false;
         if (data is JsonObject o)
         {
             // Keras 3: {"args": [tensor or [tensors]], "kwargs": {...}}.
             var args = o["args"] as JsonArray ?? throw new FormatException($"Node of layer '{layer.Name}' has no args: {data.ToJsonString()}.");
-            if (args.Count != 1)
+            if (args.Count == 0)
             {
-                throw new FormatException($"Node of layer '{layer.Name}' has {args.Count} positional arguments; SharpKeras layers take one tensor or one list of tensors.");
+                throw new FormatException($"Node of layer '{layer.Name}' has no positional arguments; SharpKeras layers take one tensor, one list of tensors, or several tensors.");
             }
-            asList = args[0] is JsonArray;
-            foreach (var t in asList ? (JsonArray)args[0]! : new JsonArray(args[0]!.DeepClone()))
+            if (args.Count > 1 && args.Any(a => a is JsonArray))
+            {
+                throw new FormatException($"Node of layer '{layer.Name}' has {args.Count} positional arguments with a list among them; SharpKeras layers take one tensor, one list of tensors, or several tensors.");
+            }
+            asList = args.Count == 1 && args[0] is JsonArray;
+            // Constants among the positional arguments (Keras's not_equal(x, 0)) belong to the operation, not the graph.
+            var constants = args.Count > 1 ? args.Where(a => a is not JsonObject).ToList() : [];
+            if (constants.Count > 0)
+            {
+                layer.BindConstantArguments(constants);
+                args = new JsonArray([.. args.Where(a => a is JsonObject).Select(a => a!.DeepClone())]);
+            }
+            if (o["kwargs"]?["mask"] is JsonObject maskArg)
+            {
+                args = new JsonArray([.. args.Select(a => a?.DeepClone()), maskArg.DeepClone()]);
+                withMask = true;
+            }
+            foreach (var t in asList ? (JsonArray)args[0]! : args.Count > 1 ? (JsonArray)args.DeepClone() : new JsonArray(args[0]!.DeepClone()))
             {
                 var h = t?["config"]?["keras_history"] as JsonArray ?? throw new FormatException($"Node of layer '{layer.Name}': argument {t?.ToJsonString()} is not a Keras tensor.");
                 if (!made.TryGetValue(HistoryKey(h, $"a node of layer '{layer.Name}'"), out var kt))
@@ -354,7 +383,7 @@ internal static class ModelSerializer
         {
             throw new FormatException($"Node of layer '{layer.Name}' has an unknown format: {data.ToJsonString()}.");
         }
-        output = asList ? layer.Apply(tensors) : layer.Apply(tensors[0]);
+        output = withMask ? layer.ApplyMasked(tensors[0], tensors[^1]) : asList ? layer.Apply(tensors) : layer.ApplyPositional(tensors);
         return true;
     }
 

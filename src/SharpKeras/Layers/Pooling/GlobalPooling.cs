@@ -59,6 +59,13 @@ public abstract class GlobalPooling : Layer
     protected override Tensor Call(Tensor inputs, bool training)
     {
         var s = inputs.Shape;
+        if (!_max && Rank == 1 && inputs.KerasMask is { } mask)
+        {
+            // Keras's masked mean: masked steps count neither in the sum nor in the number of steps.
+            var m = Ops.Reshape(mask, s[0], s[1], 1);
+            var mean = Ops.Divide(Ops.Sum(Ops.Multiply(inputs, m), 1, keepDims: true), Ops.Sum(m, 1, keepDims: true));
+            return KeepDims ? mean : Ops.Reshape(mean, s[0], s[-1]);
+        }
         int[] window = Rank == 1 ? [s[1]] : [s[1], s[2]];
         var y = Ops.Pool(inputs, window, window, "valid", _max);
         return KeepDims ? y : Ops.Reshape(y, s[0], s[-1]);
