@@ -81,6 +81,15 @@ public sealed class RegistryRoundTripTests : IDisposable
         [typeof(PReLU)] = () => One(new PReLU(new RandomNormal(0.2, 0.1, 9), sharedAxes: [1]), [3, 2]),
         [typeof(ELU)] = () => One(new ELU(0.7), [4]),
         [typeof(SharpKeras.Layers.Softmax)] = () => One(new SharpKeras.Layers.Softmax(axis: 1), [3, 2]),
+        [typeof(EinsumDense)] = () => One(new EinsumDense("abc,cd->abd", [-1, 3], activation: "relu", biasAxes: "d", biasInitializer: new RandomNormal(0, 0.1, 4)), [2, 4]),
+        [typeof(MultiHeadAttention)] = () =>
+        {
+            var input = Keras.Input([3, 4]);
+            var output = new MultiHeadAttention(2, 2, valueDim: 3, biasInitializer: new RandomNormal(0, 0.1, 3)).Apply(input, input);
+            return (new Model(input, output), [GradCheck.Random(5, -1, 1, 3, 3, 4)]);
+        },
+        [typeof(NotEqual)] = () => One(new NotEqual(0.5), [4]),
+        [typeof(LogicalOr)] = () => Two(new LogicalOr(), [4]),
     };
 
     private static readonly Dictionary<Type, Func<Initializer>> s_initializers = new()
