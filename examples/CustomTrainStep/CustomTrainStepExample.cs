@@ -53,19 +53,12 @@ internal static class CustomTrainStepExample
     }
 
     /// <summary>The guide's second part: a Model whose TrainStep calls ComputeLoss (the loss passed to compile)
-    /// and updates every metric in `metrics`, the "loss" one with the loss value.</summary>
+    /// and updates every metric in `metrics`: as Keras 3's, the compiled loss tracker ("loss") and the compiled metrics.</summary>
     private sealed class CompiledLossModel : Model
     {
-        // In Keras, self.metrics holds the compiled loss tracker and compile_metrics; SharpKeras keeps those
-        // inside Fit (Model.Metrics lists only tracked metrics), so the guide's metrics are declared here.
-        private readonly Mean _lossTracker = new(name: "loss");
-        private readonly MeanAbsoluteError _maeMetric = new(name: "mae");
-
         public CompiledLossModel(KerasTensor inputs, KerasTensor outputs) : base(inputs, outputs)
         {
         }
-
-        public override IReadOnlyList<Metric> Metrics => [_lossTracker, _maeMetric];
 
         public override IReadOnlyDictionary<string, double> TrainStep(StepData data)
         {
@@ -79,6 +72,7 @@ internal static class CustomTrainStepExample
                 gradients = tape.Gradient(loss, TrainableWeights);
             }
             Optimizer!.ApplyGradients(gradients, TrainableWeights);
+            // Update metrics (includes the metric that tracks the loss)
             var logs = new Dictionary<string, double>();
             foreach (var metric in Metrics)
             {
@@ -90,6 +84,7 @@ internal static class CustomTrainStepExample
                 {
                     metric.UpdateState(y!, yPred);
                 }
+                // Return a dict mapping metric names to current value
                 logs[metric.Name] = metric.Result();
             }
             return logs;
@@ -113,7 +108,7 @@ internal static class CustomTrainStepExample
         // Going lower-level: the loss and metrics passed to compile(), used from the custom step.
         var inputs2 = Keras.Input([32]);
         var model2 = new CompiledLossModel(inputs2, new Dense(1).Apply(inputs2));
-        model2.Compile("adam", "mse");
+        model2.Compile("adam", "mse", ["mae"]);
         var history2 = model2.Fit(x, y, batchSize: batchSize, epochs: epochs, verbose: verbose);
 
         string result = string.Create(CultureInfo.InvariantCulture,

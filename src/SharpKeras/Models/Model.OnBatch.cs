@@ -2,13 +2,13 @@ using SharpKeras.Training;
 
 namespace SharpKeras.Models;
 
-/// <summary>Keras's single-batch methods: <c>train_on_batch</c>, <c>test_on_batch</c> and <c>reset_metrics</c>.</summary>
+/// <summary>
+/// Keras's single-batch methods: <c>train_on_batch</c>, <c>test_on_batch</c> and <c>reset_metrics</c>. As Keras 3, they
+/// update the model's own metric states (<see cref="Metrics"/>), never reset between calls, so values are running means
+/// until ResetMetrics(), a Fit epoch or an Evaluate (which reset them as Keras's do), or a new Compile.
+/// </summary>
 public partial class Model
 {
-    // Keras 3 keeps one set of metric states for train_on_batch and test_on_batch and never resets it
-    // between calls, so values are running means until ResetMetrics() (or a new Compile).
-    private CompiledMetrics? _onBatchMetrics;
-
     /// <summary>
     /// One gradient update on one batch, run whole whatever its size (Keras's <c>train_on_batch</c>):
     /// the loss first, then the metrics, as running means over the calls since the last <see cref="ResetMetrics"/>.
@@ -39,7 +39,7 @@ public partial class Model
             var data = new StepData();
             data.Load(x, y, null, null, start, local);
             data.Distribute(dp, count);
-            data.Metrics = OnBatchMetrics(y.Count);
+            data.Metrics = CompiledMetricSet;
             return new EvaluationResult(new Dictionary<string, double>(TrainStep(data)), returnDict);
         }
     }
@@ -66,7 +66,7 @@ public partial class Model
         {
             var data = new StepData();
             data.Load(x, y, null, null, 0, count);
-            data.Metrics = OnBatchMetrics(y.Count);
+            data.Metrics = CompiledMetricSet;
             return new EvaluationResult(new Dictionary<string, double>(TestStep(data)), returnDict);
         }
     }
@@ -76,18 +76,8 @@ public partial class Model
     {
         lock (MetricGate)
         {
-            _onBatchMetrics?.Reset();
+            CompiledMetricSet?.Reset();
             ResetCustomMetrics();
         }
-    }
-
-    private CompiledMetrics OnBatchMetrics(int outputs)
-    {
-        if (_onBatchMetrics is null)
-        {
-            _onBatchMetrics = new CompiledMetrics(this, outputs);
-            _onBatchMetrics.Reset();
-        }
-        return _onBatchMetrics;
     }
 }

@@ -21,12 +21,17 @@ public partial class Model
     /// <param name="callbacks">Extra callbacks.</param>
     /// <param name="stepsPerEpoch">Batches per epoch (default: the dataset's length).</param>
     /// <param name="validationSteps">Validation batches per epoch (default: the whole validation dataset).</param>
+    /// <param name="classWeight">Weight of each class's samples in the loss (Keras's <c>class_weight</c>), times any per-sample weights the batches carry.</param>
+    /// <param name="initialEpoch">Epoch to start from (to resume a run).</param>
+    /// <param name="validationFreq">Validate every this many epochs.</param>
     /// <param name="cancellationToken">Stops training between two batches with an <see cref="OperationCanceledException"/>; the weights are those after the last whole step.</param>
+    /// <remarks>The same loop as Fit on arrays: an overridden TrainStep/TestStep, callbacks and the default TerminateOnNaN apply alike.</remarks>
     public History Fit(PyDataset x, int epochs = 1, int verbose = 1, PyDataset? validationData = null, bool shuffle = true, int? seed = null,
-        IEnumerable<Callback>? callbacks = null, int? stepsPerEpoch = null, int? validationSteps = null, CancellationToken cancellationToken = default)
-        => SourceLoop.Fit(this, new PyDatasetSource(x, shuffle, seed, CheckSteps(stepsPerEpoch, nameof(stepsPerEpoch)), nameof(x)), epochs, verbose,
+        IEnumerable<Callback>? callbacks = null, int? stepsPerEpoch = null, int? validationSteps = null, IReadOnlyDictionary<int, double>? classWeight = null,
+        int initialEpoch = 0, int validationFreq = 1, CancellationToken cancellationToken = default)
+        => TrainingLoop.Fit(this, new PyDatasetSource(x, shuffle, seed, CheckSteps(stepsPerEpoch, nameof(stepsPerEpoch)), nameof(x)),
             validationData is null ? null : new PyDatasetSource(validationData, false, null, CheckSteps(validationSteps, nameof(validationSteps)), nameof(validationData)),
-            callbacks, cancellationToken);
+            epochs, verbose, callbacks, SourceExtras(classWeight, initialEpoch, validationFreq, cancellationToken));
 
     /// <summary>
     /// Trains on an enumerable of batches (Keras's <c>fit(generator, steps_per_epoch=...)</c>). Without
@@ -40,34 +45,44 @@ public partial class Model
     /// <param name="validationData">Batches evaluated after each epoch (enumerated afresh each time).</param>
     /// <param name="validationSteps">Validation batches per epoch, or null for all.</param>
     /// <param name="callbacks">Extra callbacks.</param>
+    /// <param name="classWeight">Weight of each class's samples in the loss (Keras's <c>class_weight</c>), times any per-sample weights the batches carry.</param>
+    /// <param name="initialEpoch">Epoch to start from (to resume a run).</param>
+    /// <param name="validationFreq">Validate every this many epochs.</param>
     /// <param name="cancellationToken">Stops training between two batches with an <see cref="OperationCanceledException"/>.</param>
+    /// <remarks>The same loop as Fit on arrays: an overridden TrainStep/TestStep, callbacks and the default TerminateOnNaN apply alike.</remarks>
     public History Fit(IEnumerable<Batch> x, int epochs = 1, int verbose = 1, int? stepsPerEpoch = null, IEnumerable<Batch>? validationData = null,
-        int? validationSteps = null, IEnumerable<Callback>? callbacks = null, CancellationToken cancellationToken = default)
-        => SourceLoop.Fit(this, new EnumerableSource(x, stepsPerEpoch, nameof(x)), epochs, verbose,
-            validationData is null ? null : new EnumerableSource(validationData, validationSteps, nameof(validationData)), callbacks, cancellationToken);
+        int? validationSteps = null, IEnumerable<Callback>? callbacks = null, IReadOnlyDictionary<int, double>? classWeight = null,
+        int initialEpoch = 0, int validationFreq = 1, CancellationToken cancellationToken = default)
+        => TrainingLoop.Fit(this, new EnumerableSource(x, stepsPerEpoch, nameof(x)),
+            validationData is null ? null : new EnumerableSource(validationData, validationSteps, nameof(validationData)),
+            epochs, verbose, callbacks, SourceExtras(classWeight, initialEpoch, validationFreq, cancellationToken));
 
     /// <summary>Trains on an enumerable of (x, y) tuples, as the <see cref="Batch"/> overload.</summary>
     public History Fit(IEnumerable<(Tensor X, Tensor Y)> x, int epochs = 1, int verbose = 1, int? stepsPerEpoch = null, IEnumerable<(Tensor X, Tensor Y)>? validationData = null,
-        int? validationSteps = null, IEnumerable<Callback>? callbacks = null, CancellationToken cancellationToken = default)
-        => Fit(AsBatches(x, nameof(x))!, epochs, verbose, stepsPerEpoch, AsBatches(validationData, nameof(validationData)), validationSteps, callbacks, cancellationToken);
+        int? validationSteps = null, IEnumerable<Callback>? callbacks = null, IReadOnlyDictionary<int, double>? classWeight = null,
+        int initialEpoch = 0, int validationFreq = 1, CancellationToken cancellationToken = default)
+        => Fit(AsBatches(x, nameof(x))!, epochs, verbose, stepsPerEpoch, AsBatches(validationData, nameof(validationData)), validationSteps, callbacks,
+            classWeight, initialEpoch, validationFreq, cancellationToken);
 
     /// <summary>Trains on an async enumerable of batches (an <c>async</c> iterator reading from disk or network), as the enumerable overload.</summary>
     public History Fit(IAsyncEnumerable<Batch> x, int epochs = 1, int verbose = 1, int? stepsPerEpoch = null, IAsyncEnumerable<Batch>? validationData = null,
-        int? validationSteps = null, IEnumerable<Callback>? callbacks = null, CancellationToken cancellationToken = default)
-        => SourceLoop.Fit(this, new EnumerableSource(x, stepsPerEpoch, nameof(x)), epochs, verbose,
-            validationData is null ? null : new EnumerableSource(validationData, validationSteps, nameof(validationData)), callbacks, cancellationToken);
+        int? validationSteps = null, IEnumerable<Callback>? callbacks = null, IReadOnlyDictionary<int, double>? classWeight = null,
+        int initialEpoch = 0, int validationFreq = 1, CancellationToken cancellationToken = default)
+        => TrainingLoop.Fit(this, new EnumerableSource(x, stepsPerEpoch, nameof(x)),
+            validationData is null ? null : new EnumerableSource(validationData, validationSteps, nameof(validationData)),
+            epochs, verbose, callbacks, SourceExtras(classWeight, initialEpoch, validationFreq, cancellationToken));
 
     /// <summary>Loss and metrics over a <see cref="PyDataset"/> of (x, y) batches (Keras's <c>evaluate(dataset)</c>).</summary>
     public EvaluationResult Evaluate(PyDataset x, int verbose = 1, int? steps = null, bool returnDict = false, CancellationToken cancellationToken = default)
-        => SourceLoop.Evaluate(this, new PyDatasetSource(x, false, null, CheckSteps(steps, nameof(steps)), nameof(x)), verbose, returnDict, cancellationToken);
+        => TrainingLoop.Evaluate(this, new PyDatasetSource(x, false, null, CheckSteps(steps, nameof(steps)), nameof(x)), verbose, returnDict, null, cancellationToken);
 
     /// <summary>Loss and metrics over an enumerable of (x, y) batches, <paramref name="steps"/> of them or all.</summary>
     public EvaluationResult Evaluate(IEnumerable<Batch> x, int verbose = 1, int? steps = null, bool returnDict = false, CancellationToken cancellationToken = default)
-        => SourceLoop.Evaluate(this, new EnumerableSource(x, steps, nameof(x)), verbose, returnDict, cancellationToken);
+        => TrainingLoop.Evaluate(this, new EnumerableSource(x, steps, nameof(x)), verbose, returnDict, null, cancellationToken);
 
     /// <summary>Loss and metrics over an async enumerable of (x, y) batches, <paramref name="steps"/> of them or all.</summary>
     public EvaluationResult Evaluate(IAsyncEnumerable<Batch> x, int verbose = 1, int? steps = null, bool returnDict = false, CancellationToken cancellationToken = default)
-        => SourceLoop.Evaluate(this, new EnumerableSource(x, steps, nameof(x)), verbose, returnDict, cancellationToken);
+        => TrainingLoop.Evaluate(this, new EnumerableSource(x, steps, nameof(x)), verbose, returnDict, null, cancellationToken);
 
     /// <summary>Outputs of a single-output model for every batch of a <see cref="PyDataset"/>, stacked (Keras's <c>predict(dataset)</c>); targets in the batches are ignored.</summary>
     public Tensor Predict(PyDataset x, int verbose = 1, int? steps = null, CancellationToken cancellationToken = default)
@@ -78,15 +93,18 @@ public partial class Model
 
     /// <summary>Outputs (one array per model output) for every batch of a <see cref="PyDataset"/>, stacked.</summary>
     public Tensor[] PredictOutputs(PyDataset x, int verbose = 1, int? steps = null, CancellationToken cancellationToken = default)
-        => SourceLoop.Predict(this, new PyDatasetSource(x, false, null, CheckSteps(steps, nameof(steps)), nameof(x)), verbose, cancellationToken);
+        => TrainingLoop.Predict(this, new PyDatasetSource(x, false, null, CheckSteps(steps, nameof(steps)), nameof(x)), verbose, null, cancellationToken);
 
     /// <summary>Outputs of a single-output model for every batch of an enumerable, stacked; <paramref name="steps"/> batches or all.</summary>
     public Tensor Predict(IEnumerable<Batch> x, int verbose = 1, int? steps = null, CancellationToken cancellationToken = default)
-        => SourceLoop.Predict(this, new EnumerableSource(x, steps, nameof(x)), verbose, cancellationToken)[RequireSingleOutput("Predict", "PredictOutputs")];
+        => TrainingLoop.Predict(this, new EnumerableSource(x, steps, nameof(x)), verbose, null, cancellationToken)[RequireSingleOutput("Predict", "PredictOutputs")];
 
     /// <summary>Outputs of a single-output model for every batch of an async enumerable, stacked; <paramref name="steps"/> batches or all.</summary>
     public Tensor Predict(IAsyncEnumerable<Batch> x, int verbose = 1, int? steps = null, CancellationToken cancellationToken = default)
-        => SourceLoop.Predict(this, new EnumerableSource(x, steps, nameof(x)), verbose, cancellationToken)[RequireSingleOutput("Predict", "PredictOutputs")];
+        => TrainingLoop.Predict(this, new EnumerableSource(x, steps, nameof(x)), verbose, null, cancellationToken)[RequireSingleOutput("Predict", "PredictOutputs")];
+
+    private static FitExtras SourceExtras(IReadOnlyDictionary<int, double>? classWeight, int initialEpoch, int validationFreq, CancellationToken cancellationToken)
+        => new(ClassWeight: classWeight, InitialEpoch: initialEpoch, ValidationFreq: validationFreq, Cancellation: cancellationToken);
 
     private static int? CheckSteps(int? steps, string name) => steps is < 1
         ? throw new ArgumentOutOfRangeException(name, steps, $"{name} must be >= 1 when given, got {steps}.")

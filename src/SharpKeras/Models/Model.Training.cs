@@ -26,7 +26,7 @@ public partial class Model
         ArgumentNullException.ThrowIfNull(data);
         TrainingLoop.RequireCompiled(this, "TrainStep");
         data.BuiltInStepRan = true;
-        var metrics = data.Metrics ??= new CompiledMetrics(this, data.SourceY.Count);
+        var metrics = data.Metrics ??= CompiledMetricSet ?? new CompiledMetrics(this);
         var dp = data.DataParallel;
         double loss;
         if (dp is not null && data.BatchSize == 0)
@@ -71,7 +71,7 @@ public partial class Model
             plan.LoadSlice(data.SourceX, data.SourceY, data.SourceWeight, data.Start);
             plan.Run();
             loss = plan.Loss!.Item();
-            var metrics = data.Metrics ??= new CompiledMetrics(this, data.SourceY.Count);
+            var metrics = data.Metrics ??= CompiledMetricSet ?? new CompiledMetrics(this);
             metrics.Update(loss, plan.OutputLosses, plan.Y!, plan.Predictions, data.BatchSize);
         }
         finally
@@ -172,18 +172,36 @@ public partial class Model
     }
 
     /// <summary>
-    /// The metric objects this model reports and resets at the start of each epoch (Keras's <c>model.metrics</c>
-    /// for the custom part): by default those given to <see cref="Layer"/>'s <c>TrackMetric</c> here or in sublayers.
-    /// A custom TrainStep model overrides it to list its trackers, as Keras examples override <c>metrics</c>.
+    /// The model's metric objects (Keras 3's <c>model.metrics</c>): once compiled, the loss tracker ("loss") first, then the
+    /// compiled metrics (resolved from the first batch of a Fit, Evaluate or TrainOnBatch), then each output's loss
+    /// tracker, then the metrics tracked with <see cref="Layer"/>'s <c>TrackMetric</c> here or in sublayers. Fit resets them
+    /// at each epoch and Evaluate at its start; a custom TrainStep may update them and return their results, as the
+    /// keras-io guide does. Keras nests the compiled ones in one <c>CompileMetrics</c> object whose result is a dict;
+    /// here they are listed one by one, so <c>{m.Name: m.Result()}</c> gives the keys Keras's logs show.
+    /// A custom TrainStep model may override it to list its own trackers instead.
     /// </summary>
-    public virtual IReadOnlyList<Metric> Metrics => TrackedMetrics;
+    public virtual IReadOnlyList<Metric> Metrics => CompiledMetricSet is { } compiled ? [.. compiled.Objects, .. TrackedMetrics] : TrackedMetrics;
 
-    /// <summary>Resets every metric listed by <see cref="Metrics"/> (done by Fit and Evaluate before each pass, as Keras's <c>reset_metrics</c>).</summary>
+    /// <summary>The names of <see cref="Metrics"/>, in order (Keras's <c>metrics_names</c>, with the compiled metrics listed one by one).</summary>
+    public IReadOnlyList<string> MetricsNames => [.. Metrics.Select(m => m.Name)];
+
+    /// <summary>The running loss and compiled metrics that Fit, TrainOnBatch and TestOnBatch update (Keras's loss tracker and compile_metrics); null before Compile.</summary>
+    internal CompiledMetrics? CompiledMetricSet { get; private set; }
+
+    /// <summary>
+    /// Resets every metric listed by <see cref="Metrics"/> but the compiled ones (done by Fit and Evaluate before each pass, as
+    /// Keras's <c>reset_metrics</c>); the compiled states are reset by the call that uses them, so that an evaluation
+    /// running on another thread with fresh states never clears them under it.
+    /// </summary>
     internal void ResetCustomMetrics()
     {
+        var compiled = CompiledMetricSet;
         foreach (var m in Metrics)
         {
-            m.ResetState();
+            if (compiled is null || !compiled.Owns(m))
+            {
+                m.ResetState();
+            }
         }
     }
 

@@ -254,7 +254,7 @@ public partial class Model : Layer
         _metricObjects = null;
         TrainPlans.Clear();
         InferencePlans.Clear();
-        _onBatchMetrics = null;
+        CompiledMetricSet = new CompiledMetrics(this);
     }
 
     /// <summary>Training steps planned for this model, one per batch shape (see <see cref="Training.TrainStepPlan"/>).</summary>

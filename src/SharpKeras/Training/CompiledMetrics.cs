@@ -14,23 +14,52 @@ internal sealed class CompiledMetrics
 {
     private readonly Model _model;
     private readonly Mean _loss = new("loss");
-    private readonly Mean[] _outputLosses;
-    private readonly string[] _outputLossKeys;
+    private Mean[] _outputLosses = [];
+    private string[] _outputLossKeys = [];
     private Metric[][]? _metrics;
     private string[][]? _metricKeys;
 
-    public CompiledMetrics(Model model, int outputs)
+    /// <summary>Empty states for <paramref name="model"/>; the per-output losses and the metrics are resolved from the first batch.</summary>
+    public CompiledMetrics(Model model)
     {
         _model = model;
-        if (outputs > 1 && model.MetricObjects is { Count: > 0 })
+    }
+
+    /// <summary>
+    /// Every metric object, in Keras's <c>model.metrics</c> order: the loss tracker, the compiled metrics
+    /// (once resolved from a batch), then each output's loss tracker.
+    /// </summary>
+    public IEnumerable<Metric> Objects
+    {
+        get
         {
-            // The objects hold one running state each; Keras takes one list per output for these.
-            throw new NotSupportedException(
-                $"Model '{model.Name}' has {outputs} outputs but was compiled with metric objects, which hold a single running state; " +
-                "compile it with metric identifiers (for example [\"accuracy\"]) to get one metric per output.");
+            ResolveEarly();
+            yield return _loss;
+            foreach (var row in _metrics ?? [])
+            {
+                foreach (var m in row)
+                {
+                    yield return m;
+                }
+            }
+            foreach (var m in _outputLosses)
+            {
+                yield return m;
+            }
         }
-        _outputLosses = outputs > 1 ? [.. Enumerable.Range(0, outputs).Select(k => new Mean(OutputName(k) + "_loss"))] : [];
-        _outputLossKeys = [.. _outputLosses.Select(m => m.Name)];
+    }
+
+    /// <summary>True when <paramref name="metric"/> is one of these states (the loss tracker, a compiled metric or an output's loss tracker).</summary>
+    public bool Owns(Metric metric)
+    {
+        foreach (var m in Objects)
+        {
+            if (ReferenceEquals(m, metric))
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     private string OutputName(int k) => _model.Outputs.Count > k ? _model.Outputs[k].Layer.Name : $"output_{k}";
@@ -56,6 +85,12 @@ internal sealed class CompiledMetrics
     public void Update(double loss, Tensor[] outputLosses, Tensor[] y, Tensor[] predictions, int count)
     {
         _loss.Update(loss, count);
+        if (outputLosses.Length > 1 && _outputLosses.Length != outputLosses.Length)
+        {
+            // Several outputs: each output's mean loss is logged too, as "<output>_loss".
+            _outputLosses = [.. Enumerable.Range(0, outputLosses.Length).Select(k => new Mean(OutputName(k) + "_loss"))];
+            _outputLossKeys = [.. _outputLosses.Select(m => m.Name)];
+        }
         for (int k = 0; k < _outputLosses.Length; k++)
         {
             _outputLosses[k].Update(outputLosses[k].Item(), count);
@@ -65,7 +100,7 @@ internal sealed class CompiledMetrics
             // Keras's fit(x) with the model's own loss: compiled metrics need targets, so only the loss is logged.
             return;
         }
-        if (_metrics is null)
+        if (_metrics is null || !ResolvedFor(y, predictions))
         {
             Resolve(y, predictions);
         }
@@ -78,9 +113,69 @@ internal sealed class CompiledMetrics
         }
     }
 
+    // What "accuracy" was resolved from (the ranks and last axes of targets and predictions): the states are kept
+    // across calls (Keras's model.metrics), so targets of another kind (one-hot after sparse) resolve them afresh.
+    private int[] _resolvedKey = [];
+
+    private bool ResolvedFor(Tensor[] y, Tensor[] predictions)
+    {
+        if (_resolvedKey.Length != 4 * predictions.Length)
+        {
+            return false;
+        }
+        for (int k = 0; k < predictions.Length; k++)
+        {
+            if (_resolvedKey[4 * k] != y[k].Rank || _resolvedKey[4 * k + 1] != LastSampleAxis(y[k])
+                || _resolvedKey[4 * k + 2] != predictions[k].Rank || _resolvedKey[4 * k + 3] != LastSampleAxis(predictions[k]))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /// <summary>
+    /// Creates the compiled metric objects before any batch, as Keras's compile does, so that <c>model.Metrics</c> lists
+    /// them for a custom TrainStep to update; "accuracy" picks its kind from the first update. The built-in steps
+    /// resolve them from the data's shapes instead (<see cref="Resolve"/>), and only then are they logged.
+    /// </summary>
+    private void ResolveEarly()
+    {
+        if (_metrics is not null || (_model.MetricNames.Count == 0 && _model.MetricObjects is not { Count: > 0 }))
+        {
+            return;
+        }
+        int outputs = Math.Max(1, _model.OutputCount);
+        if (outputs > 1 && _model.MetricObjects is { Count: > 0 })
+        {
+            // Left to the first batch, which explains why one state cannot serve several outputs.
+            return;
+        }
+        _metrics = [.. Enumerable.Range(0, outputs).Select(_ => _model.MetricObjects is { } objects
+            ? objects.ToArray()
+            : _model.MetricNames.Select(n => n.ToLowerInvariant() is "accuracy" or "acc" ? new DeferredAccuracy(n) : Metric.Get(n)).ToArray())];
+        _metricKeys = [.. _metrics.Select((row, k) => row.Select(m => outputs > 1 ? $"{OutputName(k)}_{m.Name}" : m.Name).ToArray())];
+    }
+
+    // The last axis of one sample: a batch of scalars (sparse labels) has none, and its batch size must not count.
+    private static int LastSampleAxis(Tensor t) => t.Rank > 1 ? t.Shape[-1] : 1;
+
     private void Resolve(Tensor[] y, Tensor[] predictions)
     {
+        _resolvedKey = new int[4 * predictions.Length];
+        for (int k = 0; k < predictions.Length; k++)
+        {
+            (_resolvedKey[4 * k], _resolvedKey[4 * k + 1], _resolvedKey[4 * k + 2], _resolvedKey[4 * k + 3]) =
+                (y[k].Rank, LastSampleAxis(y[k]), predictions[k].Rank, LastSampleAxis(predictions[k]));
+        }
         bool multi = predictions.Length > 1;
+        if (multi && _model.MetricObjects is { Count: > 0 })
+        {
+            // The objects hold one running state each; Keras takes one list per output for these.
+            throw new NotSupportedException(
+                $"Model '{_model.Name}' has {predictions.Length} outputs but was compiled with metric objects, which hold a single running state; " +
+                "compile it with metric identifiers (for example [\"accuracy\"]) to get one metric per output.");
+        }
         _metrics = [.. predictions.Select((p, k) => _model.MetricObjects is { } objects
             ? objects.ToArray()
             : _model.MetricNames.Select(n => Metric.Get(n, y[k].Shape, p.Shape)).ToArray())];
@@ -136,7 +231,8 @@ internal sealed class CompiledMetrics
         {
             logs[prefix.Length == 0 ? _outputLossKeys[k] : prefix + _outputLossKeys[k]] = _outputLosses[k].Result();
         }
-        for (int k = 0; k < (_metrics?.Length ?? 0); k++)
+        // Metrics made before any data (for a custom step to update) are logged once the built-in steps resolved them.
+        for (int k = 0; _resolvedKey.Length > 0 && k < (_metrics?.Length ?? 0); k++)
         {
             for (int i = 0; i < _metrics![k].Length; i++)
             {

@@ -1,13 +1,15 @@
 using SharpKeras.Callbacks;
+using SharpKeras.Data;
 using SharpKeras.Distribution;
 using SharpKeras.Models;
 
 namespace SharpKeras.Training;
 
 /// <summary>
-/// Fit, Evaluate and Predict for every model: batching, the planned train step, validation,
-/// metrics and callbacks. Data is one array per model input and one target per output, in order;
-/// a model with one input and one output is the one-element case.
+/// Fit, Evaluate and Predict for every model and every kind of data: batching, the model's TrainStep/TestStep/PredictStep
+/// (the built-in ones run the planned, replayed step), validation, metrics and callbacks. Data comes from a
+/// <see cref="StepFeed"/>: in-memory arrays (one per model input and one target per output, in order) or a batch
+/// source (a PyDataset, an enumerable or an async enumerable of batches); the loop is the same for both.
 /// </summary>
 internal static class TrainingLoop
 {
@@ -50,29 +52,53 @@ internal static class TrainingLoop
         }
 
         using var usage = model.Usage.EnterTraining(model, "Fit");
-        int samples = x[0].Shape[0];
-        int batches = (samples + batchSize - 1) / batchSize;
-        int steps = extras.StepsPerEpoch ?? batches;
+        int batches = (x[0].Shape[0] + batchSize - 1) / batchSize;
         // Data parallelism: this rank trains on its shard of every global batch (see Distribution/DataParallelContext).
         var dp = DataParallelContext.Current();
         if (dp is not null && batchSize < dp.Size)
         {
             throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, $"batchSize is the global batch, split across the {dp.Size} processes of the job; it must be at least {dp.Size}, got {batchSize}.");
         }
-        var all = PrepareCallbacks(model, callbacks, verbose, epochs, steps, out var history);
-        all = dp?.ChiefOnly(all) ?? all;
-
         // Every rank must shuffle alike, so that the shards of each global batch partition it.
         int shuffleSeed = dp is null ? seed ?? SeedGenerator.Global.NextInt() : dp.AgreeOnSeed(seed);
-        var order = new int[samples];
-        var trainMetrics = new CompiledMetrics(model, y.Count);
-        var valMetrics = validationData is null ? null : new CompiledMetrics(model, validationData.Value.Y.Count);
+        using var train = ArrayFeed.ForTraining(x, y, sampleWeight, batchSize, extras.StepsPerEpoch, shuffle, shuffleSeed, dp);
+        using var validation = validationData is { } v
+            ? ArrayFeed.ForEvaluation(v.X, v.Y, null, extras.ValidationBatchSize ?? batchSize, extras.ValidationSteps, dp)
+            : null;
+        return FitFeed(model, train, validation, extras.StepsPerEpoch ?? batches, epochs, verbose, callbacks, extras);
+    }
+
+    /// <summary>Fit over a batch source: the same loop as arrays, each batch read from <paramref name="train"/> as the step needs it.</summary>
+    public static History Fit(Model model, IBatchSource train, IBatchSource? validation, int epochs, int verbose, IEnumerable<Callback>? callbacks, FitExtras extras)
+    {
+        using var trainSource = train;
+        using var validationSource = validation;
+        using var feed = new SourceFeed(model, train, "Fit", extras.ClassWeight);
+        using var validationFeed = validation is null ? null : new SourceFeed(model, validation, "Evaluate");
+        RequireCompiled(model, "Fit");
+        CheckPositive(epochs, nameof(epochs));
+        CheckFitExtras(extras, epochs);
+        extras.Cancellation.ThrowIfCancellationRequested();
+        using var usage = model.Usage.EnterTraining(model, "Fit");
+        return FitFeed(model, feed, validationFeed, train.Steps, epochs, verbose, callbacks, extras);
+    }
+
+    /// <summary>
+    /// The one training loop: epochs of steps, each loading the feed's next batch into one reused <see cref="StepData"/>
+    /// and running the model's TrainStep between the batch callbacks, then validation and the epoch callbacks.
+    /// </summary>
+    private static History FitFeed(Model model, StepFeed train, StepFeed? validation, int? steps, int epochs, int verbose, IEnumerable<Callback>? callbacks, FitExtras extras)
+    {
+        var dp = train.DataParallel;
+        // The progress bar needs the number of steps; a source of unknown length trains without one.
+        var all = PrepareCallbacks(model, callbacks, steps is null ? 0 : verbose, epochs, steps ?? 0, out var history);
+        all = dp?.ChiefOnly(all) ?? all;
+        // The model's own loss tracker and compiled metrics (Keras's model.metrics), so a custom TrainStep sees them.
+        var trainMetrics = model.CompiledMetricSet;
+        var valMetrics = validation is null ? null : new CompiledMetrics(model);
         // One batch object for the whole run, reloaded per step; the built-in step fills its logs in place.
         var data = new StepData { Metrics = trainMetrics, Cancellation = extras.Cancellation };
         var valData = new StepData { Metrics = valMetrics, Cancellation = extras.Cancellation };
-        // With stepsPerEpoch the pass over the data carries on across epochs, as Keras's epoch iterator does.
-        int passStep = batches;
-        int valCursor = 0;
         var entryCalls = new List<Layers.Layer>();
         bool checkTracking = true;
         model.StopTraining = false;
@@ -94,47 +120,23 @@ internal static class TrainingLoop
             {
                 c.OnEpochBegin(epoch);
             }
-            trainMetrics.Reset();
+            trainMetrics?.Reset();
             model.ResetCustomMetrics();
-            if (extras.StepsPerEpoch is null)
-            {
-                passStep = batches;
-            }
+            train.BeginEpoch(epoch);
             IReadOnlyDictionary<string, double>? logs = null;
-            for (int step = 0; step < steps && !model.StopTraining; step++)
+            int step = 0;
+            for (; !model.StopTraining; step++)
             {
-                if (passStep >= batches)
-                {
-                    if (step > 0)
-                    {
-                        // The data ran out before stepsPerEpoch steps: the epoch ends here (Keras warns and interrupts).
-                        break;
-                    }
-                    passStep = 0;
-                    if (shuffle)
-                    {
-                        // Each pass's order comes from its own generator, seeded from the run's seed and the epoch, so
-                        // epoch k is shuffled the same whether or not epochs before it ran in this process (a resumed run).
-                        // Epoch 0 uses the seed itself, so its order is the one a single generator gave before.
-                        for (int i = 0; i < samples; i++)
-                        {
-                            order[i] = i;
-                        }
-                        new SeedGenerator(unchecked(shuffleSeed + epoch * (int)0x9E3779B9)).Shuffle(order);
-                    }
-                }
                 // Between batches only, so a cancelled Fit leaves the weights of its last whole step.
                 extras.Cancellation.ThrowIfCancellationRequested();
+                if (!train.TryLoad(data, step, extras.Cancellation))
+                {
+                    break;
+                }
                 foreach (var c in all)
                 {
                     c.OnTrainBatchBegin(step);
                 }
-                int globalStart = passStep * batchSize;
-                int globalCount = Math.Min(batchSize, samples - globalStart);
-                var (start, count) = dp?.Shard(globalStart, globalCount) ?? (globalStart, globalCount);
-                passStep++;
-                data.Load(x, y, sampleWeight, shuffle ? order : null, start, count);
-                data.Distribute(dp, globalCount);
                 logs = RunTrainStep(model, data, entryCalls, ref checkTracking);
                 if (dp is not null && !data.BuiltInStepRan)
                 {
@@ -146,19 +148,24 @@ internal static class TrainingLoop
                     c.OnTrainBatchEnd(step, logs);
                 }
             }
-            if (passStep >= batches && extras.StepsPerEpoch is not null)
+            bool ranOut = train.EndEpoch();
+            if (step == 0 && !model.StopTraining)
             {
-                passStep = batches;
+                if (ranOut)
+                {
+                    // A generator that ended exactly at an epoch's start: Keras stops without another epoch.
+                    break;
+                }
+                throw new InvalidOperationException($"{train.Description} gave no batches in epoch {epoch + 1}; Fit needs at least one batch per epoch.");
             }
             epochLogs = logs is null ? [] : new Dictionary<string, double>(logs);
-            if (validationData is { } v && (epoch + 1) % extras.ValidationFreq == 0)
+            if (validation is not null && (epoch + 1) % extras.ValidationFreq == 0)
             {
                 foreach (var c in all)
                 {
                     c.OnTestBegin();
                 }
-                var testLogs = EvaluateSharded(model, v.X, v.Y, null, extras.ValidationBatchSize ?? batchSize, verbose: 0, valData, all,
-                    extras.ValidationSteps, ref valCursor, dp);
+                var testLogs = EvaluateFeed(model, validation, verbose: 0, valData, all, dp);
                 foreach (var (k, value) in testLogs)
                 {
                     epochLogs["val_" + k] = value;
@@ -172,6 +179,10 @@ internal static class TrainingLoop
             foreach (var c in all)
             {
                 c.OnEpochEnd(epoch, epochLogs);
+            }
+            if (ranOut)
+            {
+                model.StopTraining = true;
             }
         }
         if (epochs > 0)
@@ -227,14 +238,14 @@ internal static class TrainingLoop
     }
 
     /// <summary>The user's callbacks for an Evaluate or Predict call (Keras's CallbackList with epochs=1), told the model and parameters; null when none.</summary>
-    private static List<Callback>? InferenceCallbacks(Model model, IEnumerable<Callback>? callbacks, int verbose, int samples, int batchSize)
+    private static List<Callback>? InferenceCallbacks(Model model, IEnumerable<Callback>? callbacks, int verbose, int steps)
     {
         var list = UserCallbacks(callbacks);
         if (list.Count == 0)
         {
             return null;
         }
-        var p = new TrainingParams(1, (samples + batchSize - 1) / batchSize, verbose);
+        var p = new TrainingParams(1, steps, verbose);
         foreach (var c in list)
         {
             c.Model = model;
@@ -255,37 +266,77 @@ internal static class TrainingLoop
         CheckData(model, x, y, "x", "y");
         var weights = SampleWeights.Resolve(model, y.Count > 0 ? y : x, sampleWeight, null, "Evaluate");
         using var usage = model.Usage.EnterInference(model, "Evaluate");
-        var data = new StepData { Metrics = new CompiledMetrics(model, y.Count), Cancellation = cancellationToken };
-        var list = InferenceCallbacks(model, callbacks, verbose, x[0].Shape[0], batchSize);
-        foreach (var c in list ?? [])
+        var dp = DataParallelContext.Current();
+        using var feed = ArrayFeed.ForEvaluation(x, y, weights, batchSize, steps, dp);
+        return EvaluateWith(model, feed, verbose, returnDict, callbacks, (x[0].Shape[0] + batchSize - 1) / batchSize, dp, cancellationToken);
+    }
+
+    /// <summary>Evaluate over a batch source: the same loop and TestStep as arrays.</summary>
+    public static EvaluationResult Evaluate(Model model, IBatchSource source, int verbose, bool returnDict, IEnumerable<Callback>? callbacks, CancellationToken cancellationToken)
+    {
+        using var owned = source;
+        using var feed = new SourceFeed(model, source, "Evaluate");
+        RequireCompiled(model, "Evaluate");
+        cancellationToken.ThrowIfCancellationRequested();
+        using var usage = model.Usage.EnterInference(model, "Evaluate");
+        return EvaluateWith(model, feed, verbose, returnDict, callbacks, source.Steps ?? 0, null, cancellationToken);
+    }
+
+    private static EvaluationResult EvaluateWith(Model model, StepFeed feed, int verbose, bool returnDict, IEnumerable<Callback>? callbacks, int steps,
+        DataParallelContext? dp, CancellationToken cancellationToken)
+    {
+        // As Keras, an evaluation resets and fills the model's own metric states (model.Metrics); an evaluation that
+        // runs while another holds them gets fresh states, so that calls on several threads at once never share them.
+        bool own = Monitor.TryEnter(model.MetricGate);
+        try
         {
-            c.OnTestBegin();
+            var data = new StepData { Metrics = own ? model.CompiledMetricSet : new CompiledMetrics(model), Cancellation = cancellationToken };
+            var list = InferenceCallbacks(model, callbacks, verbose, steps);
+            foreach (var c in list ?? [])
+            {
+                c.OnTestBegin();
+            }
+            var logs = new Dictionary<string, double>(EvaluateFeed(model, feed, verbose, data, list, dp));
+            foreach (var c in list ?? [])
+            {
+                c.OnTestEnd(logs);
+            }
+            return new EvaluationResult(new Dictionary<string, double>(logs), returnDict);
         }
-        int cursor = 0;
-        var logs = new Dictionary<string, double>(EvaluateSharded(model, x, y, weights, batchSize, verbose, data, list, steps, ref cursor, DataParallelContext.Current()));
-        foreach (var c in list ?? [])
+        finally
         {
-            c.OnTestEnd(logs);
+            if (own)
+            {
+                Monitor.Exit(model.MetricGate);
+            }
         }
-        return new EvaluationResult(new Dictionary<string, double>(logs), returnDict);
     }
 
     /// <summary>
-    /// Evaluation, split under data parallelism: each rank evaluates a contiguous share of the samples in
-    /// batches of its share of the global batch, and the metric states are summed so every rank holds the global result.
+    /// One evaluation pass over a feed. Under data parallelism an array feed holds this rank's share of the samples,
+    /// and the metric states are summed afterwards so that every rank holds the global result.
     /// </summary>
-    private static IReadOnlyDictionary<string, double> EvaluateSharded(Model model, IReadOnlyList<Tensor> x, IReadOnlyList<Tensor> y, Tensor? sampleWeight, int batchSize, int verbose,
-        StepData data, List<Callback>? callbacks, int? maxSteps, ref int cursor, DataParallelContext? dp)
+    private static IReadOnlyDictionary<string, double> EvaluateFeed(Model model, StepFeed feed, int verbose, StepData data, List<Callback>? callbacks, DataParallelContext? dp)
     {
-        int samples = x[0].Shape[0];
-        // Fewer samples than ranks: every rank evaluates them all, which gives the same result everywhere.
-        if (dp is null || samples < dp.Size)
+        verbose = dp is { Rank: > 0 } ? 0 : verbose;
+        IReadOnlyDictionary<string, double> logs;
+        // Metric objects given to Compile hold the running state themselves (as Keras's do), so
+        // evaluations that use them take turns; identifiers get fresh metrics per call and run at once.
+        if (model.MetricObjects is { Count: > 0 })
         {
-            return EvaluateCore(model, x, y, sampleWeight, batchSize, dp is { Rank: > 0 } ? 0 : verbose, data, callbacks, maxSteps, ref cursor);
+            lock (model.MetricGate)
+            {
+                logs = EvaluateBatches(model, feed, verbose, data, callbacks);
+            }
         }
-        var (start, count) = dp.Shard(0, samples);
-        EvaluateCore(model, [.. x.Select(t => t.Slice(start, count))], [.. y.Select(t => t.Slice(start, count))], sampleWeight?.Slice(start, count),
-            (batchSize + dp.Size - 1) / dp.Size, dp.Rank == 0 ? verbose : 0, data, callbacks, maxSteps, ref cursor);
+        else
+        {
+            logs = EvaluateBatches(model, feed, verbose, data, callbacks);
+        }
+        if (dp is null || feed is not ArrayFeed { Sharded: true })
+        {
+            return logs;
+        }
         if (data.Metrics is not { } metrics)
         {
             throw new NotSupportedException($"Model '{model.Name}': a custom TestStep without compiled metrics cannot be evaluated under DataParallel.");
@@ -294,39 +345,23 @@ internal static class TrainingLoop
         return metrics.WriteLogs(data.Logs);
     }
 
-    private static IReadOnlyDictionary<string, double> EvaluateCore(Model model, IReadOnlyList<Tensor> x, IReadOnlyList<Tensor> y, Tensor? sampleWeight, int batchSize, int verbose,
-        StepData data, List<Callback>? callbacks, int? maxSteps, ref int cursor)
-    {
-        // Metric objects given to Compile hold the running state themselves (as Keras's do), so
-        // evaluations that use them take turns; identifiers get fresh metrics per call and run at once.
-        if (model.MetricObjects is { Count: > 0 })
-        {
-            lock (model.MetricGate)
-            {
-                return EvaluateBatches(model, x, y, sampleWeight, batchSize, verbose, data, callbacks, maxSteps, ref cursor);
-            }
-        }
-        return EvaluateBatches(model, x, y, sampleWeight, batchSize, verbose, data, callbacks, maxSteps, ref cursor);
-    }
-
-    private static IReadOnlyDictionary<string, double> EvaluateBatches(Model model, IReadOnlyList<Tensor> x, IReadOnlyList<Tensor> y, Tensor? sampleWeight, int batchSize, int verbose,
-        StepData data, List<Callback>? callbacks, int? maxSteps, ref int cursor)
+    private static IReadOnlyDictionary<string, double> EvaluateBatches(Model model, StepFeed feed, int verbose, StepData data, List<Callback>? callbacks)
     {
         // Batch hooks only when a user callback can read them, so Fit's validation stays allocation-free without one.
         bool hooks = callbacks is { Count: > 0 } && callbacks.Exists(c => !c.BuiltIn);
         data.Metrics?.Reset();
         model.ResetCustomMetrics();
-        int samples = x[0].Shape[0];
-        int batches = (samples + batchSize - 1) / batchSize;
-        // With validationSteps (or steps) the batches carry on from where the last evaluation stopped, as Keras's iterator does.
-        int steps = maxSteps is { } m ? Math.Min(m, batches - cursor) : batches;
-        var bar = verbose > 0 ? new Progbar(steps, dynamic: verbose == 2 ? false : null, verbose: verbose) : null;
+        feed.BeginEpoch(0);
+        var bar = verbose > 0 && feed.Steps is { } n ? new Progbar(n, dynamic: verbose == 2 ? false : null, verbose: verbose) : null;
         IReadOnlyDictionary<string, double> logs = data.Logs;
-        for (int step = 0; step < steps; step++)
+        int step = 0;
+        for (; ; step++)
         {
             data.Cancellation.ThrowIfCancellationRequested();
-            int start = (cursor + step) * batchSize;
-            int count = Math.Min(batchSize, samples - start);
+            if (!feed.TryLoad(data, step, data.Cancellation))
+            {
+                break;
+            }
             if (hooks)
             {
                 foreach (var c in callbacks!)
@@ -334,7 +369,6 @@ internal static class TrainingLoop
                     c.OnTestBatchBegin(step);
                 }
             }
-            data.Load(x, y, sampleWeight, null, start, count);
             logs = model.TestStep(data);
             if (hooks)
             {
@@ -345,7 +379,11 @@ internal static class TrainingLoop
             }
             bar?.Update(step + 1, bar.Style == ProgbarStyle.Keras3 ? logs.OrderBy(kv => kv.Key, StringComparer.Ordinal) : logs);
         }
-        cursor = maxSteps is null || cursor + steps >= batches ? 0 : cursor + steps;
+        feed.EndEpoch();
+        if (step == 0)
+        {
+            throw new InvalidOperationException($"{feed.Description} gave no batches to evaluate.");
+        }
         return logs;
     }
 
@@ -359,61 +397,117 @@ internal static class TrainingLoop
         {
             // Each rank predicts a contiguous share in batches of its share of the global batch; all gather the whole.
             var (start, count) = dp.Shard(0, x[0].Shape[0]);
-            var local = PredictCore(model, [.. x.Select(t => t.Slice(start, count))], (batchSize + dp.Size - 1) / dp.Size, dp.Rank == 0 ? verbose : 0, callbacks, cancellationToken);
+            IReadOnlyList<Tensor> share = [.. x.Select(t => t.Slice(start, count))];
+            int shareBatch = (batchSize + dp.Size - 1) / dp.Size;
+            using var shareFeed = ArrayFeed.ForEvaluation(share, [], null, shareBatch, null, null);
+            var local = PredictFeed(model, shareFeed, share, dp.Rank == 0 ? verbose : 0, callbacks, (count + shareBatch - 1) / shareBatch, cancellationToken);
             return dp.Gather(local, x[0].Shape[0], count);
         }
-        return PredictCore(model, x, batchSize, verbose, callbacks, cancellationToken);
+        using var feed = ArrayFeed.ForEvaluation(x, [], null, batchSize, null, null);
+        return PredictFeed(model, feed, x, verbose, callbacks, (x[0].Shape[0] + batchSize - 1) / batchSize, cancellationToken);
     }
 
-    private static Tensor[] PredictCore(Model model, IReadOnlyList<Tensor> x, int batchSize, int verbose, IEnumerable<Callback>? callbacks, CancellationToken cancellationToken)
+    /// <summary>Predict over a batch source: the same loop and PredictStep as arrays, the outputs stacked.</summary>
+    public static Tensor[] Predict(Model model, IBatchSource source, int verbose, IEnumerable<Callback>? callbacks, CancellationToken cancellationToken)
     {
-        int samples = x[0].Shape[0];
-        int steps = (samples + batchSize - 1) / batchSize;
-        var bar = verbose > 0 ? new Progbar(steps, dynamic: verbose == 2 ? false : null, verbose: verbose) : null;
-        var list = InferenceCallbacks(model, callbacks, verbose, samples, batchSize);
+        using var owned = source;
+        using var feed = new SourceFeed(model, source, "Predict");
+        cancellationToken.ThrowIfCancellationRequested();
+        using var usage = model.Usage.EnterInference(model, "Predict");
+        return PredictFeed(model, feed, null, verbose, callbacks, source.Steps ?? 0, cancellationToken);
+    }
+
+    private static Tensor[] PredictFeed(Model model, StepFeed feed, IReadOnlyList<Tensor>? x, int verbose, IEnumerable<Callback>? callbacks, int steps, CancellationToken cancellationToken)
+    {
+        var list = InferenceCallbacks(model, callbacks, verbose, steps);
         foreach (var c in list ?? [])
         {
             c.OnPredictBegin();
         }
+        feed.BeginEpoch(0);
+        var bar = verbose > 0 && feed.Steps is { } n ? new Progbar(n, dynamic: verbose == 2 ? false : null, verbose: verbose) : null;
+        // Arrays fill one result of known size; a source's batches are kept and stacked at the end.
+        int? samples = feed.Samples;
         Tensor[]? result = null;
+        var parts = samples is null ? new List<Tensor[]>() : null;
         var data = new StepData();
-        for (int step = 0; step < steps; step++)
+        int offset = 0;
+        int step = 0;
+        for (; ; step++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            int start = step * batchSize;
-            int count = Math.Min(batchSize, samples - start);
-            foreach (var c in list ?? [])
+            if (!feed.TryLoad(data, step, cancellationToken))
             {
-                c.OnPredictBatchBegin(step);
+                break;
             }
-            data.Load(x, [], null, null, start, count);
-            var outputs = model.PredictStep(data);
-            result ??= [.. outputs.Select(o => Tensor.Zeros(o.Shape.WithDim(0, samples)))];
-            if (outputs.Count != result.Length)
+            int count = data.BatchSize;
+            // Per batch without a fallback list, so that a prediction without callbacks allocates nothing per step.
+            for (int i = 0; i < (list?.Count ?? 0); i++)
             {
-                throw new InvalidOperationException($"PredictStep of model '{model.Name}' returned {outputs.Count} outputs for batch {step + 1} but {result.Length} before.");
+                list![i].OnPredictBatchBegin(step);
+            }
+            var outputs = model.PredictStep(data);
+            int expected = result?.Length ?? (parts is { Count: > 0 } ? parts[0].Length : outputs.Count);
+            if (outputs.Count != expected)
+            {
+                throw new InvalidOperationException($"PredictStep of model '{model.Name}' returned {outputs.Count} outputs for batch {step + 1} but {expected} before.");
+            }
+            if (samples is { } total)
+            {
+                result ??= [.. outputs.Select(o => Tensor.Zeros(o.Shape.WithDim(0, total)))];
             }
             for (int k = 0; k < outputs.Count; k++)
             {
                 int row = outputs[k].Length / Math.Max(1, count);
-                if (outputs[k].Rank == 0 || outputs[k].Shape[0] != count || row * samples != result[k].Length)
+                if (outputs[k].Rank == 0 || outputs[k].Shape[0] != count || (result is not null && row * samples!.Value != result[k].Length))
                 {
-                    throw new InvalidOperationException($"PredictStep of model '{model.Name}' returned output {k} of shape {outputs[k].Shape} for a batch of {count} samples; expected {count} rows of the shape {result[k].Shape.WithDim(0, count)}.");
+                    var shape = result is null ? outputs[k].Shape.WithDim(0, count) : result[k].Shape.WithDim(0, count);
+                    throw new InvalidOperationException($"PredictStep of model '{model.Name}' returned output {k} of shape {outputs[k].Shape} for a batch of {count} samples; expected {count} rows of the shape {shape}.");
                 }
-                outputs[k].Span.CopyTo(result[k].Span.Slice(start * row, count * row));
+                if (result is not null)
+                {
+                    outputs[k].Span.CopyTo(result[k].Span.Slice(offset * row, count * row));
+                }
             }
+            // The step's outputs may be buffers that the next batch overwrites: a source's are kept as copies.
+            parts?.Add([.. outputs.Select(o => o.Clone())]);
+            offset += count;
             // Keras hands the batch's outputs to on_predict_batch_end; they may be the step's buffers, valid during the call.
-            foreach (var c in list ?? [])
+            for (int i = 0; i < (list?.Count ?? 0); i++)
             {
-                c.OnPredictBatchEnd(step, outputs);
+                list![i].OnPredictBatchEnd(step, outputs);
             }
             bar?.Update(step + 1);
         }
+        feed.EndEpoch();
         foreach (var c in list ?? [])
         {
             c.OnPredictEnd();
         }
-        return result ?? EmptyOutputs(model, x);
+        if (parts is not null)
+        {
+            if (parts.Count == 0)
+            {
+                throw new InvalidOperationException($"{feed.Description} gave no batches to predict.");
+            }
+            return [.. Enumerable.Range(0, parts[0].Length).Select(k => Concatenate(parts.Select(p => p[k]).ToList()))];
+        }
+        return result ?? EmptyOutputs(model, x!);
+    }
+
+    /// <summary>Stacks batch outputs along the samples axis.</summary>
+    private static Tensor Concatenate(List<Tensor> parts)
+    {
+        int rows = parts.Sum(p => p.Shape[0]);
+        var result = Tensor.Zeros(parts[0].Shape.WithDim(0, rows));
+        var dst = result.Span;
+        int offset = 0;
+        foreach (var p in parts)
+        {
+            p.Span.CopyTo(dst[offset..]);
+            offset += p.Length;
+        }
+        return result;
     }
 
     /// <summary>The outputs of a prediction on zero samples: empty arrays of the output shapes.</summary>
@@ -514,7 +608,7 @@ internal static class TrainingLoop
     /// <summary>The name of array <paramref name="k"/> of a list: "x" for a single array, "x[1]" otherwise.</summary>
     private static string Name(string list, int k, int count) => count == 1 ? list : $"{list}[{k}]";
 
-    private static void CheckInputs(Model model, IReadOnlyList<Tensor> x, string xName)
+    internal static void CheckInputs(Model model, IReadOnlyList<Tensor> x, string xName)
     {
         ArgumentNullException.ThrowIfNull(x, xName);
         if (x.Count != model.InputCount)

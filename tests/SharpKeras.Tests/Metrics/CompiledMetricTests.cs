@@ -29,7 +29,7 @@ public class CompiledMetricTests
         var (x, y) = Binary(512, 4);
         var model = new Sequential([new Dense(8, 6, "relu"), new Dense(1, null, "sigmoid")]);
         model.Compile("adam", "binary_crossentropy", ["precision", "auc"]);
-        var metrics = new CompiledMetrics(model, 1);
+        var metrics = new CompiledMetrics(model);
         var logs = new Dictionary<string, double>();
         void Step(int s)
         {

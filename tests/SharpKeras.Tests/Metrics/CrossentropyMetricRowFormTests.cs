@@ -115,7 +115,7 @@ public class CrossentropyMetricRowFormTests
         var y = Tensor.FromArray(Enumerable.Range(0, 128).Select(i => (i * 7) % 4).ToArray());
         var model = new Sequential([new Dense(8, 6, "relu"), new Dense(4, null, "softmax")]);
         model.Compile("adam", "sparse_categorical_crossentropy", new Metric[] { new SharpKeras.Metrics.SparseCategoricalCrossentropy(name: "scce") });
-        var metrics = new CompiledMetrics(model, 1);
+        var metrics = new CompiledMetrics(model);
         var logs = new Dictionary<string, double>();
         void Step(int s)
         {
