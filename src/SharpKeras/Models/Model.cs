@@ -38,6 +38,13 @@ public partial class Model : Layer
         OutputsAsList = false;
     }
 
+    /// <summary>A functional model with one input and several outputs (Keras's <c>keras.Model(inputs, [z_mean, z_log_var, z])</c>).</summary>
+    public Model(KerasTensor inputs, IReadOnlyList<KerasTensor> outputs, string? name = null)
+        : this([inputs ?? throw new ArgumentNullException(nameof(inputs))], outputs, name)
+    {
+        InputsAsList = false;
+    }
+
     /// <summary>A functional model with several inputs and one output.</summary>
     public Model(IReadOnlyList<KerasTensor> inputs, KerasTensor outputs, string? name = null)
         : this(inputs, [outputs ?? throw new ArgumentNullException(nameof(outputs))], name)

@@ -65,4 +65,48 @@ public class KerasIoExamplesTests
         AssertLossFalls(losses, result, 2);
         Assert.Contains("checkpoints=", result);
     }
+
+    [Fact]
+    public void MnistConvnetLossFalls()
+    {
+        Config.SetRandomSeed(1);
+        var (losses, result) = MnistConvnetExample.Run(samples: 400, epochs: 3, batchSize: 64, verbose: 0, dataPath: null);
+        AssertLossFalls(losses, result, 3);
+        Assert.Contains("test_accuracy=", result);
+    }
+
+    [Fact]
+    public void BidirectionalLstmImdbLossFalls()
+    {
+        Config.SetRandomSeed(1);
+        var (losses, result) = BidirectionalLstmImdbExample.Run(samples: 160, epochs: 3, batchSize: 32, verbose: 0, dataPath: null, maxlen: 24);
+        AssertLossFalls(losses, result, 3);
+    }
+
+    [Fact]
+    public void VaeLossFalls()
+    {
+        Config.SetRandomSeed(1);
+        var (losses, result) = VaeExample.Run(samples: 256, epochs: 3, batchSize: 32, verbose: 0, dataPath: null);
+        AssertLossFalls(losses, result, 3);
+        Assert.Contains("latent_shape=(8, 2)", result);
+    }
+
+    [Fact]
+    public void TimeseriesClassificationLossFalls()
+    {
+        Config.SetRandomSeed(1);
+        var (losses, result) = TimeseriesClassificationExample.Run(samples: 160, epochs: 3, batchSize: 32, verbose: 0, dataPath: null, length: 64);
+        AssertLossFalls(losses, result, 3);
+        Assert.Contains("test_accuracy=", result);
+    }
+
+    [Fact]
+    public void MnistIrnnLossFalls()
+    {
+        Config.SetRandomSeed(1);
+        // The script's learning rate (1e-6) moves the loss by less than float rounding in three tiny epochs.
+        var (losses, result) = MnistIrnnExample.Run(samples: 96, epochs: 3, batchSize: 32, verbose: 0, dataPath: null, learningRate: 1e-4);
+        AssertLossFalls(losses, result, 3);
+    }
 }
