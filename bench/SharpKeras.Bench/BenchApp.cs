@@ -18,6 +18,9 @@ public sealed class BenchContext
     /// <summary>The report being filled.</summary>
     public required BenchReport Report { get; init; }
 
+    /// <summary>Whether ONNX Runtime runs in this process beside SharpKeras (the inference suite with --peers onnxruntime).</summary>
+    public bool Ort { get; init; }
+
     /// <summary>Scratch folder for the peers' data files.</summary>
     public required string TempFolder { get; init; }
 
@@ -65,7 +68,7 @@ public static class BenchApp
             return 3;
         }
 
-        var threads = o.Threads ?? (o.Suite == "gemm"
+        var threads = o.Threads ?? (o.Suite is "gemm" or "inference"
             ? (Environment.ProcessorCount >= 2 ? [1, 2] : [1])
             : [Environment.ProcessorCount]);
         var machine = MachineInfo.Describe();
@@ -86,12 +89,20 @@ public static class BenchApp
             console.MarkupLineInterpolated($"measured peak at {t} thread(s): {report.Machine.PeakGflops[t]:F1} GFLOP/s float32 ({Peak.Method})");
         }
 
-        var peers = PeerProcess.StartAll(o.Peers, m => console.MarkupLineInterpolated($"[grey]{m}[/]"), report.Peers);
+        bool inference = o.Suite == "inference";
+        bool ort = inference && o.Peers.Contains("onnxruntime") && StartOrt(report.Peers, console);
+        foreach (var p in o.Peers.Where(p => inference ? p != "onnxruntime" : p == "onnxruntime"))
+        {
+            string why = inference ? "the inference suite compares with ONNX Runtime only" : "ONNX Runtime is an inference peer: run the inference suite";
+            report.Peers.Add(new PeerStatus(p, p == "onnxruntime" ? "ONNX Runtime" : p == "torchsharp" ? "TorchSharp" : "PyTorch", false, null, why));
+            console.MarkupLineInterpolated($"[grey]{p} skipped: {why}[/]");
+        }
+        var peers = inference ? [] : PeerProcess.StartAll([.. o.Peers.Where(p => p != "onnxruntime")], m => console.MarkupLineInterpolated($"[grey]{m}[/]"), report.Peers);
         string temp = Directory.CreateTempSubdirectory("sharpkeras-bench-").FullName;
-        var ctx = new BenchContext { Options = o, Threads = threads, Peers = peers, Report = report, TempFolder = temp };
+        var ctx = new BenchContext { Options = o, Threads = threads, Peers = peers, Report = report, TempFolder = temp, Ort = ort };
         try
         {
-            int steps = o.Suite == "gemm" ? GemmSuite.Steps(ctx) : TrainingSuite.Steps(ctx);
+            int steps = o.Suite == "gemm" ? GemmSuite.Steps(ctx) : inference ? InferenceSuite.Steps(ctx) : TrainingSuite.Steps(ctx);
             console.Progress()
                 .AutoClear(false)
                 .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
@@ -103,6 +114,10 @@ public static class BenchApp
                     if (o.Suite == "gemm")
                     {
                         GemmSuite.Run(ctx);
+                    }
+                    else if (inference)
+                    {
+                        InferenceSuite.Run(ctx);
                     }
                     else
                     {
@@ -142,7 +157,9 @@ public static class BenchApp
         {
             return;
         }
-        var valid = o.Suite == "gemm" ? GemmSuite.Names(o.Quick) : [.. Catalog.For(o.Suite).Select(w => w.Name)];
+        var valid = o.Suite == "gemm" ? GemmSuite.Names(o.Quick)
+            : o.Suite == "inference" ? InferenceSuite.Names
+            : [.. Catalog.For(o.Suite).Select(w => w.Name)];
         var unknown = o.Models.Where(m => !valid.Contains(m)).ToList();
         if (unknown.Count > 0)
         {
@@ -156,6 +173,25 @@ public static class BenchApp
         foreach (var w in Catalog.For(o.Suite).Where(w => w.Supported && (o.Models is null || o.Models.Contains(w.Name))))
         {
             TrainingSuite.PlanFor(o.Suite, w, o);
+        }
+    }
+
+    /// <summary>Loads ONNX Runtime's native library once; when it cannot load, the peer is skipped with the reason and the run goes on.</summary>
+    private static bool StartOrt(List<PeerStatus> statuses, IAnsiConsole console)
+    {
+        try
+        {
+            string version = InferenceSuite.OrtVersion();
+            statuses.Add(new PeerStatus("onnxruntime", "ONNX Runtime", true, version, null));
+            console.MarkupLineInterpolated($"[grey]ONNX Runtime {version} loaded (in process)[/]");
+            return true;
+        }
+        catch (Exception e) when (e is DllNotFoundException or TypeInitializationException or EntryPointNotFoundException or BadImageFormatException)
+        {
+            string why = $"ONNX Runtime's native library did not load: {e.Message}";
+            statuses.Add(new PeerStatus("onnxruntime", "ONNX Runtime", false, null, why));
+            console.MarkupLineInterpolated($"[yellow]ONNX Runtime skipped:[/] {why}");
+            return false;
         }
     }
 

@@ -9,10 +9,10 @@ public sealed class UsageException(string message) : Exception(message);
 public sealed record BenchOptions
 {
     /// <summary>The suites the harness knows.</summary>
-    public static readonly IReadOnlyList<string> Suites = ["seed", "keras-examples", "keras-benchmarks", "gemm"];
+    public static readonly IReadOnlyList<string> Suites = ["seed", "keras-examples", "keras-benchmarks", "gemm", "inference"];
 
     /// <summary>The peers the harness can launch.</summary>
-    public static readonly IReadOnlyList<string> KnownPeers = ["torchsharp", "pytorch"];
+    public static readonly IReadOnlyList<string> KnownPeers = ["torchsharp", "pytorch", "onnxruntime"];
 
     /// <summary>The suite to run.</summary>
     public required string Suite { get; init; }
@@ -35,8 +35,11 @@ public sealed record BenchOptions
     /// <summary>Workload names to run (null: all of the suite's).</summary>
     public IReadOnlyList<string>? Models { get; init; }
 
-    /// <summary>Peers to run beside SharpKeras.</summary>
-    public IReadOnlyList<string> Peers { get; init; } = KnownPeers;
+    /// <summary>Peers to run beside SharpKeras (default: the suite's own, see <see cref="DefaultPeers"/>).</summary>
+    public IReadOnlyList<string> Peers { get; init; } = DefaultPeers("seed");
+
+    /// <summary>The peers a suite runs when --peers is not given: ONNX Runtime for inference, the training peers otherwise.</summary>
+    public static IReadOnlyList<string> DefaultPeers(string suite) => suite == "inference" ? ["onnxruntime"] : ["torchsharp", "pytorch"];
 
     /// <summary>Folder the reports are written to.</summary>
     public string Out { get; init; } = "";
@@ -67,7 +70,7 @@ public sealed record BenchOptions
         "  --samples N         training samples (limits the data set)\n" +
         "  --threads LIST      thread counts, e.g. 1,2 or all\n" +
         "  --models a,b        workloads of the suite to run (default: all)\n" +
-        $"  --peers LIST        peers beside SharpKeras: {string.Join(",", KnownPeers)} or none (default: all)\n" +
+        $"  --peers LIST        peers beside SharpKeras: {string.Join(",", KnownPeers)} or none (default: onnxruntime for inference, torchsharp,pytorch otherwise)\n" +
         "  --out DIR           report folder (default: bench-results/<suite>)\n" +
         "  --profile           per-layer forward/backward profile of one model\n" +
         "  --quick             small sizes for a smoke test\n" +
@@ -86,7 +89,7 @@ public sealed record BenchOptions
         {
             throw new UsageException($"Unknown suite '{suite}'. Valid suites: {string.Join(", ", Suites)}.");
         }
-        var o = new BenchOptions { Suite = suite, Out = Path.Combine("bench-results", suite), Arguments = [.. args] };
+        var o = new BenchOptions { Suite = suite, Out = Path.Combine("bench-results", suite), Arguments = [.. args], Peers = DefaultPeers(suite) };
         for (int i = 1; i < args.Count; i++)
         {
             string name = args[i];

@@ -127,6 +127,9 @@ public sealed record WorkloadResult
 
     /// <summary>Each framework's results, per thread count.</summary>
     public List<FrameworkResult> Frameworks { get; init; } = [];
+
+    /// <summary>Inference suite: the largest absolute difference between SharpKeras's and the peer's outputs on the same batch.</summary>
+    public double? MaxAbsDifference { get; set; }
 }
 
 /// <summary>The per-layer profile of one model's training step.</summary>

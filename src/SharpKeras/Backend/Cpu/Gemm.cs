@@ -143,9 +143,19 @@ internal static unsafe class Gemm
                 epilogue.Apply(pc, n, m, 0, n);
                 return;
             }
+            var tiling = For(NarrowestFitting(level, n));
+            // A few rows (batch-1 inference) read B in place: packing all of B would cost more than the product.
+            if (GemmSmallRows.Applies(m, transB, tiling.Level))
+            {
+                GemmSmallRows.Multiply(pa, pb, pc, m, n, k, transA, accumulate, tiling.KC);
+                for (int jc = 0; jc < n; jc += tiling.NC)
+                {
+                    epilogue.Apply(pc, n, m, jc, Math.Min(tiling.NC, n - jc));
+                }
+                return;
+            }
             // A short, wide product (a small batch through a wide layer) is split by columns, so that
             // each core packs only its half of B; otherwise by rows, each core packing all of B once.
-            var tiling = For(NarrowestFitting(level, n));
             int colTiles = (n + tiling.NR - 1) / tiling.NR;
             int rowTiles = (m + MR - 1) / MR;
             bool byColumns = m < 2 * tiling.MC && colTiles >= 2 * Config.Threads && n >= m;
