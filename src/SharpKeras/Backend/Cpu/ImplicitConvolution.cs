@@ -191,10 +191,20 @@ internal static unsafe class ImplicitConvolution
         /// <summary>Where channel <paramref name="ch"/> of tap <paramref name="tap"/> of a window starts, or <paramref name="zeros"/> in the padding.</summary>
         public float* Tap(float* image, int by, int bx, int tap, int ch, float* zeros)
         {
-            int ky = tap / kernelW, kx = tap - ky * kernelW;
-            int sy = by + ky * stepH, sx = bx + kx * stepW;
-            return (uint)sy < (uint)srcH && (uint)sx < (uint)srcW ? image + ((long)sy * srcW + sx) * channels + ch : zeros;
+            int ky = tap / kernelW;
+            return At(image, by + ky * stepH, bx + (tap - ky * kernelW) * stepW, ch, zeros);
         }
+
+        /// <summary>The source offsets (dy, dx) of tap <paramref name="tap"/> from a window's origin.</summary>
+        public (int Dy, int Dx) Offsets(int tap)
+        {
+            int ky = tap / kernelW;
+            return (ky * stepH, (tap - ky * kernelW) * stepW);
+        }
+
+        /// <summary>Channel <paramref name="ch"/> of source pixel (sy, sx), or <paramref name="zeros"/> outside the image.</summary>
+        public float* At(float* image, int sy, int sx, int ch, float* zeros) =>
+            (uint)sy < (uint)srcH && (uint)sx < (uint)srcW ? image + ((long)sy * srcW + sx) * channels + ch : zeros;
     }
 
     /// <summary>The windows as A: six output positions side by side, walked along their taps.</summary>
@@ -223,9 +233,10 @@ internal static unsafe class ImplicitConvolution
                     while (q < end)
                     {
                         int run = Math.Min(c - ch, end - q);
+                        var (oy, ox) = w.Offsets(tap);
                         for (int r = 0; r < MR; r++)
                         {
-                            s[r] = image[r] is null ? zeros : w.Tap(image[r], by[r], bx[r], tap, ch, zeros);
+                            s[r] = image[r] is null ? zeros : w.At(image[r], by[r] + oy, bx[r] + ox, ch, zeros);
                         }
                         float* s0 = s[0], s1 = s[1], s2 = s[2], s3 = s[3], s4 = s[4], s5 = s[5];
                         for (int t = 0; t < run; t++)
