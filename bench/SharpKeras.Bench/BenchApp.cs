@@ -33,6 +33,9 @@ public sealed class BenchContext
     /// <summary>Advances the progress bar by one run.</summary>
     public Action Step { get; set; } = () => { };
 
+    /// <summary>Measures the machine's peak once more (before a workload), keeping the maximum seen.</summary>
+    public Action SamplePeak { get; set; } = () => { };
+
     /// <summary>Records a message for the end of the run.</summary>
     public void Log(string message) => Messages.Add(message);
 }
@@ -85,7 +88,7 @@ public static class BenchApp
         }
         foreach (int t in threads)
         {
-            report.Machine.PeakGflops[t] = Peak.Measure(t, o.Quick ? 0.05 : 0.3);
+            report.Machine.SamplePeak([t], o.Quick ? 0.05 : 0.3);
             console.MarkupLineInterpolated($"measured peak at {t} thread(s): {report.Machine.PeakGflops[t]:F1} GFLOP/s float32 ({Peak.Method})");
         }
 
@@ -100,6 +103,7 @@ public static class BenchApp
         var peers = inference ? [] : PeerProcess.StartAll([.. o.Peers.Where(p => p != "onnxruntime")], m => console.MarkupLineInterpolated($"[grey]{m}[/]"), report.Peers);
         string temp = Directory.CreateTempSubdirectory("sharpkeras-bench-").FullName;
         var ctx = new BenchContext { Options = o, Threads = threads, Peers = peers, Report = report, TempFolder = temp, Ort = ort };
+        ctx.SamplePeak = () => report.Machine.SamplePeak(threads, o.Quick ? 0.02 : 0.1);
         try
         {
             int steps = o.Suite == "gemm" ? GemmSuite.Steps(ctx) : inference ? InferenceSuite.Steps(ctx) : TrainingSuite.Steps(ctx);
@@ -126,6 +130,17 @@ public static class BenchApp
                     task.Description = o.Suite + " done";
                     task.Value = task.MaxValue;
                 });
+            // A last reading, then every fraction of peak is taken against the maximum seen.
+            ctx.SamplePeak();
+            foreach (var w in report.Workloads.Where(w => w.Supported && w.Frameworks.Count > 0))
+            {
+                TrainingSuite.Summarise(w, report.Machine);
+            }
+            foreach (int t in threads)
+            {
+                var samples = report.Machine.PeakSamples[t];
+                console.MarkupLineInterpolated($"peak at {t} thread(s): {report.Machine.PeakGflops[t]:F1} GFLOP/s, the maximum of {samples.Count} readings ({samples.Min():F1}-{samples.Max():F1})");
+            }
             if (o.Profile)
             {
                 RunProfile(ctx, console);

@@ -34,6 +34,7 @@ public static class GemmSuite
             new("fwd_10000x784x128", 10000, 128, 784, false, false, "X W: 10000x784 by 784x128 (seed MLP layer 1 forward)"),
             new("dW_784x10000x128", 784, 128, 10000, true, false, "dW = X^T dY: 784x10000 by 10000x128 (its weight gradient; X read transposed)"),
             new("dX_10000x128x784", 10000, 784, 128, false, true, "dX = dY W^T: 10000x128 by 128x784 (its input gradient; W read transposed)"),
+            new("dWt_128x10000x784", 128, 784, 10000, true, false, "dW^T = dY^T X: 128x10000 by 10000x784 (the weight gradient computed transposed; dY read transposed, X along its rows)"),
             new("mlp_128x512x512", 128, 512, 512, false, false, "128x512 by 512x512 (mnist_mlp hidden layer at batch 128)"),
         ];
 
@@ -54,6 +55,7 @@ public static class GemmSuite
         var (rounds, reps) = Plan(ctx.Options);
         foreach (var shape in Shapes(ctx.Options.Quick).Where(s => ctx.Options.Models is null || ctx.Options.Models.Contains(s.Name)))
         {
+            ctx.SamplePeak();
             var result = new WorkloadResult
             {
                 Name = shape.Name, Description = shape.Description, Supported = true,

@@ -51,6 +51,7 @@ public static class TrainingSuite
                 });
                 continue;
             }
+            ctx.SamplePeak();
             var plan = PlanFor(o.Suite, w, o);
             var data = BenchData.Load(w, plan.Samples, o.DataPath, o.Seed);
             double? perEpoch = ModelFactory.TrainingFlopsPerStep(w, data.Samples); // FLOPs are linear in the batch

@@ -84,34 +84,8 @@ public static partial class Ops
             throw new ArgumentException($"conv: the kernel {kernel.Shape[0]}x{kernel.Shape[1]} (dilation {dh}x{dw}) is larger than the input {s[1]}x{s[2]} with \"{padding}\" padding; use padding=\"same\" or a smaller kernel.");
         }
         var y = Tensor.Zeros(new Shape(g.Batch, g.OutH, g.OutW, cout));
-        bool pointwise = g.IsPointwise;
-        int chunk = g.ImagesPerChunk;
-        // The im2col scratch holds one chunk of images; it is made once, here.
-        var cols = pointwise ? null : new float[(long)chunk * g.OutPixels * g.PatchSize];
-        int rowsPerImage = g.OutPixels;
-        void Forward()
-        {
-            var xs = x.Span;
-            var ys = y.Span;
-            var ks = kernel.Span;
-            var bs = bias is null ? default : bias.Span;
-            for (int first = 0; first < g.Batch; first += chunk)
-            {
-                int count = Math.Min(chunk, g.Batch - first);
-                int rows = count * rowsPerImage;
-                ReadOnlySpan<float> a;
-                if (cols is null)
-                {
-                    a = xs.Slice(first * g.ImageSize, rows * cin);
-                }
-                else
-                {
-                    K.Im2Col(xs, cols, g, first, count);
-                    a = cols.AsSpan(0, rows * g.PatchSize);
-                }
-                K.MatMul(a, ks, ys.Slice(first * rowsPerImage * cout, rows * cout), rows, cout, g.PatchSize, false, false, false, bs, activation);
-            }
-        }
+        // The backend reads the windows straight from the images (an implicit GEMM): no im2col scratch.
+        void Forward() => K.ConvForward(x.Span, kernel.Span, bias is null ? default : bias.Span, activation, y.Span, g, cout);
         Forward();
         Tensor[] inputs = bias is null ? [x, kernel] : [x, kernel, bias];
         if (GradientTape.IsRecording(inputs))
@@ -121,45 +95,17 @@ public static partial class Ops
             {
                 var d = ActivationGrad(activation, y, gy, dz);
                 var ds = d.Span;
-                var xs = x.Span;
-                var ks = kernel.Span;
                 if (bias is not null && dx.Needs(2))
                 {
                     K.SumRows(ds, cout, dx[2].Span);
                 }
-                for (int first = 0; first < g.Batch; first += chunk)
+                if (dx.Needs(1))
                 {
-                    int count = Math.Min(chunk, g.Batch - first);
-                    int rows = count * rowsPerImage;
-                    var dChunk = ds.Slice(first * rowsPerImage * cout, rows * cout);
-                    if (dx.Needs(1))
-                    {
-                        ReadOnlySpan<float> a;
-                        if (cols is null)
-                        {
-                            a = xs.Slice(first * g.ImageSize, rows * cin);
-                        }
-                        else
-                        {
-                            K.Im2Col(xs, cols, g, first, count);
-                            a = cols.AsSpan(0, rows * g.PatchSize);
-                        }
-                        // dK (patch, out) = cols^T dY, summed over the chunks in a fixed order.
-                        K.MatMul(a, dChunk, dx[1].Span, g.PatchSize, cout, rows, transA: true, transB: false, accumulate: first > 0);
-                    }
-                    if (dx.Needs(0))
-                    {
-                        if (cols is null)
-                        {
-                            K.MatMul(dChunk, ks, dx[0].Span.Slice(first * g.ImageSize, rows * cin), rows, cin, cout, false, transB: true, accumulate: false);
-                        }
-                        else
-                        {
-                            // dCols = dY K^T, then each column is added back where its input came from.
-                            K.MatMul(dChunk, ks, cols.AsSpan(0, rows * g.PatchSize), rows, g.PatchSize, cout, false, transB: true, accumulate: false);
-                            K.Col2Im(cols, dx[0].Span, g, first, count);
-                        }
-                    }
+                    K.ConvBackwardKernel(x.Span, ds, dx[1].Span, g, cout);
+                }
+                if (dx.Needs(0))
+                {
+                    K.ConvBackwardInput(ds, kernel.Span, dx[0].Span, g, cout);
                 }
             }, OpKind.Conv);
         }

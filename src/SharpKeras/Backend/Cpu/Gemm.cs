@@ -33,7 +33,8 @@ internal enum SimdLevel
 /// </summary>
 internal static unsafe class Gemm
 {
-    private const int MR = 6;
+    /// <summary>Rows of the register tile; packed A panels are [kc][MR].</summary>
+    internal const int MR = 6;
 
     /// <summary>The tile sizes and micro-kernel for one SIMD width.</summary>
     private sealed class Tiling(SimdLevel level, int nr, int kc, int mc, int nc, delegate*<int, float*, float*, float*, int, bool, void> kernel)
@@ -143,27 +144,58 @@ internal static unsafe class Gemm
                 epilogue.Apply(pc, n, m, 0, n);
                 return;
             }
-            var tiling = For(NarrowestFitting(level, n));
             // A few rows (batch-1 inference) read B in place: packing all of B would cost more than the product.
-            if (GemmSmallRows.Applies(m, transB, tiling.Level))
+            var small = For(NarrowestFitting(level, n));
+            if (GemmSmallRows.Applies(m, transB, small.Level))
             {
-                GemmSmallRows.Multiply(pa, pb, pc, m, n, k, transA, accumulate, tiling.KC);
-                for (int jc = 0; jc < n; jc += tiling.NC)
+                GemmSmallRows.Multiply(pa, pb, pc, m, n, k, transA, accumulate, small.KC);
+                for (int jc = 0; jc < n; jc += small.NC)
                 {
-                    epilogue.Apply(pc, n, m, jc, Math.Min(tiling.NC, n - jc));
+                    epilogue.Apply(pc, n, m, jc, Math.Min(small.NC, n - jc));
                 }
                 return;
             }
-            // A short, wide product (a small batch through a wide layer) is split by columns, so that
-            // each core packs only its half of B; otherwise by rows, each core packing all of B once.
-            int colTiles = (n + tiling.NR - 1) / tiling.NR;
-            int rowTiles = (m + MR - 1) / MR;
-            bool byColumns = m < 2 * tiling.MC && colTiles >= 2 * Config.Threads && n >= m;
-            var job = new Job(pa, pb, pc, m, n, k, transA, transB, accumulate, epilogue, tiling.Level, byColumns);
-            long flops = 2L * m * n * k;
-            int units = byColumns ? colTiles : rowTiles;
-            CpuParallel.For(units, flops < 1_000_000 ? units : 1, ref job);
+            Run(level, new DenseA(pa, m, k, transA), pb, pc, m, n, k, transB, accumulate, epilogue);
         }
+    }
+
+    /// <summary>
+    /// C[M,N] = A[M,K] op(B)[K,N] (+ C), then bias and activation, with A's panels written by
+    /// <paramref name="a"/> (an implicit matrix such as a convolution's windows) instead of read from memory.
+    /// </summary>
+    internal static void MultiplyPacked<TA>(SimdLevel level, TA a, float* b, float* c, int m, int n, int k,
+        bool transB, bool accumulate, float* bias, EpilogueActivation activation) where TA : unmanaged, IPanelSourceA
+    {
+        if (level > Best)
+        {
+            throw new ArgumentOutOfRangeException(nameof(level), level, $"This CPU accelerates at most {Best}.");
+        }
+        if (m == 0 || n == 0 || k == 0)
+        {
+            throw new ArgumentException($"Internal error: empty implicit GEMM {m}x{k} by {k}x{n}.");
+        }
+        Run(level, a, b, c, m, n, k, transB, accumulate, new Epilogue(bias, activation));
+    }
+
+    private static void Run<TA>(SimdLevel level, TA a, float* pb, float* pc, int m, int n, int k, bool transB, bool accumulate, Epilogue epilogue)
+        where TA : unmanaged, IPanelSourceA
+    {
+        // A short, wide product (a small batch through a wide layer) is split by columns, so that
+        // each core packs only its half of B; otherwise by rows, each core packing all of B once.
+        var tiling = For(NarrowestFitting(level, n));
+        int colTiles = (n + tiling.NR - 1) / tiling.NR;
+        int rowTiles = (m + MR - 1) / MR;
+        bool byColumns = m < 2 * tiling.MC && colTiles >= 2 * Config.Threads && n >= m;
+        var job = new Job<TA>(a, pb, pc, m, n, k, transB, accumulate, epilogue, tiling.Level, byColumns);
+        long flops = 2L * m * n * k;
+        int units = byColumns ? colTiles : rowTiles;
+        CpuParallel.For(units, flops < 1_000_000 ? units : 1, ref job);
+    }
+
+    /// <summary>A stored row-major A (or its transpose), packed by <see cref="PackA"/>.</summary>
+    private readonly struct DenseA(float* a, int m, int k, bool transA) : IPanelSourceA
+    {
+        public void Pack(int ic, int mc, int pc, int kc, float* dst) => PackA(a, m, k, transA, ic, mc, pc, kc, dst);
     }
 
     /// <summary>
@@ -179,24 +211,26 @@ internal static unsafe class Gemm
         return level;
     }
 
-    private readonly struct Job(float* a, float* b, float* c, int m, int n, int k, bool transA, bool transB, bool accumulate, Epilogue epilogue, SimdLevel level, bool byColumns) : IRangeBody
+    private readonly struct Job<TA>(TA a, float* b, float* c, int m, int n, int k, bool transB, bool accumulate, Epilogue epilogue, SimdLevel level, bool byColumns) : IRangeBody
+        where TA : unmanaged, IPanelSourceA
     {
         public void Run(int start, int end)
         {
             var t = For(level);
             if (byColumns)
             {
-                MultiplyBlock(t, a, b, c, m, n, k, transA, transB, accumulate, epilogue, 0, m, start * t.NR, Math.Min(n, end * t.NR));
+                MultiplyBlock(t, a, b, c, m, n, k, transB, accumulate, epilogue, 0, m, start * t.NR, Math.Min(n, end * t.NR));
             }
             else
             {
-                MultiplyBlock(t, a, b, c, m, n, k, transA, transB, accumulate, epilogue, start * MR, Math.Min(m, end * MR), 0, n);
+                MultiplyBlock(t, a, b, c, m, n, k, transB, accumulate, epilogue, start * MR, Math.Min(m, end * MR), 0, n);
             }
         }
     }
 
-    private static void MultiplyBlock(Tiling t, float* a, float* b, float* c, int m, int n, int k,
-        bool transA, bool transB, bool accumulate, Epilogue epilogue, int rowStart, int rowEnd, int colStart, int colEnd)
+    private static void MultiplyBlock<TA>(Tiling t, in TA a, float* b, float* c, int m, int n, int k,
+        bool transB, bool accumulate, Epilogue epilogue, int rowStart, int rowEnd, int colStart, int colEnd)
+        where TA : unmanaged, IPanelSourceA
     {
         int nrW = t.NR, kcMax = t.KC, mcMax = t.MC, ncMax = t.NC;
         var kernel = t.Kernel;
@@ -234,7 +268,7 @@ internal static unsafe class Gemm
                         {
                             int kc = Math.Min(kcMax, kEnd - pc);
                             bool acc = accumulate || pc > 0;
-                            PackA(a, m, k, transA, ic, mc, pc, kc, bufA);
+                            a.Pack(ic, mc, pc, kc, bufA);
                             float* bBlock = bufB + (long)(pc - ks) * ncPadded;
                             for (int jr = 0; jr < nc; jr += nrW)
                             {
@@ -274,7 +308,7 @@ internal static unsafe class Gemm
         }
     }
 
-    private static int RoundUp(int x, int r) => (x + r - 1) / r * r;
+    internal static int RoundUp(int x, int r) => (x + r - 1) / r * r;
 
     /// <summary>Bias and activation applied to finished blocks of C.</summary>
     private readonly struct Epilogue(float* bias, EpilogueActivation activation)

@@ -1,0 +1,327 @@
+using System.Buffers;
+using System.Runtime.Intrinsics;
+
+namespace SharpKeras.Backend.Cpu;
+
+/// <summary>
+/// Convolution as an implicit GEMM over NHWC images: the packed GEMM's A panels are filled straight
+/// from the image's windows (one row per output position, one column per kernel tap and channel),
+/// so the im2col matrix, several MiB per chunk of images that would be written and read back
+/// through memory, never exists. The forward pass and the kernel gradient read the input's windows;
+/// the input gradient of a stride-1 convolution reads the windows of dY with the taps mirrored (a
+/// "full" correlation with the kernel transposed per tap). A strided input gradient has no such
+/// dense form (most taps would land between outputs), so it keeps the GEMM into a bounded scratch
+/// and col2im. Threads split the GEMM as <see cref="Gemm"/> does, so results do not depend on them.
+/// </summary>
+internal static unsafe class ImplicitConvolution
+{
+    private const int MR = Gemm.MR;
+
+    [ThreadStatic] private static float[]? t_zeros;
+    [ThreadStatic] private static float[]? t_row;
+
+    /// <summary>y[n, oh, ow, :] = bias + sum of windows(x) times kernel (kh, kw, in, filters), then the activation.</summary>
+    public static void Forward(ReadOnlySpan<float> x, ReadOnlySpan<float> kernel, ReadOnlySpan<float> bias, EpilogueActivation activation, Span<float> y, in Window2D g, int filters) =>
+        Forward(Gemm.Level, x, kernel, bias, activation, y, g, filters);
+
+    /// <summary>dk (kh, kw, in, filters) = windows(x)^T dY.</summary>
+    public static void BackwardKernel(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dk, in Window2D g, int filters) =>
+        BackwardKernel(Gemm.Level, x, dy, dk, g, filters);
+
+    /// <summary>dx = the adjoint of the windows applied to dY kernel^T (overwrites dx).</summary>
+    public static void BackwardInput(ReadOnlySpan<float> dy, ReadOnlySpan<float> kernel, Span<float> dx, in Window2D g, int filters) =>
+        BackwardInput(Gemm.Level, dy, kernel, dx, g, filters);
+
+    /// <summary><see cref="Forward(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, EpilogueActivation, Span{float}, in Window2D, int)"/> on the kernel of one SIMD level.</summary>
+    internal static void Forward(SimdLevel level, ReadOnlySpan<float> x, ReadOnlySpan<float> kernel, ReadOnlySpan<float> bias, EpilogueActivation activation, Span<float> y, in Window2D g, int filters)
+    {
+        Check(g, filters, x.Length, kernel.Length, y.Length);
+        if (!bias.IsEmpty && bias.Length != filters)
+        {
+            throw new ArgumentException($"Internal error: convolution bias has {bias.Length} values for {filters} filters.");
+        }
+        int m = g.Batch * g.OutPixels;
+        if (m == 0 || filters == 0)
+        {
+            return;
+        }
+        if (g.IsPointwise)
+        {
+            Gemm.Multiply(level, x, kernel, y, m, filters, g.Channels, false, false, false, bias, activation);
+            return;
+        }
+        fixed (float* px = x)
+        fixed (float* pk = kernel)
+        fixed (float* py = y)
+        fixed (float* pbias = bias)
+        {
+            Gemm.MultiplyPacked(level, new WindowsA(InputWindows(px, g)), pk, py, m, filters, g.PatchSize, false, false, bias.IsEmpty ? null : pbias, activation);
+        }
+    }
+
+    /// <summary><see cref="BackwardKernel(ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, in Window2D, int)"/> on the kernel of one SIMD level.</summary>
+    internal static void BackwardKernel(SimdLevel level, ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dk, in Window2D g, int filters)
+    {
+        Check(g, filters, x.Length, dk.Length, dy.Length);
+        int k = g.Batch * g.OutPixels;
+        if (k == 0)
+        {
+            dk[..(g.PatchSize * filters)].Clear();
+            return;
+        }
+        if (g.IsPointwise)
+        {
+            Gemm.Multiply(level, x, dy, dk, g.Channels, filters, k, true, false, false, default, EpilogueActivation.None);
+            return;
+        }
+        fixed (float* px = x)
+        fixed (float* pdy = dy)
+        fixed (float* pdk = dk)
+        {
+            Gemm.MultiplyPacked(level, new WindowsTransposedA(InputWindows(px, g)), pdy, pdk, g.PatchSize, filters, k, false, false, null, EpilogueActivation.None);
+        }
+    }
+
+    /// <summary><see cref="BackwardInput(ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, in Window2D, int)"/> on the kernel of one SIMD level.</summary>
+    internal static void BackwardInput(SimdLevel level, ReadOnlySpan<float> dy, ReadOnlySpan<float> kernel, Span<float> dx, in Window2D g, int filters)
+    {
+        Check(g, filters, dx.Length, kernel.Length, dy.Length);
+        int m = g.Batch * g.Height * g.Width;
+        if (m == 0 || g.Channels == 0)
+        {
+            return;
+        }
+        if (filters == 0 || g.OutPixels == 0)
+        {
+            dx[..(g.Batch * g.ImageSize)].Clear();
+            return;
+        }
+        if (g.IsPointwise)
+        {
+            Gemm.Multiply(level, dy, kernel, dx, m, g.Channels, filters, false, true, false, default, EpilogueActivation.None);
+            return;
+        }
+        if (g.StrideH == 1 && g.StrideW == 1)
+        {
+            // B[(tap, f), c] = kernel[tap, c, f]: each tap's (in, filters) block transposed, a few KiB.
+            int taps = g.KernelH * g.KernelW, cin = g.Channels;
+            var kt = ArrayPool<float>.Shared.Rent(taps * filters * cin);
+            try
+            {
+                for (int t = 0; t < taps; t++)
+                {
+                    for (int f = 0; f < filters; f++)
+                    {
+                        for (int c = 0; c < cin; c++)
+                        {
+                            kt[(t * filters + f) * cin + c] = kernel[(t * cin + c) * filters + f];
+                        }
+                    }
+                }
+                fixed (float* pdy = dy)
+                fixed (float* pkt = kt)
+                fixed (float* pdx = dx)
+                {
+                    // Input pixel (iy, ix) meets output (iy + padTop - ky * dh, ix + padLeft - kx * dw) at tap (ky, kx).
+                    var w = new Windows(pdy, g.OutH, g.OutW, filters, g.Height, g.Width, g.KernelW, 1, 1, g.PadTop, g.PadLeft, -g.DilationH, -g.DilationW);
+                    Gemm.MultiplyPacked(level, new WindowsA(w), pkt, pdx, m, cin, taps * filters, false, false, null, EpilogueActivation.None);
+                }
+            }
+            finally
+            {
+                ArrayPool<float>.Shared.Return(kt);
+            }
+            return;
+        }
+        int chunk = g.ImagesPerChunk;
+        var cols = ArrayPool<float>.Shared.Rent(chunk * g.OutPixels * g.PatchSize);
+        try
+        {
+            for (int first = 0; first < g.Batch; first += chunk)
+            {
+                int count = Math.Min(chunk, g.Batch - first);
+                int rows = count * g.OutPixels;
+                Gemm.Multiply(level, dy.Slice(first * g.OutPixels * filters, rows * filters), kernel, cols.AsSpan(0, rows * g.PatchSize),
+                    rows, g.PatchSize, filters, false, true, false, default, EpilogueActivation.None);
+                Convolution.Col2Im(cols, dx, g, first, count);
+            }
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(cols);
+        }
+    }
+
+    private static void Check(in Window2D g, int filters, int imageLength, int kernelLength, int outputLength)
+    {
+        if (imageLength < (long)g.Batch * g.ImageSize || kernelLength < (long)g.PatchSize * filters || outputLength < (long)g.Batch * g.OutPixels * filters)
+        {
+            throw new ArgumentException($"Internal error: convolution buffers too small for {g} with {filters} filters (image {imageLength}, kernel {kernelLength}, output {outputLength}).");
+        }
+    }
+
+    private static Windows InputWindows(float* x, in Window2D g) =>
+        new(x, g.Height, g.Width, g.Channels, g.OutH, g.OutW, g.KernelW, g.StrideH, g.StrideW, -g.PadTop, -g.PadLeft, g.DilationH, g.DilationW);
+
+    /// <summary>A thread's read-only run of zeros standing for the padding, at least <paramref name="n"/> long.</summary>
+    private static float[] Zeros(int n) => t_zeros is { } z && z.Length >= n ? z : (t_zeros = new float[Math.Max(n, 256)]);
+
+    /// <summary>
+    /// The windows of a batch of NHWC source images as a matrix: row r is output position
+    /// (n, oy, ox) of an OutH x OutW grid, column (tap, ch) with tap = ky * KernelW + kx reads source
+    /// pixel (oy * StrideH + OffH + ky * StepH, ox * StrideW + OffW + kx * StepW), or zero outside.
+    /// </summary>
+    private readonly struct Windows(float* src, int srcH, int srcW, int channels, int outH, int outW, int kernelW,
+        int strideH, int strideW, int offH, int offW, int stepH, int stepW)
+    {
+        public int Channels => channels;
+
+        /// <summary>The source image of row <paramref name="row"/> and its window's origin.</summary>
+        public float* Row(int row, out int by, out int bx)
+        {
+            int pixels = outH * outW;
+            int n = row / pixels;
+            int pix = row - n * pixels;
+            int oy = pix / outW, ox = pix - oy * outW;
+            by = oy * strideH + offH;
+            bx = ox * strideW + offW;
+            return src + (long)n * srcH * srcW * channels;
+        }
+
+        /// <summary>Where channel <paramref name="ch"/> of tap <paramref name="tap"/> of a window starts, or <paramref name="zeros"/> in the padding.</summary>
+        public float* Tap(float* image, int by, int bx, int tap, int ch, float* zeros)
+        {
+            int ky = tap / kernelW;
+            return At(image, by + ky * stepH, bx + (tap - ky * kernelW) * stepW, ch, zeros);
+        }
+
+        /// <summary>The source offsets (dy, dx) of tap <paramref name="tap"/> from a window's origin.</summary>
+        public (int Dy, int Dx) Offsets(int tap)
+        {
+            int ky = tap / kernelW;
+            return (ky * stepH, (tap - ky * kernelW) * stepW);
+        }
+
+        /// <summary>Channel <paramref name="ch"/> of source pixel (sy, sx), or <paramref name="zeros"/> outside the image.</summary>
+        public float* At(float* image, int sy, int sx, int ch, float* zeros) =>
+            (uint)sy < (uint)srcH && (uint)sx < (uint)srcW ? image + ((long)sy * srcW + sx) * channels + ch : zeros;
+    }
+
+    /// <summary>The windows as A: six output positions side by side, walked along their taps.</summary>
+    private readonly struct WindowsA(Windows w) : IPanelSourceA
+    {
+        public void Pack(int ic, int mc, int pc, int kc, float* dst)
+        {
+            int c = w.Channels;
+            fixed (float* zeros = Zeros(c))
+            {
+                float** image = stackalloc float*[MR];
+                float** s = stackalloc float*[MR];
+                int* by = stackalloc int[MR];
+                int* bx = stackalloc int[MR];
+                for (int ir = 0; ir < mc; ir += MR)
+                {
+                    int mr = Math.Min(MR, mc - ir);
+                    for (int r = 0; r < MR; r++)
+                    {
+                        image[r] = r < mr ? w.Row(ic + ir + r, out by[r], out bx[r]) : null;
+                    }
+                    float* d = dst + ir * kc;
+                    int q = pc, end = pc + kc, tap = pc / c, ch = pc - tap * c;
+                    // A tap's channels are contiguous in every row's source pixel, so the six rows are
+                    // copied side by side one tap-run at a time, as a stored A's rows would be.
+                    while (q < end)
+                    {
+                        int run = Math.Min(c - ch, end - q);
+                        var (oy, ox) = w.Offsets(tap);
+                        for (int r = 0; r < MR; r++)
+                        {
+                            s[r] = image[r] is null ? zeros : w.At(image[r], by[r] + oy, bx[r] + ox, ch, zeros);
+                        }
+                        float* s0 = s[0], s1 = s[1], s2 = s[2], s3 = s[3], s4 = s[4], s5 = s[5];
+                        for (int t = 0; t < run; t++)
+                        {
+                            d[0] = s0[t];
+                            d[1] = s1[t];
+                            d[2] = s2[t];
+                            d[3] = s3[t];
+                            d[4] = s4[t];
+                            d[5] = s5[t];
+                            d += MR;
+                        }
+                        q += run;
+                        tap++;
+                        ch = 0;
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>The transposed windows as A (rows are taps and channels, columns output positions), for the kernel gradient.</summary>
+    private readonly struct WindowsTransposedA(Windows w) : IPanelSourceA
+    {
+        public void Pack(int ic, int mc, int pc, int kc, float* dst)
+        {
+            int c = w.Channels;
+            var rowBuffer = t_row is { } rb && rb.Length >= mc + 8 ? rb : (t_row = new float[mc + 8]);
+            fixed (float* zeros = Zeros(c))
+            fixed (float* row = rowBuffer)
+            {
+                for (int p = 0; p < kc; p++)
+                {
+                    // One output position's window, taps [ic, ic + mc) of it, gathered contiguous
+                    // (runs of channels copied from the image), then dealt out to the panels.
+                    float* image = w.Row(pc + p, out int by, out int bx);
+                    int i = ic, end = ic + mc, tap = ic / c, ch = ic - tap * c;
+                    float* rp = row;
+                    while (i < end)
+                    {
+                        int run = Math.Min(c - ch, end - i);
+                        float* src = w.Tap(image, by, bx, tap, ch, zeros);
+                        if (run == 1)
+                        {
+                            *rp = *src;
+                        }
+                        else
+                        {
+                            Buffer.MemoryCopy(src, rp, run * sizeof(float), run * sizeof(float));
+                        }
+                        rp += run;
+                        i += run;
+                        tap++;
+                        ch = 0;
+                    }
+                    int ir = 0;
+                    if (Vector256.IsHardwareAccelerated && p + 1 < kc)
+                    {
+                        // 8 floats per 6-float group: the 2 extra land in the next p's slot of the same
+                        // panel, written after this one; the row buffer has 8 floats of slack to read.
+                        for (; ir + MR <= mc; ir += MR)
+                        {
+                            Vector256.Store(Vector256.Load(row + ir), dst + ir * kc + p * MR);
+                        }
+                    }
+                    for (; ir + MR <= mc; ir += MR)
+                    {
+                        float* dp = dst + ir * kc + p * MR;
+                        dp[0] = row[ir];
+                        dp[1] = row[ir + 1];
+                        dp[2] = row[ir + 2];
+                        dp[3] = row[ir + 3];
+                        dp[4] = row[ir + 4];
+                        dp[5] = row[ir + 5];
+                    }
+                    if (ir < mc)
+                    {
+                        float* dp = dst + ir * kc + p * MR;
+                        for (int r = 0; r < MR; r++)
+                        {
+                            dp[r] = ir + r < mc ? row[ir + r] : 0f;
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
