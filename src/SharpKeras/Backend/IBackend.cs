@@ -7,7 +7,7 @@ namespace SharpKeras.Backend;
 /// </summary>
 internal interface IBackend : IMatMulKernels, IConvolutionKernels, IPoolingKernels, IRecurrentKernels, INormalizationKernels,
     IElementwiseKernels, IReshapingKernels, IOptimizerKernels, IRandomKernels, IActivationKernels, IConstraintKernels,
-    IIndexingKernels, IReductionKernels, IMathKernels
+    IIndexingKernels, IReductionKernels, IMathKernels,
     IImplicitConvolutionKernels
 {
     /// <summary>The backend's name as <c>SHARPKERAS_BACKEND</c> and <see cref="SharpKeras.Config.Backend"/> spell it.</summary>
