@@ -36,7 +36,9 @@ public static class Config
 
     /// <summary>
     /// Seeds every source of randomness that has no explicit seed (initializers, dropout,
-    /// shuffling), as <c>keras.utils.set_random_seed</c>.
+    /// shuffling), as <c>keras.utils.set_random_seed</c>. The seeded stream follows the calling
+    /// code's execution context (the tasks and threads it starts afterwards), so concurrent callers
+    /// that each seed get reproducible streams of their own.
     /// </summary>
     public static void SetRandomSeed(int seed) => SeedGenerator.Global = new SeedGenerator(seed);
 }

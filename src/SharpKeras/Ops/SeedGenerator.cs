@@ -9,8 +9,23 @@ public sealed class SeedGenerator
     private Backend.RandomState _state;
     private readonly object _lock = new();
 
-    /// <summary>The generator used where no seed is given; reset by <see cref="Config.SetRandomSeed"/>.</summary>
-    public static SeedGenerator Global { get; internal set; } = new((int)(Environment.TickCount64 & 0x7fffffff));
+    private static SeedGenerator s_processWide = new((int)(Environment.TickCount64 & 0x7fffffff));
+
+    // The seeded generator also travels with the execution context (the tasks and threads the
+    // seeding code starts), so that two flows that each seed and then build (parallel tests, two
+    // requests on a server) draw their own streams instead of interleaving on one.
+    private static readonly AsyncLocal<SeedGenerator?> s_flow = new();
+
+    /// <summary>The generator used where no seed is given; reset by <see cref="Config.SetRandomSeed"/> for the calling flow and the process.</summary>
+    public static SeedGenerator Global
+    {
+        get => s_flow.Value ?? Volatile.Read(ref s_processWide);
+        internal set
+        {
+            Volatile.Write(ref s_processWide, value);
+            s_flow.Value = value;
+        }
+    }
 
     /// <summary>A generator whose stream is fixed by <paramref name="seed"/>.</summary>
     public SeedGenerator(int seed)
