@@ -61,27 +61,6 @@ internal static class Batches
         }
     }
 
-    /// <summary>Copies each whole data array into the placeholder's own buffer (same dtype and size, as the plan was made for).</summary>
-    public static void CopyInto(Tensor[] batch, Tensor[] own, IReadOnlyList<Tensor> data)
-    {
-        for (int k = 0; k < batch.Length; k++)
-        {
-            batch[k].Rebind(own[k]);
-            switch (data[k].DType)
-            {
-                case DType.Float32:
-                    data[k].Span.CopyTo(own[k].Span);
-                    break;
-                case DType.Int32:
-                    data[k].Int32Span.CopyTo(own[k].Int32Span);
-                    break;
-                default:
-                    data[k].ByteSpan.CopyTo(own[k].ByteSpan);
-                    break;
-            }
-        }
-    }
-
     /// <summary>Runs the model on one tensor per input; one tensor per output comes back.</summary>
     public static Tensor[] CallModel(Model model, Tensor[] x, bool training) =>
         // A single-input model goes through Apply, which builds it and checks the input shape.

@@ -174,18 +174,6 @@ internal sealed class TrainStepPlan
         y.GatherInto(indices, Y[0]);
     }
 
-    /// <summary>Copies a batch from a data source into the plan's own buffers (the source may reuse or drop its tensors afterwards).</summary>
-    public void LoadCopy(IReadOnlyList<Tensor> x, IReadOnlyList<Tensor> y, Tensor? sampleWeight = null)
-    {
-        Batches.CopyInto(X, _ownX, x);
-        Batches.CopyInto(Y, _ownY, y);
-        if (SampleWeight is not null)
-        {
-            SampleWeight.Rebind(_ownWeight!);
-            sampleWeight!.Span.CopyTo(_ownWeight!.Span);
-        }
-    }
-
     /// <summary>Like <see cref="Run"/>, timing every op and the optimizer; the first (recording) call is not timed.</summary>
     public double RunProfiled(Dictionary<string, (long Forward, long Backward)> times)
     {
