@@ -176,4 +176,10 @@ internal enum OpKind
 
     /// <summary>Gated linear unit over an axis.</summary>
     Glu,
+
+    /// <summary>Cropping of spatial axes (Keras's Cropping1D/2D/3D).</summary>
+    Cropping,
+
+    /// <summary>Training-time noise: x * scale + shift with fresh draws (GaussianNoise, GaussianDropout, AlphaDropout).</summary>
+    Noise,
 }
