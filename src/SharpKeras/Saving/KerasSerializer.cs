@@ -41,7 +41,8 @@ public static class KerasSerializer
         Layer<Conv1DTranspose>(), Layer<Cropping1D>(), Layer<Cropping2D>(), Layer<Cropping3D>(), Layer<ZeroPadding1D>(), Layer<ZeroPadding3D>(),
         Layer<UpSampling1D>(), Layer<UpSampling3D>(), Layer<GroupNormalization>(), Layer<UnitNormalization>(), Layer<RMSNormalization>(),
         Layer<SpatialDropout1D>(), Layer<SpatialDropout3D>(), Layer<GaussianNoise>(), Layer<GaussianDropout>(), Layer<AlphaDropout>(),
-        Layer<ActivityRegularization>(), Layer<Layers.Identity>(), Layer<GlobalMaxPooling3D>(), Layer<GlobalAveragePooling3D>());
+        Layer<ActivityRegularization>(), Layer<Layers.Identity>(), Layer<GlobalMaxPooling3D>(), Layer<GlobalAveragePooling3D>(),
+        Layer<DepthwiseConv1D>(), Layer<SeparableConv1D>());
 
     private static readonly Dictionary<string, Func<JsonObject, Initializer>> s_initializers = Table(
         Init<Zeros>(), Init<Ones>(), Init<Orthogonal>(), Init<GlorotUniform>(), Init<GlorotNormal>(), Init<HeNormal>(), Init<HeUniform>(),

@@ -41,6 +41,9 @@ public sealed class MiscLayerConfigTests : IDisposable
         ["identity"] = (() => new SharpKeras.Layers.Identity(), [4]),
         ["global_max_pooling3d"] = (() => new GlobalMaxPooling3D(), [2, 3, 2, 3]),
         ["global_average_pooling3d"] = (() => new GlobalAveragePooling3D(keepDims: true), [2, 3, 2, 3]),
+        ["depthwise_conv1d"] = (() => new DepthwiseConv1D(3, depthMultiplier: 2, padding: "same", biasInitializer: new RandomNormal(0, 0.3, 9)), [5, 2]),
+        ["separable_conv1d"] = (() => new SeparableConv1D(3, 3, strides: 2, depthMultiplier: 2, activation: "tanh", biasInitializer: new RandomNormal(0, 0.3, 10)), [6, 2]),
+        ["up_sampling2d"] = (() => new UpSampling2D((2, 3), "bilinear"), [3, 2, 2]),
     };
 
     public static TheoryData<string> Cases() => [.. Samples().Keys];

@@ -101,6 +101,8 @@ public sealed class RegistryRoundTripTests : IDisposable
         [typeof(SharpKeras.Layers.Identity)] = () => One(new SharpKeras.Layers.Identity(), [4]),
         [typeof(GlobalMaxPooling3D)] = () => One(new GlobalMaxPooling3D(), [2, 2, 2, 3]),
         [typeof(GlobalAveragePooling3D)] = () => One(new GlobalAveragePooling3D(keepDims: true), [2, 2, 2, 3]),
+        [typeof(DepthwiseConv1D)] = () => One(new DepthwiseConv1D(3, depthMultiplier: 2, padding: "same"), [5, 2]),
+        [typeof(SeparableConv1D)] = () => One(new SeparableConv1D(3, 3, strides: 2, depthMultiplier: 2, activation: "relu"), [6, 2]),
     };
 
     private static readonly Dictionary<Type, Func<Initializer>> s_initializers = new()

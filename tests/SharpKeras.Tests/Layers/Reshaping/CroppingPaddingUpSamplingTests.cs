@@ -212,3 +212,42 @@ public class CroppingPaddingUpSamplingTests
         Assert.Throws<ArgumentOutOfRangeException>(() => new UpSampling3D((1, 0, 1)));
     }
 }
+
+/// <summary>UpSampling2D with "bilinear" interpolation: half-pixel centres as Keras's ops.image.resize (torch's interpolate, align_corners=False).</summary>
+public class UpSampling2DBilinearTests
+{
+    [Fact]
+    public void HandComputedValues()
+    {
+        // [0, 1] doubled: sources 0 (clamped from -0.25), 0.25, 0.75 and 1.25 (past the edge: the last input).
+        var y = new UpSampling2D((1, 2), "bilinear").Apply(Tensor.FromArray(new[] { 0f, 1f }, 1, 1, 2, 1));
+        Assert.Equal([0f, 0.25f, 0.75f, 1f], y.ToArray());
+        // [0, 3, 6] tripled: sources (o + 0.5) / 3 - 0.5 = 0 (clamped), 0, 1/3, 2/3, 1, 4/3, 5/3, 2, 7/3.
+        var z = new UpSampling2D((3, 1), "bilinear").Apply(Tensor.FromArray(new[] { 0f, 3f, 6f }, 1, 3, 1, 1)).ToArray();
+        float[] expected = [0f, 0f, 1f, 2f, 3f, 4f, 5f, 6f, 6f];
+        for (int i = 0; i < 9; i++)
+        {
+            Assert.True(Math.Abs(expected[i] - z[i]) < 1e-5, $"element {i}: {z[i]} versus {expected[i]}");
+        }
+    }
+
+    [Fact]
+    public void SeparableInRowsAndColumnsAndDifferentiable()
+    {
+        var x = Random(1, -1, 1, 2, 3, 4, 2);
+        var layer = new UpSampling2D((2, 3), "bilinear");
+        var y = layer.Apply(x);
+        Assert.Equal(new Shape(2, 6, 12, 2), y.Shape);
+        // Bilinear = rows then columns: the two one-axis resizes in either order give the same image.
+        var rowsFirst = new UpSampling2D((1, 3), "bilinear").Apply(new UpSampling2D((2, 1), "bilinear").Apply(x)).ToArray();
+        var ys = y.ToArray();
+        for (int i = 0; i < ys.Length; i++)
+        {
+            Assert.True(Math.Abs(ys[i] - rowsFirst[i]) < 1e-5, $"element {i}");
+        }
+        // A constant image stays constant.
+        Assert.All(layer.Apply(Tensor.Full(new Shape(1, 3, 4, 1), 2.5f)).ToArray(), v => Assert.True(Math.Abs(v - 2.5f) < 1e-6));
+        Check(t => layer.Apply(t[0]), [Random(2, -1, 1, 1, 2, 3, 2)]);
+        Assert.Equal("bilinear", UpSampling2D.FromConfig(layer.GetConfig()).Interpolation);
+    }
+}
