@@ -220,4 +220,9 @@ internal enum OpKind
     Power,
     /// <summary>A matrix product over broadcast batch axes (NumPy matmul).</summary>
     BatchedMatMul,
+    /// <summary>Cropping of spatial axes (Keras's Cropping1D/2D/3D).</summary>
+    Cropping,
+
+    /// <summary>Training-time noise: x * scale + shift with fresh draws (GaussianNoise, GaussianDropout, AlphaDropout).</summary>
+    Noise,
 }

@@ -40,11 +40,16 @@ public static class KerasSerializer
         Layer<ReLU>(), Layer<LeakyReLU>(), Layer<PReLU>(), Layer<ELU>(), Layer<Layers.Softmax>(),
         Layer<EinsumDense>(), Layer<MultiHeadAttention>(),
         Layer<NotEqual>(), Layer<LogicalOr>());
+        Layer<Conv1DTranspose>(), Layer<Cropping1D>(), Layer<Cropping2D>(), Layer<Cropping3D>(), Layer<ZeroPadding1D>(), Layer<ZeroPadding3D>(),
+        Layer<UpSampling1D>(), Layer<UpSampling3D>(), Layer<GroupNormalization>(), Layer<UnitNormalization>(), Layer<RMSNormalization>(),
+        Layer<SpatialDropout1D>(), Layer<SpatialDropout3D>(), Layer<GaussianNoise>(), Layer<GaussianDropout>(), Layer<AlphaDropout>(),
+        Layer<ActivityRegularization>(), Layer<Layers.Identity>(), Layer<GlobalMaxPooling3D>(), Layer<GlobalAveragePooling3D>(),
+        Layer<DepthwiseConv1D>(), Layer<SeparableConv1D>());
 
     private static readonly Dictionary<string, Func<JsonObject, Initializer>> s_initializers = Table(
         Init<Zeros>(), Init<Ones>(), Init<Orthogonal>(), Init<GlorotUniform>(), Init<GlorotNormal>(), Init<HeNormal>(), Init<HeUniform>(),
         Init<RandomNormal>(), Init<RandomUniform>(), Init<VarianceScaling>(),
-        Init<Constant>(), Init<Identity>(), Init<TruncatedNormal>(), Init<LecunNormal>(), Init<LecunUniform>());
+        Init<Constant>(), Init<Initializers.Identity>(), Init<TruncatedNormal>(), Init<LecunNormal>(), Init<LecunUniform>());
 
     private static readonly Dictionary<string, Func<JsonObject, Regularizers.Regularizer>> s_regularizers = Table(
         Reg<Regularizers.L1>(), Reg<Regularizers.L2>(), Reg<Regularizers.L1L2>(), Reg<Regularizers.OrthogonalRegularizer>());

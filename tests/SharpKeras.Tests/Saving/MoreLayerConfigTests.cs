@@ -122,8 +122,8 @@ public sealed class MoreLayerConfigTests : IDisposable
         Assert.Equal(new Size2D(3, 3), up.Size);
         var bad = new JsonObject { ["size"] = 2, ["data_format"] = "channels_first", ["name"] = "u" };
         Assert.Contains("channels_first", Assert.ThrowsAny<FormatException>(() => UpSampling2D.FromConfig(bad)).Message);
-        var bilinear = new JsonObject { ["size"] = 2, ["interpolation"] = "bilinear", ["name"] = "u" };
-        Assert.Contains("bilinear", Assert.ThrowsAny<FormatException>(() => UpSampling2D.FromConfig(bilinear)).Message);
+        var bicubic = new JsonObject { ["size"] = 2, ["interpolation"] = "bicubic", ["name"] = "u" };
+        Assert.Contains("bicubic", Assert.ThrowsAny<FormatException>(() => UpSampling2D.FromConfig(bicubic)).Message);
     }
 
     [Fact]

@@ -26,7 +26,7 @@ public abstract class GlobalPooling : Layer
     /// <summary>Keras writes no build_config for pooling layers (they have no build step).</summary>
     internal override bool WritesBuildConfig => false;
 
-    /// <summary>Number of spatial dimensions (1 or 2).</summary>
+    /// <summary>Number of spatial dimensions (1, 2 or 3).</summary>
     public int Rank { get; }
 
     /// <summary>Whether the spatial axes are kept with size 1 (Keras's keepdims).</summary>
@@ -40,7 +40,12 @@ public abstract class GlobalPooling : Layer
     {
         if (inputShape.Rank != Rank + 2)
         {
-            string layout = Rank == 1 ? "(batch, steps, channels)" : "(batch, height, width, channels)";
+            string layout = Rank switch
+            {
+                1 => "(batch, steps, channels)",
+                2 => "(batch, height, width, channels)",
+                _ => "(batch, depth, height, width, channels)",
+            };
             throw IncompatibleInput(inputShape, $"expected ndim={Rank + 2} {layout}, found ndim={inputShape.Rank}");
         }
         if (KeepDims)
@@ -66,8 +71,14 @@ public abstract class GlobalPooling : Layer
             var mean = Ops.Divide(Ops.Sum(Ops.Multiply(inputs, m), 1, keepDims: true), Ops.Sum(m, 1, keepDims: true));
             return KeepDims ? mean : Ops.Reshape(mean, s[0], s[-1]);
         }
-        int[] window = Rank == 1 ? [s[1]] : [s[1], s[2]];
-        var y = Ops.Pool(inputs, window, window, "valid", _max);
-        return KeepDims ? y : Ops.Reshape(y, s[0], s[-1]);
+        // A volume pools as an image of (depth * height) rows: every voxel is in the one window either way.
+        var x = Rank == 3 ? Ops.Reshape(inputs, s[0], s[1] * s[2], s[3], s[4]) : inputs;
+        int[] window = Rank == 1 ? [s[1]] : [x.Shape[1], x.Shape[2]];
+        var y = Ops.Pool(x, window, window, "valid", _max);
+        if (KeepDims)
+        {
+            return Rank == 3 ? Ops.Reshape(y, s[0], 1, 1, 1, s[-1]) : y;
+        }
+        return Ops.Reshape(y, s[0], s[-1]);
     }
 }
