@@ -5,6 +5,7 @@
 using System.Globalization;
 using SharpKeras.Datasets;
 using SharpKeras.Initializers;
+using Identity = SharpKeras.Initializers.Identity;
 using SharpKeras.Layers;
 using SharpKeras.Models;
 using SharpKeras.Optimizers;

@@ -39,7 +39,7 @@ public static class KerasSerializer
         Layer<ZeroPadding2D>(), Layer<UpSampling2D>(), Layer<Reshape>(), Layer<Permute>(), Layer<RepeatVector>(), Layer<SpatialDropout2D>(),
         Layer<ReLU>(), Layer<LeakyReLU>(), Layer<PReLU>(), Layer<ELU>(), Layer<Layers.Softmax>(),
         Layer<EinsumDense>(), Layer<MultiHeadAttention>(),
-        Layer<NotEqual>(), Layer<LogicalOr>());
+        Layer<NotEqual>(), Layer<LogicalOr>(),
         Layer<Conv1DTranspose>(), Layer<Cropping1D>(), Layer<Cropping2D>(), Layer<Cropping3D>(), Layer<ZeroPadding1D>(), Layer<ZeroPadding3D>(),
         Layer<UpSampling1D>(), Layer<UpSampling3D>(), Layer<GroupNormalization>(), Layer<UnitNormalization>(), Layer<RMSNormalization>(),
         Layer<SpatialDropout1D>(), Layer<SpatialDropout3D>(), Layer<GaussianNoise>(), Layer<GaussianDropout>(), Layer<AlphaDropout>(),

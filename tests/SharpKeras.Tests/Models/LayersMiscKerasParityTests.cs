@@ -12,8 +12,6 @@ namespace SharpKeras.Tests.Models;
 /// </summary>
 public class LayersMiscKerasParityTests
 {
-    private const string NeedsEinsumDense = "needs EinsumDense (attention branch)";
-
     private static readonly string? s_dir = Find();
 
     private static string? Find()
@@ -44,7 +42,7 @@ public class LayersMiscKerasParityTests
         }
     }
 
-    [Theory(Skip = NeedsEinsumDense)]
+    [Theory]
     [InlineData("layers_misc_1d", "keras")]
     [InlineData("layers_misc_1d", "h5")]
     [InlineData("layers_misc_2d", "keras")]
@@ -55,7 +53,7 @@ public class LayersMiscKerasParityTests
         AssertClose(NumpyFile.Load(Ref($"{name}_output.npy")), model.Predict(NumpyFile.Load(Ref($"{name}_input.npy")), verbose: 0));
     }
 
-    [Theory(Skip = NeedsEinsumDense)]
+    [Theory]
     [InlineData("layers_misc_1d")]
     [InlineData("layers_misc_2d")]
     public void WeightsFileIntoClonePredictsKerasOutput(string name)
@@ -66,7 +64,7 @@ public class LayersMiscKerasParityTests
         AssertClose(NumpyFile.Load(Ref($"{name}_output.npy")), clone.Predict(NumpyFile.Load(Ref($"{name}_input.npy")), verbose: 0));
     }
 
-    [Theory(Skip = NeedsEinsumDense)]
+    [Theory]
     [InlineData("layers_misc_1d", "keras")]
     [InlineData("layers_misc_2d", "keras")]
     [InlineData("layers_misc_1d", "h5")]
