@@ -6,7 +6,8 @@ namespace SharpKeras.Backend;
 /// new folder under Backend/ plus a line in <see cref="Kernels.Resolve"/>.
 /// </summary>
 internal interface IBackend : IMatMulKernels, IConvolutionKernels, IPoolingKernels, IRecurrentKernels, INormalizationKernels,
-    IElementwiseKernels, IReshapingKernels, IOptimizerKernels, IRandomKernels, IActivationKernels, IConstraintKernels
+    IElementwiseKernels, IReshapingKernels, IOptimizerKernels, IRandomKernels, IActivationKernels, IConstraintKernels,
+    IImageKernels
 {
     /// <summary>The backend's name as <c>SHARPKERAS_BACKEND</c> and <see cref="SharpKeras.Config.Backend"/> spell it.</summary>
     string Name { get; }

@@ -176,4 +176,7 @@ internal enum OpKind
 
     /// <summary>Gated linear unit over an axis.</summary>
     Glu,
+
+    /// <summary>Separable resampling of NHWC images (Keras's Resizing, CenterCrop, crop and pad to aspect ratio).</summary>
+    Resample2D,
 }

@@ -37,7 +37,9 @@ public static class KerasSerializer
         Layer<RNN>(), Layer<LSTM>(), Layer<GRU>(), Layer<SimpleRNN>(), Layer<LSTMCell>(), Layer<GRUCell>(), Layer<SimpleRNNCell>(),
         Layer<Bidirectional>(), Layer<TimeDistributed>(),
         Layer<ZeroPadding2D>(), Layer<UpSampling2D>(), Layer<Reshape>(), Layer<Permute>(), Layer<RepeatVector>(), Layer<SpatialDropout2D>(),
-        Layer<ReLU>(), Layer<LeakyReLU>(), Layer<PReLU>(), Layer<ELU>(), Layer<Layers.Softmax>());
+        Layer<ReLU>(), Layer<LeakyReLU>(), Layer<PReLU>(), Layer<ELU>(), Layer<Layers.Softmax>(),
+        Layer<Layers.Preprocessing.Normalization>(), Layer<Layers.Preprocessing.Rescaling>(), Layer<Layers.Preprocessing.Resizing>(), Layer<Layers.Preprocessing.CenterCrop>(), Layer<Layers.Preprocessing.CategoryEncoding>(), Layer<Layers.Preprocessing.Discretization>(),
+        Layer<Layers.Preprocessing.RandomFlip>(), Layer<Layers.Preprocessing.RandomBrightness>(), Layer<Layers.Preprocessing.RandomContrast>());
 
     private static readonly Dictionary<string, Func<JsonObject, Initializer>> s_initializers = Table(
         Init<Zeros>(), Init<Ones>(), Init<Orthogonal>(), Init<GlorotUniform>(), Init<GlorotNormal>(), Init<HeNormal>(), Init<HeUniform>(),

@@ -81,6 +81,15 @@ public sealed class RegistryRoundTripTests : IDisposable
         [typeof(PReLU)] = () => One(new PReLU(new RandomNormal(0.2, 0.1, 9), sharedAxes: [1]), [3, 2]),
         [typeof(ELU)] = () => One(new ELU(0.7), [4]),
         [typeof(SharpKeras.Layers.Softmax)] = () => One(new SharpKeras.Layers.Softmax(axis: 1), [3, 2]),
+        [typeof(SharpKeras.Layers.Preprocessing.Normalization)] = () => One(AdaptedNormalization(), [4]),
+        [typeof(SharpKeras.Layers.Preprocessing.Rescaling)] = () => One(new SharpKeras.Layers.Preprocessing.Rescaling(0.5, 0.1), [4]),
+        [typeof(SharpKeras.Layers.Preprocessing.Resizing)] = () => One(new SharpKeras.Layers.Preprocessing.Resizing(5, 3, antialias: true), [4, 4, 2]),
+        [typeof(SharpKeras.Layers.Preprocessing.CenterCrop)] = () => One(new SharpKeras.Layers.Preprocessing.CenterCrop(2, 3), [4, 4, 2]),
+        [typeof(SharpKeras.Layers.Preprocessing.CategoryEncoding)] = () => Ids(new SharpKeras.Layers.Preprocessing.CategoryEncoding(10, "count")),
+        [typeof(SharpKeras.Layers.Preprocessing.Discretization)] = () => One(AdaptedDiscretization(), [4]),
+        [typeof(SharpKeras.Layers.Preprocessing.RandomFlip)] = () => One(new SharpKeras.Layers.Preprocessing.RandomFlip(seed: 1), [4, 4, 2]),
+        [typeof(SharpKeras.Layers.Preprocessing.RandomBrightness)] = () => One(new SharpKeras.Layers.Preprocessing.RandomBrightness(0.2, seed: 2), [4, 4, 2]),
+        [typeof(SharpKeras.Layers.Preprocessing.RandomContrast)] = () => One(new SharpKeras.Layers.Preprocessing.RandomContrast(0.3, seed: 3), [4, 4, 2]),
     };
 
     private static readonly Dictionary<Type, Func<Initializer>> s_initializers = new()
@@ -197,6 +206,20 @@ public sealed class RegistryRoundTripTests : IDisposable
         var a = Keras.Input(shape);
         var b = Keras.Input(shape);
         return (new Model([a, b], layer.Apply([a, b])), [GradCheck.Random(6, -1, 1, [3, .. shape]), GradCheck.Random(7, -1, 1, [3, .. shape])]);
+    }
+
+    private static SharpKeras.Layers.Preprocessing.Normalization AdaptedNormalization()
+    {
+        var layer = new SharpKeras.Layers.Preprocessing.Normalization();
+        layer.Adapt(GradCheck.Random(11, -2, 3, 10, 4));
+        return layer;
+    }
+
+    private static SharpKeras.Layers.Preprocessing.Discretization AdaptedDiscretization()
+    {
+        var layer = new SharpKeras.Layers.Preprocessing.Discretization(numBins: 4, outputMode: "one_hot");
+        layer.Adapt(GradCheck.Random(12, -1, 1, 40));
+        return layer;
     }
 
     private static (Model, Tensor[]) Seq(int[] shape, params Layer[] layers)
