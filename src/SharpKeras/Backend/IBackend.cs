@@ -8,7 +8,8 @@ namespace SharpKeras.Backend;
 internal interface IBackend : IMatMulKernels, IConvolutionKernels, IPoolingKernels, IRecurrentKernels, INormalizationKernels,
     IElementwiseKernels, IReshapingKernels, IOptimizerKernels, IRandomKernels, IActivationKernels, IConstraintKernels,
     IIndexingKernels, IReductionKernels, IMathKernels,
-    IImplicitConvolutionKernels
+    IImplicitConvolutionKernels,
+    IImageKernels
 {
     /// <summary>The backend's name as <c>SHARPKERAS_BACKEND</c> and <see cref="SharpKeras.Config.Backend"/> spell it.</summary>
     string Name { get; }

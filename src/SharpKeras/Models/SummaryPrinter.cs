@@ -31,6 +31,9 @@ internal static class SummaryPrinter
         return Math.Min(preferred, columns - 4);
     }
 
+    private static bool IsChain(FunctionalGraph graph) =>
+        graph.Outputs.Length == 1 && graph.Nodes.All(n => n.Inputs.Length <= 1) && graph.Nodes.GroupBy(n => n.Layer).All(g => g.Count() == 1);
+
     public static string Render(Model model, int? lineLength, bool expandNested = false, bool showTrainable = false)
     {
         int length = lineLength ?? DefaultLineLength(showTrainable ? 100 : 88);
@@ -38,7 +41,9 @@ internal static class SummaryPrinter
         {
             seq.TryBuildFromDeclaredShape();
         }
-        bool functional = model.Graph is not null;
+        // As Keras's sequential_like: a functional model that is a plain chain (one output, every call
+        // taking one tensor, no layer called twice) prints the three-column table without "Connected to".
+        bool functional = model.Graph is { } modelGraph && !IsChain(modelGraph);
         var positions = functional ? FunctionalPositions : SequentialPositions;
         if (showTrainable)
         {
@@ -85,12 +90,13 @@ internal static class SummaryPrinter
                 string outShape = nodes.Count == 1 ? FormatShape(nodes[0].Output.Shape) : "multiple";
                 var connections = string.Join(", ", nodes.SelectMany(n => n.Inputs)
                     .Select(t => $"{t.Layer.Name}[{t.NodeIndex}][{t.TensorIndex}]"));
-                AddRow(layer, [$"{layer.Name} ({layer.ClassName})", outShape,
-                    layer.CountParams().ToString("N0", CultureInfo.InvariantCulture), connections.Length == 0 ? "-" : connections]);
+                string[] cells = [$"{layer.Name} ({layer.ClassName})", outShape,
+                    layer.CountParams().ToString("N0", CultureInfo.InvariantCulture), connections.Length == 0 ? "-" : connections];
+                AddRow(layer, functional ? cells : cells[..3]);
             }
         }
         Shape? shape = model is Sequential s ? s.InputShape : null;
-        foreach (var layer in functional ? [] : model.Layers)
+        foreach (var layer in model.Graph is not null ? [] : model.Layers)
         {
             string outShape = "?";
             if (shape is not null)

@@ -225,4 +225,6 @@ internal enum OpKind
 
     /// <summary>Training-time noise: x * scale + shift with fresh draws (GaussianNoise, GaussianDropout, AlphaDropout).</summary>
     Noise,
+    /// <summary>Separable resampling of NHWC images (Keras's Resizing, CenterCrop, crop and pad to aspect ratio).</summary>
+    Resample2D,
 }

@@ -322,7 +322,9 @@ public abstract class Optimizer
         }
         for (int i = UnbuiltVariableCount; i < own.Count; i++)
         {
-            if (values[i].Shape != own[i].Shape)
+            // A scalar slot (Nadam's u_product) is held as (1,) here and read as a rank-0 dataset.
+            bool scalarPair = values[i].Length == 1 && own[i].Length == 1;
+            if (values[i].Shape != own[i].Shape && !scalarPair)
             {
                 throw new FormatException($"{where}/{i}: optimizer variable has shape {values[i].Shape} in the file but {own[i].Shape} in the model.");
             }

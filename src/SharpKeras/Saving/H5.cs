@@ -34,23 +34,30 @@ internal static class H5
         }
         try
         {
-            switch (type.Class)
-            {
-                case H5DataTypeClass.FloatingPoint when type.Size == 4:
-                    return Tensor.FromArray(ds.Read<float[]>(), shape);
-                case H5DataTypeClass.FloatingPoint when type.Size == 8:
-                    return Tensor.FromArray(ds.Read<double[]>().Select(d => (float)d).ToArray(), shape);
-                case H5DataTypeClass.FixedPoint when type.Size == 4:
-                    return Tensor.FromArray(ds.Read<int[]>(), shape);
-                case H5DataTypeClass.FixedPoint when type.Size == 8:
-                    return Tensor.FromArray(ds.Read<long[]>().Select(v => checked((int)v)).ToArray(), shape);
-                default:
-                    throw new FormatException($"{path}: dataset of type {type.Class} ({type.Size} bytes) is not a float32/float64/int32/int64 array.");
-            }
+            // A scalar dataset (a count, an iteration) comes back rank 0, as the variable it was written from.
+            var t = ReadValues(ds, type, shape, path);
+            return shape.Length == 0 ? t.View(Shape.Scalar) : t;
         }
         catch (Exception e) when (e is not FormatException)
         {
             throw new FormatException($"{path}: the dataset cannot be read ({e.Message}); the file is corrupt or truncated.", e);
+        }
+    }
+
+    private static Tensor ReadValues(IH5Dataset ds, IH5DataType type, int[] shape, string path)
+    {
+        switch (type.Class)
+        {
+            case H5DataTypeClass.FloatingPoint when type.Size == 4:
+                return Tensor.FromArray(ds.Read<float[]>(), shape);
+            case H5DataTypeClass.FloatingPoint when type.Size == 8:
+                return Tensor.FromArray(ds.Read<double[]>().Select(d => (float)d).ToArray(), shape);
+            case H5DataTypeClass.FixedPoint when type.Size == 4:
+                return Tensor.FromArray(ds.Read<int[]>(), shape);
+            case H5DataTypeClass.FixedPoint when type.Size == 8:
+                return Tensor.FromArray(ds.Read<long[]>().Select(v => checked((int)v)).ToArray(), shape);
+            default:
+                throw new FormatException($"{path}: dataset of type {type.Class} ({type.Size} bytes) is not a float32/float64/int32/int64 array.");
         }
     }
 

@@ -112,6 +112,15 @@ public sealed class RegistryRoundTripTests : IDisposable
         [typeof(GlobalAveragePooling3D)] = () => One(new GlobalAveragePooling3D(keepDims: true), [2, 2, 2, 3]),
         [typeof(DepthwiseConv1D)] = () => One(new DepthwiseConv1D(3, depthMultiplier: 2, padding: "same"), [5, 2]),
         [typeof(SeparableConv1D)] = () => One(new SeparableConv1D(3, 3, strides: 2, depthMultiplier: 2, activation: "relu"), [6, 2]),
+        [typeof(SharpKeras.Layers.Preprocessing.Normalization)] = () => One(AdaptedNormalization(), [4]),
+        [typeof(SharpKeras.Layers.Preprocessing.Rescaling)] = () => One(new SharpKeras.Layers.Preprocessing.Rescaling(0.5, 0.1), [4]),
+        [typeof(SharpKeras.Layers.Preprocessing.Resizing)] = () => One(new SharpKeras.Layers.Preprocessing.Resizing(5, 3, antialias: true), [4, 4, 2]),
+        [typeof(SharpKeras.Layers.Preprocessing.CenterCrop)] = () => One(new SharpKeras.Layers.Preprocessing.CenterCrop(2, 3), [4, 4, 2]),
+        [typeof(SharpKeras.Layers.Preprocessing.CategoryEncoding)] = () => Ids(new SharpKeras.Layers.Preprocessing.CategoryEncoding(10, "count")),
+        [typeof(SharpKeras.Layers.Preprocessing.Discretization)] = () => One(AdaptedDiscretization(), [4]),
+        [typeof(SharpKeras.Layers.Preprocessing.RandomFlip)] = () => One(new SharpKeras.Layers.Preprocessing.RandomFlip(seed: 1), [4, 4, 2]),
+        [typeof(SharpKeras.Layers.Preprocessing.RandomBrightness)] = () => One(new SharpKeras.Layers.Preprocessing.RandomBrightness(0.2, seed: 2), [4, 4, 2]),
+        [typeof(SharpKeras.Layers.Preprocessing.RandomContrast)] = () => One(new SharpKeras.Layers.Preprocessing.RandomContrast(0.3, seed: 3), [4, 4, 2]),
     };
 
     private static readonly Dictionary<Type, Func<Initializer>> s_initializers = new()
@@ -228,6 +237,20 @@ public sealed class RegistryRoundTripTests : IDisposable
         var a = Keras.Input(shape);
         var b = Keras.Input(shape);
         return (new Model([a, b], layer.Apply([a, b])), [GradCheck.Random(6, -1, 1, [3, .. shape]), GradCheck.Random(7, -1, 1, [3, .. shape])]);
+    }
+
+    private static SharpKeras.Layers.Preprocessing.Normalization AdaptedNormalization()
+    {
+        var layer = new SharpKeras.Layers.Preprocessing.Normalization();
+        layer.Adapt(GradCheck.Random(11, -2, 3, 10, 4));
+        return layer;
+    }
+
+    private static SharpKeras.Layers.Preprocessing.Discretization AdaptedDiscretization()
+    {
+        var layer = new SharpKeras.Layers.Preprocessing.Discretization(numBins: 4, outputMode: "one_hot");
+        layer.Adapt(GradCheck.Random(12, -1, 1, 40));
+        return layer;
     }
 
     private static (Model, Tensor[]) Seq(int[] shape, params Layer[] layers)
