@@ -225,4 +225,7 @@ internal enum OpKind
 
     /// <summary>Training-time noise: x * scale + shift with fresh draws (GaussianNoise, GaussianDropout, AlphaDropout).</summary>
     Noise,
+
+    /// <summary>SpectralNormalization's in-place power iteration on a wrapped kernel before a training call.</summary>
+    SpectralNormalize,
 }

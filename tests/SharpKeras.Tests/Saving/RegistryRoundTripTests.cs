@@ -112,6 +112,8 @@ public sealed class RegistryRoundTripTests : IDisposable
         [typeof(GlobalAveragePooling3D)] = () => One(new GlobalAveragePooling3D(keepDims: true), [2, 2, 2, 3]),
         [typeof(DepthwiseConv1D)] = () => One(new DepthwiseConv1D(3, depthMultiplier: 2, padding: "same"), [5, 2]),
         [typeof(SeparableConv1D)] = () => One(new SeparableConv1D(3, 3, strides: 2, depthMultiplier: 2, activation: "relu"), [6, 2]),
+        [typeof(Lambda)] = () => { Lambda.Register("Registry>cube", x => Ops.Multiply(x, Ops.Multiply(x, x))); return One(new Lambda("Registry>cube"), [4]); },
+        [typeof(SpectralNormalization)] = () => One(new SpectralNormalization(new Dense(3), powerIterations: 2), [4]),
     };
 
     private static readonly Dictionary<Type, Func<Initializer>> s_initializers = new()
