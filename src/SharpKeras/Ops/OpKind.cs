@@ -227,4 +227,7 @@ internal enum OpKind
     Noise,
     /// <summary>Separable resampling of NHWC images (Keras's Resizing, CenterCrop, crop and pad to aspect ratio).</summary>
     Resample2D,
+
+    /// <summary>SpectralNormalization's in-place power iteration on a wrapped kernel before a training call.</summary>
+    SpectralNormalize,
 }

@@ -121,6 +121,8 @@ public sealed class RegistryRoundTripTests : IDisposable
         [typeof(SharpKeras.Layers.Preprocessing.RandomFlip)] = () => One(new SharpKeras.Layers.Preprocessing.RandomFlip(seed: 1), [4, 4, 2]),
         [typeof(SharpKeras.Layers.Preprocessing.RandomBrightness)] = () => One(new SharpKeras.Layers.Preprocessing.RandomBrightness(0.2, seed: 2), [4, 4, 2]),
         [typeof(SharpKeras.Layers.Preprocessing.RandomContrast)] = () => One(new SharpKeras.Layers.Preprocessing.RandomContrast(0.3, seed: 3), [4, 4, 2]),
+        [typeof(Lambda)] = () => { Lambda.Register("Registry>cube", x => Ops.Multiply(x, Ops.Multiply(x, x))); return One(new Lambda("Registry>cube"), [4]); },
+        [typeof(SpectralNormalization)] = () => One(new SpectralNormalization(new Dense(3), powerIterations: 2), [4]),
     };
 
     private static readonly Dictionary<Type, Func<Initializer>> s_initializers = new()
