@@ -8,12 +8,12 @@ namespace SharpKeras.Tests.Backend;
 public class CpuParallelTests
 {
     /// <summary>One region over hits.Length items, each adding 1 to its own counter.</summary>
-    private static unsafe void Region(int[] hits, int minPerChunk)
+    private static unsafe void Region(int[] hits, long workPerItem)
     {
         fixed (int* p = hits)
         {
             var body = new CountBody(p);
-            CpuParallel.For(hits.Length, minPerChunk, ref body);
+            CpuParallel.For(hits.Length, workPerItem, ref body);
         }
     }
 
@@ -30,14 +30,15 @@ public class CpuParallelTests
 
     [Theory]
     [InlineData(1, 1)]
-    [InlineData(2, 1)]
-    [InlineData(7, 1)]
+    [InlineData(2, 1 << 17)]
+    [InlineData(7, 1 << 17)]
     [InlineData(1000, 1)]
-    [InlineData(1000, 600)]
-    public void EveryItemRunsExactlyOnce(int count, int minPerChunk)
+    [InlineData(1000, 1 << 17)]
+    [InlineData(1001, 300)]
+    public void EveryItemRunsExactlyOnce(int count, long workPerItem)
     {
         var hits = new int[count];
-        Region(hits, minPerChunk);
+        Region(hits, workPerItem);
         Assert.All(hits, h => Assert.Equal(1, h));
     }
 
@@ -66,7 +67,7 @@ public class CpuParallelTests
                     {
                         Thread.SpinWait(10);
                     }
-                    Region(hits, 1);
+                    Region(hits, CpuParallel.MinWorkPerChunk);
                     Interlocked.Increment(ref completed);
                 }
             });
@@ -75,6 +76,61 @@ public class CpuParallelTests
             await run;
             Assert.Equal(4000, hits[0]);
             Assert.Equal(4000, hits[1]);
+        }
+        finally
+        {
+            Config.Threads = saved;
+        }
+    }
+
+    private readonly unsafe struct ThreadBody(int* ids) : IRangeBody
+    {
+        public void Run(int start, int end)
+        {
+            for (int i = start; i < end; i++)
+            {
+                ids[i] = Environment.CurrentManagedThreadId;
+            }
+        }
+    }
+
+    private static unsafe int[] ThreadsOf(int count, long workPerItem)
+    {
+        var ids = new int[count];
+        fixed (int* p = ids)
+        {
+            var body = new ThreadBody(p);
+            CpuParallel.For(count, workPerItem, ref body);
+        }
+        return ids;
+    }
+
+    /// <summary>
+    /// Work below the threshold runs on the caller even with 2 threads (a batch-1 pass must not pay for a
+    /// wake-up), and work above it is handed to a worker, so the threshold is what decides.
+    /// </summary>
+    [Fact]
+    public void SmallWorkRunsInlineAndLargeWorkFansOut()
+    {
+        int saved = Config.Threads;
+        Config.Threads = 2;
+        try
+        {
+            int caller = Environment.CurrentManagedThreadId;
+            // 1000 items of 200 element-equivalents: 200K in all, under two chunks' worth.
+            Assert.Equal(1, CpuParallel.ChunksFor(1000, 200));
+            Assert.All(ThreadsOf(1000, 200), id => Assert.Equal(caller, id));
+            // Exactly two chunks' worth, and more, split in two; one chunk's worth less one stays inline.
+            Assert.Equal(2, CpuParallel.ChunksFor(2, CpuParallel.MinWorkPerChunk));
+            Assert.Equal(1, CpuParallel.ChunksFor(2, CpuParallel.MinWorkPerChunk - 1));
+            Assert.Equal(2, CpuParallel.ChunksFor(1 << 20, 1 << 20));
+            int[] large = ThreadsOf(1000, CpuParallel.MinWorkPerChunk);
+            Assert.All(large[..500], id => Assert.Equal(caller, id));
+            Assert.All(large[500..], id => Assert.NotEqual(caller, id));
+            // One thread never fans out, however large the work; zero items is one (empty) inline chunk.
+            Config.Threads = 1;
+            Assert.Equal(1, CpuParallel.ChunksFor(1 << 20, 1 << 20));
+            Assert.Equal(1, CpuParallel.ChunksFor(0, 1));
         }
         finally
         {

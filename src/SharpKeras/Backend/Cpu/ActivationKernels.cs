@@ -10,7 +10,8 @@ namespace SharpKeras.Backend.Cpu;
 /// </summary>
 internal static class ActivationKernels
 {
-    private const int MinPerThread = 1 << 14;
+    // Element-equivalents per value for CpuParallel's threshold: several activations evaluate exp or tanh.
+    private const long WorkPerElement = 2;
 
     public static void Forward(ActivationKind kind, float a, float b, float c, ReadOnlySpan<float> x, Span<float> y) =>
         Dispatch(kind, a, b, c, x, default, y, grad: false);
@@ -62,14 +63,14 @@ internal static class ActivationKernels
 
     private static unsafe void Run<TOp>(TOp op, ReadOnlySpan<float> x, ReadOnlySpan<float> g, Span<float> y, bool grad) where TOp : unmanaged, IActivationOp
     {
-        if (x.Length >= 2 * MinPerThread && Config.Threads > 1)
+        if (CpuParallel.ChunksFor(x.Length, WorkPerElement) > 1)
         {
             fixed (float* px = x)
             fixed (float* pg = g)
             fixed (float* py = y)
             {
                 var body = new Body<TOp>(op, px, pg, py, grad);
-                CpuParallel.For(x.Length, MinPerThread, ref body);
+                CpuParallel.For(x.Length, WorkPerElement, ref body);
             }
             return;
         }

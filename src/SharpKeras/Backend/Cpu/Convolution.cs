@@ -17,7 +17,7 @@ internal static unsafe class Convolution
         {
             var body = new Im2ColBody(px, pc, g, first);
             int rows = count * g.OutPixels;
-            CpuParallel.For(rows, Math.Max(1, 16384 / Math.Max(1, g.PatchSize)), ref body);
+            CpuParallel.For(rows, g.PatchSize, ref body);
         }
     }
 
@@ -28,7 +28,7 @@ internal static unsafe class Convolution
         fixed (float* px = dx)
         {
             var body = new Col2ImBody(pc, px, g, first);
-            CpuParallel.For(count, 1, ref body);
+            CpuParallel.For(count, (long)g.OutPixels * g.PatchSize, ref body);
         }
     }
 

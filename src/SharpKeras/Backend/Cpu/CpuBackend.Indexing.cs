@@ -10,9 +10,6 @@ namespace SharpKeras.Backend.Cpu;
 /// </summary>
 internal sealed partial class CpuBackend
 {
-    // Below this many outputs a gather stays on the calling thread.
-    private const int GatherPerThread = 1 << 15;
-
     /// <inheritdoc/>
     public unsafe void GatherIndexed(ReadOnlySpan<float> x, ReadOnlySpan<int> index, Span<float> y, float fill)
     {
@@ -21,7 +18,7 @@ internal sealed partial class CpuBackend
         fixed (float* py = y)
         {
             var body = new GatherIndexedBody(px, pi, py, fill);
-            CpuParallel.For(y.Length, GatherPerThread, ref body);
+            CpuParallel.For(y.Length, 1, ref body);
         }
     }
 
@@ -54,7 +51,7 @@ internal sealed partial class CpuBackend
         fixed (int* pi = idx)
         {
             var body = new ArgsortBody(px, pi, len, inner, descending);
-            CpuParallel.For(outer * inner, Math.Max(1, 4096 / len), ref body);
+            CpuParallel.For(outer * inner, (long)len * Math.Max(1, BitOperations.Log2((uint)len)) * 4, ref body);
         }
     }
 

@@ -9,7 +9,8 @@ namespace SharpKeras.Backend.Cpu;
 /// </summary>
 internal sealed partial class CpuBackend
 {
-    private const int MathPerThread = 1 << 14;
+    // Element-equivalents per value for CpuParallel's threshold: special functions are series and polynomial evaluations.
+    private const long SpecialWorkPerElement = 8;
 
     /// <inheritdoc/>
     public unsafe void Special(MathFunction f, ReadOnlySpan<float> x, Span<float> y)
@@ -18,7 +19,7 @@ internal sealed partial class CpuBackend
         fixed (float* py = y)
         {
             var body = new SpecialBody(f, px, py, null, null, false);
-            CpuParallel.For(x.Length, MathPerThread, ref body);
+            CpuParallel.For(x.Length, SpecialWorkPerElement, ref body);
         }
     }
 
@@ -31,7 +32,7 @@ internal sealed partial class CpuBackend
         fixed (float* pd = dx)
         {
             var body = new SpecialBody(f, px, pd, py, pg, true);
-            CpuParallel.For(x.Length, MathPerThread, ref body);
+            CpuParallel.For(x.Length, SpecialWorkPerElement, ref body);
         }
     }
 

@@ -9,9 +9,6 @@ namespace SharpKeras.Backend.Cpu;
 /// </summary>
 internal sealed partial class CpuBackend
 {
-    // Below this many input elements a reduction stays on the calling thread.
-    private const int ReducePerThread = 1 << 15;
-
     /// <inheritdoc/>
     public unsafe void ReduceAxis(ReductionKind kind, ReadOnlySpan<float> x, int outer, int len, int inner, Span<float> y)
     {
@@ -23,7 +20,7 @@ internal sealed partial class CpuBackend
         fixed (float* py = y)
         {
             var body = new ReduceBody(kind, px, py, len, inner);
-            CpuParallel.For(outer, Math.Max(1, ReducePerThread / Math.Max(1, len * inner)), ref body);
+            CpuParallel.For(outer, (long)len * inner, ref body);
         }
     }
 
@@ -38,7 +35,7 @@ internal sealed partial class CpuBackend
         fixed (int* py = y)
         {
             var body = new ArgReduceBody(px, py, len, inner, max);
-            CpuParallel.For(outer, Math.Max(1, ReducePerThread / Math.Max(1, len * inner)), ref body);
+            CpuParallel.For(outer, (long)len * inner, ref body);
         }
     }
 
@@ -53,7 +50,7 @@ internal sealed partial class CpuBackend
         fixed (float* py = y)
         {
             var body = new CumulativeBody(px, py, len, inner, product, reverse);
-            CpuParallel.For(outer, Math.Max(1, ReducePerThread / Math.Max(1, len * inner)), ref body);
+            CpuParallel.For(outer, (long)len * inner, ref body);
         }
     }
 

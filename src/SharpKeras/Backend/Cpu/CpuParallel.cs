@@ -39,13 +39,42 @@ internal static unsafe class CpuParallel
     private static readonly long SpinTicks = System.Diagnostics.Stopwatch.Frequency / 5000;
 
     /// <summary>
-    /// Runs <paramref name="body"/> over contiguous chunks of [0, count); chunks are only made when
-    /// each gets at least <paramref name="minPerChunk"/> items, so small work stays on the caller.
-    /// The caller runs chunk 0 and returns when all chunks are done.
+    /// The least work, in element-equivalents, that a chunk must carry before another thread is woken
+    /// for it: 128K, i.e. 128K floats through an element-wise pass, or 2M multiply-adds of the packed
+    /// GEMM (a multiply-add counts 1/16), about 20-50 us of one core.
     /// </summary>
-    public static void For<TBody>(int count, int minPerChunk, ref TBody body) where TBody : unmanaged, IRangeBody
+    /// <remarks>
+    /// Waking a worker costs about a microsecond while it spins, tens of microseconds once it sleeps,
+    /// and milliseconds on a loaded machine where the woken thread queues for a core; and a worker
+    /// that ran a chunk then spins for 200 us on a core the caller may need. Below this size the
+    /// hand-over costs more than the second core gives back, which made batch-1 inference at 2
+    /// threads several times slower than at 1 (issue 19), so such work runs inline on the caller.
+    /// One threshold here instead of one per kernel: kernels only say how much work an item is.
+    /// </remarks>
+    public const long MinWorkPerChunk = 1 << 17;
+
+    /// <summary>
+    /// How many chunks <see cref="For{TBody}"/> splits <paramref name="count"/> items of
+    /// <paramref name="workPerItem"/> element-equivalents each into: 1 (inline) unless every chunk
+    /// gets at least <see cref="MinWorkPerChunk"/>, and never more than <see cref="Config.Threads"/>.
+    /// </summary>
+    public static int ChunksFor(int count, long workPerItem)
     {
-        int chunks = Math.Min(Config.Threads, Math.Max(1, count / Math.Max(1, minPerChunk)));
+        long total = (long)Math.Max(0, count) * Math.Max(1, workPerItem);
+        long byWork = total / MinWorkPerChunk;
+        return (int)Math.Max(1, Math.Min(Math.Min(Config.Threads, count), byWork));
+    }
+
+    /// <summary>
+    /// Runs <paramref name="body"/> over contiguous chunks of [0, count), where each item costs about
+    /// <paramref name="workPerItem"/> element-equivalents (see <see cref="MinWorkPerChunk"/>); work
+    /// too small to pay for waking a thread runs inline on the caller. The caller runs chunk 0 and
+    /// returns when all chunks are done. Chunk boundaries depend only on count and the chunk count,
+    /// and every kernel's items are independent, so results do not depend on the thread count.
+    /// </summary>
+    public static void For<TBody>(int count, long workPerItem, ref TBody body) where TBody : unmanaged, IRangeBody
+    {
+        int chunks = ChunksFor(count, workPerItem);
         // Nested regions, and a second thread arriving while the workers are busy, run serially.
         if (chunks <= 1 || t_inside || !Monitor.TryEnter(s_gate))
         {

@@ -17,7 +17,7 @@ internal static unsafe class DepthwiseConvolution
         fixed (float* py = y)
         {
             var body = new ForwardBody(px, pk, py, g, multiplier);
-            CpuParallel.For(g.Batch * g.OutPixels, Math.Max(1, 4096 / Math.Max(1, g.PatchSize * multiplier)), ref body);
+            CpuParallel.For(g.Batch * g.OutPixels, (long)g.PatchSize * multiplier, ref body);
         }
     }
 
@@ -29,7 +29,7 @@ internal static unsafe class DepthwiseConvolution
         fixed (float* px = dx)
         {
             var body = new InputBody(pg, pk, px, g, multiplier);
-            CpuParallel.For(g.Batch, 1, ref body);
+            CpuParallel.For(g.Batch, (long)g.OutPixels * g.PatchSize * multiplier, ref body);
         }
     }
 
@@ -41,7 +41,7 @@ internal static unsafe class DepthwiseConvolution
         fixed (float* pk = dk)
         {
             var body = new KernelBody(px, pg, pk, g, multiplier);
-            CpuParallel.For(g.Channels, 1, ref body);
+            CpuParallel.For(g.Channels, (long)g.Batch * g.OutPixels * g.KernelH * g.KernelW * multiplier, ref body);
         }
     }
 

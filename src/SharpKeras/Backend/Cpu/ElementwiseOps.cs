@@ -145,11 +145,9 @@ internal readonly struct SigmoidOp : IUnaryOp
 /// <summary>Loops that apply element-wise functions over spans, SIMD and split across threads.</summary>
 internal static class Elementwise
 {
-    private const int MinPerThread = 1 << 15;
-
     public static void Unary<TOp>(ReadOnlySpan<float> x, Span<float> y) where TOp : IUnaryOp
     {
-        if (x.Length >= 2 * MinPerThread && Config.Threads > 1)
+        if (CpuParallel.ChunksFor(x.Length, 1) > 1)
         {
             unsafe
             {
@@ -157,7 +155,7 @@ internal static class Elementwise
                 fixed (float* py = y)
                 {
                     var body = new UnaryBody<TOp>(px, py);
-                    CpuParallel.For(x.Length, MinPerThread, ref body);
+                    CpuParallel.For(x.Length, 1, ref body);
                 }
             }
             return;
@@ -193,7 +191,7 @@ internal static class Elementwise
     /// <summary>z = a op b for same-length spans.</summary>
     public static void Binary<TOp>(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> z) where TOp : IBinaryOp
     {
-        if (a.Length >= 2 * MinPerThread && Config.Threads > 1)
+        if (CpuParallel.ChunksFor(a.Length, 1) > 1)
         {
             unsafe
             {
@@ -202,7 +200,7 @@ internal static class Elementwise
                 fixed (float* pz = z)
                 {
                     var body = new BinaryBody<TOp>(pa, pb, pz);
-                    CpuParallel.For(a.Length, MinPerThread, ref body);
+                    CpuParallel.For(a.Length, 1, ref body);
                 }
             }
             return;

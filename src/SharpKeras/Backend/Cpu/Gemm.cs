@@ -189,7 +189,7 @@ internal static unsafe class Gemm
         var job = new Job<TA>(a, pb, pc, m, n, k, transB, accumulate, epilogue, tiling.Level, byColumns);
         long flops = 2L * m * n * k;
         int units = byColumns ? colTiles : rowTiles;
-        CpuParallel.For(units, flops < 1_000_000 ? units : 1, ref job);
+        CpuParallel.For(units, flops / 2 / units / GemmSmallRows.MacsPerElement, ref job);
     }
 
     /// <summary>A stored row-major A (or its transpose), packed by <see cref="PackA"/>.</summary>

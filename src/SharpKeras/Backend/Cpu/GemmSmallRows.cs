@@ -20,8 +20,8 @@ internal static unsafe class GemmSmallRows
     // Columns per unit of work split across threads; the split never changes a sum.
     private const int ColumnsPerUnit = 64;
 
-    // Below this many multiply-adds one thread does the product: fan-out costs more than it saves.
-    private const long ParallelMacs = 1L << 22;
+    /// <summary>Multiply-adds of a vectorised GEMM per element-equivalent of CpuParallel's threshold.</summary>
+    public const long MacsPerElement = 16;
 
     /// <summary>
     /// True when the product can take this path: at most <see cref="MaxRows"/> rows, B not transposed, and a
@@ -35,7 +35,7 @@ internal static unsafe class GemmSmallRows
     {
         var job = new Job(a, b, c, m, n, k, transA, accumulate, kc);
         int units = (n + ColumnsPerUnit - 1) / ColumnsPerUnit;
-        CpuParallel.For(units, (long)m * n * k < ParallelMacs ? units : 1, ref job);
+        CpuParallel.For(units, (long)m * k * ColumnsPerUnit / MacsPerElement, ref job);
     }
 
     private readonly struct Job(float* a, float* b, float* c, int m, int n, int k, bool transA, bool accumulate, int kc) : IRangeBody

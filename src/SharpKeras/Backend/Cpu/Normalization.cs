@@ -43,7 +43,7 @@ internal static unsafe class Normalization
         fixed (float* py = y)
         {
             var body = new ScaleShiftBody(px, ps, pb, py, c);
-            CpuParallel.For(rows, Math.Max(1, 16384 / Math.Max(1, c)), ref body);
+            CpuParallel.For(rows, c, ref body);
         }
     }
 
@@ -60,7 +60,7 @@ internal static unsafe class Normalization
         fixed (float* pdx = dx)
         {
             var body = new GradInputBody(pg, px, pm, pa, pb, pd, pdx, c);
-            CpuParallel.For(rows, Math.Max(1, 16384 / Math.Max(1, c)), ref body);
+            CpuParallel.For(rows, c, ref body);
         }
     }
 
@@ -81,7 +81,7 @@ internal static unsafe class Normalization
         fixed (float* pp = partial)
         {
             var body = new SumBody(pa, px, pm, pp, pp + (long)blocks * c, rows, c, mode);
-            CpuParallel.For(blocks, Math.Max(1, 65536 / Math.Max(1, BlockRows * c)), ref body);
+            CpuParallel.For(blocks, (long)BlockRows * c, ref body);
             out1[..c].Clear();
             if (mode == SumMode.GradSums)
             {
@@ -193,7 +193,7 @@ internal static unsafe class Normalization
         fixed (float* pi = invStd)
         {
             var body = new LayerForwardBody(px, gamma.IsEmpty ? null : pg, beta.IsEmpty ? null : pb, py, pm, pi, c, epsilon);
-            CpuParallel.For(rows, Math.Max(1, 16384 / Math.Max(1, c)), ref body);
+            CpuParallel.For(rows, c, ref body);
         }
     }
 
@@ -214,7 +214,7 @@ internal static unsafe class Normalization
         fixed (float* pp = partial)
         {
             var body = new LayerBackwardBody(pg, px, gamma.IsEmpty ? null : pga, pm, pi, wantDx ? pdx : null, pp, pp + (long)blocks * c, rows, c);
-            CpuParallel.For(blocks, 1, ref body);
+            CpuParallel.For(blocks, (long)BlockRows * c * 2, ref body);
             for (int j = 0; j < c; j++)
             {
                 float sg = 0, sgx = 0;

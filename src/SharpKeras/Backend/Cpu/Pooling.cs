@@ -17,7 +17,7 @@ internal static unsafe class Pooling
         fixed (int* pi = argmax)
         {
             var body = new MaxBody(px, py, pi, g);
-            CpuParallel.For(g.Batch * g.OutPixels, Math.Max(1, 8192 / Math.Max(1, g.Channels * g.KernelH * g.KernelW)), ref body);
+            CpuParallel.For(g.Batch * g.OutPixels, (long)g.Channels * g.KernelH * g.KernelW, ref body);
         }
     }
 
@@ -29,7 +29,7 @@ internal static unsafe class Pooling
         fixed (float* px = dx)
         {
             var body = new MaxBackBody(pg, pi, px, g);
-            CpuParallel.For(g.Batch, 1, ref body);
+            CpuParallel.For(g.Batch, (long)g.OutPixels * g.Channels * g.KernelH * g.KernelW, ref body);
         }
     }
 
@@ -40,7 +40,7 @@ internal static unsafe class Pooling
         fixed (float* py = y)
         {
             var body = new AverageBody(px, py, g, backward: false);
-            CpuParallel.For(g.Batch, 1, ref body);
+            CpuParallel.For(g.Batch, (long)g.OutPixels * g.Channels * g.KernelH * g.KernelW, ref body);
         }
     }
 
@@ -51,7 +51,7 @@ internal static unsafe class Pooling
         fixed (float* px = dx)
         {
             var body = new AverageBody(px, pg, g, backward: true);
-            CpuParallel.For(g.Batch, 1, ref body);
+            CpuParallel.For(g.Batch, (long)g.OutPixels * g.Channels * g.KernelH * g.KernelW, ref body);
         }
     }
 

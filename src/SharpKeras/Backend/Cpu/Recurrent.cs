@@ -166,7 +166,7 @@ internal sealed unsafe partial class RecurrentKernel : IRecurrentKernel
                     Step = s, Time = t, Mask = pMask, HasMask = !mask.IsEmpty, RecBias = pRecBias, HasRecBias = !recBias.IsEmpty,
                     Seq = pSeq, HasSeq = !sequences.IsEmpty, HinStep = pHin,
                 });
-                CpuParallel.For(B, RowsPerChunk, ref body);
+                CpuParallel.For(B, WorkPerRow, ref body);
             }
         }
         for (int b = 0; b < B; b++)
@@ -243,7 +243,7 @@ internal sealed unsafe partial class RecurrentKernel : IRecurrentKernel
                 {
                     Step = s, Time = t, Mask = pMask, HasMask = !mask.IsEmpty, Seq = pGs, HasSeq = !gSequences.IsEmpty, H0 = pH0, C0 = pC0,
                 });
-                CpuParallel.For(B, RowsPerChunk, ref body);
+                CpuParallel.For(B, WorkPerRow, ref body);
             }
             // Through the recurrent kernel to the previous state.
             Gemm.Multiply(DRecStep, recurrentKernel, DhRec, B, H, G, false, true, false);
@@ -412,8 +412,8 @@ internal sealed unsafe partial class RecurrentKernel : IRecurrentKernel
         }
     }
 
-    /// <summary>Samples per parallel chunk: about 16K gate values of work each.</summary>
-    private int RowsPerChunk => Math.Max(1, (1 << 14) / G);
+    /// <summary>Element-equivalents of one sample's gate pass: G gate values, each a sigmoid or tanh (about 8).</summary>
+    private long WorkPerRow => 8L * G;
 
     /// <summary>A weak handle to this kernel, for the unmanaged row-pass bodies.</summary>
     private readonly IntPtr _self;

@@ -115,8 +115,7 @@ internal static class Reshaping
         fixed (byte* pd = dst)
         {
             var body = new GatherBody(ps, pd, idx, rowBytes);
-            long bytes = (long)indices.Length * rowBytes;
-            CpuParallel.For(indices.Length, bytes < (1 << 20) ? indices.Length : 1, ref body);
+            CpuParallel.For(indices.Length, Math.Max(1, rowBytes / sizeof(float)), ref body);
         }
     }
 
