@@ -22,11 +22,11 @@ internal sealed unsafe partial class CpuBackend
                 // Each sample's gradient rows are written by one thread only, so samples split safely.
                 x.Clear();
                 var back = new ResampleBackBody { Inner = body };
-                CpuParallel.For(n, 1, ref back);
+                CpuParallel.For(n, (long)rows.OutSize * cols.OutSize * c * rows.Taps * cols.Taps, ref back);
             }
             else
             {
-                CpuParallel.For(n * rows.OutSize, Math.Max(1, 4096 / Math.Max(1, cols.OutSize * c)), ref body);
+                CpuParallel.For(n * rows.OutSize, (long)cols.OutSize * c * rows.Taps * cols.Taps, ref body);
             }
         }
     }
