@@ -27,7 +27,7 @@ public sealed class BenchSuiteTests : IDisposable
 
     [Theory]
     [InlineData("seed", new[] { "seed_mlp" }, new string[0])]
-    [InlineData("keras-examples", new[] { "mnist_mlp", "mnist_cnn", "cifar10_cnn", "mnist_hierarchical_rnn" }, new[] { "babi_rnn" })]
+    [InlineData("keras-examples", new[] { "mnist_mlp", "mnist_cnn", "cifar10_cnn", "mnist_hierarchical_rnn", "transformer" }, new[] { "babi_rnn" })]
     [InlineData("keras-benchmarks", new[] { "mnist_mlp", "cifar10_cnn", "lstm", "gru" }, new string[0])]
     [InlineData("gemm", new[] { "square_256", "fwd_1000x784x128", "dW_784x1000x128", "dX_1000x128x784", "mlp_128x512x512" }, new string[0])]
     public void QuickSuiteWritesTheFourKindsOfOutput(string suite, string[] ran, string[] notYet)
@@ -225,5 +225,28 @@ public sealed class BenchSuiteTests : IDisposable
         {
             Assert.Contains("mpirun not found", output);
         }
+    }
+
+    [Fact]
+    public void TransformerWorkloadBuildsTheKerasIoModelAndCountsItsProducts()
+    {
+        var w = Catalog.KerasExamples.Single(x => x.Name == "transformer");
+        Config.SetRandomSeed(1);
+        var model = ModelFactory.Build(w);
+        var data = BenchData.Load(w, 4, null, seed: 1);
+        Assert.Equal([4, 200], data.X.Shape.ToArray());
+        Assert.All(data.X.ToArray(), v => Assert.True(v >= 0 && v < 20000 && v == MathF.Floor(v), $"word id {v}"));
+        var y = model.Predict(data.X, verbose: 0);
+        Assert.Equal([4, 2], y.Shape.ToArray());
+        // Keras's summary of the keras-io model: embeddings 640,000 + 6,400, the block 10,656 (attention 8,416,
+        // feed-forward 2,112, two LayerNormalizations 128), Dense(20) 660, Dense(2) 42.
+        Assert.Equal(657758, model.CountParams());
+
+        const double b = 32, l = 200, d = 32, h = 2, ff = 32;
+        double forward = 3 * 2 * b * l * d * h * d + 2 * 2 * b * h * l * l * d + 2 * b * l * h * d * d
+            + 2 * 2 * b * l * d * ff + 2 * b * d * 20 + 2 * b * 20 * 2;
+        Assert.Equal(forward, ModelFactory.InferenceFlops(w, 32)!.Value, 6);
+        // Every product follows the embeddings' weights, so each also has its input gradient.
+        Assert.Equal(3 * forward, ModelFactory.TrainingFlopsPerStep(w, 32)!.Value, 6);
     }
 }

@@ -42,6 +42,8 @@ public sealed class BenchData
                 return Real(w, samples, dataPath, "MNIST")
                     ?? Real(w, samples, dataPath, "Fashion-MNIST", $"; MNIST {NotFound}, so Fashion-MNIST (same shape and classes) stands in")
                     ?? Synthetic(w, samples, seed, $"synthetic data of MNIST's shape (MNIST and Fashion-MNIST {NotFound})");
+            case DataKind.SyntheticTokens:
+                return Tokens(w, samples, seed);
             default:
                 return Synthetic(w, samples, seed, "synthetic (uniform random inputs and labels, as keras_benchmarks generates)");
         }
@@ -80,6 +82,26 @@ public sealed class BenchData
             labels[i] = rng.Next(w.Classes);
         }
         return new BenchData(Tensor.FromArray(x, [samples, .. w.InputShape]), labels, source);
+    }
+
+    /// <summary>Generated reviews of the workload's length: word ids in [0, input_dim) as floats (Embedding casts them), random labels.</summary>
+    private static BenchData Tokens(Workload w, int samples, int seed)
+    {
+        var rng = new Random(seed);
+        int vocab = w.Layers[0].InputDim ?? throw new InvalidOperationException($"workload '{w.Name}': generated tokens need input_dim on its first layer");
+        int length = w.InputShape.Aggregate(1, (p, d) => p * d);
+        var x = new float[(long)samples * length];
+        for (long i = 0; i < x.Length; i++)
+        {
+            x[i] = rng.Next(vocab);
+        }
+        var labels = new int[samples];
+        for (int i = 0; i < samples; i++)
+        {
+            labels[i] = rng.Next(w.Classes);
+        }
+        return new BenchData(Tensor.FromArray(x, [samples, .. w.InputShape]), labels,
+            $"synthetic (uniform random word ids below {vocab} and random labels, of IMDB's padded shape)");
     }
 
     /// <summary>Writes x (float32) and y (int32) as raw little-endian files the peers read; returns their paths.</summary>

@@ -14,7 +14,10 @@ public sealed record LayerSpec(
     [property: JsonPropertyName("filters")] int? Filters = null,
     [property: JsonPropertyName("kernel_size")] int? KernelSize = null,
     [property: JsonPropertyName("pool_size")] int? PoolSize = null,
-    [property: JsonPropertyName("padding")] string? Padding = null)
+    [property: JsonPropertyName("padding")] string? Padding = null,
+    [property: JsonPropertyName("input_dim")] int? InputDim = null,
+    [property: JsonPropertyName("num_heads")] int? NumHeads = null,
+    [property: JsonPropertyName("ff_dim")] int? FfDim = null)
 {
     /// <summary>Keras's spelling of the layer, for reports.</summary>
     public override string ToString() => Type switch
@@ -27,6 +30,9 @@ public sealed record LayerSpec(
         "lstm" => $"LSTM({Units})",
         "gru" => $"GRU({Units})",
         "time_distributed_lstm" => $"TimeDistributed(LSTM({Units}))",
+        "token_and_position_embedding" => $"TokenAndPositionEmbedding({InputDim}, {Units})",
+        "transformer_block" => $"TransformerBlock({Units}, {NumHeads}, {FfDim}, {Rate})",
+        "global_average_pooling1d" => "GlobalAveragePooling1D",
         _ => Type,
     };
 }
@@ -82,6 +88,9 @@ public enum DataKind
 
     /// <summary>Generated story/question/answer integer sequences of the bAbI shapes.</summary>
     SyntheticBabi,
+
+    /// <summary>Generated reviews: word ids below the first layer's input_dim, stored as floats, with random labels.</summary>
+    SyntheticTokens,
 }
 
 /// <summary>One benchmark model: architecture, training set-up, data and defaults.</summary>
@@ -212,6 +221,19 @@ public static class Catalog
             BatchSize = 32, Epochs = 1, Samples = 1000, Classes = 36,
             Supported = false, Missing = "a two-input (story, question) functional model with Embedding in the harness's model table and the peers",
         },
+        new()
+        {
+            Name = "transformer",
+            Description = "keras-io nlp/text_classification_with_transformer.py: TokenAndPositionEmbedding(20000, 32) over 200 words, TransformerBlock(32, 2 heads, ff 32), GlobalAveragePooling1D, Dense20, Dense2, Adam, batch 32 (generated reviews)",
+            InputShape = [200],
+            Layers =
+            [
+                new("token_and_position_embedding", Units: 32, InputDim: 20000), new("transformer_block", Units: 32, Rate: 0.1, NumHeads: 2, FfDim: 32),
+                new("global_average_pooling1d"), Dropout(0.1), Dense(20, "relu"), Dropout(0.1), Dense(2, "softmax"),
+            ],
+            Optimizer = new OptimizerSpec("adam"), Data = DataKind.SyntheticTokens, Classes = 2,
+            BatchSize = 32, Epochs = 2, Samples = 25000, QuickSamples = 64, InferenceBatch = 128, Supported = true,
+        },
     ];
 
     /// <summary>The public keras_benchmarks set (synthetic data; N+1 epochs, the first discarded).</summary>
@@ -277,6 +299,9 @@ public static class ModelFactory
                 "lstm" => new LSTM(l.Units!.Value),
                 "gru" => new GRU(l.Units!.Value),
                 "time_distributed_lstm" => new TimeDistributed(new LSTM(l.Units!.Value)),
+                "token_and_position_embedding" => new TokenAndPositionEmbedding(w.InputShape[^1], l.InputDim!.Value, l.Units!.Value),
+                "transformer_block" => new TransformerBlock(l.Units!.Value, l.NumHeads!.Value, l.FfDim!.Value, l.Rate ?? 0.1),
+                "global_average_pooling1d" => new GlobalAveragePooling1D(),
                 _ => throw new NotSupportedException($"Layer {l} is not in SharpKeras yet (workload '{w.Name}')."),
             });
         }
@@ -349,10 +374,28 @@ public static class ModelFactory
                     Recurrent((long)batch * dims[0], dims[1], dims[2], l.Units!.Value, 4);
                     dims = [dims[0], l.Units!.Value];
                     break;
+                case "token_and_position_embedding":
+                    // Lookups, no products; the weights make every later input gradient count.
+                    dims = [dims[0], l.Units!.Value];
+                    break;
+                case "transformer_block":
+                    // MultiHeadAttention with key_dim = value_dim = embed_dim: query, key and value projections,
+                    // the scores and the weighted values per head (both operands get gradients), the output
+                    // projection; then the feed-forward pair of Dense layers.
+                    long seq = dims[0], d = dims[1], h = l.NumHeads!.Value, ff = l.FfDim!.Value;
+                    Product(3 * 2.0 * batch * seq * d * h * d, weightsBefore);
+                    Product(2 * 2.0 * batch * h * seq * seq * d, true);
+                    Product(2.0 * batch * seq * h * d * d, true);
+                    Product(2.0 * batch * seq * d * ff, true);
+                    Product(2.0 * batch * seq * ff * d, true);
+                    break;
+                case "global_average_pooling1d":
+                    dims = [dims[^1]];
+                    break;
                 default:
                     return null;
             }
-            weightsBefore |= l.Type is "dense" or "conv2d" or "lstm" or "gru" or "time_distributed_lstm";
+            weightsBefore |= l.Type is "dense" or "conv2d" or "lstm" or "gru" or "time_distributed_lstm" or "token_and_position_embedding" or "transformer_block";
         }
         return (forward, training);
     }

@@ -100,6 +100,86 @@ def _last_step(rnn):
     return LastStep()
 
 
+def _dense(inputs, units):
+    """A Linear initialised as Keras's Dense: glorot_uniform kernel, zeros bias."""
+    import torch
+    from torch import nn
+    linear = nn.Linear(inputs, units)
+    with torch.no_grad():
+        nn.init.xavier_uniform_(linear.weight)
+        nn.init.zeros_(linear.bias)
+    return linear
+
+
+def _token_and_position_embedding(maxlen, vocab_size, embed_dim):
+    """keras-io's TokenAndPositionEmbedding: word ids (the harness's floats, cast to int64) through a token
+    Embedding plus a learned position Embedding, both initialised uniform(-0.05, 0.05) as Keras's."""
+    import torch
+    from torch import nn
+
+    class TokenAndPositionEmbedding(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.token_emb = nn.Embedding(vocab_size, embed_dim)
+            self.pos_emb = nn.Embedding(maxlen, embed_dim)
+            with torch.no_grad():
+                nn.init.uniform_(self.token_emb.weight, -0.05, 0.05)
+                nn.init.uniform_(self.pos_emb.weight, -0.05, 0.05)
+
+        def forward(self, x):
+            ids = x.long()
+            positions = torch.arange(0, ids.shape[-1], 1, dtype=torch.long)
+            return self.token_emb(ids) + self.pos_emb(positions)
+
+    return TokenAndPositionEmbedding()
+
+
+def _transformer_block(embed_dim, num_heads, ff_dim, rate):
+    """keras-io's TransformerBlock. Keras's MultiHeadAttention has key_dim = embed_dim per head (heads wider than
+    the model), which nn.MultiheadAttention cannot express, so the projections are written out."""
+    import math
+    import torch
+    from torch import nn
+
+    class TransformerBlock(nn.Module):
+        def __init__(self):
+            super().__init__()
+            inner = num_heads * embed_dim
+            self.query, self.key, self.value = _dense(embed_dim, inner), _dense(embed_dim, inner), _dense(embed_dim, inner)
+            self.output = _dense(inner, embed_dim)
+            self.ffn1, self.ffn2 = _dense(embed_dim, ff_dim), _dense(ff_dim, embed_dim)
+            self.layernorm1 = nn.LayerNorm(embed_dim, eps=1e-6)
+            self.layernorm2 = nn.LayerNorm(embed_dim, eps=1e-6)
+            self.dropout1, self.dropout2 = nn.Dropout(rate), nn.Dropout(rate)
+
+        def forward(self, x):
+            b, t = x.shape[0], x.shape[1]
+
+            def heads(y):
+                return y.reshape(b, t, num_heads, embed_dim).transpose(1, 2)
+
+            q = heads(self.query(x)) * (1.0 / math.sqrt(embed_dim))
+            k, v = heads(self.key(x)), heads(self.value(x))
+            scores = torch.softmax(q @ k.transpose(-2, -1), -1)
+            attention = (scores @ v).transpose(1, 2).reshape(b, t, num_heads * embed_dim)
+            out1 = self.layernorm1(x + self.dropout1(self.output(attention)))
+            ffn_output = self.dropout2(self.ffn2(torch.relu(self.ffn1(out1))))
+            return self.layernorm2(out1 + ffn_output)
+
+    return TransformerBlock()
+
+
+def _global_average_pooling1d():
+    """Keras's GlobalAveragePooling1D: the mean over the steps (axis 1)."""
+    from torch import nn
+
+    class GlobalAveragePooling1D(nn.Module):
+        def forward(self, x):
+            return x.mean(1)
+
+    return GlobalAveragePooling1D()
+
+
 def _keras_init_rnn(rnn, gates, units):
     """Keras's LSTM/GRU initialisers: glorot_uniform kernel, orthogonal recurrent kernel, zero biases (and the
     LSTM's forget-gate bias 1, unit_forget_bias). Each gate's block is initialised as Keras does for the whole."""
@@ -173,6 +253,16 @@ def build_model(layers, input_shape):
             shape = [shape[0], units]
         elif kind == "dropout":
             modules.append(nn.Dropout(spec["rate"]))
+        elif kind == "token_and_position_embedding":
+            modules.append(_token_and_position_embedding(shape[-1], spec["input_dim"], spec["units"]))
+            shape = [shape[-1], spec["units"]]
+        elif kind == "transformer_block":
+            if len(shape) != 2:
+                raise ValueError(f"{kind} needs (steps, features) input")
+            modules.append(_transformer_block(shape[1], spec["num_heads"], spec["ff_dim"], spec["rate"]))
+        elif kind == "global_average_pooling1d":
+            modules.append(_global_average_pooling1d())
+            shape = [shape[-1]]
         else:
             raise ValueError(f"layer '{kind}' is not implemented in the PyTorch peer")
     return nn.Sequential(*modules)

@@ -246,6 +246,22 @@ internal static class Peer
                 case "dropout":
                     modules.Add(($"dropout_{i}", nn.Dropout(Dbl(l, "rate"))));
                     break;
+                case "token_and_position_embedding":
+                    long embedDim = Int(l, "units");
+                    modules.Add(($"{type}_{i}", new TokenAndPositionEmbedding($"{type}_{i}", shape[^1], Int(l, "input_dim"), embedDim)));
+                    shape = [shape[^1], embedDim];
+                    break;
+                case "transformer_block":
+                    if (shape.Length != 2)
+                    {
+                        throw new InvalidOperationException($"{type} needs (steps, features) input");
+                    }
+                    modules.Add(($"{type}_{i}", new TransformerBlock($"{type}_{i}", shape[1], Int(l, "num_heads"), Int(l, "ff_dim"), Dbl(l, "rate"))));
+                    break;
+                case "global_average_pooling1d":
+                    modules.Add(($"{type}_{i}", new GlobalAveragePooling1D($"{type}_{i}")));
+                    shape = [shape[^1]];
+                    break;
                 default:
                     throw new InvalidOperationException($"layer '{type}' is not implemented in the TorchSharp peer");
             }

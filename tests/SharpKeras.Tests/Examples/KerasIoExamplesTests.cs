@@ -109,4 +109,15 @@ public class KerasIoExamplesTests
         var (losses, result) = MnistIrnnExample.Run(samples: 96, epochs: 3, batchSize: 32, verbose: 0, dataPath: null, learningRate: 1e-4);
         AssertLossFalls(losses, result, 3);
     }
+
+    [Fact]
+    public void TextTransformerLossFalls()
+    {
+        Config.SetRandomSeed(1);
+        var (losses, result) = TextTransformerExample.Run(samples: 192, epochs: 3, batchSize: 32, verbose: 0, dataPath: null,
+            maxlen: 24, vocabSize: 2000);
+        AssertLossFalls(losses, result, 3);
+        Assert.Contains("seconds_per_epoch=", result);
+        Assert.Contains("val_accuracy=", result);
+    }
 }
