@@ -46,7 +46,7 @@ public static class KerasSerializer
         Layer<ActivityRegularization>(), Layer<Layers.Identity>(), Layer<GlobalMaxPooling3D>(), Layer<GlobalAveragePooling3D>(),
         Layer<DepthwiseConv1D>(), Layer<SeparableConv1D>(),
         Layer<Layers.Preprocessing.Normalization>(), Layer<Layers.Preprocessing.Rescaling>(), Layer<Layers.Preprocessing.Resizing>(), Layer<Layers.Preprocessing.CenterCrop>(), Layer<Layers.Preprocessing.CategoryEncoding>(), Layer<Layers.Preprocessing.Discretization>(),
-        Layer<Layers.Preprocessing.RandomFlip>(), Layer<Layers.Preprocessing.RandomBrightness>(), Layer<Layers.Preprocessing.RandomContrast>());
+        Layer<Layers.Preprocessing.RandomFlip>(), Layer<Layers.Preprocessing.RandomBrightness>(), Layer<Layers.Preprocessing.RandomContrast>(),
         Layer<Lambda>(), Layer<SpectralNormalization>());
 
     private static readonly Dictionary<string, Func<JsonObject, Initializer>> s_initializers = Table(
