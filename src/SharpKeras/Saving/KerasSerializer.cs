@@ -44,7 +44,11 @@ public static class KerasSerializer
         Layer<UpSampling1D>(), Layer<UpSampling3D>(), Layer<GroupNormalization>(), Layer<UnitNormalization>(), Layer<RMSNormalization>(),
         Layer<SpatialDropout1D>(), Layer<SpatialDropout3D>(), Layer<GaussianNoise>(), Layer<GaussianDropout>(), Layer<AlphaDropout>(),
         Layer<ActivityRegularization>(), Layer<Layers.Identity>(), Layer<GlobalMaxPooling3D>(), Layer<GlobalAveragePooling3D>(),
-        Layer<DepthwiseConv1D>(), Layer<SeparableConv1D>());
+        Layer<DepthwiseConv1D>(), Layer<SeparableConv1D>(),
+        Layer<Attention>(),
+        Layer<AdditiveAttention>(),
+        Layer<GroupQueryAttention>(),
+        new("GroupedQueryAttention", c => GroupQueryAttention.FromConfig(c)));
 
     private static readonly Dictionary<string, Func<JsonObject, Initializer>> s_initializers = Table(
         Init<Zeros>(), Init<Ones>(), Init<Orthogonal>(), Init<GlorotUniform>(), Init<GlorotNormal>(), Init<HeNormal>(), Init<HeUniform>(),

@@ -112,6 +112,14 @@ public sealed class RegistryRoundTripTests : IDisposable
         [typeof(GlobalAveragePooling3D)] = () => One(new GlobalAveragePooling3D(keepDims: true), [2, 2, 2, 3]),
         [typeof(DepthwiseConv1D)] = () => One(new DepthwiseConv1D(3, depthMultiplier: 2, padding: "same"), [5, 2]),
         [typeof(SeparableConv1D)] = () => One(new SeparableConv1D(3, 3, strides: 2, depthMultiplier: 2, activation: "relu"), [6, 2]),
+        [typeof(SharpKeras.Layers.Attention)] = () => Two(new SharpKeras.Layers.Attention(useScale: true, scoreMode: "concat"), [3, 4]),
+        [typeof(AdditiveAttention)] = () => Two(new AdditiveAttention(dropout: 0.2, seed: 1), [3, 4]),
+        [typeof(GroupQueryAttention)] = () =>
+        {
+            var input = Keras.Input([3, 4]);
+            var output = new GroupQueryAttention(2, 4, 2, biasInitializer: new RandomNormal(0, 0.1, 3)).Apply(input, input);
+            return (new Model(input, output), [GradCheck.Random(5, -1, 1, 3, 3, 4)]);
+        },
     };
 
     private static readonly Dictionary<Type, Func<Initializer>> s_initializers = new()
