@@ -47,7 +47,11 @@ public static class KerasSerializer
         Layer<DepthwiseConv1D>(), Layer<SeparableConv1D>(),
         Layer<Layers.Preprocessing.Normalization>(), Layer<Layers.Preprocessing.Rescaling>(), Layer<Layers.Preprocessing.Resizing>(), Layer<Layers.Preprocessing.CenterCrop>(), Layer<Layers.Preprocessing.CategoryEncoding>(), Layer<Layers.Preprocessing.Discretization>(),
         Layer<Layers.Preprocessing.RandomFlip>(), Layer<Layers.Preprocessing.RandomBrightness>(), Layer<Layers.Preprocessing.RandomContrast>(),
-        Layer<Lambda>(), Layer<SpectralNormalization>());
+        Layer<Lambda>(), Layer<SpectralNormalization>(),
+        Layer<Attention>(),
+        Layer<AdditiveAttention>(),
+        Layer<GroupQueryAttention>(),
+        new("GroupedQueryAttention", c => GroupQueryAttention.FromConfig(c)));
 
     private static readonly Dictionary<string, Func<JsonObject, Initializer>> s_initializers = Table(
         Init<Zeros>(), Init<Ones>(), Init<Orthogonal>(), Init<GlorotUniform>(), Init<GlorotNormal>(), Init<HeNormal>(), Init<HeUniform>(),

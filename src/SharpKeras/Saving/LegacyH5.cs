@@ -208,6 +208,11 @@ internal static class LegacyH5
             {
                 var path = $"{name}/{weightNames[i]}";
                 var value = H5.Read(g.Dataset(weightNames[i]), $"{file}: {path}");
+                // A scalar weight (Attention's scale) may come back from HDF5 as a one-element array.
+                if (vars[i].Shape.Rank == 0 && value.Shape.Rank == 1 && value.Shape[0] == 1)
+                {
+                    value = Tensor.Scalar(value.ToArray()[0]);
+                }
                 if (value.Shape != vars[i].Shape)
                 {
                     throw new FormatException($"'{file}': weight '{path}' has shape {value.Shape} in the file, but layer '{layer.Name}' expects {vars[i].Shape} for {vars[i].Name}.");

@@ -118,6 +118,11 @@ internal static class WeightsFile
         }
         for (int i = 0; i < own.Count; i++)
         {
+            // A scalar weight (Attention's scale) may come back from HDF5 as a one-element array.
+            if (own[i].Shape.Rank == 0 && values[i].Shape.Rank == 1 && values[i].Shape[0] == 1)
+            {
+                values[i] = Tensor.Scalar(values[i].ToArray()[0]);
+            }
             if (values[i].Shape != own[i].Shape)
             {
                 throw new FormatException($"{file}: weight '{varsPath}/{i}' ({own[i].Name} of layer '{layer.Name}') has shape {values[i].Shape} in the file, but the model expects {own[i].Shape}.");

@@ -123,6 +123,14 @@ public sealed class RegistryRoundTripTests : IDisposable
         [typeof(SharpKeras.Layers.Preprocessing.RandomContrast)] = () => One(new SharpKeras.Layers.Preprocessing.RandomContrast(0.3, seed: 3), [4, 4, 2]),
         [typeof(Lambda)] = () => { Lambda.Register("Registry>cube", x => Ops.Multiply(x, Ops.Multiply(x, x))); return One(new Lambda("Registry>cube"), [4]); },
         [typeof(SpectralNormalization)] = () => One(new SpectralNormalization(new Dense(3), powerIterations: 2), [4]),
+        [typeof(SharpKeras.Layers.Attention)] = () => Two(new SharpKeras.Layers.Attention(useScale: true, scoreMode: "concat"), [3, 4]),
+        [typeof(AdditiveAttention)] = () => Two(new AdditiveAttention(dropout: 0.2, seed: 1), [3, 4]),
+        [typeof(GroupQueryAttention)] = () =>
+        {
+            var input = Keras.Input([3, 4]);
+            var output = new GroupQueryAttention(2, 4, 2, biasInitializer: new RandomNormal(0, 0.1, 3)).Apply(input, input);
+            return (new Model(input, output), [GradCheck.Random(5, -1, 1, 3, 3, 4)]);
+        },
     };
 
     private static readonly Dictionary<Type, Func<Initializer>> s_initializers = new()
