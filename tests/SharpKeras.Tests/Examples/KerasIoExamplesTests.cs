@@ -105,8 +105,8 @@ public class KerasIoExamplesTests
     public void MnistIrnnLossFalls()
     {
         Config.SetRandomSeed(1);
-        // The script's learning rate (1e-6) moves the loss by less than float rounding in three tiny epochs.
-        var (losses, result) = MnistIrnnExample.Run(samples: 96, epochs: 3, batchSize: 32, verbose: 0, dataPath: null, learningRate: 1e-4);
+        // The script's learning rate (1e-6) moves the loss by less than float rounding in three tiny epochs; 1e-4 can already blow up 784 ReLU steps on some SIMD widths.
+        var (losses, result) = MnistIrnnExample.Run(samples: 96, epochs: 3, batchSize: 32, verbose: 0, dataPath: null, learningRate: 1e-5);
         AssertLossFalls(losses, result, 3);
     }
 
