@@ -258,15 +258,7 @@ public class Attention : Layer, Saving.IKerasSerializable<Attention>
         {
             throw new ArgumentException($"{GetType().Name} layer '{Name}': the {what} must be shaped ({string.Join(", ", expected.ToArray())}), got {mask.Shape}.");
         }
-        var f = mask.IsFloat ? mask : mask.Cast(DType.Float32);
-        var r = Tensor.Zeros(f.Shape);
-        var src = f.Span;
-        var dst = r.Span;
-        for (int i = 0; i < src.Length; i++)
-        {
-            dst[i] = src[i] != 0f ? 1f : 0f;
-        }
-        return r;
+        return AttentionShapes.MaskAsFloats(mask);
     }
 
     /// <inheritdoc/>

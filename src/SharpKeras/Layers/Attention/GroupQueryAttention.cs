@@ -330,15 +330,7 @@ public sealed class GroupQueryAttention : Layer, Saving.IKerasSerializable<Group
         {
             throw new ArgumentException($"GroupQueryAttention layer '{Name}': {what} must be shaped ({string.Join(", ", expected)}), got {mask.Shape}.", what);
         }
-        var f = mask.IsFloat ? mask : mask.Cast(DType.Float32);
-        var r = Tensor.Zeros(f.Shape);
-        var src = f.Span;
-        var dst = r.Span;
-        for (int i = 0; i < src.Length; i++)
-        {
-            dst[i] = src[i] != 0f ? 1f : 0f;
-        }
-        return r;
+        return AttentionShapes.MaskAsFloats(mask);
     }
 
     /// <inheritdoc/>
@@ -355,28 +347,14 @@ public sealed class GroupQueryAttention : Layer, Saving.IKerasSerializable<Group
     }
 
     /// <inheritdoc/>
-    public override JsonObject? GetBuildConfig()
-    {
-        if (BuildInputShapes is not { } shapes)
-        {
-            return null;
-        }
-        var dict = new JsonObject { ["query_shape"] = Saving.Cfg.ShapeNode(shapes[0]), ["value_shape"] = Saving.Cfg.ShapeNode(shapes[1]) };
-        if (shapes.Count == 3)
-        {
-            dict["key_shape"] = Saving.Cfg.ShapeNode(shapes[2]);
-        }
-        return new JsonObject { ["shapes_dict"] = dict };
-    }
+    public override JsonObject? GetBuildConfig() => AttentionShapes.ShapesDict(BuildInputShapes);
 
     /// <inheritdoc/>
     public override void BuildFromConfig(JsonObject? buildConfig)
     {
-        if (buildConfig?["shapes_dict"] is JsonObject d && !Built)
+        if (!Built && AttentionShapes.FromShapesDict(buildConfig, "GroupQueryAttention") is { } shapes)
         {
-            var q = new Shape(Saving.Cfg.Shape(d["query_shape"], "GroupQueryAttention build_config query_shape"));
-            var v = new Shape(Saving.Cfg.Shape(d["value_shape"], "GroupQueryAttention build_config value_shape"));
-            EnsureBuilt(d["key_shape"] is { } k ? [q, v, new Shape(Saving.Cfg.Shape(k, "GroupQueryAttention build_config key_shape"))] : [q, v]);
+            EnsureBuilt(shapes);
             return;
         }
         base.BuildFromConfig(buildConfig);

@@ -371,15 +371,15 @@ public sealed class MultiHeadAttention : Layer, Saving.IKerasSerializable<MultiH
         Tensor Combine(Tensor? a, Tensor b) => a is null ? b : Ops.Multiply(a, b);
         if (query.KerasMask is { } qm)
         {
-            auto = Ops.Reshape(Bool(qm), [.. qm.Shape.Dims, 1]);
+            auto = Ops.Reshape(AttentionShapes.MaskAsFloats(qm), [.. qm.Shape.Dims, 1]);
         }
         if (value.KerasMask is { } vm)
         {
-            auto = Combine(auto, Ops.Reshape(Bool(vm), [.. vm.Shape.Dims[..^1], 1, vm.Shape[-1]]));
+            auto = Combine(auto, Ops.Reshape(AttentionShapes.MaskAsFloats(vm), [.. vm.Shape.Dims[..^1], 1, vm.Shape[-1]]));
         }
         if (key.KerasMask is { } km)
         {
-            auto = Combine(auto, Ops.Reshape(Bool(km), [.. km.Shape.Dims[..^1], 1, km.Shape[-1]]));
+            auto = Combine(auto, Ops.Reshape(AttentionShapes.MaskAsFloats(km), [.. km.Shape.Dims[..^1], 1, km.Shape[-1]]));
         }
         if (useCausalMask)
         {
@@ -396,7 +396,7 @@ public sealed class MultiHeadAttention : Layer, Saving.IKerasSerializable<MultiH
         }
         if (attentionMask is not null)
         {
-            var m = Bool(attentionMask);
+            var m = AttentionShapes.MaskAsFloats(attentionMask);
             int expectedRank = 2 * (_resolvedAxes?.Length ?? 1) + 1;
             if (m.Rank != expectedRank && m.Rank != expectedRank - 1)
             {
@@ -405,20 +405,6 @@ public sealed class MultiHeadAttention : Layer, Saving.IKerasSerializable<MultiH
             auto = auto is null ? m : Ops.Multiply(m, auto);
         }
         return auto;
-    }
-
-    /// <summary>A mask as 1/0 floats (non-zero keeps), outside autodiff.</summary>
-    private static Tensor Bool(Tensor mask)
-    {
-        var f = mask.IsFloat ? mask : mask.Cast(DType.Float32);
-        var r = Tensor.Zeros(f.Shape);
-        var src = f.Span;
-        var dst = r.Span;
-        for (int i = 0; i < src.Length; i++)
-        {
-            dst[i] = src[i] != 0f ? 1f : 0f;
-        }
-        return r;
     }
 
     /// <inheritdoc/>
@@ -435,28 +421,14 @@ public sealed class MultiHeadAttention : Layer, Saving.IKerasSerializable<MultiH
     }
 
     /// <inheritdoc/>
-    public override JsonObject? GetBuildConfig()
-    {
-        if (BuildInputShapes is not { } shapes)
-        {
-            return null;
-        }
-        var dict = new JsonObject { ["query_shape"] = Saving.Cfg.ShapeNode(shapes[0]), ["value_shape"] = Saving.Cfg.ShapeNode(shapes[1]) };
-        if (shapes.Count == 3)
-        {
-            dict["key_shape"] = Saving.Cfg.ShapeNode(shapes[2]);
-        }
-        return new JsonObject { ["shapes_dict"] = dict };
-    }
+    public override JsonObject? GetBuildConfig() => AttentionShapes.ShapesDict(BuildInputShapes);
 
     /// <inheritdoc/>
     public override void BuildFromConfig(JsonObject? buildConfig)
     {
-        if (buildConfig?["shapes_dict"] is JsonObject d && !Built)
+        if (!Built && AttentionShapes.FromShapesDict(buildConfig, "MultiHeadAttention") is { } shapes)
         {
-            var q = new Shape(Saving.Cfg.Shape(d["query_shape"], "MultiHeadAttention build_config query_shape"));
-            var v = new Shape(Saving.Cfg.Shape(d["value_shape"], "MultiHeadAttention build_config value_shape"));
-            EnsureBuilt(d["key_shape"] is { } k ? [q, v, new Shape(Saving.Cfg.Shape(k, "MultiHeadAttention build_config key_shape"))] : [q, v]);
+            EnsureBuilt(shapes);
             return;
         }
         base.BuildFromConfig(buildConfig);
