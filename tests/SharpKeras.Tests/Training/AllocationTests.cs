@@ -206,8 +206,14 @@ public class AllocationTests
         }
         Measure(64);
         Measure(384);
-        long twoSteps = Measure(64);
-        long twelveSteps = Measure(384);
+        // The least of three calls each: a one-off allocation made while other tests run in parallel
+        // shows in one call, an allocation per step in every call.
+        long twoSteps = long.MaxValue, twelveSteps = long.MaxValue;
+        for (int r = 0; r < 3; r++)
+        {
+            twoSteps = Math.Min(twoSteps, Measure(64));
+            twelveSteps = Math.Min(twelveSteps, Measure(384));
+        }
         // The shuffle order array grows with the samples (4 bytes each); the steps themselves add nothing.
         Assert.True(twelveSteps - twoSteps <= 320 * 4 + 256, $"10 more steps of Fit allocated {twelveSteps - twoSteps} bytes");
     }
@@ -225,8 +231,14 @@ public class AllocationTests
         }
         Measure(64);
         Measure(384);
-        long twoSteps = Measure(64);
-        long twelveSteps = Measure(384);
+        // The least of three calls each: a one-off allocation made while other tests run in parallel
+        // shows in one call, an allocation per step in every call.
+        long twoSteps = long.MaxValue, twelveSteps = long.MaxValue;
+        for (int r = 0; r < 3; r++)
+        {
+            twoSteps = Math.Min(twoSteps, Measure(64));
+            twelveSteps = Math.Min(twelveSteps, Measure(384));
+        }
         // The shuffle order array grows with the samples (4 bytes each); the steps themselves add nothing.
         Assert.True(twelveSteps - twoSteps <= 320 * 4 + 256, $"10 more steps of Fit allocated {twelveSteps - twoSteps} bytes");
     }

@@ -129,7 +129,15 @@ public class FitOptionsTests
             return GC.GetAllocatedBytesForCurrentThread() - before;
         }
         Measure(64);
-        long two = Measure(64), twelve = Measure(384 - 64);
+        Measure(384 - 64);
+        // The least of three calls each: a one-off allocation made while other tests run in parallel
+        // (a lazy cache, a tier-up) shows in one call, an allocation per step in every call.
+        long two = long.MaxValue, twelve = long.MaxValue;
+        for (int r = 0; r < 3; r++)
+        {
+            two = Math.Min(two, Measure(64));
+            twelve = Math.Min(twelve, Measure(384 - 64));
+        }
         // Per call only the arrays sized by the sample count (the shuffle order, the weights' copies) grow; steps add nothing.
         Assert.True(twelve - two <= 256 * 16 + 512, $"8 more weighted steps allocated {twelve - two} bytes");
     }
