@@ -44,6 +44,8 @@ public sealed class BenchData
                     ?? Synthetic(w, samples, seed, $"synthetic data of MNIST's shape (MNIST and Fashion-MNIST {NotFound})");
             case DataKind.SyntheticTokens:
                 return Tokens(w, samples, seed);
+            case DataKind.SyntheticBabi:
+                return Babi(w, samples, seed);
             default:
                 return Synthetic(w, samples, seed, "synthetic (uniform random inputs and labels, as keras_benchmarks generates)");
         }
@@ -102,6 +104,33 @@ public sealed class BenchData
         }
         return new BenchData(Tensor.FromArray(x, [samples, .. w.InputShape]), labels,
             $"synthetic (uniform random word ids below {vocab} and random labels, of IMDB's padded shape)");
+    }
+
+    /// <summary>
+    /// Generated bAbI samples: a story of random length (words 1..vocab-1) pre-padded with zeros to the story
+    /// length, as babi_rnn's pad_sequences does, then a full question, and a random answer word; stored as floats.
+    /// </summary>
+    private static BenchData Babi(Workload w, int samples, int seed)
+    {
+        var rng = new Random(seed);
+        var spec = w.Layers[0];
+        int vocab = spec.InputDim ?? throw new InvalidOperationException($"workload '{w.Name}': generated bAbI data need input_dim on its first layer");
+        int story = spec.StoryLength ?? throw new InvalidOperationException($"workload '{w.Name}': generated bAbI data need story_length on its first layer");
+        int length = w.InputShape[0];
+        var x = new float[(long)samples * length];
+        var labels = new int[samples];
+        for (int i = 0; i < samples; i++)
+        {
+            var row = x.AsSpan(i * length, length);
+            int words = rng.Next(story / 8, story + 1);
+            for (int j = story - words; j < length; j++)
+            {
+                row[j] = rng.Next(1, vocab);
+            }
+            labels[i] = rng.Next(1, vocab);
+        }
+        return new BenchData(Tensor.FromArray(x, [samples, length]), labels,
+            $"synthetic (random stories of up to {story} words pre-padded with zeros, {length - story}-word questions, answers below {vocab}: the bAbI qa2 shapes)");
     }
 
     /// <summary>Writes x (float32) and y (int32) as raw little-endian files the peers read; returns their paths.</summary>

@@ -180,6 +180,34 @@ def _global_average_pooling1d():
     return GlobalAveragePooling1D()
 
 
+def _babi_encoder(story_length, vocab_size, embed_dim, units):
+    """keras/examples/babi_rnn.py's two encoders on one row: the first story_length ids are the story, the rest the
+    question; each through its own Embedding (Keras's uniform(-0.05, 0.05)) and LSTM (last output), concatenated."""
+    import torch
+    from torch import nn
+
+    class BabiEncoder(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.story_emb = nn.Embedding(vocab_size, embed_dim)
+            self.question_emb = nn.Embedding(vocab_size, embed_dim)
+            with torch.no_grad():
+                nn.init.uniform_(self.story_emb.weight, -0.05, 0.05)
+                nn.init.uniform_(self.question_emb.weight, -0.05, 0.05)
+            story_rnn, question_rnn = nn.LSTM(embed_dim, units, batch_first=True), nn.LSTM(embed_dim, units, batch_first=True)
+            _keras_init_rnn(story_rnn, 4, units)
+            _keras_init_rnn(question_rnn, 4, units)
+            self.story_rnn, self.question_rnn = _last_step(story_rnn), _last_step(question_rnn)
+
+        def forward(self, x):
+            ids = x.long()
+            story = self.story_rnn(self.story_emb(ids[:, :story_length]))
+            question = self.question_rnn(self.question_emb(ids[:, story_length:]))
+            return torch.cat([story, question], -1)
+
+    return BabiEncoder()
+
+
 def _keras_init_rnn(rnn, gates, units):
     """Keras's LSTM/GRU initialisers: glorot_uniform kernel, orthogonal recurrent kernel, zero biases (and the
     LSTM's forget-gate bias 1, unit_forget_bias). Each gate's block is initialised as Keras does for the whole."""
@@ -263,6 +291,9 @@ def build_model(layers, input_shape):
         elif kind == "global_average_pooling1d":
             modules.append(_global_average_pooling1d())
             shape = [shape[-1]]
+        elif kind == "babi_encoder":
+            modules.append(_babi_encoder(spec["story_length"], spec["input_dim"], spec["embed_dim"], spec["units"]))
+            shape = [2 * spec["units"]]
         else:
             raise ValueError(f"layer '{kind}' is not implemented in the PyTorch peer")
     return nn.Sequential(*modules)

@@ -262,6 +262,10 @@ internal static class Peer
                     modules.Add(($"{type}_{i}", new GlobalAveragePooling1D($"{type}_{i}")));
                     shape = [shape[^1]];
                     break;
+                case "babi_encoder":
+                    modules.Add(($"{type}_{i}", new BabiEncoder($"{type}_{i}", Int(l, "story_length"), Int(l, "input_dim"), Int(l, "embed_dim"), Int(l, "units"))));
+                    shape = [2L * Int(l, "units")];
+                    break;
                 default:
                     throw new InvalidOperationException($"layer '{type}' is not implemented in the TorchSharp peer");
             }
@@ -381,5 +385,41 @@ internal sealed class LastStep : nn.Module<Tensor, Tensor>
     {
         Tensor output = _lstm is not null ? _lstm.forward(x).Item1 : _gru!.forward(x).Item1;
         return output.select(1, -1);
+    }
+}
+
+/// <summary>
+/// keras/examples/babi_rnn.py's two encoders on one row: the first storyLength ids are the story, the rest the
+/// question; each through its own Embedding (Keras's uniform(-0.05, 0.05)) and LSTM (last output), concatenated.
+/// </summary>
+internal sealed class BabiEncoder : nn.Module<Tensor, Tensor>
+{
+    private readonly long _storyLength;
+    private readonly TorchSharp.Modules.Embedding _storyEmb;
+    private readonly TorchSharp.Modules.Embedding _questionEmb;
+    private readonly LastStep _storyRnn;
+    private readonly LastStep _questionRnn;
+
+    public BabiEncoder(string name, long storyLength, long vocabSize, long embedDim, long units) : base(name)
+    {
+        _storyLength = storyLength;
+        _storyEmb = nn.Embedding(vocabSize, embedDim);
+        _questionEmb = nn.Embedding(vocabSize, embedDim);
+        using (no_grad())
+        {
+            nn.init.uniform_(_storyEmb.weight!, -0.05, 0.05);
+            nn.init.uniform_(_questionEmb.weight!, -0.05, 0.05);
+        }
+        _storyRnn = new LastStep("story_lstm", "lstm", embedDim, units);
+        _questionRnn = new LastStep("question_lstm", "lstm", embedDim, units);
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor x)
+    {
+        var ids = x.to_type(ScalarType.Int64);
+        var story = _storyRnn.forward(_storyEmb.forward(ids.narrow(1, 0, _storyLength)));
+        var question = _questionRnn.forward(_questionEmb.forward(ids.narrow(1, _storyLength, ids.shape[1] - _storyLength)));
+        return torch.cat([story, question], 1);
     }
 }
