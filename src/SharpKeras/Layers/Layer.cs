@@ -18,6 +18,43 @@ public abstract partial class Layer
         _name = name;
     }
 
+    /// <summary>
+    /// Creates a layer that declares its per-sample input, as Keras's base <c>Layer</c> takes <c>input_shape</c> / <c>input_dim</c>
+    /// (and Keras 2 <c>batch_size</c>, <c>input_length</c>): a Sequential that starts with it is built at once. <paramref name="inputDim"/>
+    /// alone declares (inputDim,), <paramref name="inputLength"/> alone (inputLength,), both (inputLength, inputDim); -1 is an unknown size.
+    /// </summary>
+    protected Layer(string? name, int[]? inputShape, int? batchSize = null, int? inputDim = null, int? inputLength = null) : this(name)
+    {
+        var declared = inputShape is null ? null : CheckedInputShape(inputShape, nameof(inputShape));
+        if (inputDim is not null || inputLength is not null)
+        {
+            if (inputDim is <= 0)
+            {
+                throw new ArgumentOutOfRangeException(nameof(inputDim), inputDim, $"{Describe()} inputDim must be a positive integer, got {inputDim}.");
+            }
+            if (inputLength is 0 or < -1)
+            {
+                throw new ArgumentOutOfRangeException(nameof(inputLength), inputLength, $"{Describe()} inputLength must be a positive integer (-1 for unknown), got {inputLength}.");
+            }
+            var fromDims = new Shape(inputLength is { } len ? (inputDim is { } d ? [len, d] : [len]) : [inputDim!.Value]);
+            if (declared is not null && declared != fromDims)
+            {
+                var given = string.Join(" and ", new[] { inputLength is null ? null : $"inputLength {inputLength}", inputDim is null ? null : $"inputDim {inputDim}" }.OfType<string>());
+                throw new ArgumentException($"{Describe()} was given {given} (input shape {fromDims}) and inputShape {declared}, which disagree; give one of them.", nameof(inputShape));
+            }
+            declared = fromDims;
+        }
+        _declaredInputShape = declared;
+        if (batchSize is not null && declared is null)
+        {
+            throw new ArgumentException($"{Describe()} was given batchSize {batchSize} without an input shape; give inputShape (or inputDim/inputLength) with it.", nameof(batchSize));
+        }
+        _declaredBatchSize = batchSize is null ? null : CheckedBatchSize(batchSize.Value, nameof(batchSize));
+    }
+
+    /// <summary>"Dense layer 'dense_1'": the class and name that errors about the layer's arguments start with.</summary>
+    private string Describe() => $"{GetType().Name} layer '{Name}'";
+
     /// <summary>The layer's name; unnamed layers take the snake_case class name until a model names them.</summary>
     public string Name
     {
@@ -60,11 +97,25 @@ public abstract partial class Layer
     /// <summary>The full input shape the layer was built for, batch dimension included as -1 (None).</summary>
     public Shape? BuildInputShape { get; private set; }
 
-    /// <summary>Input shape declared before building (Keras's input_shape / input_dim), without the batch dimension.</summary>
-    public Shape? DeclaredInputShape { get; protected init; }
+    private readonly Shape? _declaredInputShape;
+    private readonly int? _declaredBatchSize;
 
-    /// <summary>The batch size declared with <c>batchSize</c> next to <see cref="DeclaredInputShape"/> (Keras's <c>batch_size</c>), if any.</summary>
-    public int? DeclaredBatchSize { get; protected init; }
+    /// <summary>
+    /// Input shape declared before building (Keras's input_shape / input_dim), without the batch dimension; set by the
+    /// constructor's <c>inputShape</c> or in an object initializer (<c>new Dense(64) { DeclaredInputShape = new[] { 784 } }</c>).
+    /// </summary>
+    public Shape? DeclaredInputShape
+    {
+        get => _declaredInputShape;
+        init => _declaredInputShape = value is null ? null : CheckedInputShape(value.ToArray(), nameof(DeclaredInputShape), allowScalar: true);
+    }
+
+    /// <summary>The batch size declared with <c>batchSize</c> next to <see cref="DeclaredInputShape"/> (Keras's <c>batch_size</c>), if any; without a declared shape it is ignored.</summary>
+    public int? DeclaredBatchSize
+    {
+        get => _declaredBatchSize;
+        init => _declaredBatchSize = value is null ? null : CheckedBatchSize(value.Value, nameof(DeclaredBatchSize));
+    }
 
     /// <summary>All weights, trainable first, then non-trainable.</summary>
     public virtual IReadOnlyList<Variable> Weights => [.. TrainableWeights, .. NonTrainableWeights];
@@ -108,42 +159,22 @@ public abstract partial class Layer
     public abstract Shape ComputeOutputShape(Shape inputShape);
 
     /// <summary>
-    /// The per-sample shape given as a layer's <c>inputShape</c> argument (Keras 2's <c>input_shape</c>, still
-    /// accepted by Keras 3), checked: null when absent, else every dimension positive or -1 (unknown).
+    /// A declared per-sample shape checked: every dimension positive or -1 (unknown), and non-empty unless
+    /// <paramref name="allowScalar"/> (an InputLayer of scalar samples, as <c>keras.Input(shape=())</c>).
     /// </summary>
-    private protected static Shape? InputShapeArgument(int[]? inputShape, string layer)
+    private Shape CheckedInputShape(int[] inputShape, string argument, bool allowScalar = false)
     {
-        if (inputShape is null)
+        if ((inputShape.Length == 0 && !allowScalar) || inputShape.Any(d => d == 0 || d < -1))
         {
-            return null;
-        }
-        if (inputShape.Length == 0 || inputShape.Any(d => d == 0 || d < -1))
-        {
-            throw new ArgumentException($"{layer} inputShape must be a non-empty list of positive dimensions (-1 for unknown), got [{string.Join(", ", inputShape)}].", nameof(inputShape));
+            throw new ArgumentException($"{Describe()} {argument} must be a non-empty list of positive dimensions (-1 for unknown), got [{string.Join(", ", inputShape)}].", argument);
         }
         return new Shape(inputShape);
     }
 
-    /// <summary>
-    /// The <c>batchSize</c> argument checked: positive, and only with a declared input shape, since Keras uses it only
-    /// to complete <c>input_shape</c> into the model's batch shape.
-    /// </summary>
-    private protected static int? BatchSizeArgument(int? batchSize, Shape? declaredInputShape, string layer)
-    {
-        if (batchSize is null)
-        {
-            return null;
-        }
-        if (batchSize <= 0)
-        {
-            throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, $"{layer} batchSize must be a positive integer, got {batchSize}.");
-        }
-        if (declaredInputShape is null)
-        {
-            throw new ArgumentException($"{layer} was given batchSize {batchSize} without an input shape; give inputShape (or inputDim/inputLength) with it.", nameof(batchSize));
-        }
-        return batchSize;
-    }
+    /// <summary>A declared batch size checked: positive, since Keras uses it only to complete the input shape into the model's batch shape.</summary>
+    private int CheckedBatchSize(int batchSize, string argument) => batchSize > 0
+        ? batchSize
+        : throw new ArgumentOutOfRangeException(argument, batchSize, $"{Describe()} {argument} must be a positive integer, got {batchSize}.");
 
     /// <summary>Checks an input shape against what the built layer accepts; throws naming the layer and both shapes.</summary>
     protected virtual void CheckInputShape(Shape inputShape)

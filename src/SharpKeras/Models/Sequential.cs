@@ -86,6 +86,12 @@ public sealed class Sequential : Model
                 {
                     layer.EnsureBuilt(shape);
                 }
+                catch (ArgumentException e) when (ReferenceEquals(layer, _layers[0]) && layer.DeclaredInputShape is { } declared)
+                {
+                    _layers.RemoveAt(_layers.Count - 1);
+                    StructureChanged();
+                    throw new ArgumentException($"Layer '{layer.Name}' ({layer.GetType().Name}) cannot take the input it declares (inputShape {declared}, batch shape {shape}): {e.Message}", nameof(layer), e);
+                }
                 catch
                 {
                     // Keras leaves the layer out of the model when it cannot take the previous layer's output.

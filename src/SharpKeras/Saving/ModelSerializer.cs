@@ -31,7 +31,7 @@ internal static class ModelSerializer
         }
         else if (seq.InputShape is { } shape)
         {
-            layers.Add((JsonNode)KerasSerializer.Serialize(new InputLayer(shape.ToArray()[1..], name: "input_layer")));
+            layers.Add((JsonNode)KerasSerializer.Serialize(new InputLayer(shape.ToArray()[1..], name: "input_layer", batchSize: shape[0] > 0 ? shape[0] : null)));
         }
         foreach (var l in seq.Layers)
         {
@@ -224,7 +224,8 @@ internal static class ModelSerializer
             if (seq.Layers.Count == 0 && seq.ExplicitInputLayer is null && (l?["class_name"] as JsonValue)?.ToString() != "InputLayer"
                 && l?["config"]?["batch_input_shape"] is JsonArray bis)
             {
-                seq.Add(new InputLayer(Cfg.Shape(bis, "batch_input_shape")[1..]));
+                var batchShape = Cfg.Shape(bis, "batch_input_shape");
+                seq.Add(new InputLayer(batchShape[1..], batchSize: batchShape.Length > 0 && batchShape[0] > 0 ? batchShape[0] : null));
             }
             seq.Add(KerasSerializer.Layer(l));
         }

@@ -6,7 +6,7 @@ namespace SharpKeras.Layers;
 public sealed class ELU : Layer, Saving.IKerasSerializable<ELU>
 {
     /// <summary>An ELU layer (Keras's default alpha 1).</summary>
-    public ELU(double alpha = 1.0, string? name = null) : base(name)
+    public ELU(double alpha = 1.0, string? name = null, int[]? inputShape = null, int? batchSize = null) : base(name, inputShape, batchSize)
     {
         Alpha = alpha;
     }

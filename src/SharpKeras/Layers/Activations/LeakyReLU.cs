@@ -6,7 +6,7 @@ namespace SharpKeras.Layers;
 public sealed class LeakyReLU : Layer, Saving.IKerasSerializable<LeakyReLU>
 {
     /// <summary>A LeakyReLU layer with <paramref name="negativeSlope"/> &gt;= 0.</summary>
-    public LeakyReLU(double negativeSlope = 0.3, string? name = null) : base(name)
+    public LeakyReLU(double negativeSlope = 0.3, string? name = null, int[]? inputShape = null, int? batchSize = null) : base(name, inputShape, batchSize)
     {
         if (!(negativeSlope >= 0))
         {

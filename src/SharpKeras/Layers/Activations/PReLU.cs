@@ -15,7 +15,7 @@ public sealed class PReLU : Layer, Saving.IKerasSerializable<PReLU>
 
     /// <summary>A PReLU layer; alpha starts from <paramref name="alphaInitializer"/> (Keras's default "Zeros"), optionally penalised and projected.</summary>
     public PReLU(Initializer? alphaInitializer = null, int[]? sharedAxes = null, string? name = null,
-        Regularizer? alphaRegularizer = null, Constraint? alphaConstraint = null) : base(name)
+        Regularizer? alphaRegularizer = null, Constraint? alphaConstraint = null, int[]? inputShape = null, int? batchSize = null) : base(name, inputShape, batchSize)
     {
         AlphaInitializer = alphaInitializer ?? new Zeros();
         AlphaRegularizer = alphaRegularizer;

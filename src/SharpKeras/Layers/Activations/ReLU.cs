@@ -9,7 +9,7 @@ namespace SharpKeras.Layers;
 public sealed class ReLU : Layer, Saving.IKerasSerializable<ReLU>
 {
     /// <summary>A ReLU layer; every argument must be &gt;= 0 (Keras's defaults: no cap, slope 0, threshold 0).</summary>
-    public ReLU(double? maxValue = null, double negativeSlope = 0.0, double threshold = 0.0, string? name = null) : base(name)
+    public ReLU(double? maxValue = null, double negativeSlope = 0.0, double threshold = 0.0, string? name = null, int[]? inputShape = null, int? batchSize = null) : base(name, inputShape, batchSize)
     {
         if (maxValue is { } m && !(m >= 0))
         {

@@ -12,7 +12,7 @@ public sealed class Softmax : Layer, Saving.IKerasSerializable<Softmax>
     private const float LargeNegative = -1e9f;
 
     /// <summary>A Softmax layer over <paramref name="axis"/> (Keras's default: the last axis).</summary>
-    public Softmax(int axis = -1, string? name = null) : base(name)
+    public Softmax(int axis = -1, string? name = null, int[]? inputShape = null, int? batchSize = null) : base(name, inputShape, batchSize)
     {
         Axis = axis;
     }

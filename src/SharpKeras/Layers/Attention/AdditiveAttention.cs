@@ -13,8 +13,8 @@ public sealed class AdditiveAttention : Attention, Saving.IKerasSerializable<Add
     /// An additive attention layer; <paramref name="useScale"/> adds a trainable <c>scale</c> vector of the query's feature size
     /// (glorot_uniform), <paramref name="dropout"/> the rate on the attention weights in training.
     /// </summary>
-    public AdditiveAttention(bool useScale = true, double dropout = 0.0, int? seed = null, string? name = null)
-        : base(useScale, "dot", dropout, seed, name)
+    public AdditiveAttention(bool useScale = true, double dropout = 0.0, int? seed = null, string? name = null, int[]? inputShape = null, int? batchSize = null)
+        : base(useScale, "dot", dropout, seed, name, inputShape, batchSize)
     {
     }
 

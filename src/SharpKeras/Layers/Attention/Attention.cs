@@ -18,8 +18,8 @@ public class Attention : Layer, Saving.IKerasSerializable<Attention>
     /// An attention layer; <paramref name="useScale"/> adds a trainable scalar <c>scale</c> on the scores,
     /// <paramref name="scoreMode"/> is "dot" or "concat", <paramref name="dropout"/> the rate on the attention weights in training.
     /// </summary>
-    public Attention(bool useScale = false, string scoreMode = "dot", double dropout = 0.0, int? seed = null, string? name = null)
-        : base(name)
+    public Attention(bool useScale = false, string scoreMode = "dot", double dropout = 0.0, int? seed = null, string? name = null, int[]? inputShape = null, int? batchSize = null)
+        : base(name, inputShape, batchSize)
     {
         string who = $"{GetType().Name} layer '{Name}'";
         if (scoreMode is not ("dot" or "concat"))

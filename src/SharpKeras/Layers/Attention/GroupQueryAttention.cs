@@ -30,8 +30,8 @@ public sealed class GroupQueryAttention : Layer, Saving.IKerasSerializable<Group
     public GroupQueryAttention(int headDim, int numQueryHeads, int numKeyValueHeads, double dropout = 0.0, bool useBias = true,
         Initializer? kernelInitializer = null, Initializer? biasInitializer = null,
         Regularizer? kernelRegularizer = null, Regularizer? biasRegularizer = null, Regularizer? activityRegularizer = null,
-        Constraint? kernelConstraint = null, Constraint? biasConstraint = null, int? seed = null, string? name = null)
-        : base(name)
+        Constraint? kernelConstraint = null, Constraint? biasConstraint = null, int? seed = null, string? name = null, int[]? inputShape = null, int? batchSize = null)
+        : base(name, inputShape, batchSize)
     {
         string who = $"GroupQueryAttention layer '{Name}'";
         if (headDim <= 0)

@@ -36,8 +36,8 @@ public sealed class MultiHeadAttention : Layer, Saving.IKerasSerializable<MultiH
         int[]? outputShape = null, int[]? attentionAxes = null,
         Initializer? kernelInitializer = null, Initializer? biasInitializer = null,
         Regularizer? kernelRegularizer = null, Regularizer? biasRegularizer = null, Regularizer? activityRegularizer = null,
-        Constraint? kernelConstraint = null, Constraint? biasConstraint = null, int? seed = null, string? name = null)
-        : base(name)
+        Constraint? kernelConstraint = null, Constraint? biasConstraint = null, int? seed = null, string? name = null, int[]? inputShape = null, int? batchSize = null)
+        : base(name, inputShape, batchSize)
     {
         string who = $"MultiHeadAttention layer '{name ?? "multi_head_attention"}'";
         if (numHeads <= 0)

@@ -21,11 +21,9 @@ public abstract class BaseConv : Layer
         ActivationFunction? activation, bool useBias, Initializer? kernelInitializer, Initializer? biasInitializer, string? name,
         int[]? inputShape = null, int? batchSize = null, Regularizers.Regularizer? kernelRegularizer = null, Regularizers.Regularizer? biasRegularizer = null,
         Regularizers.Regularizer? activityRegularizer = null, Constraints.Constraint? kernelConstraint = null, Constraints.Constraint? biasConstraint = null)
-        : base(name)
+        : base(name, inputShape, batchSize)
     {
         string layer = GetType().Name;
-        DeclaredInputShape = InputShapeArgument(inputShape, $"{layer} layer '{name ?? ToSnakeCase(layer)}'");
-        DeclaredBatchSize = BatchSizeArgument(batchSize, DeclaredInputShape, $"{layer} layer '{name ?? ToSnakeCase(layer)}'");
         if (filters <= 0)
         {
             throw new ArgumentOutOfRangeException(nameof(filters), filters, $"{layer}: filters must be a positive integer, got {filters}.");

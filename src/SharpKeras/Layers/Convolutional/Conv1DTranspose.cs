@@ -18,8 +18,8 @@ public sealed class Conv1DTranspose : Layer, IKerasSerializable<Conv1DTranspose>
     public Conv1DTranspose(int filters, int kernelSize, int strides = 1, string padding = "valid", int dilationRate = 1,
         ActivationFunction? activation = null, bool useBias = true, Initializer? kernelInitializer = null, Initializer? biasInitializer = null, string? name = null,
         Regularizers.Regularizer? kernelRegularizer = null, Regularizers.Regularizer? biasRegularizer = null, Regularizers.Regularizer? activityRegularizer = null,
-        Constraints.Constraint? kernelConstraint = null, Constraints.Constraint? biasConstraint = null)
-        : base(name)
+        Constraints.Constraint? kernelConstraint = null, Constraints.Constraint? biasConstraint = null, int[]? inputShape = null, int? batchSize = null)
+        : base(name, inputShape, batchSize)
     {
         if (filters <= 0)
         {

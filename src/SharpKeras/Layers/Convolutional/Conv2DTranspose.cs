@@ -20,8 +20,8 @@ public sealed class Conv2DTranspose : Layer, IKerasSerializable<Conv2DTranspose>
     /// <summary>A Conv2DTranspose layer with Keras 3 defaults (strides 1, "valid", bias; output_padding not supported).</summary>
     public Conv2DTranspose(int filters, Size2D kernelSize, Size2D? strides = null, string padding = "valid", Size2D? dilationRate = null,
         ActivationFunction? activation = null, bool useBias = true, Initializer? kernelInitializer = null, Initializer? biasInitializer = null, string? name = null,
-        Regularizers.Regularizer? kernelRegularizer = null, Regularizers.Regularizer? biasRegularizer = null, Regularizers.Regularizer? activityRegularizer = null, Constraints.Constraint? kernelConstraint = null, Constraints.Constraint? biasConstraint = null)
-        : base(name)
+        Regularizers.Regularizer? kernelRegularizer = null, Regularizers.Regularizer? biasRegularizer = null, Regularizers.Regularizer? activityRegularizer = null, Constraints.Constraint? kernelConstraint = null, Constraints.Constraint? biasConstraint = null, int[]? inputShape = null, int? batchSize = null)
+        : base(name, inputShape, batchSize)
     {
         var s = strides ?? 1;
         var d = dilationRate ?? 1;

@@ -18,8 +18,8 @@ public sealed class DepthwiseConv1D : Layer, IKerasSerializable<DepthwiseConv1D>
     public DepthwiseConv1D(int kernelSize, int strides = 1, string padding = "valid", int depthMultiplier = 1, int dilationRate = 1,
         ActivationFunction? activation = null, bool useBias = true, Initializer? depthwiseInitializer = null, Initializer? biasInitializer = null, string? name = null,
         Regularizers.Regularizer? depthwiseRegularizer = null, Regularizers.Regularizer? biasRegularizer = null, Regularizers.Regularizer? activityRegularizer = null,
-        Constraints.Constraint? depthwiseConstraint = null, Constraints.Constraint? biasConstraint = null)
-        : base(name)
+        Constraints.Constraint? depthwiseConstraint = null, Constraints.Constraint? biasConstraint = null, int[]? inputShape = null, int? batchSize = null)
+        : base(name, inputShape, batchSize)
     {
         if (kernelSize <= 0 || strides <= 0 || dilationRate <= 0 || depthMultiplier <= 0)
         {

@@ -19,8 +19,8 @@ public sealed class DepthwiseConv2D : Layer, IKerasSerializable<DepthwiseConv2D>
     /// <summary>A DepthwiseConv2D layer with Keras 3 defaults (strides 1, "valid", depth multiplier 1, bias).</summary>
     public DepthwiseConv2D(Size2D kernelSize, Size2D? strides = null, string padding = "valid", int depthMultiplier = 1, Size2D? dilationRate = null,
         ActivationFunction? activation = null, bool useBias = true, Initializer? depthwiseInitializer = null, Initializer? biasInitializer = null, string? name = null,
-        Regularizers.Regularizer? depthwiseRegularizer = null, Regularizers.Regularizer? biasRegularizer = null, Regularizers.Regularizer? activityRegularizer = null, Constraints.Constraint? depthwiseConstraint = null, Constraints.Constraint? biasConstraint = null)
-        : base(name)
+        Regularizers.Regularizer? depthwiseRegularizer = null, Regularizers.Regularizer? biasRegularizer = null, Regularizers.Regularizer? activityRegularizer = null, Constraints.Constraint? depthwiseConstraint = null, Constraints.Constraint? biasConstraint = null, int[]? inputShape = null, int? batchSize = null)
+        : base(name, inputShape, batchSize)
     {
         var s = strides ?? 1;
         var d = dilationRate ?? 1;

@@ -20,8 +20,8 @@ public sealed class SeparableConv1D : Layer, IKerasSerializable<SeparableConv1D>
     public SeparableConv1D(int filters, int kernelSize, int strides = 1, string padding = "valid", int dilationRate = 1, int depthMultiplier = 1,
         ActivationFunction? activation = null, bool useBias = true, Initializer? depthwiseInitializer = null, Initializer? pointwiseInitializer = null,
         Initializer? biasInitializer = null, string? name = null,
-        Regularizers.Regularizer? depthwiseRegularizer = null, Regularizers.Regularizer? pointwiseRegularizer = null, Regularizers.Regularizer? biasRegularizer = null, Regularizers.Regularizer? activityRegularizer = null, Constraints.Constraint? depthwiseConstraint = null, Constraints.Constraint? pointwiseConstraint = null, Constraints.Constraint? biasConstraint = null)
-        : base(name)
+        Regularizers.Regularizer? depthwiseRegularizer = null, Regularizers.Regularizer? pointwiseRegularizer = null, Regularizers.Regularizer? biasRegularizer = null, Regularizers.Regularizer? activityRegularizer = null, Constraints.Constraint? depthwiseConstraint = null, Constraints.Constraint? pointwiseConstraint = null, Constraints.Constraint? biasConstraint = null, int[]? inputShape = null, int? batchSize = null)
+        : base(name, inputShape, batchSize)
     {
         if (filters <= 0)
         {

@@ -22,8 +22,8 @@ public sealed class SeparableConv2D : Layer, IKerasSerializable<SeparableConv2D>
     public SeparableConv2D(int filters, Size2D kernelSize, Size2D? strides = null, string padding = "valid", Size2D? dilationRate = null, int depthMultiplier = 1,
         ActivationFunction? activation = null, bool useBias = true, Initializer? depthwiseInitializer = null, Initializer? pointwiseInitializer = null,
         Initializer? biasInitializer = null, string? name = null,
-        Regularizers.Regularizer? depthwiseRegularizer = null, Regularizers.Regularizer? pointwiseRegularizer = null, Regularizers.Regularizer? biasRegularizer = null, Regularizers.Regularizer? activityRegularizer = null, Constraints.Constraint? depthwiseConstraint = null, Constraints.Constraint? pointwiseConstraint = null, Constraints.Constraint? biasConstraint = null)
-        : base(name)
+        Regularizers.Regularizer? depthwiseRegularizer = null, Regularizers.Regularizer? pointwiseRegularizer = null, Regularizers.Regularizer? biasRegularizer = null, Regularizers.Regularizer? activityRegularizer = null, Constraints.Constraint? depthwiseConstraint = null, Constraints.Constraint? pointwiseConstraint = null, Constraints.Constraint? biasConstraint = null, int[]? inputShape = null, int? batchSize = null)
+        : base(name, inputShape, batchSize)
     {
         var s = strides ?? 1;
         var d = dilationRate ?? 1;

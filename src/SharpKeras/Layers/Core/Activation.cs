@@ -5,7 +5,7 @@ namespace SharpKeras.Layers;
 public sealed class Activation : Layer, Saving.IKerasSerializable<Activation>
 {
     /// <summary>A layer applying <paramref name="activation"/> ("relu", "softmax", ... or a function).</summary>
-    public Activation(ActivationFunction activation, string? name = null) : base(name)
+    public Activation(ActivationFunction activation, string? name = null, int[]? inputShape = null, int? batchSize = null) : base(name, inputShape, batchSize)
     {
         Function = activation ?? throw new ArgumentNullException(nameof(activation));
     }

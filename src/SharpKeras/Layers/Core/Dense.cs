@@ -24,15 +24,11 @@ public sealed class Dense : Layer, Saving.IKerasSerializable<Dense>
         Initializer? kernelInitializer = null, Initializer? biasInitializer = null, string? name = null, int[]? inputShape = null, int? batchSize = null,
         Regularizer? kernelRegularizer = null, Regularizer? biasRegularizer = null, Regularizer? activityRegularizer = null,
         Constraint? kernelConstraint = null, Constraint? biasConstraint = null)
-        : base(name)
+        : base(name, inputShape, batchSize, inputDim)
     {
         if (units <= 0)
         {
             throw new ArgumentOutOfRangeException(nameof(units), units, $"Dense units must be a positive integer, got {units}.");
-        }
-        if (inputDim is <= 0)
-        {
-            throw new ArgumentOutOfRangeException(nameof(inputDim), inputDim, $"Dense inputDim must be a positive integer, got {inputDim}.");
         }
         Units = units;
         Activation = activation ?? Activations.Get("linear");
@@ -44,17 +40,6 @@ public sealed class Dense : Layer, Saving.IKerasSerializable<Dense>
         ActivityRegularizer = activityRegularizer;
         KernelConstraint = kernelConstraint;
         BiasConstraint = biasConstraint;
-        var declared = InputShapeArgument(inputShape, $"Dense layer '{name ?? "dense"}'");
-        if (inputDim is { } d)
-        {
-            if (declared is not null && (declared.Rank != 1 || declared[0] != d))
-            {
-                throw new ArgumentException($"Dense layer '{name ?? "dense"}' was given inputDim {d} and inputShape {declared}, which disagree; give one of them.", nameof(inputShape));
-            }
-            declared = new Shape(d);
-        }
-        DeclaredInputShape = declared;
-        DeclaredBatchSize = BatchSizeArgument(batchSize, declared, $"Dense layer '{name ?? "dense"}'");
     }
 
     /// <summary>Number of output units.</summary>

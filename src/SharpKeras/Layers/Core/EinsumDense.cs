@@ -27,8 +27,8 @@ public sealed partial class EinsumDense : Layer, Saving.IKerasSerializable<Einsu
     public EinsumDense(string equation, int[] outputShape, ActivationFunction? activation = null, string? biasAxes = null,
         Initializer? kernelInitializer = null, Initializer? biasInitializer = null,
         Regularizer? kernelRegularizer = null, Regularizer? biasRegularizer = null, Regularizer? activityRegularizer = null,
-        Constraint? kernelConstraint = null, Constraint? biasConstraint = null, string? name = null)
-        : base(name)
+        Constraint? kernelConstraint = null, Constraint? biasConstraint = null, string? name = null, int[]? inputShape = null, int? batchSize = null)
+        : base(name, inputShape, batchSize)
     {
         ArgumentNullException.ThrowIfNull(equation);
         ArgumentNullException.ThrowIfNull(outputShape);
@@ -57,9 +57,9 @@ public sealed partial class EinsumDense : Layer, Saving.IKerasSerializable<Einsu
     public EinsumDense(string equation, int outputShape, ActivationFunction? activation = null, string? biasAxes = null,
         Initializer? kernelInitializer = null, Initializer? biasInitializer = null,
         Regularizer? kernelRegularizer = null, Regularizer? biasRegularizer = null, Regularizer? activityRegularizer = null,
-        Constraint? kernelConstraint = null, Constraint? biasConstraint = null, string? name = null)
+        Constraint? kernelConstraint = null, Constraint? biasConstraint = null, string? name = null, int[]? inputShape = null, int? batchSize = null)
         : this(equation, [outputShape], activation, biasAxes, kernelInitializer, biasInitializer, kernelRegularizer, biasRegularizer,
-            activityRegularizer, kernelConstraint, biasConstraint, name)
+            activityRegularizer, kernelConstraint, biasConstraint, name, inputShape, batchSize)
     {
         _scalarOutputShape = true;
     }

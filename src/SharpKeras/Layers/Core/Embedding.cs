@@ -18,7 +18,7 @@ public sealed class Embedding : Layer, Saving.IKerasSerializable<Embedding>
     /// </summary>
     public Embedding(int inputDim, int outputDim, Initializer? embeddingsInitializer = null, bool maskZero = false, string? name = null,
         int? inputLength = null, int[]? inputShape = null, int? batchSize = null,
-        Regularizers.Regularizer? embeddingsRegularizer = null, Regularizers.Regularizer? activityRegularizer = null, Constraints.Constraint? embeddingsConstraint = null) : base(name)
+        Regularizers.Regularizer? embeddingsRegularizer = null, Regularizers.Regularizer? activityRegularizer = null, Constraints.Constraint? embeddingsConstraint = null) : base(name, inputShape, batchSize, inputLength: inputLength)
     {
         if (inputDim <= 0)
         {
@@ -35,21 +35,6 @@ public sealed class Embedding : Layer, Saving.IKerasSerializable<Embedding>
         EmbeddingsRegularizer = embeddingsRegularizer;
         ActivityRegularizer = activityRegularizer;
         EmbeddingsConstraint = embeddingsConstraint;
-        var declared = InputShapeArgument(inputShape, $"Embedding layer '{name ?? "embedding"}'");
-        if (inputLength is { } len)
-        {
-            if (len <= 0)
-            {
-                throw new ArgumentOutOfRangeException(nameof(inputLength), len, $"Embedding inputLength must be a positive integer, got {len}.");
-            }
-            if (declared is not null && (declared.Rank != 1 || declared[0] != len))
-            {
-                throw new ArgumentException($"Embedding layer '{name ?? "embedding"}' was given inputLength {len} and inputShape {declared}, which disagree; give one of them.", nameof(inputShape));
-            }
-            declared = new Shape(len);
-        }
-        DeclaredInputShape = declared;
-        DeclaredBatchSize = BatchSizeArgument(batchSize, declared, $"Embedding layer '{name ?? "embedding"}'");
     }
 
     /// <summary>Size of the vocabulary: ids lie in [0, inputDim).</summary>

@@ -6,7 +6,7 @@ namespace SharpKeras.Layers;
 public sealed class Identity : Layer, Saving.IKerasSerializable<Identity>
 {
     /// <summary>An Identity layer.</summary>
-    public Identity(string? name = null) : base(name)
+    public Identity(string? name = null, int[]? inputShape = null, int? batchSize = null) : base(name, inputShape, batchSize)
     {
     }
 

@@ -9,11 +9,12 @@ public sealed class InputLayer : Layer, Saving.IKerasSerializable<InputLayer>
 {
     private KerasTensor? _output;
 
-    /// <summary>An input of per-sample <paramref name="shape"/> (batch dimension excluded), as Keras's <c>InputLayer(shape=...)</c>.</summary>
-    public InputLayer(int[] shape, DType dtype = DType.Float32, string? name = null) : base(name)
+    /// <summary>An input of per-sample <paramref name="shape"/> (batch dimension excluded), as Keras's <c>InputLayer(shape=..., batch_size=...)</c>.</summary>
+    public InputLayer(int[] shape, DType dtype = DType.Float32, string? name = null, int? batchSize = null) : base(name)
     {
         ArgumentNullException.ThrowIfNull(shape);
         DeclaredInputShape = new Shape(shape);
+        DeclaredBatchSize = batchSize;
         DType = dtype;
     }
 
@@ -39,7 +40,7 @@ public sealed class InputLayer : Layer, Saving.IKerasSerializable<InputLayer>
     /// <inheritdoc/>
     public override JsonObject GetConfig() => new()
     {
-        ["batch_shape"] = Saving.Cfg.ShapeNode(DeclaredInputShape!.Prepend(-1)),
+        ["batch_shape"] = Saving.Cfg.ShapeNode(DeclaredInputShape!.Prepend(DeclaredBatchSize ?? -1)),
         ["dtype"] = DType.Name(),
         ["sparse"] = false,
         ["ragged"] = false,
@@ -69,9 +70,11 @@ public sealed class InputLayer : Layer, Saving.IKerasSerializable<InputLayer>
     {
         ArgumentNullException.ThrowIfNull(config);
         var batchShape = config["batch_shape"] ?? config["batch_input_shape"];
+        int[] full = batchShape is not null ? Saving.Cfg.Shape(batchShape, $"InputLayer {Saving.Cfg.Describe(config)} batch_shape") : [];
         int[] shape = batchShape is not null
-            ? Saving.Cfg.Shape(batchShape, $"InputLayer {Saving.Cfg.Describe(config)} batch_shape")[1..]
+            ? full[1..]
             : Saving.Cfg.Shape(config["shape"] ?? config["input_shape"], $"InputLayer {Saving.Cfg.Describe(config)} shape");
+        int? batchSize = full.Length > 0 && full[0] > 0 ? full[0] : Saving.Cfg.OptionalInt(config, "batch_size");
         var dtype = config["dtype"] switch
         {
             null => DType.Float32,
@@ -79,6 +82,6 @@ public sealed class InputLayer : Layer, Saving.IKerasSerializable<InputLayer>
             JsonObject o when o["config"] is JsonObject pc => Saving.KerasSerializer.ParseDType(Saving.Cfg.String(pc, "name")),
             var other => throw Saving.Cfg.Wrong(config, "dtype", "a dtype name or a DTypePolicy", other),
         };
-        return new InputLayer(shape, dtype, Saving.Cfg.Name(config));
+        return new InputLayer(shape, dtype, Saving.Cfg.Name(config), batchSize);
     }
 }

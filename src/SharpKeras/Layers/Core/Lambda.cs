@@ -21,11 +21,11 @@ public sealed class Lambda : Layer, Saving.IKerasSerializable<Lambda>
     /// <paramref name="outputShape"/> (optional) is the output shape without the batch axis, as Keras's <c>output_shape</c>;
     /// without it the shape is found by calling the function on zeros.
     /// </summary>
-    public Lambda(string function, int[]? outputShape = null, string? name = null) : this(function, outputShape, "__main__", name)
+    public Lambda(string function, int[]? outputShape = null, string? name = null, int[]? inputShape = null, int? batchSize = null) : this(function, outputShape, "__main__", name, inputShape, batchSize)
     {
     }
 
-    private Lambda(string function, int[]? outputShape, string module, string? name) : base(name)
+    private Lambda(string function, int[]? outputShape, string module, string? name, int[]? inputShape = null, int? batchSize = null) : base(name, inputShape, batchSize)
     {
         ArgumentException.ThrowIfNullOrEmpty(function);
         _function = Lookup(function) ?? throw new ArgumentException(

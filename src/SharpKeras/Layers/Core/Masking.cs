@@ -9,7 +9,7 @@ namespace SharpKeras.Layers;
 public sealed class Masking : Layer, Saving.IKerasSerializable<Masking>
 {
     /// <summary>A Masking layer skipping steps equal to <paramref name="maskValue"/> (default 0).</summary>
-    public Masking(double maskValue = 0.0, string? name = null) : base(name)
+    public Masking(double maskValue = 0.0, string? name = null, int[]? inputShape = null, int? batchSize = null) : base(name, inputShape, batchSize)
     {
         MaskValue = maskValue;
     }

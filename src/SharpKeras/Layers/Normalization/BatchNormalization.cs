@@ -20,8 +20,8 @@ public sealed class BatchNormalization : Layer, Saving.IKerasSerializable<BatchN
     public BatchNormalization(int axis = -1, double momentum = 0.99, double epsilon = 1e-3, bool center = true, bool scale = true,
         Initializer? betaInitializer = null, Initializer? gammaInitializer = null,
         Initializer? movingMeanInitializer = null, Initializer? movingVarianceInitializer = null, string? name = null,
-        Regularizers.Regularizer? betaRegularizer = null, Regularizers.Regularizer? gammaRegularizer = null, Constraints.Constraint? betaConstraint = null, Constraints.Constraint? gammaConstraint = null)
-        : base(name)
+        Regularizers.Regularizer? betaRegularizer = null, Regularizers.Regularizer? gammaRegularizer = null, Constraints.Constraint? betaConstraint = null, Constraints.Constraint? gammaConstraint = null, int[]? inputShape = null, int? batchSize = null)
+        : base(name, inputShape, batchSize)
     {
         if (!(momentum >= 0 && momentum <= 1))
         {

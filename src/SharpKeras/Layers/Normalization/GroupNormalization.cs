@@ -18,7 +18,7 @@ public sealed class GroupNormalization : Layer, Saving.IKerasSerializable<GroupN
     public GroupNormalization(int groups = 32, int axis = -1, double epsilon = 1e-3, bool center = true, bool scale = true,
         Initializer? betaInitializer = null, Initializer? gammaInitializer = null, Regularizers.Regularizer? betaRegularizer = null,
         Regularizers.Regularizer? gammaRegularizer = null, Constraints.Constraint? betaConstraint = null, Constraints.Constraint? gammaConstraint = null,
-        string? name = null) : base(name)
+        string? name = null, int[]? inputShape = null, int? batchSize = null) : base(name, inputShape, batchSize)
     {
         if (groups <= 0 && groups != -1)
         {

@@ -15,7 +15,7 @@ public sealed class LayerNormalization : Layer, Saving.IKerasSerializable<LayerN
     /// <summary>A LayerNormalization layer over <paramref name="axis"/> (the last axis; Keras's default -1).</summary>
     public LayerNormalization(int axis = -1, double epsilon = 1e-3, bool center = true, bool scale = true,
         Initializer? betaInitializer = null, Initializer? gammaInitializer = null, string? name = null,
-        Regularizers.Regularizer? betaRegularizer = null, Regularizers.Regularizer? gammaRegularizer = null, Constraints.Constraint? betaConstraint = null, Constraints.Constraint? gammaConstraint = null) : base(name)
+        Regularizers.Regularizer? betaRegularizer = null, Regularizers.Regularizer? gammaRegularizer = null, Constraints.Constraint? betaConstraint = null, Constraints.Constraint? gammaConstraint = null, int[]? inputShape = null, int? batchSize = null) : base(name, inputShape, batchSize)
     {
         if (!(epsilon > 0))
         {

@@ -12,12 +12,12 @@ public sealed class RMSNormalization : Layer, Saving.IKerasSerializable<RMSNorma
     private Variable? _scale;
 
     /// <summary>An RMSNormalization layer over one axis (Keras's default: the last).</summary>
-    public RMSNormalization(int axis = -1, double epsilon = 1e-6, string? name = null) : this([axis], epsilon, name)
+    public RMSNormalization(int axis = -1, double epsilon = 1e-6, string? name = null, int[]? inputShape = null, int? batchSize = null) : this([axis], epsilon, name, inputShape, batchSize)
     {
     }
 
     /// <summary>An RMSNormalization layer over several axes.</summary>
-    public RMSNormalization(int[] axis, double epsilon = 1e-6, string? name = null) : base(name)
+    public RMSNormalization(int[] axis, double epsilon = 1e-6, string? name = null, int[]? inputShape = null, int? batchSize = null) : base(name, inputShape, batchSize)
     {
         ArgumentNullException.ThrowIfNull(axis);
         if (axis.Length == 0)

@@ -15,7 +15,7 @@ public sealed class SpectralNormalization : Layer, Saving.IKerasSerializable<Spe
     private Variable? _vectorU;
 
     /// <summary>Wraps <paramref name="layer"/>; <paramref name="powerIterations"/> is Keras's <c>power_iterations</c> (default 1).</summary>
-    public SpectralNormalization(Layer layer, int powerIterations = 1, string? name = null) : base(name)
+    public SpectralNormalization(Layer layer, int powerIterations = 1, string? name = null, int[]? inputShape = null, int? batchSize = null) : base(name, inputShape, batchSize)
     {
         ArgumentNullException.ThrowIfNull(layer);
         if (powerIterations <= 0)

@@ -12,13 +12,13 @@ public sealed class UnitNormalization : Layer, Saving.IKerasSerializable<UnitNor
     private readonly bool _axisIsList;
 
     /// <summary>A UnitNormalization layer over one axis (Keras's default: the last).</summary>
-    public UnitNormalization(int axis = -1, string? name = null) : base(name)
+    public UnitNormalization(int axis = -1, string? name = null, int[]? inputShape = null, int? batchSize = null) : base(name, inputShape, batchSize)
     {
         _axes = [axis];
     }
 
     /// <summary>A UnitNormalization layer over several axes at once.</summary>
-    public UnitNormalization(int[] axis, string? name = null) : base(name)
+    public UnitNormalization(int[] axis, string? name = null, int[]? inputShape = null, int? batchSize = null) : base(name, inputShape, batchSize)
     {
         ArgumentNullException.ThrowIfNull(axis);
         if (axis.Length == 0)

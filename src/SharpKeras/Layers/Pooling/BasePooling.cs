@@ -9,7 +9,7 @@ public abstract class BasePooling : Layer
     private readonly bool _max;
 
     /// <summary>Validates and stores the configuration; strides default to the pool size.</summary>
-    private protected BasePooling(int rank, int[] poolSize, int[]? strides, string padding, bool max, string? name) : base(name)
+    private protected BasePooling(int rank, int[] poolSize, int[]? strides, string padding, bool max, string? name, int[]? inputShape = null, int? batchSize = null) : base(name, inputShape, batchSize)
     {
         strides ??= poolSize;
         if (poolSize.Concat(strides).Any(v => v <= 0))

@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 namespace SharpKeras.Layers;
 
 /// <summary>Mean of each channel over all voxels (<c>keras.layers.GlobalAveragePooling3D</c>): (batch, d, h, w, channels) -> (batch, channels).</summary>
-public sealed class GlobalAveragePooling3D(bool keepDims = false, string? name = null) : GlobalPooling(3, max: false, keepDims, name), IKerasSerializable<GlobalAveragePooling3D>
+public sealed class GlobalAveragePooling3D(bool keepDims = false, string? name = null, int[]? inputShape = null, int? batchSize = null) : GlobalPooling(3, max: false, keepDims, name, inputShape: inputShape, batchSize: batchSize), IKerasSerializable<GlobalAveragePooling3D>
 {
     /// <summary>Recreates the layer from its config (Keras's <c>from_config</c>).</summary>
     public static GlobalAveragePooling3D FromConfig(JsonObject config) => new(Cfg.Bool(config, "keepdims", false), ConvLayerConfigs.Checked(config));

@@ -7,7 +7,7 @@ public abstract class GlobalPooling : Layer
     private readonly bool _max;
 
     /// <summary>Stores the configuration.</summary>
-    private protected GlobalPooling(int rank, bool max, bool keepDims, string? name) : base(name)
+    private protected GlobalPooling(int rank, bool max, bool keepDims, string? name, int[]? inputShape = null, int? batchSize = null) : base(name, inputShape, batchSize)
     {
         Rank = rank;
         _max = max;

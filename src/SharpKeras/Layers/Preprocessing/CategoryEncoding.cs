@@ -11,7 +11,7 @@ namespace SharpKeras.Layers.Preprocessing;
 public sealed class CategoryEncoding : Layer, IKerasSerializable<CategoryEncoding>
 {
     /// <summary>A CategoryEncoding layer for values in [0, <paramref name="numTokens"/>) (Keras's default output_mode "multi_hot"; sparse output is not supported).</summary>
-    public CategoryEncoding(int numTokens, string outputMode = "multi_hot", bool sparse = false, string? name = null) : base(name)
+    public CategoryEncoding(int numTokens, string outputMode = "multi_hot", bool sparse = false, string? name = null, int[]? inputShape = null, int? batchSize = null) : base(name, inputShape, batchSize)
     {
         string who = $"CategoryEncoding layer '{name ?? "category_encoding"}'";
         if (outputMode == "binary")

@@ -11,7 +11,7 @@ namespace SharpKeras.Layers.Preprocessing;
 public sealed class CenterCrop : Layer, IKerasSerializable<CenterCrop>
 {
     /// <summary>A CenterCrop layer keeping <paramref name="height"/> x <paramref name="width"/> pixels.</summary>
-    public CenterCrop(int height, int width, string? dataFormat = null, string? name = null) : base(name)
+    public CenterCrop(int height, int width, string? dataFormat = null, string? name = null, int[]? inputShape = null, int? batchSize = null) : base(name, inputShape, batchSize)
     {
         string who = $"CenterCrop layer '{name ?? "center_crop"}'";
         if (height <= 0 || width <= 0)

@@ -18,7 +18,7 @@ public sealed class Discretization : Layer, IKerasSerializable<Discretization>
     private double[]? _binBoundaries;
 
     /// <summary>A Discretization layer with either fixed <paramref name="binBoundaries"/> or <paramref name="numBins"/> learnt by Adapt (Keras's defaults: epsilon 0.01, output_mode "int").</summary>
-    public Discretization(double[]? binBoundaries = null, int? numBins = null, double epsilon = 0.01, string outputMode = "int", bool sparse = false, string? name = null) : base(name)
+    public Discretization(double[]? binBoundaries = null, int? numBins = null, double epsilon = 0.01, string outputMode = "int", bool sparse = false, string? name = null, int[]? inputShape = null, int? batchSize = null) : base(name, inputShape, batchSize)
     {
         string who = $"Discretization layer '{name ?? "discretization"}'";
         if (outputMode != "int" && !CategoricalEncoding.VectorModes.Contains(outputMode))

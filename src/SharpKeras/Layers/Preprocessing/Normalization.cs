@@ -29,18 +29,18 @@ public sealed class Normalization : Layer, IKerasSerializable<Normalization>
     private int[] _statsShape = [];
 
     /// <summary>A Normalization layer keeping one axis (Keras's default axis=-1: a mean and variance per feature).</summary>
-    public Normalization(int axis = -1, double[]? mean = null, double[]? variance = null, bool invert = false, string? name = null)
-        : this([axis], mean, variance, invert, name, null)
+    public Normalization(int axis = -1, double[]? mean = null, double[]? variance = null, bool invert = false, string? name = null, int[]? inputShape = null, int? batchSize = null)
+        : this([axis], mean, variance, invert, name, null, inputShape, batchSize)
     {
     }
 
     /// <summary>A Normalization layer keeping the given axes; an empty list is Keras's axis=None (one scalar mean and variance).</summary>
-    public Normalization(int[] axis, double[]? mean = null, double[]? variance = null, bool invert = false, string? name = null)
-        : this(axis, mean, variance, invert, name, null)
+    public Normalization(int[] axis, double[]? mean = null, double[]? variance = null, bool invert = false, string? name = null, int[]? inputShape = null, int? batchSize = null)
+        : this(axis, mean, variance, invert, name, null, inputShape, batchSize)
     {
     }
 
-    private Normalization(int[] axis, double[]? mean, double[]? variance, bool invert, string? name, int[]? meanShape) : base(name)
+    private Normalization(int[] axis, double[]? mean, double[]? variance, bool invert, string? name, int[]? meanShape, int[]? inputShape = null, int? batchSize = null) : base(name, inputShape, batchSize)
     {
         ArgumentNullException.ThrowIfNull(axis);
         string who = $"Normalization layer '{name ?? "normalization"}'";
@@ -318,7 +318,7 @@ public sealed class Normalization : Layer, IKerasSerializable<Normalization>
         };
         var (mean, meanShape) = Flatten(config, "mean");
         var (variance, _) = Flatten(config, "variance");
-        return new Normalization(axis, mean, variance, Cfg.Bool(config, "invert", false), Cfg.Name(config), meanShape);
+        return new Normalization(axis, mean, variance, Cfg.Bool(config, "invert", false), Cfg.Name(config), meanShape: meanShape);
     }
 
     // A number, or nested lists of numbers, as flat values with their shape (null for JSON null).

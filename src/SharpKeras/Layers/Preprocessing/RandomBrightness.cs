@@ -14,7 +14,7 @@ public sealed class RandomBrightness : Layer, IKerasSerializable<RandomBrightnes
     private readonly SeedGenerator _rng;
 
     /// <summary>A RandomBrightness layer; <paramref name="factor"/> is one number f (deltas in [-f, f)) or a pair, within [-1, 1] (Keras's default value_range (0, 255)).</summary>
-    public RandomBrightness(double[] factor, double[]? valueRange = null, int? seed = null, string? name = null) : base(name)
+    public RandomBrightness(double[] factor, double[]? valueRange = null, int? seed = null, string? name = null, int[]? inputShape = null, int? batchSize = null) : base(name, inputShape, batchSize)
     {
         string who = $"RandomBrightness layer '{name ?? "random_brightness"}'";
         Factor = RandomFactor.Parse(factor, -1, 1, who);
@@ -24,7 +24,7 @@ public sealed class RandomBrightness : Layer, IKerasSerializable<RandomBrightnes
     }
 
     /// <summary>A RandomBrightness layer with deltas in [-factor, factor) of the value range.</summary>
-    public RandomBrightness(double factor, double[]? valueRange = null, int? seed = null, string? name = null) : this([factor], valueRange, seed, name)
+    public RandomBrightness(double factor, double[]? valueRange = null, int? seed = null, string? name = null, int[]? inputShape = null, int? batchSize = null) : this([factor], valueRange, seed, name, inputShape, batchSize)
     {
     }
 

@@ -15,7 +15,7 @@ public sealed class RandomContrast : Layer, IKerasSerializable<RandomContrast>
     private readonly SeedGenerator _rng;
 
     /// <summary>A RandomContrast layer; <paramref name="factor"/> is one number or a pair within [0, 1] (Keras's default value_range (0, 255)).</summary>
-    public RandomContrast(double[] factor, double[]? valueRange = null, int? seed = null, string? name = null) : base(name)
+    public RandomContrast(double[] factor, double[]? valueRange = null, int? seed = null, string? name = null, int[]? inputShape = null, int? batchSize = null) : base(name, inputShape, batchSize)
     {
         string who = $"RandomContrast layer '{name ?? "random_contrast"}'";
         Factor = RandomFactor.Parse(factor, 0, 1, who);
@@ -31,7 +31,7 @@ public sealed class RandomContrast : Layer, IKerasSerializable<RandomContrast>
     }
 
     /// <summary>A RandomContrast layer with one factor number.</summary>
-    public RandomContrast(double factor, double[]? valueRange = null, int? seed = null, string? name = null) : this([factor], valueRange, seed, name)
+    public RandomContrast(double factor, double[]? valueRange = null, int? seed = null, string? name = null, int[]? inputShape = null, int? batchSize = null) : this([factor], valueRange, seed, name, inputShape, batchSize)
     {
     }
 

@@ -14,7 +14,7 @@ public sealed class RandomFlip : Layer, IKerasSerializable<RandomFlip>
     private readonly SeedGenerator _rng;
 
     /// <summary>A RandomFlip layer (Keras's default mode "horizontal_and_vertical").</summary>
-    public RandomFlip(string mode = "horizontal_and_vertical", int? seed = null, string? dataFormat = null, string? name = null) : base(name)
+    public RandomFlip(string mode = "horizontal_and_vertical", int? seed = null, string? dataFormat = null, string? name = null, int[]? inputShape = null, int? batchSize = null) : base(name, inputShape, batchSize)
     {
         string who = $"RandomFlip layer '{name ?? "random_flip"}'";
         if (mode is not ("horizontal" or "vertical" or "horizontal_and_vertical"))

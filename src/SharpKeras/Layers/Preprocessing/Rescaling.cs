@@ -11,16 +11,16 @@ namespace SharpKeras.Layers.Preprocessing;
 public sealed class Rescaling : Layer, IKerasSerializable<Rescaling>
 {
     /// <summary>A Rescaling layer with one scale and offset for every value.</summary>
-    public Rescaling(double scale, double offset = 0.0, string? name = null) : this([scale], [offset], name, scalar: true)
+    public Rescaling(double scale, double offset = 0.0, string? name = null, int[]? inputShape = null, int? batchSize = null) : this([scale], [offset], name, scalar: true, inputShape: inputShape, batchSize: batchSize)
     {
     }
 
     /// <summary>A Rescaling layer with per-channel scales and offsets (each of length 1 or the channel count).</summary>
-    public Rescaling(double[] scale, double[] offset, string? name = null) : this(scale, offset, name, scalar: false)
+    public Rescaling(double[] scale, double[] offset, string? name = null, int[]? inputShape = null, int? batchSize = null) : this(scale, offset, name, scalar: false, inputShape: inputShape, batchSize: batchSize)
     {
     }
 
-    private Rescaling(double[] scale, double[] offset, string? name, bool scalar) : base(name)
+    private Rescaling(double[] scale, double[] offset, string? name, bool scalar, int[]? inputShape = null, int? batchSize = null) : base(name, inputShape, batchSize)
     {
         ArgumentNullException.ThrowIfNull(scale);
         ArgumentNullException.ThrowIfNull(offset);

@@ -12,7 +12,7 @@ public sealed class Resizing : Layer, IKerasSerializable<Resizing>
 {
     /// <summary>A Resizing layer to <paramref name="height"/> x <paramref name="width"/> (Keras's defaults: bilinear, no crop or pad, fill 0, no antialias).</summary>
     public Resizing(int height, int width, string interpolation = "bilinear", bool cropToAspectRatio = false, bool padToAspectRatio = false,
-        string fillMode = "constant", double fillValue = 0.0, bool antialias = false, string? dataFormat = null, string? name = null) : base(name)
+        string fillMode = "constant", double fillValue = 0.0, bool antialias = false, string? dataFormat = null, string? name = null, int[]? inputShape = null, int? batchSize = null) : base(name, inputShape, batchSize)
     {
         string who = $"Resizing layer '{name ?? "resizing"}'";
         if (height <= 0 || width <= 0)

@@ -15,7 +15,7 @@ public sealed class Bidirectional : Layer, Saving.IKerasSerializable<Bidirection
     /// <paramref name="backwardLayer"/> is given. <paramref name="mergeMode"/> null keeps the two
     /// outputs apart (use <see cref="ApplyBoth"/>).
     /// </summary>
-    public Bidirectional(RNN layer, string? mergeMode = "concat", RNN? backwardLayer = null, string? name = null) : base(name)
+    public Bidirectional(RNN layer, string? mergeMode = "concat", RNN? backwardLayer = null, string? name = null, int[]? inputShape = null, int? batchSize = null) : base(name, inputShape, batchSize)
     {
         ArgumentNullException.ThrowIfNull(layer);
         if (mergeMode is not null && !MergeModes.Contains(mergeMode))

@@ -17,20 +17,18 @@ public sealed class GRU : RNN, Saving.IKerasSerializable<GRU>
         int[]? inputShape = null, int? batchSize = null,
         Regularizers.Regularizer? kernelRegularizer = null, Regularizers.Regularizer? recurrentRegularizer = null, Regularizers.Regularizer? biasRegularizer = null,
         Regularizers.Regularizer? activityRegularizer = null, Constraints.Constraint? kernelConstraint = null, Constraints.Constraint? recurrentConstraint = null,
-        Constraints.Constraint? biasConstraint = null)
+        Constraints.Constraint? biasConstraint = null, int? inputDim = null, int? inputLength = null)
         : base(new GRUCell(units, activation, recurrentActivation, useBias, kernelInitializer, recurrentInitializer, biasInitializer, resetAfter, "gru_cell")
             {
                 KernelRegularizer = kernelRegularizer, RecurrentRegularizer = recurrentRegularizer, BiasRegularizer = biasRegularizer,
                 KernelConstraint = kernelConstraint, RecurrentConstraint = recurrentConstraint, BiasConstraint = biasConstraint,
             },
-            returnSequences, returnState, goBackwards, stateful, false, name)
+            returnSequences, returnState, goBackwards, stateful, false, name, inputShape, batchSize, inputDim, inputLength)
     {
         Dropout = LSTM.Rate(dropout, nameof(dropout));
         RecurrentDropout = LSTM.Rate(recurrentDropout, nameof(recurrentDropout));
         Seed = seed;
         DropoutRng = SeedGenerator.FromSeed(seed);
-        DeclaredInputShape = InputShapeArgument(inputShape, $"GRU layer '{name ?? "gru"}'");
-        DeclaredBatchSize = BatchSizeArgument(batchSize, DeclaredInputShape, $"GRU layer '{name ?? "gru"}'");
         ActivityRegularizer = activityRegularizer;
     }
 

@@ -17,20 +17,18 @@ public sealed class LSTM : RNN, Saving.IKerasSerializable<LSTM>
         int[]? inputShape = null, int? batchSize = null,
         Regularizers.Regularizer? kernelRegularizer = null, Regularizers.Regularizer? recurrentRegularizer = null, Regularizers.Regularizer? biasRegularizer = null,
         Regularizers.Regularizer? activityRegularizer = null, Constraints.Constraint? kernelConstraint = null, Constraints.Constraint? recurrentConstraint = null,
-        Constraints.Constraint? biasConstraint = null)
+        Constraints.Constraint? biasConstraint = null, int? inputDim = null, int? inputLength = null)
         : base(new LSTMCell(units, activation, recurrentActivation, useBias, kernelInitializer, recurrentInitializer, biasInitializer, unitForgetBias, "lstm_cell")
             {
                 KernelRegularizer = kernelRegularizer, RecurrentRegularizer = recurrentRegularizer, BiasRegularizer = biasRegularizer,
                 KernelConstraint = kernelConstraint, RecurrentConstraint = recurrentConstraint, BiasConstraint = biasConstraint,
             },
-            returnSequences, returnState, goBackwards, stateful, false, name)
+            returnSequences, returnState, goBackwards, stateful, false, name, inputShape, batchSize, inputDim, inputLength)
     {
         Dropout = Rate(dropout, nameof(dropout));
         RecurrentDropout = Rate(recurrentDropout, nameof(recurrentDropout));
         Seed = seed;
         DropoutRng = SeedGenerator.FromSeed(seed);
-        DeclaredInputShape = InputShapeArgument(inputShape, $"LSTM layer '{name ?? "lstm"}'");
-        DeclaredBatchSize = BatchSizeArgument(batchSize, DeclaredInputShape, $"LSTM layer '{name ?? "lstm"}'");
         ActivityRegularizer = activityRegularizer;
     }
 

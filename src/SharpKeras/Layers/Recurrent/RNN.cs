@@ -18,7 +18,9 @@ public class RNN : Layer, Saving.IKerasSerializable<RNN>
 {
     /// <summary>A recurrent layer running <paramref name="cell"/> (Keras's defaults: last output only, no states, forwards).</summary>
     public RNN(RecurrentCell cell, bool returnSequences = false, bool returnState = false, bool goBackwards = false,
-        bool stateful = false, bool zeroOutputForMask = false, string? name = null) : base(name)
+        bool stateful = false, bool zeroOutputForMask = false, string? name = null,
+        int[]? inputShape = null, int? batchSize = null, int? inputDim = null, int? inputLength = null)
+        : base(name, inputShape, batchSize, inputDim, inputDim is null ? inputLength : inputLength ?? -1)
     {
         ArgumentNullException.ThrowIfNull(cell);
         if (stateful)

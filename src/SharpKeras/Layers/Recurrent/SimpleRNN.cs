@@ -13,20 +13,18 @@ public sealed class SimpleRNN : RNN, Saving.IKerasSerializable<SimpleRNN>
         int[]? inputShape = null, int? batchSize = null,
         Regularizers.Regularizer? kernelRegularizer = null, Regularizers.Regularizer? recurrentRegularizer = null, Regularizers.Regularizer? biasRegularizer = null,
         Regularizers.Regularizer? activityRegularizer = null, Constraints.Constraint? kernelConstraint = null, Constraints.Constraint? recurrentConstraint = null,
-        Constraints.Constraint? biasConstraint = null)
+        Constraints.Constraint? biasConstraint = null, int? inputDim = null, int? inputLength = null)
         : base(new SimpleRNNCell(units, activation, useBias, kernelInitializer, recurrentInitializer, biasInitializer, "simple_rnn_cell")
             {
                 KernelRegularizer = kernelRegularizer, RecurrentRegularizer = recurrentRegularizer, BiasRegularizer = biasRegularizer,
                 KernelConstraint = kernelConstraint, RecurrentConstraint = recurrentConstraint, BiasConstraint = biasConstraint,
             },
-            returnSequences, returnState, goBackwards, stateful, false, name)
+            returnSequences, returnState, goBackwards, stateful, false, name, inputShape, batchSize, inputDim, inputLength)
     {
         Dropout = LSTM.Rate(dropout, nameof(dropout));
         RecurrentDropout = LSTM.Rate(recurrentDropout, nameof(recurrentDropout));
         Seed = seed;
         DropoutRng = SeedGenerator.FromSeed(seed);
-        DeclaredInputShape = InputShapeArgument(inputShape, $"SimpleRNN layer '{name ?? "simple_rnn"}'");
-        DeclaredBatchSize = BatchSizeArgument(batchSize, DeclaredInputShape, $"SimpleRNN layer '{name ?? "simple_rnn"}'");
         ActivityRegularizer = activityRegularizer;
     }
 

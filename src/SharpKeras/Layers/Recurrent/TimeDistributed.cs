@@ -9,7 +9,7 @@ namespace SharpKeras.Layers;
 public sealed class TimeDistributed : Layer, Saving.IKerasSerializable<TimeDistributed>
 {
     /// <summary>Wraps <paramref name="layer"/>.</summary>
-    public TimeDistributed(Layer layer, string? name = null) : base(name)
+    public TimeDistributed(Layer layer, string? name = null, int[]? inputShape = null, int? batchSize = null) : base(name, inputShape, batchSize)
     {
         ArgumentNullException.ThrowIfNull(layer);
         Layer = layer;

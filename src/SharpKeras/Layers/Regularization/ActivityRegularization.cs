@@ -9,7 +9,7 @@ namespace SharpKeras.Layers;
 public sealed class ActivityRegularization : Layer, Saving.IKerasSerializable<ActivityRegularization>
 {
     /// <summary>An ActivityRegularization layer with the L1 and L2 factors (Keras's defaults 0).</summary>
-    public ActivityRegularization(double l1 = 0.0, double l2 = 0.0, string? name = null) : base(name)
+    public ActivityRegularization(double l1 = 0.0, double l2 = 0.0, string? name = null, int[]? inputShape = null, int? batchSize = null) : base(name, inputShape, batchSize)
     {
         if (!(l1 >= 0) || !(l2 >= 0))
         {

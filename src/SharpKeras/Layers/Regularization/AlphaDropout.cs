@@ -14,7 +14,7 @@ public sealed class AlphaDropout : Layer, Saving.IKerasSerializable<AlphaDropout
     private readonly SeedGenerator _rng;
 
     /// <summary>An AlphaDropout layer with drop probability <paramref name="rate"/> in [0, 1].</summary>
-    public AlphaDropout(double rate, int? seed = null, string? name = null) : base(name)
+    public AlphaDropout(double rate, int? seed = null, string? name = null, int[]? inputShape = null, int? batchSize = null) : base(name, inputShape, batchSize)
     {
         if (double.IsNaN(rate) || rate < 0 || rate > 1)
         {

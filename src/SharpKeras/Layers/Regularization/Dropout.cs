@@ -10,10 +10,8 @@ public sealed class Dropout : Layer, Saving.IKerasSerializable<Dropout>
     private readonly SeedGenerator _rng;
 
     /// <summary>A Dropout layer dropping a fraction <paramref name="rate"/> in [0, 1]; <paramref name="inputShape"/> (optional) declares the per-sample input shape.</summary>
-    public Dropout(double rate, int? seed = null, string? name = null, int[]? inputShape = null, int? batchSize = null) : base(name)
+    public Dropout(double rate, int? seed = null, string? name = null, int[]? inputShape = null, int? batchSize = null) : base(name, inputShape, batchSize)
     {
-        DeclaredInputShape = InputShapeArgument(inputShape, $"Dropout layer '{name ?? "dropout"}'");
-        DeclaredBatchSize = BatchSizeArgument(batchSize, DeclaredInputShape, $"Dropout layer '{name ?? "dropout"}'");
         if (double.IsNaN(rate) || rate < 0 || rate > 1)
         {
             throw new ArgumentOutOfRangeException(nameof(rate), rate, $"Dropout rate must be in [0, 1], got {rate}.");

@@ -11,7 +11,7 @@ public sealed class GaussianDropout : Layer, Saving.IKerasSerializable<GaussianD
     private readonly SeedGenerator _rng;
 
     /// <summary>A GaussianDropout layer with drop probability <paramref name="rate"/> in [0, 1].</summary>
-    public GaussianDropout(double rate, int? seed = null, string? name = null) : base(name)
+    public GaussianDropout(double rate, int? seed = null, string? name = null, int[]? inputShape = null, int? batchSize = null) : base(name, inputShape, batchSize)
     {
         if (double.IsNaN(rate) || rate < 0 || rate > 1)
         {

@@ -11,7 +11,7 @@ public sealed class GaussianNoise : Layer, Saving.IKerasSerializable<GaussianNoi
     private readonly SeedGenerator _rng;
 
     /// <summary>A GaussianNoise layer with <paramref name="stddev"/> in [0, 1], as Keras requires.</summary>
-    public GaussianNoise(double stddev, int? seed = null, string? name = null) : base(name)
+    public GaussianNoise(double stddev, int? seed = null, string? name = null, int[]? inputShape = null, int? batchSize = null) : base(name, inputShape, batchSize)
     {
         if (double.IsNaN(stddev) || stddev < 0 || stddev > 1)
         {

@@ -12,7 +12,7 @@ public sealed class SpatialDropout2D : Layer, Saving.IKerasSerializable<SpatialD
     private readonly SeedGenerator _rng;
 
     /// <summary>A SpatialDropout2D layer dropping a fraction <paramref name="rate"/> in [0, 1] of channels.</summary>
-    public SpatialDropout2D(double rate, int? seed = null, string? name = null) : base(name)
+    public SpatialDropout2D(double rate, int? seed = null, string? name = null, int[]? inputShape = null, int? batchSize = null) : base(name, inputShape, batchSize)
     {
         if (double.IsNaN(rate) || rate < 0 || rate > 1)
         {

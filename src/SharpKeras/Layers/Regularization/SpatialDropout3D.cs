@@ -12,7 +12,7 @@ public sealed class SpatialDropout3D : Layer, Saving.IKerasSerializable<SpatialD
     private readonly SeedGenerator _rng;
 
     /// <summary>A SpatialDropout3D layer dropping a fraction <paramref name="rate"/> in [0, 1] of channels.</summary>
-    public SpatialDropout3D(double rate, int? seed = null, string? name = null) : base(name)
+    public SpatialDropout3D(double rate, int? seed = null, string? name = null, int[]? inputShape = null, int? batchSize = null) : base(name, inputShape, batchSize)
     {
         if (double.IsNaN(rate) || rate < 0 || rate > 1)
         {

@@ -6,12 +6,12 @@ namespace SharpKeras.Layers;
 public sealed class Cropping1D : Layer, Saving.IKerasSerializable<Cropping1D>
 {
     /// <summary>Crops <paramref name="cropping"/> steps from both ends.</summary>
-    public Cropping1D(int cropping = 1, string? name = null) : this((cropping, cropping), name)
+    public Cropping1D(int cropping = 1, string? name = null, int[]? inputShape = null, int? batchSize = null) : this((cropping, cropping), name, inputShape, batchSize)
     {
     }
 
     /// <summary>Crops (start, end) steps.</summary>
-    public Cropping1D((int Start, int End) cropping, string? name = null) : base(name)
+    public Cropping1D((int Start, int End) cropping, string? name = null, int[]? inputShape = null, int? batchSize = null) : base(name, inputShape, batchSize)
     {
         SpatialPairs.CheckNonNegative("Cropping1D", nameof(cropping), cropping);
         Cropping = cropping;

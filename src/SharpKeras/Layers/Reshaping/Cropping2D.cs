@@ -6,13 +6,13 @@ namespace SharpKeras.Layers;
 public sealed class Cropping2D : Layer, Saving.IKerasSerializable<Cropping2D>
 {
     /// <summary>Symmetric cropping: an int for every side or (rows, columns) removed both before and after.</summary>
-    public Cropping2D(Size2D? cropping = null, string? name = null)
-        : this((cropping?.Height ?? 0, cropping?.Height ?? 0), (cropping?.Width ?? 0, cropping?.Width ?? 0), name)
+    public Cropping2D(Size2D? cropping = null, string? name = null, int[]? inputShape = null, int? batchSize = null)
+        : this((cropping?.Height ?? 0, cropping?.Height ?? 0), (cropping?.Width ?? 0, cropping?.Width ?? 0), name, inputShape, batchSize)
     {
     }
 
     /// <summary>Cropping ((top, bottom), (left, right)).</summary>
-    public Cropping2D((int Top, int Bottom) rows, (int Left, int Right) columns, string? name = null) : base(name)
+    public Cropping2D((int Top, int Bottom) rows, (int Left, int Right) columns, string? name = null, int[]? inputShape = null, int? batchSize = null) : base(name, inputShape, batchSize)
     {
         SpatialPairs.CheckNonNegative("Cropping2D", "cropping", rows, columns);
         Rows = rows;

@@ -6,12 +6,12 @@ namespace SharpKeras.Layers;
 public sealed class Cropping3D : Layer, Saving.IKerasSerializable<Cropping3D>
 {
     /// <summary>Crops <paramref name="cropping"/> from every side of every spatial axis.</summary>
-    public Cropping3D(int cropping = 1, string? name = null) : this((cropping, cropping), (cropping, cropping), (cropping, cropping), name)
+    public Cropping3D(int cropping = 1, string? name = null, int[]? inputShape = null, int? batchSize = null) : this((cropping, cropping), (cropping, cropping), (cropping, cropping), name, inputShape, batchSize)
     {
     }
 
     /// <summary>Cropping (before, after) per spatial axis: depth, rows, columns.</summary>
-    public Cropping3D((int Before, int After) depth, (int Before, int After) rows, (int Before, int After) columns, string? name = null) : base(name)
+    public Cropping3D((int Before, int After) depth, (int Before, int After) rows, (int Before, int After) columns, string? name = null, int[]? inputShape = null, int? batchSize = null) : base(name, inputShape, batchSize)
     {
         SpatialPairs.CheckNonNegative("Cropping3D", "cropping", depth, rows, columns);
         Depth = depth;

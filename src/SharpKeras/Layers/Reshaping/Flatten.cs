@@ -5,10 +5,8 @@ namespace SharpKeras.Layers;
 public sealed class Flatten : Layer, Saving.IKerasSerializable<Flatten>
 {
     /// <summary>A Flatten layer; <paramref name="inputShape"/> (optional) declares the per-sample input shape, as Keras's <c>input_shape</c>.</summary>
-    public Flatten(string? name = null, int[]? inputShape = null, int? batchSize = null) : base(name)
+    public Flatten(string? name = null, int[]? inputShape = null, int? batchSize = null) : base(name, inputShape, batchSize)
     {
-        DeclaredInputShape = InputShapeArgument(inputShape, $"Flatten layer '{name ?? "flatten"}'");
-        DeclaredBatchSize = BatchSizeArgument(batchSize, DeclaredInputShape, $"Flatten layer '{name ?? "flatten"}'");
     }
 
     /// <inheritdoc/>

@@ -8,7 +8,7 @@ public sealed class Permute : Layer, Saving.IKerasSerializable<Permute>
     private readonly int[] _dims;
 
     /// <summary>A Permute layer; <paramref name="dims"/> is a permutation of 1..rank-1.</summary>
-    public Permute(int[] dims, string? name = null) : base(name)
+    public Permute(int[] dims, string? name = null, int[]? inputShape = null, int? batchSize = null) : base(name, inputShape, batchSize)
     {
         ArgumentNullException.ThrowIfNull(dims);
         if (!dims.Order().SequenceEqual(Enumerable.Range(1, dims.Length)))

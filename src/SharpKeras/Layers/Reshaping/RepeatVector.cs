@@ -6,7 +6,7 @@ namespace SharpKeras.Layers;
 public sealed class RepeatVector : Layer, Saving.IKerasSerializable<RepeatVector>
 {
     /// <summary>A RepeatVector repeating <paramref name="n"/> times.</summary>
-    public RepeatVector(int n, string? name = null) : base(name)
+    public RepeatVector(int n, string? name = null, int[]? inputShape = null, int? batchSize = null) : base(name, inputShape, batchSize)
     {
         if (n <= 0)
         {

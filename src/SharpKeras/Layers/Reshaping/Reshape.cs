@@ -8,7 +8,7 @@ public sealed class Reshape : Layer, Saving.IKerasSerializable<Reshape>
     private readonly int[] _target;
 
     /// <summary>A Reshape layer to <paramref name="targetShape"/> (without the batch dimension).</summary>
-    public Reshape(int[] targetShape, string? name = null) : base(name)
+    public Reshape(int[] targetShape, string? name = null, int[]? inputShape = null, int? batchSize = null) : base(name, inputShape, batchSize)
     {
         ArgumentNullException.ThrowIfNull(targetShape);
         if (targetShape.Any(d => d < -1 || d == 0) || targetShape.Count(d => d == -1) > 1)

@@ -6,7 +6,7 @@ namespace SharpKeras.Layers;
 public sealed class UpSampling1D : Layer, Saving.IKerasSerializable<UpSampling1D>
 {
     /// <summary>An UpSampling1D layer repeating every step <paramref name="size"/> times.</summary>
-    public UpSampling1D(int size = 2, string? name = null) : base(name)
+    public UpSampling1D(int size = 2, string? name = null, int[]? inputShape = null, int? batchSize = null) : base(name, inputShape, batchSize)
     {
         if (size <= 0)
         {

@@ -6,7 +6,7 @@ namespace SharpKeras.Layers;
 public sealed class UpSampling2D : Layer, Saving.IKerasSerializable<UpSampling2D>
 {
     /// <summary>An UpSampling2D layer repeating rows size.Height times and columns size.Width times.</summary>
-    public UpSampling2D(Size2D? size = null, string interpolation = "nearest", string? name = null) : base(name)
+    public UpSampling2D(Size2D? size = null, string interpolation = "nearest", string? name = null, int[]? inputShape = null, int? batchSize = null) : base(name, inputShape, batchSize)
     {
         var s = size ?? 2;
         if (s.Height <= 0 || s.Width <= 0)

@@ -6,12 +6,12 @@ namespace SharpKeras.Layers;
 public sealed class UpSampling3D : Layer, Saving.IKerasSerializable<UpSampling3D>
 {
     /// <summary>An UpSampling3D layer repeating by <paramref name="size"/> on every spatial axis.</summary>
-    public UpSampling3D(int size = 2, string? name = null) : this((size, size, size), name)
+    public UpSampling3D(int size = 2, string? name = null, int[]? inputShape = null, int? batchSize = null) : this((size, size, size), name, inputShape, batchSize)
     {
     }
 
     /// <summary>An UpSampling3D layer repeating by (depth, height, width).</summary>
-    public UpSampling3D((int Depth, int Height, int Width) size, string? name = null) : base(name)
+    public UpSampling3D((int Depth, int Height, int Width) size, string? name = null, int[]? inputShape = null, int? batchSize = null) : base(name, inputShape, batchSize)
     {
         if (size.Depth <= 0 || size.Height <= 0 || size.Width <= 0)
         {

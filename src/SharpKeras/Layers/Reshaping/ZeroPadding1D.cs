@@ -6,12 +6,12 @@ namespace SharpKeras.Layers;
 public sealed class ZeroPadding1D : Layer, Saving.IKerasSerializable<ZeroPadding1D>
 {
     /// <summary>Adds <paramref name="padding"/> zero steps at both ends.</summary>
-    public ZeroPadding1D(int padding = 1, string? name = null) : this((padding, padding), name)
+    public ZeroPadding1D(int padding = 1, string? name = null, int[]? inputShape = null, int? batchSize = null) : this((padding, padding), name, inputShape, batchSize)
     {
     }
 
     /// <summary>Adds (start, end) zero steps.</summary>
-    public ZeroPadding1D((int Start, int End) padding, string? name = null) : base(name)
+    public ZeroPadding1D((int Start, int End) padding, string? name = null, int[]? inputShape = null, int? batchSize = null) : base(name, inputShape, batchSize)
     {
         SpatialPairs.CheckNonNegative("ZeroPadding1D", nameof(padding), padding);
         Padding = padding;

@@ -6,13 +6,13 @@ namespace SharpKeras.Layers;
 public sealed class ZeroPadding2D : Layer, Saving.IKerasSerializable<ZeroPadding2D>
 {
     /// <summary>Symmetric padding: an int for every side or (rows, columns) added both before and after.</summary>
-    public ZeroPadding2D(Size2D? padding = null, string? name = null)
-        : this((padding?.Height ?? 1, padding?.Height ?? 1), (padding?.Width ?? 1, padding?.Width ?? 1), name)
+    public ZeroPadding2D(Size2D? padding = null, string? name = null, int[]? inputShape = null, int? batchSize = null)
+        : this((padding?.Height ?? 1, padding?.Height ?? 1), (padding?.Width ?? 1, padding?.Width ?? 1), name, inputShape, batchSize)
     {
     }
 
     /// <summary>Padding ((top, bottom), (left, right)).</summary>
-    public ZeroPadding2D((int Top, int Bottom) rows, (int Left, int Right) columns, string? name = null) : base(name)
+    public ZeroPadding2D((int Top, int Bottom) rows, (int Left, int Right) columns, string? name = null, int[]? inputShape = null, int? batchSize = null) : base(name, inputShape, batchSize)
     {
         if (rows.Top < 0 || rows.Bottom < 0 || columns.Left < 0 || columns.Right < 0)
         {

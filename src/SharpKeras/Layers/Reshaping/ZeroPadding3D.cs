@@ -6,12 +6,12 @@ namespace SharpKeras.Layers;
 public sealed class ZeroPadding3D : Layer, Saving.IKerasSerializable<ZeroPadding3D>
 {
     /// <summary>Adds <paramref name="padding"/> on every side of every spatial axis.</summary>
-    public ZeroPadding3D(int padding = 1, string? name = null) : this((padding, padding), (padding, padding), (padding, padding), name)
+    public ZeroPadding3D(int padding = 1, string? name = null, int[]? inputShape = null, int? batchSize = null) : this((padding, padding), (padding, padding), (padding, padding), name, inputShape, batchSize)
     {
     }
 
     /// <summary>Padding (before, after) per spatial axis: depth, rows, columns.</summary>
-    public ZeroPadding3D((int Before, int After) depth, (int Before, int After) rows, (int Before, int After) columns, string? name = null) : base(name)
+    public ZeroPadding3D((int Before, int After) depth, (int Before, int After) rows, (int Before, int After) columns, string? name = null, int[]? inputShape = null, int? batchSize = null) : base(name, inputShape, batchSize)
     {
         SpatialPairs.CheckNonNegative("ZeroPadding3D", "padding", depth, rows, columns);
         Depth = depth;
