@@ -80,7 +80,7 @@ public sealed class ConvLSTM2DTests : IDisposable
         var xs = x.ToArray();
         var bias = layer.Bias!.ToArray();
         double[]? hs = null, cs = null;
-        var outputs = new List<double>();
+        var steps = new List<double[]>();
         for (int s = 0; s < t; s++)
         {
             int step = layer.GoBackwards ? t - 1 - s : s;
@@ -108,9 +108,19 @@ public sealed class ConvLSTM2DTests : IDisposable
                 }
             }
             hs = nh;
-            outputs.AddRange(hs);
+            steps.Add(hs);
         }
-        return ([.. outputs], hs!, cs!);
+        // The output sequence is (batch, time, ...): each sample's steps in the order they ran.
+        int per = hs!.Length / n;
+        var outputs = new double[n * t * per];
+        for (int b = 0; b < n; b++)
+        {
+            for (int s = 0; s < t; s++)
+            {
+                Array.Copy(steps[s], b * per, outputs, ((b * t) + s) * per, per);
+            }
+        }
+        return (outputs, hs, cs!);
     }
 
     public static TheoryData<string, int, int, bool, bool> Cases() => new()
@@ -227,7 +237,7 @@ public sealed class ConvLSTM2DTests : IDisposable
         var e2 = Assert.Throws<ArgumentException>(() => layer.Apply(Tensor.Zeros(new Shape(1, 2, 5, 5, 4))));
         Assert.Contains("(5, 5, 3)", e2.Message);
         Assert.Contains("(5, 5, 4)", e2.Message);
-        Assert.Contains("expected 2 initial states", Assert.Throws<ArgumentException>(() => layer.Apply(Tensor.Zeros(new Shape(1, 2, 5, 5, 3)), [Tensor.Zeros(new Shape(1, 3, 3, 2))])).Message);
+        Assert.Contains("expects 2 initial states", Assert.Throws<ArgumentException>(() => layer.Apply(Tensor.Zeros(new Shape(1, 2, 5, 5, 3)), [Tensor.Zeros(new Shape(1, 3, 3, 2))])).Message);
         Assert.Contains("leaves no output", Assert.Throws<ArgumentException>(() => new ConvLSTM2D(2, 7).Apply(Tensor.Zeros(new Shape(1, 2, 5, 5, 3)))).Message);
         Assert.Contains("filters", Assert.Throws<ArgumentOutOfRangeException>(() => new ConvLSTM2D(0, 3)).Message);
         Assert.Contains("stateful", Assert.Throws<ArgumentException>(() => new ConvLSTM2D(2, 3, stateful: true)).Message);
