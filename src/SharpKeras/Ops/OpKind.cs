@@ -230,4 +230,13 @@ internal enum OpKind
 
     /// <summary>SpectralNormalization's in-place power iteration on a wrapped kernel before a training call.</summary>
     SpectralNormalize,
+
+    /// <summary>Adaptive max pooling to a fixed output size (Keras's AdaptiveMaxPooling1D/2D).</summary>
+    AdaptiveMaxPool,
+
+    /// <summary>Adaptive average pooling to a fixed output size (Keras's AdaptiveAveragePooling1D/2D).</summary>
+    AdaptiveAveragePool,
+
+    /// <summary>A matrix norm from singular values (ord 2, -2, "nuc").</summary>
+    MatrixNorm,
 }

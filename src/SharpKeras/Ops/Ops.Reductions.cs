@@ -84,7 +84,7 @@ public static partial class Ops
 
     /// <summary>
     /// A vector or matrix norm (Keras's <c>ops.norm</c>). Vectors (one axis): ord null or 2, 1, any p,
-    /// +/-infinity, 0 (non-zero count). Matrices (two axes): null (Frobenius), 1, -1, +/-infinity. With no axis
+    /// +/-infinity, 0 (non-zero count). Matrices (two axes): null (Frobenius), 1, -1, +/-infinity, 2 and -2 (largest and smallest singular value). With no axis
     /// and no ord, the 2-norm of all elements; with an ord, x must be 1-D or 2-D.
     /// </summary>
     public static Tensor Norm(Tensor x, float? ord = null, int[]? axis = null, bool keepDims = false)
@@ -122,13 +122,14 @@ public static partial class Ops
             -1f => Min(Sum(Abs(x), [row], keepDims: true), [col], keepDims: true),
             float.PositiveInfinity => Max(Sum(Abs(x), [col], keepDims: true), [row], keepDims: true),
             float.NegativeInfinity => Min(Sum(Abs(x), [col], keepDims: true), [row], keepDims: true),
-            2f or -2f => throw new NotSupportedException($"Norm: the matrix {ord.Value}-norm needs singular values, which SharpKeras does not compute yet; use ord null (Frobenius), 1, -1 or +/-infinity."),
+            2f => SingularNorm(x, row, col, SingularValueNorm.Largest, keepDims: true),
+            -2f => SingularNorm(x, row, col, SingularValueNorm.Smallest, keepDims: true),
             _ => throw new ArgumentException($"Norm: ord {ord.Value} is not a matrix norm; expected null, 1, -1, 2, -2, infinity or -infinity.", nameof(ord)),
         };
         return keepDims ? norm : Squeeze(norm, axes);
     }
 
-    /// <summary>A matrix norm named by a string (Keras's <c>ops.norm</c> with ord "fro"; "nuc" needs singular values and is refused).</summary>
+    /// <summary>A matrix norm named by a string (Keras's <c>ops.norm</c> with ord "fro", or "nuc": the sum of the singular values).</summary>
     public static Tensor Norm(Tensor x, string ord, int[]? axis = null, bool keepDims = false)
     {
         ArgumentNullException.ThrowIfNull(x);
@@ -142,7 +143,7 @@ public static partial class Ops
         return ord switch
         {
             "fro" => Sqrt(Sum(Multiply(x, x), axes, keepDims)),
-            "nuc" => throw new NotSupportedException("Norm: the nuclear norm needs singular values, which SharpKeras does not compute yet; use ord 'fro'."),
+            "nuc" => SingularNorm(x, axes[0], axes[1], SingularValueNorm.Sum, keepDims),
             _ => throw new ArgumentException($"Norm: ord '{ord}' is not known; expected 'fro' or 'nuc'.", nameof(ord)),
         };
     }

@@ -51,6 +51,8 @@ public static class KerasSerializer
         Layer<Attention>(),
         Layer<AdditiveAttention>(),
         Layer<GroupQueryAttention>(),
+        Layer<AdaptiveAveragePooling1D>(), Layer<AdaptiveAveragePooling2D>(), Layer<AdaptiveMaxPooling1D>(), Layer<AdaptiveMaxPooling2D>(),
+        Layer<ConvLSTM2D>(),
         new("GroupedQueryAttention", c => GroupQueryAttention.FromConfig(c)));
 
     private static readonly Dictionary<string, Func<JsonObject, Initializer>> s_initializers = Table(
