@@ -10,7 +10,8 @@ internal interface IBackend : IMatMulKernels, IConvolutionKernels, IPoolingKerne
     IIndexingKernels, IReductionKernels, IMathKernels,
     IImplicitConvolutionKernels,
     IImageKernels,
-    IAdaptivePoolingKernels
+    IAdaptivePoolingKernels,
+    IConvolution3DKernels
 {
     /// <summary>The backend's name as <c>SHARPKERAS_BACKEND</c> and <see cref="SharpKeras.Config.Backend"/> spell it.</summary>
     string Name { get; }

@@ -7,19 +7,22 @@ public static partial class Ops
 {
     /// <summary>
     /// N-D convolution (Keras's <c>ops.conv</c>) for 1-D inputs (batch, length, channels) with a
-    /// kernel (k, in, out), or 2-D inputs (batch, height, width, channels) with a kernel
-    /// (kh, kw, in, out); <paramref name="padding"/> is "valid" or "same" ("causal" for 1-D).
+    /// kernel (k, in, out), 2-D inputs (batch, height, width, channels) with a kernel
+    /// (kh, kw, in, out), or 3-D inputs (batch, depth, height, width, channels) with a kernel
+    /// (kd, kh, kw, in / groups, out); <paramref name="padding"/> is "valid" or "same" ("causal" for 1-D).
     /// </summary>
     public static Tensor Conv(Tensor inputs, Tensor kernel, int strides = 1, string padding = "valid", int dilationRate = 1) =>
-        Convolve(inputs, kernel, null, [strides, strides], padding, [dilationRate, dilationRate], EpilogueActivation.None);
+        inputs.Rank == 5
+            ? Convolve3D(inputs, kernel, null, [strides, strides, strides], padding, [dilationRate, dilationRate, dilationRate], EpilogueActivation.None)
+            : Convolve(inputs, kernel, null, [strides, strides], padding, [dilationRate, dilationRate], EpilogueActivation.None);
 
-    /// <summary>Max pooling (Keras's <c>ops.max_pool</c>) over 1-D (batch, length, channels) or 2-D (batch, height, width, channels) inputs; strides default to the pool size.</summary>
+    /// <summary>Max pooling (Keras's <c>ops.max_pool</c>) over 1-D (batch, length, channels), 2-D (batch, height, width, channels) or 3-D (batch, depth, height, width, channels) inputs; strides default to the pool size.</summary>
     public static Tensor MaxPool(Tensor inputs, int poolSize, int? strides = null, string padding = "valid") =>
-        Pool(inputs, [poolSize, poolSize], [strides ?? poolSize, strides ?? poolSize], padding, max: true);
+        Pool(inputs, [poolSize, poolSize, poolSize], [strides ?? poolSize, strides ?? poolSize, strides ?? poolSize], padding, max: true);
 
-    /// <summary>Average pooling (Keras's <c>ops.average_pool</c>); with "same" padding the padded positions are not counted.</summary>
+    /// <summary>Average pooling (Keras's <c>ops.average_pool</c>) over 1-D, 2-D or 3-D inputs; with "same" padding the padded positions are not counted.</summary>
     public static Tensor AveragePool(Tensor inputs, int poolSize, int? strides = null, string padding = "valid") =>
-        Pool(inputs, [poolSize, poolSize], [strides ?? poolSize, strides ?? poolSize], padding, max: false);
+        Pool(inputs, [poolSize, poolSize, poolSize], [strides ?? poolSize, strides ?? poolSize, strides ?? poolSize], padding, max: false);
 
     /// <summary>Lower-cased padding name checked against the ones Keras accepts.</summary>
     internal static string CheckPadding(string padding, bool allowCausal)
@@ -137,6 +140,10 @@ public static partial class Ops
             var y4 = Pool2D(x4, 1, poolSize[^1], 1, strides[^1], padding, max);
             return ViewOp(y4, new Shape(y4.Shape[0], y4.Shape[2], y4.Shape[3]), OpKind.Squeeze);
         }
+        if (x.Rank == 5 && poolSize.Length == 3 && strides.Length == 3)
+        {
+            return Pool3D(x, poolSize, strides, padding, max);
+        }
         if (x.Rank != 4)
         {
             throw new ArgumentException($"pooling expects a 1-D input (batch, length, channels) or a 2-D input (batch, height, width, channels), got shape {x.Shape}.");
@@ -230,13 +237,15 @@ public static partial class Ops
     }
 
     /// <summary>
-    /// Transposed 2-D convolution (Keras's <c>ops.conv_transpose</c> without output_padding): the
+    /// Transposed 2-D or 3-D convolution (Keras's <c>ops.conv_transpose</c> without output_padding): the
     /// gradient of a convolution with respect to its input. Input (batch, h, w, in), kernel
     /// (kh, kw, filters, in); output (batch, h * s + max(k - s, 0), ..., filters) for "valid" and
     /// (batch, h * s, w * s, filters) for "same".
     /// </summary>
     public static Tensor ConvTranspose(Tensor inputs, Tensor kernel, int strides = 1, string padding = "valid", int dilationRate = 1) =>
-        ConvolveTranspose(inputs, kernel, [strides, strides], padding, [dilationRate, dilationRate]);
+        inputs.Rank == 5
+            ? ConvolveTranspose3D(inputs, kernel, [strides, strides, strides], padding, null, [dilationRate, dilationRate, dilationRate])
+            : ConvolveTranspose(inputs, kernel, [strides, strides], padding, [dilationRate, dilationRate]);
 
     /// <summary>Output length of a transposed convolution along one axis, as Keras computes it without output_padding.</summary>
     internal static int ConvTransposeLength(int input, int kernel, int stride, int dilation, string padding)

@@ -239,4 +239,16 @@ internal enum OpKind
 
     /// <summary>A matrix norm from singular values (ord 2, -2, "nuc").</summary>
     MatrixNorm,
+
+    /// <summary>A 3-D convolution (Keras's Conv3D, ops.conv on 5-D inputs).</summary>
+    Conv3D,
+
+    /// <summary>A transposed 3-D convolution (Keras's Conv3DTranspose).</summary>
+    ConvTranspose3D,
+
+    /// <summary>3-D max pooling (Keras's MaxPooling3D).</summary>
+    MaxPool3D,
+
+    /// <summary>3-D average pooling (Keras's AveragePooling3D).</summary>
+    AveragePool3D,
 }

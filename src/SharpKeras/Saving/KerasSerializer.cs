@@ -53,7 +53,9 @@ public static class KerasSerializer
         Layer<GroupQueryAttention>(),
         Layer<AdaptiveAveragePooling1D>(), Layer<AdaptiveAveragePooling2D>(), Layer<AdaptiveMaxPooling1D>(), Layer<AdaptiveMaxPooling2D>(),
         Layer<ConvLSTM2D>(),
-        new("GroupedQueryAttention", c => GroupQueryAttention.FromConfig(c)));
+        new("GroupedQueryAttention", c => GroupQueryAttention.FromConfig(c)),
+        Layer<Conv3D>(), Layer<Conv3DTranspose>(), Layer<MaxPooling3D>(), Layer<AveragePooling3D>(),
+        new("MaxPool3D", c => MaxPooling3D.FromConfig(c)), new("AvgPool3D", c => AveragePooling3D.FromConfig(c)));
 
     private static readonly Dictionary<string, Func<JsonObject, Initializer>> s_initializers = Table(
         Init<Zeros>(), Init<Ones>(), Init<Orthogonal>(), Init<GlorotUniform>(), Init<GlorotNormal>(), Init<HeNormal>(), Init<HeUniform>(),

@@ -147,7 +147,7 @@ public sealed class ConfigTests : IDisposable
         Assert.Contains("'Circle'", Assert.Throws<UnknownClassException>(() => KerasSerializer.Loss(Obj("Circle"))).Message);
         Assert.Contains("'PearsonCorrelation'", Assert.Throws<UnknownClassException>(() => KerasSerializer.Metric(Obj("PearsonCorrelation"))).Message);
         Assert.Contains("'STFT'", Assert.Throws<UnknownClassException>(() => KerasSerializer.Initializer(Obj("STFT"), "zeros")).Message);
-        Assert.Contains("'Conv3D'", Assert.Throws<UnknownClassException>(() => KerasSerializer.Layer(Obj("Conv3D"))).Message);
+        Assert.Contains("'ConvLSTM3D'", Assert.Throws<UnknownClassException>(() => KerasSerializer.Layer(Obj("ConvLSTM3D"))).Message);
     }
 
     [Fact]

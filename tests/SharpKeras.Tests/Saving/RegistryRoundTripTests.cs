@@ -136,6 +136,10 @@ public sealed class RegistryRoundTripTests : IDisposable
             var output = new GroupQueryAttention(2, 4, 2, biasInitializer: new RandomNormal(0, 0.1, 3)).Apply(input, input);
             return (new Model(input, output), [GradCheck.Random(5, -1, 1, 3, 3, 4)]);
         },
+        [typeof(Conv3D)] = () => One(new Conv3D(4, (1, 3, 2), strides: (1, 2, 1), padding: "same", groups: 2), [3, 4, 4, 2]),
+        [typeof(Conv3DTranspose)] = () => One(new Conv3DTranspose(3, 2, strides: 2, padding: "same", outputPadding: (1, 0, 1)), [2, 3, 2, 2]),
+        [typeof(MaxPooling3D)] = () => One(new MaxPooling3D((2, 3, 1), padding: "same"), [3, 4, 2, 2]),
+        [typeof(AveragePooling3D)] = () => One(new AveragePooling3D(), [4, 4, 2, 2]),
     };
 
     private static readonly Dictionary<Type, Func<Initializer>> s_initializers = new()

@@ -8,7 +8,7 @@ internal static class ConvShapes
     {
         if (inputShape.Rank != spatial + 2)
         {
-            string layout = spatial == 1 ? "(batch, steps, channels)" : "(batch, height, width, channels)";
+            string layout = spatial switch { 1 => "(batch, steps, channels)", 2 => "(batch, height, width, channels)", _ => "(batch, depth, height, width, channels)" };
             throw new ArgumentException($"Input 0 of layer \"{layer.Name}\" ({layer.GetType().Name}) is incompatible with the layer: expected ndim={spatial + 2} {layout}, found ndim={inputShape.Rank}, but received input with shape {inputShape}.");
         }
         if (inputShape[-1] <= 0)

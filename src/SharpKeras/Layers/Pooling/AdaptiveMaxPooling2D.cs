@@ -3,8 +3,8 @@ using System.Text.Json.Nodes;
 namespace SharpKeras.Layers;
 
 /// <summary>Adaptive max pooling over images (<c>keras.layers.AdaptiveMaxPooling2D</c>): the maximum of each of (height, width) <c>outputSize</c> bins, whatever the input size.</summary>
-public sealed class AdaptiveMaxPooling2D(Size2D outputSize, string? dataFormat = null, string? name = null)
-    : BaseAdaptivePooling(2, [outputSize.Height, outputSize.Width], dataFormat, max: true, name), IKerasSerializable<AdaptiveMaxPooling2D>
+public sealed class AdaptiveMaxPooling2D(Size2D outputSize, string? dataFormat = null, string? name = null, int[]? inputShape = null, int? batchSize = null)
+    : BaseAdaptivePooling(2, [outputSize.Height, outputSize.Width], dataFormat, max: true, name, inputShape, batchSize), IKerasSerializable<AdaptiveMaxPooling2D>
 {
     /// <summary>Recreates the layer from its config (Keras's <c>from_config</c>).</summary>
     public static AdaptiveMaxPooling2D FromConfig(JsonObject config) =>

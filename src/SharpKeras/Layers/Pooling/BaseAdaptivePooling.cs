@@ -8,7 +8,7 @@ public abstract class BaseAdaptivePooling : Layer
     private readonly bool _max;
 
     /// <summary>Validates and stores the configuration; a null data format is channels_last (Keras's image_data_format default).</summary>
-    private protected BaseAdaptivePooling(int rank, int[] outputSize, string? dataFormat, bool max, string? name) : base(name)
+    private protected BaseAdaptivePooling(int rank, int[] outputSize, string? dataFormat, bool max, string? name, int[]? inputShape, int? batchSize) : base(name, inputShape, batchSize)
     {
         if (outputSize.Length != rank || outputSize.Any(v => v <= 0))
         {

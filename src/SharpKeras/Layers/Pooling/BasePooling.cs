@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 namespace SharpKeras.Layers;
 
-/// <summary>Base of the 1-D and 2-D max and average pooling layers (Keras's <c>BasePooling</c>).</summary>
+/// <summary>Base of the 1-D, 2-D and 3-D max and average pooling layers (Keras's <c>BasePooling</c>).</summary>
 public abstract class BasePooling : Layer
 {
     private readonly int[] _poolSize;
@@ -37,7 +37,7 @@ public abstract class BasePooling : Layer
     /// <summary>Keras writes no build_config for pooling layers (they have no build step).</summary>
     internal override bool WritesBuildConfig => false;
 
-    /// <summary>Number of spatial dimensions (1 or 2).</summary>
+    /// <summary>Number of spatial dimensions (1, 2 or 3).</summary>
     public int Rank { get; }
 
     /// <summary>The window size per spatial axis.</summary>
@@ -57,7 +57,7 @@ public abstract class BasePooling : Layer
     {
         if (inputShape.Rank != Rank + 2)
         {
-            string layout = Rank == 1 ? "(batch, steps, channels)" : "(batch, height, width, channels)";
+            string layout = Rank switch { 1 => "(batch, steps, channels)", 2 => "(batch, height, width, channels)", _ => "(batch, depth, height, width, channels)" };
             throw IncompatibleInput(inputShape, $"expected ndim={Rank + 2} {layout}, found ndim={inputShape.Rank}");
         }
         var dims = inputShape.ToArray();

@@ -22,7 +22,7 @@ public sealed class ConvLSTM2D : Layer, IKerasSerializable<ConvLSTM2D>
         bool returnState = false, bool goBackwards = false, bool stateful = false, string? name = null,
         Regularizers.Regularizer? kernelRegularizer = null, Regularizers.Regularizer? recurrentRegularizer = null, Regularizers.Regularizer? biasRegularizer = null,
         Regularizers.Regularizer? activityRegularizer = null, Constraints.Constraint? kernelConstraint = null, Constraints.Constraint? recurrentConstraint = null,
-        Constraints.Constraint? biasConstraint = null) : base(name)
+        Constraints.Constraint? biasConstraint = null, int[]? inputShape = null, int? batchSize = null) : base(name, inputShape, batchSize)
     {
         string who = $"ConvLSTM2D layer '{Name}'";
         if (filters <= 0)
