@@ -230,4 +230,7 @@ internal enum OpKind
 
     /// <summary>SpectralNormalization's in-place power iteration on a wrapped kernel before a training call.</summary>
     SpectralNormalize,
+
+    /// <summary>Keras's ops.dot_product_attention, fused (one pass per head and block of queries, probabilities recomputed in the backward).</summary>
+    DotProductAttention,
 }
