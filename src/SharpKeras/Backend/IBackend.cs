@@ -11,7 +11,8 @@ internal interface IBackend : IMatMulKernels, IConvolutionKernels, IPoolingKerne
     IImplicitConvolutionKernels,
     IImageKernels,
     IAdaptivePoolingKernels,
-    IConvolution3DKernels
+    IConvolution3DKernels,
+    IAttentionKernels
 {
     /// <summary>The backend's name as <c>SHARPKERAS_BACKEND</c> and <see cref="SharpKeras.Config.Backend"/> spell it.</summary>
     string Name { get; }

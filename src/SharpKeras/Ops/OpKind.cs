@@ -251,4 +251,7 @@ internal enum OpKind
 
     /// <summary>3-D average pooling (Keras's AveragePooling3D).</summary>
     AveragePool3D,
+
+    /// <summary>Keras's ops.dot_product_attention, fused (one pass per head and block of queries, probabilities recomputed in the backward).</summary>
+    DotProductAttention,
 }

@@ -30,10 +30,12 @@ public sealed class MultiHeadAttention : Layer, Saving.IKerasSerializable<MultiH
     /// <summary>
     /// A multi-head attention layer with <paramref name="numHeads"/> heads of query/key size <paramref name="keyDim"/>
     /// and value size <paramref name="valueDim"/> (default keyDim); <paramref name="outputShape"/> the last axes of the output
-    /// (default the query's last axis); <paramref name="attentionAxes"/> the axes attention runs over (default all but batch, heads and features).
+    /// (default the query's last axis); <paramref name="attentionAxes"/> the axes attention runs over (default all but batch, heads and features);
+    /// <paramref name="flashAttention"/> (Keras's <c>flash_attention</c>) null to use the fused attention kernel whenever no scores are returned and
+    /// no dropout is active, true to require it, false to keep the plain composition.
     /// </summary>
     public MultiHeadAttention(int numHeads, int keyDim, int? valueDim = null, double dropout = 0.0, bool useBias = true,
-        int[]? outputShape = null, int[]? attentionAxes = null,
+        int[]? outputShape = null, int[]? attentionAxes = null, bool? flashAttention = null,
         Initializer? kernelInitializer = null, Initializer? biasInitializer = null,
         Regularizer? kernelRegularizer = null, Regularizer? biasRegularizer = null, Regularizer? activityRegularizer = null,
         Constraint? kernelConstraint = null, Constraint? biasConstraint = null, int? seed = null, string? name = null, int[]? inputShape = null, int? batchSize = null)
@@ -75,7 +77,11 @@ public sealed class MultiHeadAttention : Layer, Saving.IKerasSerializable<MultiH
         KernelConstraint = kernelConstraint;
         BiasConstraint = biasConstraint;
         Seed = seed;
+        FlashAttention = flashAttention;
     }
+
+    /// <summary>Keras's <c>flash_attention</c>: null picks the fused attention kernel when it applies, true requires it, false never uses it (not part of the config, as in Keras).</summary>
+    public bool? FlashAttention { get; }
 
     /// <summary>Number of attention heads.</summary>
     public int NumHeads { get; }
@@ -328,6 +334,24 @@ public sealed class MultiHeadAttention : Layer, Saving.IKerasSerializable<MultiH
         var q = _query!.Apply(query, training);
         var k = _key!.Apply(key, training);
         var v = _value!.Apply(value, training);
+        bool dropoutActive = _dropout is not null && training;
+        if (FlashAttention == true && (wantScores || dropoutActive || _normAxes.Length != 1 || q.Rank != 4))
+        {
+            throw new InvalidOperationException($"MultiHeadAttention layer '{Name}': flashAttention=true cannot return attention scores, apply dropout in training ({DropoutRate}) or attend over several axes ([{string.Join(", ", _resolvedAxes ?? [])}]); build it with flashAttention null or false.");
+        }
+        if (FlashAttention != false && !wantScores && !dropoutActive && _normAxes.Length == 1 && q.Rank == 4)
+        {
+            // As Keras 3.11 does when no weights are asked for and no dropout is active: one fused attention per head,
+            // the (batch, target, source) mask gaining the heads axis; masked logits get -1e9 added, as the composition below.
+            var headMask = mask is null || mask.Rank < 3 ? mask : Ops.ExpandDims(mask, 1);
+            var fused = Ops.DotProductAttention(q, k, v, mask: headMask, scale: 1.0 / Math.Sqrt(KeyDim));
+            var projected = _output!.Apply(fused, training);
+            if (query.KerasMask is { } m)
+            {
+                projected.KerasMask = m;
+            }
+            return (projected, null);
+        }
         q = Ops.Multiply(q, Tensor.Scalar((float)(1.0 / Math.Sqrt(KeyDim))));
         var scores = Ops.Einsum(_dotProductEquation, k, q);
         if (mask is not null)
@@ -470,7 +494,7 @@ public sealed class MultiHeadAttention : Layer, Saving.IKerasSerializable<MultiH
         int[]? axes = config["attention_axes"] is null ? null : Saving.Cfg.Ints(config, "attention_axes");
         return new MultiHeadAttention(Saving.Cfg.Int(config, "num_heads"), Saving.Cfg.Int(config, "key_dim"),
             Saving.Cfg.OptionalInt(config, "value_dim"), Saving.Cfg.Double(config, "dropout", 0.0), Saving.Cfg.Bool(config, "use_bias", true),
-            outputShape, axes,
+            outputShape, axes, null,
             Saving.KerasSerializer.Initializer(config["kernel_initializer"], "glorot_uniform"),
             Saving.KerasSerializer.Initializer(config["bias_initializer"], "zeros"),
             Saving.KerasSerializer.Regularizer(config["kernel_regularizer"]),

@@ -84,10 +84,7 @@ public sealed class Embedding : Layer, Saving.IKerasSerializable<Embedding>
     /// <inheritdoc/>
     protected override Tensor Call(Tensor inputs, bool training)
     {
-        if (inputs.IsFloat)
-        {
-            throw new ArgumentException($"Layer \"{Name}\" (Embedding) expects integer token ids (int32 or uint8) but got float32 input of shape {inputs.Shape}; convert the ids with Cast(DType.Int32).", nameof(inputs));
-        }
+        // Float ids are truncated to integers as Keras's ops.cast(inputs, "int32") does; the lookup reads each id that way.
         var mask = MaskZero ? Tensor.Zeros(inputs.Shape) : null;
         var y = Ops.Embedding(inputs, _embeddings!.Value, mask, Name);
         y.KerasMask = mask;

@@ -7,13 +7,14 @@ namespace SharpKeras.Tests.Layers.Recurrent;
 public class RecurrentBadInputTests
 {
     [Fact]
-    public void FloatIdsIntoEmbeddingAreRejected()
+    public void FloatIdsBeyondInputDimAreRejected()
     {
+        // Float ids are truncated as Keras casts them (EmbeddingFloatIdsTests); one that truncates past inputDim is still refused.
         var layer = new Embedding(10, 4, name: "tokens");
-        var e = Assert.Throws<ArgumentException>(() => layer.Apply(Tensor.Ones(new Shape(2, 3))));
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => layer.Apply(Tensor.FromArray(new[] { 1f, 10.5f, 3f, 2f }, 2, 2)));
         Assert.Contains("\"tokens\"", e.Message);
-        Assert.Contains("integer", e.Message);
-        Assert.Contains("(2, 3)", e.Message);
+        Assert.Contains("token id 10", e.Message);
+        Assert.Contains("(2, 2)", e.Message);
     }
 
     [Fact]

@@ -1,0 +1,94 @@
+using System.Diagnostics;
+using SharpKeras.Layers;
+using SharpKeras.Models;
+using Xunit.Abstractions;
+
+namespace SharpKeras.Tests.Operations;
+
+/// <summary>
+/// Checks that both paths agree, and with SHARPKERAS_ATTENTION_TIMING=1 prints (never asserts) the fused attention's time against the plain composition, alternated in one process so that
+/// machine load hits both alike: Ops.DotProductAttention forward and backward at (batch 32, length 200, heads 2, dim 32),
+/// and a training step of the TextTransformer example's model (maxlen 200, embed 32, 2 heads, ff 32, batch 32).
+/// </summary>
+public sealed class AttentionTimingTests(ITestOutputHelper output)
+{
+    // Timings run only when asked (SHARPKERAS_ATTENTION_TIMING=1): under CI's load they take seconds and prove nothing.
+    private static bool Timing => Environment.GetEnvironmentVariable("SHARPKERAS_ATTENTION_TIMING") == "1";
+
+    private static string Load() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : "unknown";
+
+    /// <summary>The least of <paramref name="rounds"/> alternated timings of each action, in milliseconds, after one warm-up of each.</summary>
+    private static (double A, double B) Alternate(Action a, Action b, int rounds)
+    {
+        a();
+        b();
+        double bestA = double.MaxValue, bestB = double.MaxValue;
+        for (int r = 0; r < rounds; r++)
+        {
+            var sw = Stopwatch.StartNew();
+            a();
+            bestA = Math.Min(bestA, sw.Elapsed.TotalMilliseconds);
+            sw.Restart();
+            b();
+            bestB = Math.Min(bestB, sw.Elapsed.TotalMilliseconds);
+        }
+        return (bestA, bestB);
+    }
+
+    [Fact]
+    public void FusedAgainstCompositionForwardAndBackward()
+    {
+        var q = GradCheck.Random(1, -1, 1, 32, 200, 2, 32);
+        var k = GradCheck.Random(2, -1, 1, 32, 200, 2, 32);
+        var v = GradCheck.Random(3, -1, 1, 32, 200, 2, 32);
+        float Step(bool? flash)
+        {
+            using var tape = new GradientTape();
+            tape.Watch(q);
+            tape.Watch(k);
+            tape.Watch(v);
+            var y = Ops.DotProductAttention(q, k, v, flashAttention: flash);
+            var grads = tape.Gradient(Ops.Sum(y), [q, k, v]);
+            return grads[0]!.ToArray()[0];
+        }
+        Assert.Equal(Step(false), Step(null), 3);
+        if (!Timing)
+        {
+            return;
+        }
+        var (fused, composed) = Alternate(() => Step(null), () => Step(false), 3);
+        output.WriteLine($"dot_product_attention fwd+bwd (32, 200, 2, 32): fused {fused:F1} ms, composition {composed:F1} ms, composition/fused {composed / fused:F2}; threads {Config.Threads}; loadavg {Load()}");
+    }
+
+    [Fact]
+    public void TextTransformerTrainingStepFusedAgainstComposition()
+    {
+        Model Build(bool? flash)
+        {
+            var inputs = Keras.Input([200]);
+            var x = new Embedding(20000, 32, embeddingsInitializer: new SharpKeras.Initializers.RandomUniform(seed: 1)).Apply(inputs);
+            var att = new MultiHeadAttention(2, 32, flashAttention: flash, kernelInitializer: new SharpKeras.Initializers.GlorotUniform(seed: 2)).Apply(x, x);
+            var h = new LayerNormalization(epsilon: 1e-6).Apply(new Add().Apply([x, att]));
+            var ffn = new Dense(32, kernelInitializer: new SharpKeras.Initializers.GlorotUniform(seed: 3)).Apply(new Dense(32, activation: "relu", kernelInitializer: new SharpKeras.Initializers.GlorotUniform(seed: 4)).Apply(h));
+            h = new LayerNormalization(epsilon: 1e-6).Apply(new Add().Apply([h, ffn]));
+            var y = new Dense(2, activation: "softmax", kernelInitializer: new SharpKeras.Initializers.GlorotUniform(seed: 5))
+                .Apply(new Dense(20, activation: "relu", kernelInitializer: new SharpKeras.Initializers.GlorotUniform(seed: 6)).Apply(new GlobalAveragePooling1D().Apply(h)));
+            var model = new Model(inputs, y);
+            model.Compile(new SharpKeras.Optimizers.Adam(), new SharpKeras.Losses.SparseCategoricalCrossentropy());
+            return model;
+        }
+        var rng = new SeedGenerator(7);
+        var ids = Tensor.FromArray([.. Enumerable.Range(0, 32 * 200).Select(_ => (float)(int)(rng.NextFloat() * 19999))], 32, 200);
+        var labels = Tensor.FromArray([.. Enumerable.Range(0, 32).Select(i => (float)(i % 2))], 32);
+        var fusedModel = Build(null);
+        var composedModel = Build(false);
+        double l1 = fusedModel.TrainOnBatch(ids, labels).Loss, l2 = composedModel.TrainOnBatch(ids, labels).Loss;
+        Assert.Equal(l2, l1, 4);
+        if (!Timing)
+        {
+            return;
+        }
+        var (fused, composed) = Alternate(() => fusedModel.TrainOnBatch(ids, labels), () => composedModel.TrainOnBatch(ids, labels), 3);
+        output.WriteLine($"TextTransformer model train step (batch 32, maxlen 200, embed 32, 2 heads): fused {fused:F1} ms, composition {composed:F1} ms, composition/fused {composed / fused:F2}; threads {Config.Threads}; loadavg {Load()}");
+    }
+}
