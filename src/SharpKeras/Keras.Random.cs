@@ -86,15 +86,21 @@ public static partial class Keras
             var drawn = Tensor.FromArray(data, shape);
             if (seed is null && Training.StepRecorder.WantsRandom)
             {
-                var rng = new SeedGenerator(0);
-                Training.StepRecorder.OnRandom(drawn, () =>
-                {
-                    rng.Reseed(SeedGenerator.Global.NextInt());
-                    draw(rng);
-                    data.CopyTo(drawn.Span);
-                });
+                Training.StepRecorder.OnRandom(drawn, Redraw(data, drawn, draw));
             }
             return drawn;
+        }
+
+        // Made apart from Recorded so that a draw outside a recording makes no closure.
+        private static Action Redraw(float[] data, Tensor drawn, Action<SeedGenerator> draw)
+        {
+            var rng = new SeedGenerator(0);
+            return () =>
+            {
+                rng.Reseed(SeedGenerator.Global.NextInt());
+                draw(rng);
+                data.CopyTo(drawn.Span);
+            };
         }
 
         /// <summary>

@@ -354,7 +354,9 @@ public sealed class Tensor
             throw new ArgumentOutOfRangeException(nameof(start), $"Slice [{start}, {start + count}) is outside the first axis of size {n} (shape {Shape}).");
         }
         int row = n == 0 ? 0 : Length / n;
-        return new Tensor(Shape.WithDim(0, count), DType, _f, _i, _b, _offset + start * row);
+        var slice = new Tensor(Shape.WithDim(0, count), DType, _f, _i, _b, _offset + start * row);
+        Training.StepRecorder.OnView(this, slice);
+        return slice;
     }
 
     /// <summary>The rows at <paramref name="indices"/> along the first axis, copied into a new tensor.</summary>

@@ -20,11 +20,13 @@ internal sealed class CustomStepPlan
     private string[] _keys = [];
     private Metric[] _sources = [];
     private readonly Dictionary<string, double> _logs = new(StringComparer.Ordinal);
+    private readonly int[] _rows;
 
     private CustomStepPlan(Model model, StepData data)
     {
         Optimizer = model.Optimizer!;
         Count = data.BatchSize;
+        _rows = new int[Count];
         _ownX = [.. data.SourceX.Select(t => Tensor.NewLike(t.Shape.WithDim(0, Count), t.DType))];
         _ownY = [.. data.SourceY.Select(t => Tensor.NewLike(t.Shape.WithDim(0, Count), t.DType))];
         X = [.. _ownX.Select(t => t.View(t.Shape))];
@@ -107,25 +109,31 @@ internal sealed class CustomStepPlan
         return SampleWeight is null || Batches.SameSamples(SampleWeight, data.SourceWeight!);
     }
 
-    /// <summary>Points the placeholders at the batch's rows, or copies the shuffled rows into the plan's own buffers.</summary>
+    /// <summary>
+    /// Copies the batch's rows into the plan's own buffers. Unlike the built-in plan's placeholders these are never pointed
+    /// at the data instead: the C# of a custom step may have kept views of them (a Slice) that must see the new batch.
+    /// </summary>
     private void Load(StepData data)
     {
+        ReadOnlySpan<int> rows;
         if (data.Order is { } order)
         {
-            var rows = order.AsSpan(data.Start, Count);
-            Batches.GatherInto(X, _ownX, data.SourceX, rows);
-            Batches.GatherInto(Y, _ownY, data.SourceY, rows);
-            if (SampleWeight is not null)
-            {
-                SampleWeight.Rebind(_ownWeight!);
-                data.SourceWeight!.GatherInto(rows, SampleWeight);
-            }
+            rows = order.AsSpan(data.Start, Count);
         }
         else
         {
-            Batches.RebindRows(X, data.SourceX, data.Start);
-            Batches.RebindRows(Y, data.SourceY, data.Start);
-            SampleWeight?.RebindRows(data.SourceWeight!, data.Start);
+            for (int i = 0; i < Count; i++)
+            {
+                _rows[i] = data.Start + i;
+            }
+            rows = _rows;
+        }
+        Batches.GatherInto(X, _ownX, data.SourceX, rows);
+        Batches.GatherInto(Y, _ownY, data.SourceY, rows);
+        if (SampleWeight is not null)
+        {
+            SampleWeight.Rebind(_ownWeight!);
+            data.SourceWeight!.GatherInto(rows, SampleWeight);
         }
     }
 
@@ -181,8 +189,21 @@ internal sealed class CustomStepPlan
     {
         var state = new double[m.StateLength + 1];
         m.GetState(state.AsSpan(0, m.StateLength));
-        state[^1] = m.Result();
+        state[^1] = ResultOrNaN(m);
         return state;
+    }
+
+    // A user metric may refuse to give a result (before any update, say); that must not fail the step being recorded.
+    private static double ResultOrNaN(Metric m)
+    {
+        try
+        {
+            return m.Result();
+        }
+        catch (InvalidOperationException)
+        {
+            return double.NaN;
+        }
     }
 
     /// <summary>A metric listed by the model that the step changed other than by a recorded update cannot be replayed.</summary>
@@ -211,7 +232,7 @@ internal sealed class CustomStepPlan
         var sources = new List<Metric>();
         foreach (var (key, value) in logs)
         {
-            var same = candidates.Where(m => m.Result().Equals(value)).ToArray();
+            var same = candidates.Where(m => ResultOrNaN(m).Equals(value)).ToArray();
             var source = same.FirstOrDefault(m => m.Name == key) ?? (same.Length == 1 ? same[0] : null);
             if (source is null)
             {

@@ -133,6 +133,15 @@ internal sealed class StepRecorder
         }
     }
 
+    /// <summary>A view of a tracked tensor (a Slice) shares its storage, which the replay refills in place: it is tracked too.</summary>
+    internal static void OnView(Tensor source, Tensor view)
+    {
+        if (t_active is { } r && r.Tracks(source))
+        {
+            r._tracked.Add(view);
+        }
+    }
+
     /// <summary>Checks that a layer's output on a tracked input was computed by recorded ops.</summary>
     internal void CheckLayerOutput(Tensor input, Tensor output)
     {
@@ -169,10 +178,15 @@ internal sealed class StepRecorder
                 return default;
             }
         }
-        r._steps.Add(() => optimizer.ApplyGradients(g, v));
+        r._steps.Add(ReplayOf(optimizer, g, v));
         r._opaque++;
         return new Scope(r);
     }
+
+    // The closures are made in methods of their own: captured parameters would make the caller allocate on every call.
+    private static Action ReplayOf(Optimizer optimizer, Tensor?[] gradients, Variable[] variables) => () => optimizer.ApplyGradients(gradients, variables);
+
+    private static Action ReplayOf(Mean mean, Tensor values) => () => mean.AddValues(values);
 
     /// <summary>Notes <c>mean.UpdateState(values)</c>; the returned scope keeps its insides out of the program until disposed.</summary>
     internal static Scope OnMeanUpdate(Mean mean, Tensor values)
@@ -181,7 +195,7 @@ internal sealed class StepRecorder
         {
             return default;
         }
-        r._steps.Add(() => mean.AddValues(values));
+        r._steps.Add(ReplayOf(mean, values));
         r._updated.Add(mean);
         r._opaque++;
         return new Scope(r);

@@ -127,6 +127,31 @@ internal static class CustomStepModels
         }
     }
 
+    /// <summary>A step that trains on the first half of each batch, taken with Slice (a view, not an op) of the batch it was given.</summary>
+    internal sealed class SlicingModel(KerasTensor inputs, KerasTensor outputs) : Model(inputs, outputs)
+    {
+        private readonly Mean _lossTracker = new("loss");
+
+        public override IReadOnlyList<Metric> Metrics => [_lossTracker];
+
+        public override IReadOnlyDictionary<string, double> TrainStep(StepData data)
+        {
+            var (x, y) = data;
+            int half = x.Shape[0] / 2;
+            var (xHalf, yHalf) = (x.Slice(0, half), y!.Slice(0, half));
+            Tensor loss;
+            Tensor?[] grads;
+            using (var tape = new GradientTape())
+            {
+                loss = Ops.Mean(Ops.Square(yHalf - Apply(xHalf, training: true)));
+                grads = tape.Gradient(loss, TrainableWeights);
+            }
+            Optimizer!.ApplyGradients(grads, TrainableWeights);
+            _lossTracker.UpdateState(loss);
+            return new Dictionary<string, double> { ["loss"] = _lossTracker.Result() };
+        }
+    }
+
     /// <summary>keras-io's custom train_step guide: MSE by hand, a Mean tracker and a MeanAbsoluteError metric updated with (y, y_pred).</summary>
     internal sealed class MaeModel(KerasTensor inputs, KerasTensor outputs) : Model(inputs, outputs)
     {
@@ -153,13 +178,18 @@ internal static class CustomStepModels
         }
     }
 
-    /// <summary>A one-hidden-layer regressor on 8 features, a <paramref name="kind"/> ("branching" or "mae") model, built under <paramref name="seed"/>.</summary>
+    /// <summary>A one-hidden-layer regressor on 8 features, a <paramref name="kind"/> ("branching", "slicing" or "mae") model, built under <paramref name="seed"/>.</summary>
     public static Model BuildRegressor(string kind, int seed, bool runEagerly)
     {
         Config.SetRandomSeed(seed);
         var inputs = Keras.Input([8]);
         var outputs = new Dense(1).Apply(new Dense(4, activation: "tanh").Apply(inputs));
-        Model model = kind == "branching" ? new BranchingModel(inputs, outputs) : new MaeModel(inputs, outputs);
+        Model model = kind switch
+        {
+            "branching" => new BranchingModel(inputs, outputs),
+            "slicing" => new SlicingModel(inputs, outputs),
+            _ => new MaeModel(inputs, outputs),
+        };
         model.Compile(new SharpKeras.Optimizers.SGD(0.05), runEagerly: runEagerly);
         return model;
     }

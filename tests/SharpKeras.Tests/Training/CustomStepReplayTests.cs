@@ -125,6 +125,23 @@ public class CustomStepReplayTests
     }
 
     [Fact]
+    public void ViewsOfTheBatchTakenInTheStepSeeEveryNewBatch()
+    {
+        var x = Uniform(64, 8, 19);
+        var y = Uniform(64, 1, 20);
+        var eager = BuildRegressor("slicing", 12, runEagerly: true);
+        var replayed = BuildRegressor("slicing", 12, runEagerly: false);
+        var eagerLogs = new BatchLogs();
+        var replayedLogs = new BatchLogs();
+        eager.Fit(x, y, batchSize: 16, epochs: 2, verbose: 0, shuffle: false, callbacks: [eagerLogs]);
+        replayed.Fit(x, y, batchSize: 16, epochs: 2, verbose: 0, shuffle: false, callbacks: [replayedLogs]);
+
+        Assert.Null(replayed.EagerTrainStepReason);
+        Assert.Single(replayed.CustomPlans);
+        AssertSameTraining(eager, replayed, eagerLogs, replayedLogs);
+    }
+
+    [Fact]
     public void BuiltInStepIsNotRecordedAsACustomOne()
     {
         Config.SetRandomSeed(9);
