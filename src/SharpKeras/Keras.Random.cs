@@ -18,12 +18,15 @@ public static partial class Keras
             {
                 throw new ArgumentException($"Keras.Random.Normal needs a finite mean and a finite stddev >= 0, got mean {mean}, stddev {stddev}.", nameof(stddev));
             }
-            var rng = SeedGenerator.FromSeed(seed);
-            for (int i = 0; i < data.Length; i++)
+            void Draw(SeedGenerator rng)
             {
-                data[i] = (float)(mean + stddev * rng.NextNormal());
+                for (int i = 0; i < data.Length; i++)
+                {
+                    data[i] = (float)(mean + stddev * rng.NextNormal());
+                }
             }
-            return Tensor.FromArray(data, shape);
+            Draw(SeedGenerator.FromSeed(seed));
+            return Recorded(data, shape, seed, Draw);
         }
 
         /// <summary>A float32 tensor of <paramref name="shape"/> drawn uniformly from [minval, maxval) (Keras's <c>keras.random.uniform</c>).</summary>
@@ -34,13 +37,16 @@ public static partial class Keras
             {
                 throw new ArgumentException($"Keras.Random.Uniform needs finite bounds with minval < maxval, got [{minval}, {maxval}).", nameof(maxval));
             }
-            var rng = SeedGenerator.FromSeed(seed);
-            rng.NextFloats(data);
-            for (int i = 0; i < data.Length; i++)
+            void Draw(SeedGenerator rng)
             {
-                data[i] = (float)(minval + (maxval - minval) * data[i]);
+                rng.NextFloats(data);
+                for (int i = 0; i < data.Length; i++)
+                {
+                    data[i] = (float)(minval + (maxval - minval) * data[i]);
+                }
             }
-            return Tensor.FromArray(data, shape);
+            Draw(SeedGenerator.FromSeed(seed));
+            return Recorded(data, shape, seed, Draw);
         }
 
         /// <summary>
@@ -54,18 +60,47 @@ public static partial class Keras
             {
                 throw new ArgumentException($"Keras.Random.TruncatedNormal needs a finite mean and a finite stddev >= 0, got mean {mean}, stddev {stddev}.", nameof(stddev));
             }
-            var rng = SeedGenerator.FromSeed(seed);
-            for (int i = 0; i < data.Length; i++)
+            void Draw(SeedGenerator rng)
             {
-                double z;
-                do
+                for (int i = 0; i < data.Length; i++)
                 {
-                    z = rng.NextNormal();
+                    double z;
+                    do
+                    {
+                        z = rng.NextNormal();
+                    }
+                    while (Math.Abs(z) > 2.0);
+                    data[i] = (float)(mean + stddev * z);
                 }
-                while (Math.Abs(z) > 2.0);
-                data[i] = (float)(mean + stddev * z);
             }
-            return Tensor.FromArray(data, shape);
+            Draw(SeedGenerator.FromSeed(seed));
+            return Recorded(data, shape, seed, Draw);
+        }
+
+        /// <summary>
+        /// Hands an unseeded draw made inside a custom TrainStep being recorded to the recorder, which draws it again, from the
+        /// global generator as the eager step would, on every replay; a seeded draw is the same every call, so it stays as is.
+        /// </summary>
+        private static Tensor Recorded(float[] data, int[] shape, int? seed, Action<SeedGenerator> draw)
+        {
+            var drawn = Tensor.FromArray(data, shape);
+            if (seed is null && Training.StepRecorder.WantsRandom)
+            {
+                Training.StepRecorder.OnRandom(drawn, Redraw(data, drawn, draw));
+            }
+            return drawn;
+        }
+
+        // Made apart from Recorded so that a draw outside a recording makes no closure.
+        private static Action Redraw(float[] data, Tensor drawn, Action<SeedGenerator> draw)
+        {
+            var rng = new SeedGenerator(0);
+            return () =>
+            {
+                rng.Reseed(SeedGenerator.Global.NextInt());
+                draw(rng);
+                data.CopyTo(drawn.Span);
+            };
         }
 
         /// <summary>

@@ -16,6 +16,29 @@ public sealed class Mean(string name = "mean") : Metric(name), IKerasSerializabl
         _count += weight;
     }
 
+    /// <summary>
+    /// Adds every element of <paramref name="values"/> (Keras's <c>update_state(values)</c>, as a loss tracker is updated
+    /// with the loss tensor); a custom TrainStep that updates its trackers this way is recorded and replayed.
+    /// </summary>
+    public void UpdateState(Tensor values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        using var recording = Training.StepRecorder.OnMeanUpdate(this, values);
+        AddValues(values);
+    }
+
+    /// <summary>Adds the elements of <paramref name="values"/>, each with weight 1, reading them in place.</summary>
+    internal void AddValues(Tensor values)
+    {
+        double sum = 0;
+        for (int i = 0; i < values.Length; i++)
+        {
+            sum += values.GetFloat(i);
+        }
+        _total += sum;
+        _count += values.Length;
+    }
+
     /// <summary>Adds the mean of <paramref name="yPred"/> weighted by its element count.</summary>
     public override void UpdateState(Tensor yTrue, Tensor yPred) => Update(Ops.Mean(yPred).Item(), yPred.Length);
 

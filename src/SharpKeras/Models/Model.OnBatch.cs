@@ -40,7 +40,7 @@ public partial class Model
             data.Load(x, y, null, null, start, local);
             data.Distribute(dp, count);
             data.Metrics = CompiledMetricSet;
-            return new EvaluationResult(new Dictionary<string, double>(TrainStep(data)), returnDict);
+            return new EvaluationResult(new Dictionary<string, double>(CustomStepPlan.TrainStep(this, data)), returnDict);
         }
     }
 

@@ -21,10 +21,25 @@ public partial class Model
     /// <c>tape.Gradient(loss, TrainableWeights)</c>, call <c>Optimizer.ApplyGradients</c>, update your
     /// tracked metrics and return their results. The built-in step records once per batch shape and replays.
     /// </summary>
+    /// <remarks>
+    /// Fit and TrainOnBatch record an override too, unless the model was compiled with <c>runEagerly: true</c>: the first
+    /// call for a batch shape runs it on placeholder batch tensors and keeps what it did to tensors (its ops, the tape's
+    /// backward pass, <c>Optimizer.ApplyGradients</c>, <c>Mean.UpdateState(tensor)</c> of trackers, unseeded
+    /// <c>Keras.Random</c> draws); later calls replay that without running the C#, and return the logs read from the same
+    /// metrics (each returned value must be the <c>Result()</c> of a metric in <see cref="Metrics"/> or one the step
+    /// updated). As with Keras's traced train_step, C# control flow and side effects run only at recording, so the step
+    /// must do the same thing on every batch. A step that cannot be replayed runs eagerly for the model from then on:
+    /// one that reads a tensor of the step on the host (<c>Item()</c>, <c>ToArray()</c>, an element: a branch on a value,
+    /// <c>tracker.Update(loss.Item())</c>), updates a listed metric by another call than <c>Mean.UpdateState(tensor)</c>,
+    /// returns a log that is no metric's result, calls a layer that computes outside the ops, or calls the built-in
+    /// TrainStep. Compile with <c>runEagerly: true</c> for a step whose C# must run every batch.
+    /// </remarks>
     public virtual IReadOnlyDictionary<string, double> TrainStep(StepData data)
     {
         ArgumentNullException.ThrowIfNull(data);
         TrainingLoop.RequireCompiled(this, "TrainStep");
+        // A custom step being recorded that calls this one (or no override at all) is left to this step's own plan.
+        StepRecorder.OnBuiltInStep();
         data.BuiltInStepRan = true;
         var metrics = data.Metrics ??= CompiledMetricSet ?? new CompiledMetrics(this);
         var dp = data.DataParallel;
@@ -52,6 +67,22 @@ public partial class Model
         data.LastLoss = dp?.LastGlobalLoss ?? loss;
         return dp is null ? metrics.WriteLogs(data.Logs) : dp.WriteGlobalLogs(metrics, data.Logs);
     }
+
+    /// <summary>
+    /// Runs every step eagerly (Keras's <c>run_eagerly</c>, set by <c>Compile(..., runEagerly: true)</c>): a custom
+    /// <see cref="TrainStep"/> runs its C# on every batch, and the built-in step records afresh every batch, instead of
+    /// recording once per batch shape and replaying. For debugging, and for steps whose C# must run each time.
+    /// </summary>
+    public bool RunEagerly { get; set; }
+
+    /// <summary>Why the custom TrainStep of this model runs eagerly although <see cref="RunEagerly"/> is off; null while it is replayed.</summary>
+    internal string? EagerTrainStepReason { get; set; }
+
+    /// <summary>True once a step showed that this model's TrainStep is (or calls) the built-in one, which has its own plan.</summary>
+    internal bool UsesBuiltInTrainStep { get; set; }
+
+    /// <summary>Custom training steps recorded for this model, one per batch shape (see <see cref="CustomStepPlan"/>).</summary>
+    internal List<CustomStepPlan> CustomPlans { get; } = [];
 
     /// <summary>
     /// One evaluation step on one batch in inference mode (Keras's <c>test_step(data)</c>): the loss and

@@ -221,7 +221,7 @@ public partial class Model : Layer
         }
     }
 
-    /// <summary>The optimizer given to <see cref="Compile(Optimizer, Loss?, IEnumerable{string}?)"/>; null before.</summary>
+    /// <summary>The optimizer given to <see cref="Compile(Optimizer, Loss?, IEnumerable{string}?, bool)"/>; null before.</summary>
     public Optimizer? Optimizer { get; private set; }
 
     /// <summary>The loss given to Compile; null before.</summary>
@@ -245,7 +245,11 @@ public partial class Model : Layer
     /// ("accuracy", ...).
     /// </summary>
     /// <remarks>The loss may be left out (Keras's <c>compile(optimizer)</c>) for a model that adds its own with AddLoss or overrides ComputeLoss or TrainStep.</remarks>
-    public void Compile(Optimizer optimizer, Loss? loss = null, IEnumerable<string>? metrics = null)
+    /// <param name="optimizer">The optimizer.</param>
+    /// <param name="loss">The loss, or null for a model that computes its own.</param>
+    /// <param name="metrics">Metric identifiers.</param>
+    /// <param name="runEagerly">Keras's <c>run_eagerly</c>: run every training step's code each batch instead of recording and replaying it (see <see cref="RunEagerly"/>).</param>
+    public void Compile(Optimizer optimizer, Loss? loss = null, IEnumerable<string>? metrics = null, bool runEagerly = false)
     {
         ArgumentNullException.ThrowIfNull(optimizer);
         var names = metrics?.ToArray() ?? [];
@@ -262,6 +266,9 @@ public partial class Model : Layer
         TrainPlans.Clear();
         InferencePlans.Clear();
         CompiledMetricSet = new CompiledMetrics(this);
+        RunEagerly = runEagerly;
+        CustomPlans.Clear();
+        EagerTrainStepReason = null;
     }
 
     /// <summary>Training steps planned for this model, one per batch shape (see <see cref="Training.TrainStepPlan"/>).</summary>
@@ -286,7 +293,12 @@ public partial class Model : Layer
     /// Configures training of a model with several outputs: one loss per output, in output order,
     /// and optional <paramref name="lossWeights"/> (the total loss is their weighted sum, as Keras).
     /// </summary>
-    public void Compile(Optimizer optimizer, IReadOnlyList<Loss> losses, IReadOnlyList<double>? lossWeights = null, IEnumerable<string>? metrics = null)
+    /// <param name="optimizer">The optimizer.</param>
+    /// <param name="losses">One loss per output.</param>
+    /// <param name="lossWeights">Weights of the per-output losses.</param>
+    /// <param name="metrics">Metric identifiers.</param>
+    /// <param name="runEagerly">Keras's <c>run_eagerly</c> (see <see cref="RunEagerly"/>).</param>
+    public void Compile(Optimizer optimizer, IReadOnlyList<Loss> losses, IReadOnlyList<double>? lossWeights = null, IEnumerable<string>? metrics = null, bool runEagerly = false)
     {
         ArgumentNullException.ThrowIfNull(losses);
         if (losses.Count == 0 || losses.Any(l => l is null))
@@ -301,15 +313,19 @@ public partial class Model : Layer
         {
             throw new ArgumentException($"Compile of model '{Name}': {lossWeights.Count} loss weights for {losses.Count} losses; give one weight per loss.", nameof(lossWeights));
         }
-        Compile(optimizer, losses[0], metrics);
+        Compile(optimizer, losses[0], metrics, runEagerly);
         OutputLosses = losses.Count > 1 || OutputCount > 1 ? [.. losses] : null;
         LossWeights = lossWeights is null ? null : [.. lossWeights];
     }
 
     /// <summary>Configures training with metric objects (Keras's <c>compile(metrics=[SparseCategoricalAccuracy()])</c>).</summary>
-    public void Compile(Optimizer optimizer, Loss loss, IEnumerable<Metric> metrics)
+    /// <param name="optimizer">The optimizer.</param>
+    /// <param name="loss">The loss.</param>
+    /// <param name="metrics">Metric objects.</param>
+    /// <param name="runEagerly">Keras's <c>run_eagerly</c> (see <see cref="RunEagerly"/>).</param>
+    public void Compile(Optimizer optimizer, Loss loss, IEnumerable<Metric> metrics, bool runEagerly = false)
     {
-        Compile(optimizer, loss, (IEnumerable<string>?)null);
+        Compile(optimizer, loss, (IEnumerable<string>?)null, runEagerly);
         _metricObjects = [.. metrics];
     }
 

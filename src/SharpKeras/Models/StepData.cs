@@ -121,6 +121,15 @@ public sealed class StepData
         return into;
     }
 
+    /// <summary>Hands a recorded custom step the plan's placeholders as its batch, so that its ops on them are recorded and replayed.</summary>
+    internal void UsePlaceholders(Tensor[] inputs, Tensor[] targets, Tensor? sampleWeight)
+    {
+        _inputs = inputs;
+        _targets = targets;
+        _weight = sampleWeight;
+        _weightCut = true;
+    }
+
     // What the built-in steps read: the whole arrays and where the batch lies in them.
     internal IReadOnlyList<Tensor> SourceX => _srcX;
 

@@ -91,22 +91,32 @@ public sealed class GradientTape : IDisposable
     /// <summary>True when the tape records ops on <paramref name="a"/>: watched, computed from a watched tensor, or a trainable variable's value.</summary>
     private bool Sees(Tensor a) => _tracked.Contains(a) || (_watchAccessedVariables && a.OwnerVariable is { Trainable: true });
 
-    /// <summary>True when an op on this input must be recorded by the active tape.</summary>
-    internal static bool IsRecording(Tensor a) => t_current is { } t && t.Sees(a);
+    /// <summary>True when an op on this input must be recorded by the active tape (or by a custom TrainStep being recorded).</summary>
+    internal static bool IsRecording(Tensor a) => (t_current is { } t && t.Sees(a)) || Training.StepRecorder.Sees(a);
 
-    /// <summary>True when an op on these inputs must be recorded by the active tape.</summary>
-    internal static bool IsRecording(Tensor a, Tensor b) => t_current is { } t && (t.Sees(a) || t.Sees(b));
+    /// <summary>True when an op on these inputs must be recorded by the active tape (or by a custom TrainStep being recorded).</summary>
+    internal static bool IsRecording(Tensor a, Tensor b) => (t_current is { } t && (t.Sees(a) || t.Sees(b))) || Training.StepRecorder.Sees(a) || Training.StepRecorder.Sees(b);
 
-    /// <summary>True when an op on these inputs must be recorded by the active tape.</summary>
+    /// <summary>True when an op on these inputs must be recorded by the active tape (or by a custom TrainStep being recorded).</summary>
     internal static bool IsRecording(ReadOnlySpan<Tensor> inputs)
     {
-        if (t_current is not { } t)
-        {
-            return false;
-        }
+        var t = t_current;
         foreach (var x in inputs)
         {
-            if (t.Sees(x))
+            if ((t is not null && t.Sees(x)) || Training.StepRecorder.Sees(x))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /// <summary>True when this tape sees one of <paramref name="inputs"/>.</summary>
+    private bool SeesAny(Tensor[] inputs)
+    {
+        foreach (var x in inputs)
+        {
+            if (Sees(x))
             {
                 return true;
             }
@@ -123,9 +133,22 @@ public sealed class GradientTape : IDisposable
     /// </summary>
     internal static void Record(Tensor output, Tensor[] inputs, Action forward, BackwardFn? backward, OpKind kind)
     {
-        var t = t_current!;
-        t._tracked.Add(output);
-        t._nodes.Add(new OpRecord(output, inputs, forward, backward, kind));
+        var recorder = Training.StepRecorder.Active;
+        if (recorder is null)
+        {
+            var t = t_current!;
+            t._tracked.Add(output);
+            t._nodes.Add(new OpRecord(output, inputs, forward, backward, kind));
+            return;
+        }
+        // A custom TrainStep is being recorded: the op is replayed with the step when the recorder sees an input,
+        // and differentiated when the user's tape sees one; either may see it without the other.
+        if (t_current is { } tape && tape.SeesAny(inputs))
+        {
+            tape._tracked.Add(output);
+            tape._nodes.Add(new OpRecord(output, inputs, forward, backward, kind));
+        }
+        recorder.RecordOp(output, inputs, forward);
     }
 
     /// <summary>The recorded op that produced <paramref name="t"/> on the active tape, if any (lets ops fuse with their producer).</summary>
@@ -159,6 +182,7 @@ public sealed class GradientTape : IDisposable
         {
             t.Replayable = false;
         }
+        Training.StepRecorder.Active?.CheckLayerOutput(input, output);
     }
 
     /// <summary>The recorded ops in execution order.</summary>
@@ -173,6 +197,12 @@ public sealed class GradientTape : IDisposable
     {
         _plan = BackwardPlan.Create(_nodes, target, sources);
         _plan.Run(null);
+        if (Training.StepRecorder.Active is { } recorder)
+        {
+            // A custom TrainStep being recorded replays this backward pass, into the same buffers, where it ran.
+            var plan = _plan;
+            recorder.RecordBackward(() => plan.Run(null), target, plan.Results);
+        }
         return _plan.Results;
     }
 

@@ -28,7 +28,10 @@ public sealed class SeedGenerator
     }
 
     /// <summary>A generator whose stream is fixed by <paramref name="seed"/>.</summary>
-    public SeedGenerator(int seed)
+    public SeedGenerator(int seed) => Reseed(seed);
+
+    /// <summary>Restarts the stream as <c>new SeedGenerator(seed)</c> would (a replayed step redraws without allocating).</summary>
+    internal void Reseed(int seed)
     {
         ulong x = (ulong)(uint)seed + 0x9E3779B97F4A7C15UL;
         _state.S0 = SplitMix(ref x);

@@ -435,6 +435,8 @@ public abstract class Optimizer
         {
             throw new ArgumentException($"{Name}: got {gradients.Count} gradients for {variables.Count} variables.");
         }
+        // A custom TrainStep being recorded replays this update (Training/CustomStepPlan).
+        using var recording = Training.StepRecorder.OnApplyGradients(this, gradients, variables);
         if (!Built)
         {
             Build(variables);

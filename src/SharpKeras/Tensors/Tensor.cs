@@ -200,6 +200,7 @@ public sealed class Tensor
                 }
                 flat = flat * d + ix;
             }
+            Training.StepRecorder.OnHostRead(this);
             return GetFloat(flat);
         }
     }
@@ -211,12 +212,14 @@ public sealed class Tensor
         {
             throw new InvalidOperationException($"Item() needs a tensor with one element, but the shape is {Shape}.");
         }
+        Training.StepRecorder.OnHostRead(this);
         return GetFloat(0);
     }
 
     /// <summary>A copy of the elements as floats (row-major), converting integer dtypes.</summary>
     public float[] ToArray()
     {
+        Training.StepRecorder.OnHostRead(this);
         var r = new float[Length];
         CopyToFloats(r);
         return r;
@@ -250,6 +253,7 @@ public sealed class Tensor
     /// <summary>A copy of the elements as int32 (row-major); floats are truncated toward zero.</summary>
     public int[] ToInt32Array()
     {
+        Training.StepRecorder.OnHostRead(this);
         var r = new int[Length];
         for (int i = 0; i < r.Length; i++)
         {
@@ -264,6 +268,7 @@ public sealed class Tensor
     /// <summary>A copy of the elements as booleans (non-zero is true, as NumPy's astype(bool)), whatever the dtype.</summary>
     public bool[] ToBoolArray()
     {
+        Training.StepRecorder.OnHostRead(this);
         var r = new bool[Length];
         for (int i = 0; i < r.Length; i++)
         {
@@ -349,7 +354,9 @@ public sealed class Tensor
             throw new ArgumentOutOfRangeException(nameof(start), $"Slice [{start}, {start + count}) is outside the first axis of size {n} (shape {Shape}).");
         }
         int row = n == 0 ? 0 : Length / n;
-        return new Tensor(Shape.WithDim(0, count), DType, _f, _i, _b, _offset + start * row);
+        var slice = new Tensor(Shape.WithDim(0, count), DType, _f, _i, _b, _offset + start * row);
+        Training.StepRecorder.OnView(this, slice);
+        return slice;
     }
 
     /// <summary>The rows at <paramref name="indices"/> along the first axis, copied into a new tensor.</summary>

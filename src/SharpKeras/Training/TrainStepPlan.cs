@@ -238,7 +238,8 @@ internal sealed class TrainStepPlan
     /// </summary>
     public double Run(DataParallelContext? dataParallel = null, int globalCount = 0)
     {
-        if (_tape is null || !_tape.Replayable)
+        // Keras's run_eagerly: the step is computed afresh (recorded again) on every batch instead of replayed.
+        if (_tape is null || !_tape.Replayable || _model.RunEagerly)
         {
             Record();
         }

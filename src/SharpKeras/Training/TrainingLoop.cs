@@ -550,7 +550,7 @@ internal static class TrainingLoop
     {
         if (!check)
         {
-            return model.TrainStep(data);
+            return CustomStepPlan.TrainStep(model, data);
         }
         check = false;
         entryCalls.Clear();
@@ -558,7 +558,7 @@ internal static class TrainingLoop
         IReadOnlyDictionary<string, double> logs;
         try
         {
-            logs = model.TrainStep(data);
+            logs = CustomStepPlan.TrainStep(model, data);
         }
         finally
         {
