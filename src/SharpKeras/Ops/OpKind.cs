@@ -230,4 +230,7 @@ internal enum OpKind
 
     /// <summary>SpectralNormalization's in-place power iteration on a wrapped kernel before a training call.</summary>
     SpectralNormalize,
+
+    /// <summary>A projective transform of NHWC images (Keras's ops.image.affine_transform: RandomRotation, RandomZoom, RandomTranslation, RandomCrop).</summary>
+    AffineTransform,
 }
