@@ -12,7 +12,8 @@ internal interface IBackend : IMatMulKernels, IConvolutionKernels, IPoolingKerne
     IImageKernels,
     IAdaptivePoolingKernels,
     IConvolution3DKernels,
-    IAttentionKernels
+    IAttentionKernels,
+    IImageAffineKernels
 {
     /// <summary>The backend's name as <c>SHARPKERAS_BACKEND</c> and <see cref="SharpKeras.Config.Backend"/> spell it.</summary>
     string Name { get; }

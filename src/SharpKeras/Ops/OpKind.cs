@@ -254,4 +254,7 @@ internal enum OpKind
 
     /// <summary>Keras's ops.dot_product_attention, fused (one pass per head and block of queries, probabilities recomputed in the backward).</summary>
     DotProductAttention,
+
+    /// <summary>A projective transform of NHWC images (Keras's ops.image.affine_transform: RandomRotation, RandomZoom, RandomTranslation, RandomCrop).</summary>
+    AffineTransform,
 }

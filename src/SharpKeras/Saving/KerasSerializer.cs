@@ -47,6 +47,7 @@ public static class KerasSerializer
         Layer<DepthwiseConv1D>(), Layer<SeparableConv1D>(),
         Layer<Layers.Preprocessing.Normalization>(), Layer<Layers.Preprocessing.Rescaling>(), Layer<Layers.Preprocessing.Resizing>(), Layer<Layers.Preprocessing.CenterCrop>(), Layer<Layers.Preprocessing.CategoryEncoding>(), Layer<Layers.Preprocessing.Discretization>(),
         Layer<Layers.Preprocessing.RandomFlip>(), Layer<Layers.Preprocessing.RandomBrightness>(), Layer<Layers.Preprocessing.RandomContrast>(),
+        Layer<Layers.Preprocessing.RandomRotation>(), Layer<Layers.Preprocessing.RandomZoom>(), Layer<Layers.Preprocessing.RandomTranslation>(), Layer<Layers.Preprocessing.RandomCrop>(),
         Layer<Lambda>(), Layer<SpectralNormalization>(),
         Layer<Attention>(),
         Layer<AdditiveAttention>(),

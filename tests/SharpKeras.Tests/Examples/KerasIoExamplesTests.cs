@@ -120,4 +120,15 @@ public class KerasIoExamplesTests
         Assert.Contains("seconds_per_epoch=", result);
         Assert.Contains("val_accuracy=", result);
     }
+
+    [Fact]
+    public void VisionTransformerLossFalls()
+    {
+        Config.SetRandomSeed(1);
+        var (losses, result) = VisionTransformerExample.Run(samples: 160, epochs: 3, batchSize: 32, verbose: 0, dataPath: null, searchCache: false,
+            imageSize: 16, patchSize: 4, projectionDim: 16, numHeads: 2, transformerLayers: 1, mlpHeadUnits: [32, 16]);
+        AssertLossFalls(losses, result, 3);
+        Assert.Contains("seconds_per_epoch=", result);
+        Assert.Contains("test_top5_accuracy=", result);
+    }
 }
