@@ -9,7 +9,8 @@ internal interface IBackend : IMatMulKernels, IConvolutionKernels, IPoolingKerne
     IElementwiseKernels, IReshapingKernels, IOptimizerKernels, IRandomKernels, IActivationKernels, IConstraintKernels,
     IIndexingKernels, IReductionKernels, IMathKernels,
     IImplicitConvolutionKernels,
-    IImageKernels
+    IImageKernels,
+    IPackedMatMulKernels
 {
     /// <summary>The backend's name as <c>SHARPKERAS_BACKEND</c> and <see cref="SharpKeras.Config.Backend"/> spell it.</summary>
     string Name { get; }
