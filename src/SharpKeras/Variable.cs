@@ -69,6 +69,30 @@ public sealed class Variable
             throw new ArgumentException($"Cannot assign a value of shape {value.Shape} to variable '{Name}' of shape {Shape}.", nameof(value));
         }
         value.Cast(DType.Float32).Span.CopyTo(Value.Span);
+        MarkChanged();
+    }
+
+    private int _version;
+    private object? _packed;
+
+    /// <summary>Counts writes to the value: every internal writer (assign, optimizer updates, constraints, weight loading) calls <see cref="MarkChanged"/>.</summary>
+    internal int Version => Volatile.Read(ref _version);
+
+    /// <summary>
+    /// The value packed for inference products (see Training.InferenceWeights), tagged with the version it
+    /// was packed at; an immutable object, replaced whole, so concurrent readers never see it half-made.
+    /// </summary>
+    internal object? PackedCache
+    {
+        get => Volatile.Read(ref _packed);
+        set => Volatile.Write(ref _packed, value);
+    }
+
+    /// <summary>Records that the value was written: copies derived from it (packed weights) are stale, and dropped to free their memory.</summary>
+    internal void MarkChanged()
+    {
+        Interlocked.Increment(ref _version);
+        PackedCache = null;
     }
 
     /// <summary>A copy of the current value.</summary>

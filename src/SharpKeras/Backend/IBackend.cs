@@ -13,7 +13,8 @@ internal interface IBackend : IMatMulKernels, IConvolutionKernels, IPoolingKerne
     IAdaptivePoolingKernels,
     IConvolution3DKernels,
     IAttentionKernels,
-    IImageAffineKernels
+    IImageAffineKernels,
+    IPackedMatMulKernels
 {
     /// <summary>The backend's name as <c>SHARPKERAS_BACKEND</c> and <see cref="SharpKeras.Config.Backend"/> spell it.</summary>
     string Name { get; }

@@ -26,6 +26,7 @@ public abstract class Constraint
             throw new InvalidOperationException($"Constraint {ClassName} returned shape {projected.Shape} for variable '{variable.Name}' of shape {variable.Shape}; a constraint must keep the shape.");
         }
         projected.Span.CopyTo(variable.Value.Span);
+        variable.MarkChanged();
     }
 
     /// <summary>Keras's class name written to configs ("MaxNorm", ...).</summary>

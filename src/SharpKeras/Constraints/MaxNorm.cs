@@ -38,7 +38,12 @@ public sealed class MaxNorm : Constraint, IKerasSerializable<MaxNorm>
     }
 
     /// <inheritdoc/>
-    public override void ApplyTo(Variable variable) => AxisNorms.Rescale(variable.Value, (int[])Axis, _scale, "MaxNorm");
+    public override void ApplyTo(Variable variable)
+    {
+        ArgumentNullException.ThrowIfNull(variable);
+        AxisNorms.Rescale(variable.Value, (int[])Axis, _scale, "MaxNorm");
+        variable.MarkChanged();
+    }
 
     /// <inheritdoc/>
     public override JsonObject GetConfig() => new() { ["max_value"] = MaxValue, ["axis"] = AxisNorms.AxisNode((int[])Axis) };

@@ -50,7 +50,12 @@ public sealed class MinMaxNorm : Constraint, IKerasSerializable<MinMaxNorm>
     }
 
     /// <inheritdoc/>
-    public override void ApplyTo(Variable variable) => AxisNorms.Rescale(variable.Value, (int[])Axis, _scale, "MinMaxNorm");
+    public override void ApplyTo(Variable variable)
+    {
+        ArgumentNullException.ThrowIfNull(variable);
+        AxisNorms.Rescale(variable.Value, (int[])Axis, _scale, "MinMaxNorm");
+        variable.MarkChanged();
+    }
 
     /// <inheritdoc/>
     public override JsonObject GetConfig() => new()

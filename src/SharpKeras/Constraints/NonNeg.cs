@@ -14,7 +14,12 @@ public sealed class NonNeg : Constraint, Saving.IKerasSerializable<NonNeg>
     }
 
     /// <inheritdoc/>
-    public override void ApplyTo(Variable variable) => Clamp(variable.Value.Span);
+    public override void ApplyTo(Variable variable)
+    {
+        ArgumentNullException.ThrowIfNull(variable);
+        Clamp(variable.Value.Span);
+        variable.MarkChanged();
+    }
 
     private static void Clamp(Span<float> values)
     {

@@ -26,7 +26,12 @@ public sealed class UnitNorm : Constraint, IKerasSerializable<UnitNorm>
     }
 
     /// <inheritdoc/>
-    public override void ApplyTo(Variable variable) => AxisNorms.Rescale(variable.Value, (int[])Axis, s_scale, "UnitNorm");
+    public override void ApplyTo(Variable variable)
+    {
+        ArgumentNullException.ThrowIfNull(variable);
+        AxisNorms.Rescale(variable.Value, (int[])Axis, s_scale, "UnitNorm");
+        variable.MarkChanged();
+    }
 
     /// <inheritdoc/>
     public override JsonObject GetConfig() => new() { ["axis"] = AxisNorms.AxisNode((int[])Axis) };

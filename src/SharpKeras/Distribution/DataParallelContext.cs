@@ -66,6 +66,7 @@ internal sealed class DataParallelContext
             if (v.Value.DType == DType.Float32)
             {
                 _comm.Broadcast(v.Value.Span, 0);
+                v.MarkChanged();
             }
         }
         _weightsSynced = true;
@@ -122,6 +123,7 @@ internal sealed class DataParallelContext
             if (v.Value.DType == DType.Float32)
             {
                 _comm.Broadcast(v.Value.Span, 0);
+                v.MarkChanged();
             }
         }
         if (opt is not null)
@@ -226,6 +228,7 @@ internal sealed class DataParallelContext
             foreach (var v in variables)
             {
                 v.Constraint?.ApplyTo(v);
+                v.MarkChanged();
             }
         }
         return LastGlobalLoss;

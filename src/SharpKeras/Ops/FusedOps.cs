@@ -25,6 +25,12 @@ public static partial class Ops
             {
                 x2.Rebind(x);
             }
+            // In inference the kernel's packed copy is kept between calls (same floats as packing it now).
+            if (Training.InferenceWeights.Packed(kernel, k, n, false, K) is { } packed)
+            {
+                K.MatMulPacked(x.Span, packed, y.Span, m, false, false, bias is null ? default : bias.Span, activation);
+                return;
+            }
             K.MatMul(x.Span, kernel.Span, y.Span, m, n, k, false, false, false,
                 bias is null ? default : bias.Span, activation);
         }

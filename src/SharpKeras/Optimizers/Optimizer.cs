@@ -526,6 +526,7 @@ public abstract class Optimizer
                     kernels.DecayWeights(w, decayFactor);
                 }
                 UpdateStep(eff, w, _slots[slot], lr, step);
+                variables[i].MarkChanged();
             }
         }
         if (UseEma)
@@ -570,6 +571,7 @@ public abstract class Optimizer
                 throw new ArgumentException($"{Name}: variable '{v.Name}' is not one the optimizer was built with, so it has no moving average.");
             }
             _averages[slot]!.Span.CopyTo(v.Value.Span);
+            v.MarkChanged();
         }
     }
 

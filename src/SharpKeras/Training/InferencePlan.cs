@@ -86,6 +86,8 @@ internal sealed class InferencePlan
     /// <summary>Runs the forward pass (and loss) on the loaded batch.</summary>
     public void Run()
     {
+        // Weights multiplied here are read from their packed copies (kept between calls).
+        using var inference = InferenceWeights.Enter();
         if (_tape is { Replayable: true })
         {
             _tape.ReplayForward();

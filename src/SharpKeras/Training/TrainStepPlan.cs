@@ -262,6 +262,7 @@ internal sealed class TrainStepPlan
         foreach (var v in _constrained)
         {
             v.Constraint!.ApplyTo(v);
+            v.MarkChanged();
         }
     }
 }

@@ -31,7 +31,7 @@ internal enum SimdLevel
 /// each packing its own B panel, so a core works in its own caches and the result does not depend
 /// on the thread count.
 /// </summary>
-internal static unsafe class Gemm
+internal static unsafe partial class Gemm
 {
     /// <summary>Rows of the register tile; packed A panels are [kc][MR].</summary>
     internal const int MR = 6;
@@ -155,7 +155,7 @@ internal static unsafe class Gemm
                 }
                 return;
             }
-            Run(level, new DenseA(pa, m, k, transA), pb, pc, m, n, k, transB, accumulate, epilogue);
+            Run(level, new DenseA(pa, m, k, transA), pb, pc, m, n, k, transB, accumulate, epilogue, null, 0);
         }
     }
 
@@ -174,10 +174,15 @@ internal static unsafe class Gemm
         {
             throw new ArgumentException($"Internal error: empty implicit GEMM {m}x{k} by {k}x{n}.");
         }
-        Run(level, a, b, c, m, n, k, transB, accumulate, new Epilogue(bias, activation));
+        Run(level, a, b, c, m, n, k, transB, accumulate, new Epilogue(bias, activation), null, 0);
     }
 
-    private static void Run<TA>(SimdLevel level, TA a, float* pb, float* pc, int m, int n, int k, bool transB, bool accumulate, Epilogue epilogue)
+    /// <summary>
+    /// The packed multiply; when <paramref name="prepacked"/> is not null it holds all of op(B) already
+    /// packed by <see cref="PackPanels(ReadOnlySpan{float}, int, int, bool)"/> (<paramref name="nPadded"/> columns per K block) and B is not read.
+    /// </summary>
+    private static void Run<TA>(SimdLevel level, TA a, float* pb, float* pc, int m, int n, int k, bool transB, bool accumulate, Epilogue epilogue,
+        float* prepacked, int nPadded)
         where TA : unmanaged, IPanelSourceA
     {
         // A short, wide product (a small batch through a wide layer) is split by columns, so that
@@ -186,7 +191,7 @@ internal static unsafe class Gemm
         int colTiles = (n + tiling.NR - 1) / tiling.NR;
         int rowTiles = (m + MR - 1) / MR;
         bool byColumns = m < 2 * tiling.MC && colTiles >= 2 * Config.Threads && n >= m;
-        var job = new Job<TA>(a, pb, pc, m, n, k, transB, accumulate, epilogue, tiling.Level, byColumns);
+        var job = new Job<TA>(a, pb, pc, m, n, k, transB, accumulate, epilogue, tiling.Level, byColumns, prepacked, nPadded);
         long flops = 2L * m * n * k;
         int units = byColumns ? colTiles : rowTiles;
         CpuParallel.For(units, flops / 2 / units / GemmSmallRows.MacsPerElement, ref job);
@@ -211,7 +216,8 @@ internal static unsafe class Gemm
         return level;
     }
 
-    private readonly struct Job<TA>(TA a, float* b, float* c, int m, int n, int k, bool transB, bool accumulate, Epilogue epilogue, SimdLevel level, bool byColumns) : IRangeBody
+    private readonly struct Job<TA>(TA a, float* b, float* c, int m, int n, int k, bool transB, bool accumulate, Epilogue epilogue, SimdLevel level, bool byColumns,
+        float* prepacked, int nPadded) : IRangeBody
         where TA : unmanaged, IPanelSourceA
     {
         public void Run(int start, int end)
@@ -219,17 +225,17 @@ internal static unsafe class Gemm
             var t = For(level);
             if (byColumns)
             {
-                MultiplyBlock(t, a, b, c, m, n, k, transB, accumulate, epilogue, 0, m, start * t.NR, Math.Min(n, end * t.NR));
+                MultiplyBlock(t, a, b, c, m, n, k, transB, accumulate, epilogue, 0, m, start * t.NR, Math.Min(n, end * t.NR), prepacked, nPadded);
             }
             else
             {
-                MultiplyBlock(t, a, b, c, m, n, k, transB, accumulate, epilogue, start * MR, Math.Min(m, end * MR), 0, n);
+                MultiplyBlock(t, a, b, c, m, n, k, transB, accumulate, epilogue, start * MR, Math.Min(m, end * MR), 0, n, prepacked, nPadded);
             }
         }
     }
 
     private static void MultiplyBlock<TA>(Tiling t, in TA a, float* b, float* c, int m, int n, int k,
-        bool transB, bool accumulate, Epilogue epilogue, int rowStart, int rowEnd, int colStart, int colEnd)
+        bool transB, bool accumulate, Epilogue epilogue, int rowStart, int rowEnd, int colStart, int colEnd, float* prepacked, int nPadded)
         where TA : unmanaged, IPanelSourceA
     {
         int nrW = t.NR, kcMax = t.KC, mcMax = t.MC, ncMax = t.NC;
@@ -240,10 +246,11 @@ internal static unsafe class Gemm
         // streaming C once per panel). The span is all of K unless the packed panels would outgrow
         // PackedBFloats (a long K, such as a weight gradient summed over a whole sequence batch);
         // then C is revisited once per span. Every element of C still adds its K panels in order.
-        int kSpan = Math.Max(kcMax, PackedBFloats / Math.Max(1, maxNc) / kcMax * kcMax);
+        // B packed before the call (weights kept packed between inference calls) is read in place, all of K at once.
+        int kSpan = prepacked is not null ? k : Math.Max(kcMax, PackedBFloats / Math.Max(1, maxNc) / kcMax * kcMax);
         kSpan = Math.Min(k, kSpan);
-        long bSize = (long)kSpan * maxNc;
-        var packB = t_packB is { } pb0 && pb0.Length >= bSize ? pb0 : (t_packB = new float[bSize]);
+        long bSize = prepacked is not null ? 0 : (long)kSpan * maxNc;
+        var packB = bSize == 0 ? Array.Empty<float>() : t_packB is { } pb0 && pb0.Length >= bSize ? pb0 : (t_packB = new float[bSize]);
         var packA = t_packA is { } pa0 && pa0.Length >= kcMax * mcMax ? pa0 : (t_packA = new float[kcMax * mcMax]);
         float* tile = stackalloc float[MR * 32];
         fixed (float* bufB = packB)
@@ -257,7 +264,7 @@ internal static unsafe class Gemm
                 {
                     int kEnd = Math.Min(k, ks + kSpan);
                     bool lastSpan = kEnd == k;
-                    for (int pc = ks; pc < kEnd; pc += kcMax)
+                    for (int pc = ks; pc < kEnd && prepacked is null; pc += kcMax)
                     {
                         PackB(b, n, k, transB, pc, Math.Min(kcMax, kEnd - pc), jc, nc, nrW, bufB + (long)(pc - ks) * ncPadded);
                     }
@@ -269,7 +276,8 @@ internal static unsafe class Gemm
                             int kc = Math.Min(kcMax, kEnd - pc);
                             bool acc = accumulate || pc > 0;
                             a.Pack(ic, mc, pc, kc, bufA);
-                            float* bBlock = bufB + (long)(pc - ks) * ncPadded;
+                            // A prepacked B holds K block pc at pc * nPadded, the panel of column jc at jc * kc in it.
+                            float* bBlock = prepacked is not null ? prepacked + (long)pc * nPadded + (long)jc * kc : bufB + (long)(pc - ks) * ncPadded;
                             for (int jr = 0; jr < nc; jr += nrW)
                             {
                                 int nr = Math.Min(nrW, nc - jr);

@@ -92,6 +92,9 @@ internal sealed unsafe partial class RecurrentKernel : IRecurrentKernel
     private float[] DhRec { get; }
     private float[] DOutCarry { get; }
 
+    /// <summary>The recurrent kernel packed for the per-step products, remade by each <see cref="Forward"/>.</summary>
+    private GemmPanels? _recPanels;
+
     /// <summary>History row of sample <paramref name="b"/> at time <paramref name="t"/>.</summary>
     private int Row(int b, int t) => t * B + b;
 
@@ -140,6 +143,8 @@ internal sealed unsafe partial class RecurrentKernel : IRecurrentKernel
         Gemm.Multiply(Xt, kernel, Xp, rows, G, F, false, false, false, inputBias, EpilogueActivation.None);
         var recBias = Kind == RecurrentKind.Gru && bias.Length == 2 * G ? bias.Slice(G, G) : default;
 
+        // The recurrent kernel is packed once for all T steps (into a buffer this kernel keeps), not once per step.
+        _recPanels = Gemm.PackPanels(Gemm.Level, recurrentKernel, H, G, false, _recPanels);
         h0.CopyTo(HStep);
         if (Kind == RecurrentKind.Lstm)
         {
@@ -158,7 +163,7 @@ internal sealed unsafe partial class RecurrentKernel : IRecurrentKernel
                 }
                 hin = HinStep;
             }
-            Gemm.Multiply(hin, recurrentKernel, Rec, B, G, H, false, false, false);
+            Gemm.MultiplyPrepacked(hin, _recPanels, Rec, B, false, false, default, EpilogueActivation.None);
             fixed (float* pMask = mask, pRecBias = recBias, pSeq = sequences, pHin = hin)
             {
                 var body = new RowsBody(_self, forward: true, new RowArgs

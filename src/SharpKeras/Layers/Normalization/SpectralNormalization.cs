@@ -137,6 +137,7 @@ public sealed class SpectralNormalization : Layer, Saving.IKerasSerializable<Spe
         {
             w[k] = (float)(w[k] / sigma);
         }
+        _kernel.MarkChanged();
         for (int j = 0; j < cols; j++)
         {
             uVar[j] = (float)u[j];

@@ -1,0 +1,59 @@
+using SharpKeras.Backend;
+
+namespace SharpKeras.Training;
+
+/// <summary>
+/// Weights kept packed between inference calls: while a thread runs an inference plan (Predict, Evaluate),
+/// a product with a variable's value as its right operand reads the variable's packed copy, made on first
+/// use and again after any write to the variable (<see cref="Variable.Version"/>). A packed copy is
+/// immutable and published whole on the variable, so calls on several threads share it safely; two calls
+/// that find it stale at once may both pack, and either copy is correct. Training never packs: its
+/// weights change every step.
+/// </summary>
+internal static class InferenceWeights
+{
+    [ThreadStatic] private static int t_depth;
+
+    /// <summary>Whether inference keeps packed copies at all (benchmarks turn it off to time the per-call packing it replaces).</summary>
+    internal static bool Enabled { get; set; } = true;
+
+    /// <summary>True while this thread runs an inference plan.</summary>
+    public static bool Active => t_depth > 0;
+
+    /// <summary>Marks this thread as running inference until the scope is disposed.</summary>
+    public static Scope Enter()
+    {
+        t_depth++;
+        return default;
+    }
+
+    /// <summary>
+    /// The packed copy of op(<paramref name="b"/>) [k, n] for <paramref name="backend"/>, or null when no copy
+    /// may be kept: outside inference, or when <paramref name="b"/> is not a variable's value itself.
+    /// </summary>
+    public static PackedMatrix? Packed(Tensor b, int k, int n, bool transB, IBackend backend)
+    {
+        if (t_depth == 0 || !Enabled || b.OwnerVariable is not { } v || !ReferenceEquals(v.Value, b) || (long)k * n != b.Length)
+        {
+            return null;
+        }
+        // Read the version before packing: a write during the packing leaves the copy tagged stale.
+        int version = v.Version;
+        if (v.PackedCache is Entry e && e.Version == version && ReferenceEquals(e.Backend, backend) && e.TransB == transB && e.Matrix.K == k && e.Matrix.N == n)
+        {
+            return e.Matrix;
+        }
+        var packed = backend.PackMatrix(b.Span, k, n, transB);
+        v.PackedCache = new Entry(backend, version, transB, packed);
+        return packed;
+    }
+
+    /// <summary>The scope of <see cref="Enter"/>.</summary>
+    public readonly struct Scope : IDisposable
+    {
+        /// <summary>Ends the inference scope.</summary>
+        public void Dispose() => t_depth--;
+    }
+
+    private sealed record Entry(IBackend Backend, int Version, bool TransB, PackedMatrix Matrix);
+}
