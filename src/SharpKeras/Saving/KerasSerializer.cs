@@ -51,6 +51,7 @@ public static class KerasSerializer
         Layer<Attention>(),
         Layer<AdditiveAttention>(),
         Layer<GroupQueryAttention>(),
+        Layer<Layers.Preprocessing.Hashing>(), Layer<Layers.Preprocessing.StringLookup>(), Layer<Layers.Preprocessing.IntegerLookup>(), Layer<Layers.Preprocessing.TextVectorization>(),
         new("GroupedQueryAttention", c => GroupQueryAttention.FromConfig(c)));
 
     private static readonly Dictionary<string, Func<JsonObject, Initializer>> s_initializers = Table(
