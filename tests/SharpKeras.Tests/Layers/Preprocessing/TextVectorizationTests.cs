@@ -119,11 +119,14 @@ public sealed class TextVectorizationTests : IDisposable
         var text = new TextVectorization(outputMode: "tf_idf");
         text.Adapt(["the cat sat", "the dog", "a cat"]);
         var path = Path.Combine(_dir, "text.keras");
-        Holder(text, 1).Save(path);
+        var holder = Holder(text, 1);
+        holder.Save(path);
         var assets = Assets(path);
         // Keras's layout: the layer's own folder and its _lookup_layer's, each with vocabulary.txt joined by "\n".
         Assert.Equal(string.Join("\n", text.GetVocabulary()), assets["assets/layers/text_vectorization/vocabulary.txt"]);
         Assert.True(assets.ContainsKey("assets/layers/text_vectorization/_lookup_layer/vocabulary.txt"));
+        var legacy = Assert.Throws<NotSupportedException>(() => holder.Save(Path.Combine(_dir, "text.h5")));
+        Assert.Contains("assets/layers/text_vectorization/vocabulary.txt", legacy.Message);
         var back = Model.Load(path).Layers.OfType<TextVectorization>().Single();
         Assert.Equal(text.GetVocabulary(), back.GetVocabulary());
         Assert.Equal(text.IdfWeights, back.IdfWeights);
