@@ -36,6 +36,10 @@ internal static class KerasFile
                 WriteEntry(zip, MetadataEntry, Encoding.UTF8.GetBytes(metadata.ToJsonString()));
                 WriteEntry(zip, ConfigEntry, Encoding.UTF8.GetBytes(config.ToJsonString()));
                 WriteEntry(zip, WeightsEntry, weights.ToArray());
+                foreach (var (entry, data) in KerasAssets.Collect(model))
+                {
+                    WriteEntry(zip, entry, data);
+                }
             }
             return true;
         });
@@ -103,6 +107,11 @@ internal static class KerasFile
             }
             using var h5 = H5.Open(new MemoryStream(weights, writable: false), $"{path}/{WeightsEntry}");
             WeightsFile.Load(model, h5, $"{path}/{WeightsEntry}");
+            if (KerasAssets.Any(model))
+            {
+                using var zip = SafeZip.Open(path, ".keras");
+                KerasAssets.Load(model, zip, path);
+            }
             return model;
         }
         catch (UnknownClassException e) when (!e.Message.Contains(path, StringComparison.Ordinal))

@@ -56,7 +56,8 @@ public static class KerasSerializer
         Layer<ConvLSTM2D>(),
         new("GroupedQueryAttention", c => GroupQueryAttention.FromConfig(c)),
         Layer<Conv3D>(), Layer<Conv3DTranspose>(), Layer<MaxPooling3D>(), Layer<AveragePooling3D>(),
-        new("MaxPool3D", c => MaxPooling3D.FromConfig(c)), new("AvgPool3D", c => AveragePooling3D.FromConfig(c)));
+        new("MaxPool3D", c => MaxPooling3D.FromConfig(c)), new("AvgPool3D", c => AveragePooling3D.FromConfig(c)),
+        Layer<Layers.Preprocessing.Hashing>(), Layer<Layers.Preprocessing.StringLookup>(), Layer<Layers.Preprocessing.IntegerLookup>(), Layer<Layers.Preprocessing.TextVectorization>());
 
     private static readonly Dictionary<string, Func<JsonObject, Initializer>> s_initializers = Table(
         Init<Zeros>(), Init<Ones>(), Init<Orthogonal>(), Init<GlorotUniform>(), Init<GlorotNormal>(), Init<HeNormal>(), Init<HeUniform>(),

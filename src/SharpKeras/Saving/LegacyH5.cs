@@ -47,6 +47,11 @@ internal static class LegacyH5
 
     public static H5File Build(Model model, JsonObject serialized)
     {
+        if (KerasAssets.Collect(model) is { Count: > 0 } assets)
+        {
+            // Keras's legacy HDF5 saving has no assets either: an adapted vocabulary would be lost silently.
+            throw new NotSupportedException($"Model '{model.Name}' has layer state that the legacy .h5 format cannot hold ({string.Join(", ", assets.Select(a => a.Key))}); save it as .keras instead.");
+        }
         var file = new H5File();
         file.Attributes["backend"] = Backend;
         file.Attributes["keras_version"] = KerasFile.KerasVersion;

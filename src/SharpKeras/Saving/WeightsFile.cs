@@ -52,6 +52,13 @@ internal static class WeightsFile
         {
             vars[i.ToString(CultureInfo.InvariantCulture)] = H5.Dataset(own[i].Value);
         }
+        if (layer is IKerasOwnState state)
+        {
+            foreach (var (key, value) in state.SaveNamedVariables())
+            {
+                vars[key] = H5.Dataset(value);
+            }
+        }
         foreach (var (path, child) in layer.SavedChildren())
         {
             WriteObject(H5.Child(group, path), child);
@@ -131,6 +138,10 @@ internal static class WeightsFile
         for (int i = 0; i < own.Count; i++)
         {
             own[i].Assign(values[i]);
+        }
+        if (layer is IKerasOwnState state)
+        {
+            state.LoadNamedVariables(key => vars is not null && vars.LinkExists(key) ? H5.Read(vars.Dataset(key), $"{file}: {varsPath}/{key}") : null, $"{file}: {varsPath}");
         }
         foreach (var (rel, child) in layer.SavedChildren())
         {
