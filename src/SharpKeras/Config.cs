@@ -40,5 +40,5 @@ public static class Config
     /// code's execution context (the tasks and threads it starts afterwards), so concurrent callers
     /// that each seed get reproducible streams of their own.
     /// </summary>
-    public static void SetRandomSeed(int seed) => SeedGenerator.Global = new SeedGenerator(seed);
+    public static void SetRandomSeed(int seed) => SeedGenerator.SeedGlobal(seed);
 }

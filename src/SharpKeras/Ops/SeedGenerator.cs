@@ -17,14 +17,17 @@ public sealed class SeedGenerator
     private static readonly AsyncLocal<SeedGenerator?> s_flow = new();
 
     /// <summary>The generator used where no seed is given; reset by <see cref="Config.SetRandomSeed"/> for the calling flow and the process.</summary>
-    public static SeedGenerator Global
+    public static SeedGenerator Global => s_flow.Value ?? Volatile.Read(ref s_processWide);
+
+    /// <summary>
+    /// Restarts the calling flow's stream and the process-wide one at <paramref name="seed"/>, as two
+    /// generators: were they one object, every flow that never seeded would draw from the seeding flow's
+    /// stream and shift it (a parallel test, another request), so a seeded run would not repeat.
+    /// </summary>
+    internal static void SeedGlobal(int seed)
     {
-        get => s_flow.Value ?? Volatile.Read(ref s_processWide);
-        internal set
-        {
-            Volatile.Write(ref s_processWide, value);
-            s_flow.Value = value;
-        }
+        Volatile.Write(ref s_processWide, new SeedGenerator(seed));
+        s_flow.Value = new SeedGenerator(seed);
     }
 
     /// <summary>A generator whose stream is fixed by <paramref name="seed"/>.</summary>

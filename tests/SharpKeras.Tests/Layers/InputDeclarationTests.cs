@@ -58,6 +58,21 @@ public class InputDeclarationTests
         ["GlobalMaxPooling3D"] = s => new GlobalMaxPooling3D(inputShape: s),
         ["MaxPooling1D"] = s => new MaxPooling1D(inputShape: s),
         ["MaxPooling2D"] = s => new MaxPooling2D(inputShape: s),
+        ["MaxPooling3D"] = s => new MaxPooling3D(inputShape: s),
+        ["AveragePooling3D"] = s => new AveragePooling3D(inputShape: s),
+        ["Conv3D"] = s => new Conv3D(2, 3, inputShape: s),
+        ["Conv3DTranspose"] = s => new Conv3DTranspose(2, 3, inputShape: s),
+        ["AdaptiveAveragePooling1D"] = s => new AdaptiveAveragePooling1D(2, inputShape: s),
+        ["AdaptiveMaxPooling1D"] = s => new AdaptiveMaxPooling1D(2, inputShape: s),
+        ["AdaptiveAveragePooling2D"] = s => new AdaptiveAveragePooling2D(2, inputShape: s),
+        ["AdaptiveMaxPooling2D"] = s => new AdaptiveMaxPooling2D(2, inputShape: s),
+        ["ConvLSTM2D"] = s => new ConvLSTM2D(2, 3, inputShape: s),
+        ["RandomRotation"] = s => new RandomRotation(0.1, inputShape: s),
+        ["RandomZoom"] = s => new RandomZoom(0.1, inputShape: s),
+        ["RandomTranslation"] = s => new RandomTranslation(0.1, 0.1, inputShape: s),
+        ["RandomCrop"] = s => new RandomCrop(4, 4, inputShape: s),
+        ["Hashing"] = s => new Hashing(4, inputShape: s),
+        ["IntegerLookup"] = s => new IntegerLookup(vocabulary: [1, 2, 3], inputShape: s),
         ["CategoryEncoding"] = s => new CategoryEncoding(5, inputShape: s),
         ["CenterCrop"] = s => new CenterCrop(2, 2, inputShape: s),
         ["Discretization"] = s => new Discretization(binBoundaries: [0.0, 1.0], inputShape: s),
@@ -106,7 +121,11 @@ public class InputDeclarationTests
             or "Masking" or "SpatialDropout1D" or "Bidirectional" or "GRU" or "LSTM" or "SimpleRNN" or "RNN" or "TimeDistributed" => [6, 3],
         "Conv2D" or "Conv2DTranspose" or "DepthwiseConv2D" or "SeparableConv2D" or "AveragePooling2D" or "MaxPooling2D"
             or "GlobalAveragePooling2D" or "GlobalMaxPooling2D" or "Cropping2D" or "UpSampling2D" or "ZeroPadding2D" or "SpatialDropout2D"
-            or "CenterCrop" or "RandomBrightness" or "RandomContrast" or "RandomFlip" or "Resizing" => [6, 6, 3],
+            or "CenterCrop" or "RandomBrightness" or "RandomContrast" or "RandomFlip" or "Resizing"
+            or "RandomRotation" or "RandomZoom" or "RandomTranslation" or "RandomCrop" or "AdaptiveAveragePooling2D" or "AdaptiveMaxPooling2D" => [6, 6, 3],
+        "AdaptiveAveragePooling1D" or "AdaptiveMaxPooling1D" => [6, 3],
+        "Conv3D" or "Conv3DTranspose" or "MaxPooling3D" or "AveragePooling3D" => [4, 4, 4, 2],
+        "ConvLSTM2D" => [3, 6, 6, 2],
         "GlobalAveragePooling3D" or "GlobalMaxPooling3D" or "Cropping3D" or "UpSampling3D" or "ZeroPadding3D" or "SpatialDropout3D" => [4, 4, 4, 2],
         _ => [4],
     };
@@ -125,6 +144,8 @@ public class InputDeclarationTests
     [
         "InputLayer", "Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum", "Concatenate", "Dot",
         "SimpleRNNCell", "LSTMCell", "GRUCell", "NotEqual", "LogicalOr",
+        // Text in, through Apply(string[]): no tensor input to declare, though they accept the arguments as Keras's base Layer does.
+        "StringLookup", "TextVectorization",
     ];
 
     /// <summary>Every first-layer case by name.</summary>
