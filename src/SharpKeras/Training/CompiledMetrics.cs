@@ -67,6 +67,10 @@ internal sealed class CompiledMetrics
     /// <summary>Clears every running value (start of an epoch, or of an evaluation).</summary>
     public void Reset()
     {
+        // Metric objects given to Compile are shared by every CompiledMetrics of the model (Fit's training and
+        // validation states, Evaluate's), so they may hold another pass's counts before this one resolved them
+        // from its first batch; attaching them now makes the reset below clear them.
+        ResolveEarly();
         _loss.ResetState();
         foreach (var m in _outputLosses)
         {
