@@ -133,15 +133,16 @@ internal static class ActivationKernels
     public static void SparsemaxGrad(ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> g, int outer, int len, int inner, Span<float> dx) =>
         SparsemaxCore(x, y, g, outer, len, inner, dx, grad: true);
 
+    [ThreadStatic] private static float[]? t_sparseKeys;
+    [ThreadStatic] private static int[]? t_sparsePositions;
+    [ThreadStatic] private static bool[]? t_sparseSupport;
+
     private static void SparsemaxCore(ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> g, int outer, int len, int inner, Span<float> r, bool grad)
     {
-        // Pooled, so that a replayed training step allocates nothing.
-        float[] keysArray = System.Buffers.ArrayPool<float>.Shared.Rent(Math.Max(1, len));
-        int[] posArray = System.Buffers.ArrayPool<int>.Shared.Rent(Math.Max(1, len));
-        bool[] supportArray = System.Buffers.ArrayPool<bool>.Shared.Rent(Math.Max(1, len));
-        var keys = keysArray.AsSpan(0, len);
-        var pos = posArray.AsSpan(0, len);
-        var support = supportArray.AsSpan(0, len);
+        // Kept per thread, so that a replayed training step allocates nothing.
+        var keys = ThreadScratch.AtLeast(ref t_sparseKeys, len).AsSpan(0, len);
+        var pos = ThreadScratch.AtLeast(ref t_sparsePositions, len).AsSpan(0, len);
+        var support = ThreadScratch.AtLeast(ref t_sparseSupport, len).AsSpan(0, len);
         for (int o = 0; o < outer; o++)
         {
             for (int i = 0; i < inner; i++)
@@ -193,9 +194,6 @@ internal static class ActivationKernels
                 }
             }
         }
-        System.Buffers.ArrayPool<float>.Shared.Return(keysArray);
-        System.Buffers.ArrayPool<int>.Shared.Return(posArray);
-        System.Buffers.ArrayPool<bool>.Shared.Return(supportArray);
     }
 
     /// <summary>Gated linear unit: each (outer) block's two halves are contiguous runs of half * inner values, so the SIMD loop runs over them directly.</summary>

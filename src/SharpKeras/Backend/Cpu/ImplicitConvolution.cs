@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Runtime.Intrinsics;
 
 namespace SharpKeras.Backend.Cpu;
@@ -19,6 +18,8 @@ internal static unsafe class ImplicitConvolution
 
     [ThreadStatic] private static float[]? t_zeros;
     [ThreadStatic] private static float[]? t_row;
+    [ThreadStatic] private static float[]? t_kernelT;
+    [ThreadStatic] private static float[]? t_cols;
 
     /// <summary>y[n, oh, ow, :] = bias + sum of windows(x) times kernel (kh, kw, in, filters), then the activation.</summary>
     public static void Forward(ReadOnlySpan<float> x, ReadOnlySpan<float> kernel, ReadOnlySpan<float> bias, EpilogueActivation activation, Span<float> y, in Window2D g, int filters) =>
@@ -105,50 +106,36 @@ internal static unsafe class ImplicitConvolution
         {
             // B[(tap, f), c] = kernel[tap, c, f]: each tap's (in, filters) block transposed, a few KiB.
             int taps = g.KernelH * g.KernelW, cin = g.Channels;
-            var kt = ArrayPool<float>.Shared.Rent(taps * filters * cin);
-            try
+            var kt = ThreadScratch.AtLeast(ref t_kernelT, taps * filters * cin);
+            for (int t = 0; t < taps; t++)
             {
-                for (int t = 0; t < taps; t++)
+                for (int f = 0; f < filters; f++)
                 {
-                    for (int f = 0; f < filters; f++)
+                    for (int c = 0; c < cin; c++)
                     {
-                        for (int c = 0; c < cin; c++)
-                        {
-                            kt[(t * filters + f) * cin + c] = kernel[(t * cin + c) * filters + f];
-                        }
+                        kt[(t * filters + f) * cin + c] = kernel[(t * cin + c) * filters + f];
                     }
                 }
-                fixed (float* pdy = dy)
-                fixed (float* pkt = kt)
-                fixed (float* pdx = dx)
-                {
-                    // Input pixel (iy, ix) meets output (iy + padTop - ky * dh, ix + padLeft - kx * dw) at tap (ky, kx).
-                    var w = new Windows(pdy, g.OutH, g.OutW, filters, g.Height, g.Width, g.KernelW, 1, 1, g.PadTop, g.PadLeft, -g.DilationH, -g.DilationW);
-                    Gemm.MultiplyPacked(level, new WindowsA(w), pkt, pdx, m, cin, taps * filters, false, false, null, EpilogueActivation.None);
-                }
             }
-            finally
+            fixed (float* pdy = dy)
+            fixed (float* pkt = kt)
+            fixed (float* pdx = dx)
             {
-                ArrayPool<float>.Shared.Return(kt);
+                // Input pixel (iy, ix) meets output (iy + padTop - ky * dh, ix + padLeft - kx * dw) at tap (ky, kx).
+                var w = new Windows(pdy, g.OutH, g.OutW, filters, g.Height, g.Width, g.KernelW, 1, 1, g.PadTop, g.PadLeft, -g.DilationH, -g.DilationW);
+                Gemm.MultiplyPacked(level, new WindowsA(w), pkt, pdx, m, cin, taps * filters, false, false, null, EpilogueActivation.None);
             }
             return;
         }
         int chunk = g.ImagesPerChunk;
-        var cols = ArrayPool<float>.Shared.Rent(chunk * g.OutPixels * g.PatchSize);
-        try
+        var cols = ThreadScratch.AtLeast(ref t_cols, chunk * g.OutPixels * g.PatchSize);
+        for (int first = 0; first < g.Batch; first += chunk)
         {
-            for (int first = 0; first < g.Batch; first += chunk)
-            {
-                int count = Math.Min(chunk, g.Batch - first);
-                int rows = count * g.OutPixels;
-                Gemm.Multiply(level, dy.Slice(first * g.OutPixels * filters, rows * filters), kernel, cols.AsSpan(0, rows * g.PatchSize),
-                    rows, g.PatchSize, filters, false, true, false, default, EpilogueActivation.None);
-                Convolution.Col2Im(cols, dx, g, first, count);
-            }
-        }
-        finally
-        {
-            ArrayPool<float>.Shared.Return(cols);
+            int count = Math.Min(chunk, g.Batch - first);
+            int rows = count * g.OutPixels;
+            Gemm.Multiply(level, dy.Slice(first * g.OutPixels * filters, rows * filters), kernel, cols.AsSpan(0, rows * g.PatchSize),
+                rows, g.PatchSize, filters, false, true, false, default, EpilogueActivation.None);
+            Convolution.Col2Im(cols, dx, g, first, count);
         }
     }
 
