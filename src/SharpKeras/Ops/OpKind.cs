@@ -257,4 +257,7 @@ internal enum OpKind
 
     /// <summary>A projective transform of NHWC images (Keras's ops.image.affine_transform: RandomRotation, RandomZoom, RandomTranslation, RandomCrop).</summary>
     AffineTransform,
+
+    /// <summary>Random values drawn afresh every time the op runs, recorded after the input they are drawn for (RandomFlip, RandomBrightness, RandomContrast).</summary>
+    RandomDraws,
 }

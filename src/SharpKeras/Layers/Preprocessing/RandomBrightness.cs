@@ -55,7 +55,7 @@ public sealed class RandomBrightness : Layer, IKerasSerializable<RandomBrightnes
         }
         var x = inputs.IsFloat ? inputs : inputs.Cast(DType.Float32);
         double width = ValueRange.High - ValueRange.Low;
-        var delta = RandomFactor.PerSample(_rng, x.Rank, x.Rank == 4 ? x.Shape[0] : 1, Factor.Lower * width, Factor.Upper * width);
+        var delta = RandomFactor.PerSample(x, _rng, Factor.Lower * width, Factor.Upper * width);
         return Ops.Clip(Ops.Add(x, delta), (float)ValueRange.Low, (float)ValueRange.High);
     }
 

@@ -61,7 +61,7 @@ public sealed class RandomContrast : Layer, IKerasSerializable<RandomContrast>
             return inputs;
         }
         var x = inputs.IsFloat ? inputs : inputs.Cast(DType.Float32);
-        var c = RandomFactor.PerSample(_rng, x.Rank, x.Rank == 4 ? x.Shape[0] : 1, 1 - Factor.Lower, 1 + Factor.Upper);
+        var c = RandomFactor.PerSample(x, _rng, 1 - Factor.Lower, 1 + Factor.Upper);
         int ha = x.Rank - 3, wa = x.Rank - 2;
         var mean = Ops.Mean(Ops.Mean(x, ha, keepDims: true), wa, keepDims: true);
         var y = Ops.Add(Ops.Multiply(Ops.Subtract(x, mean), c), mean);

@@ -56,16 +56,21 @@ internal static class RandomFactor
         return [Cfg.Double(config, key)];
     }
 
-    /// <summary>One uniform draw in [low, high) per sample, shaped (n, 1, 1, 1) (or (1, 1, 1) for a single image).</summary>
-    public static Tensor PerSample(SeedGenerator rng, int rank, int n, double low, double high)
-    {
-        var v = new float[rank == 4 ? n : 1];
-        for (int i = 0; i < v.Length; i++)
+    /// <summary>
+    /// One uniform draw in [low, high) per image of <paramref name="images"/> (rank 4 or 3), shaped (n, 1, 1, 1) (or (1, 1, 1)
+    /// for a single image), drawn inside an op so that every run of a recorded step draws afresh.
+    /// </summary>
+    public static Tensor PerSample(Tensor images, SeedGenerator rng, double low, double high) =>
+        Ops.RandomDraws(images, PerSampleShape(images), rng, (g, v) =>
         {
-            v[i] = (float)(low + (high - low) * rng.NextFloat());
-        }
-        return rank == 4 ? Tensor.FromArray(v, n, 1, 1, 1) : Tensor.FromArray(v, 1, 1, 1);
-    }
+            for (int i = 0; i < v.Length; i++)
+            {
+                v[i] = (float)(low + (high - low) * g.NextFloat());
+            }
+        });
+
+    /// <summary>The shape of one value per image that broadcasts against <paramref name="images"/>: (n, 1, 1, 1), or (1, 1, 1) for a single image.</summary>
+    public static Shape PerSampleShape(Tensor images) => images.Rank == 4 ? new Shape(images.Shape[0], 1, 1, 1) : new Shape(1, 1, 1);
 
     /// <summary>Checks that an image batch has rank 3 or 4, naming the layer.</summary>
     public static void CheckImages(Layer layer, Shape shape)

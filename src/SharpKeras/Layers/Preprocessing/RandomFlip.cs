@@ -53,11 +53,14 @@ public sealed class RandomFlip : Layer, IKerasSerializable<RandomFlip>
             return inputs;
         }
         var x = inputs.IsFloat ? inputs : inputs.Cast(DType.Float32);
-        int n = x.Rank == 4 ? x.Shape[0] : 1;
-        // Keras draws uniform u per image and flips where u <= 0.5.
-        var mask = RandomFactor.PerSample(_rng, x.Rank, n, 0, 1);
-        var m = mask.ToArray().Select(u => u <= 0.5f ? 1f : 0f).ToArray();
-        var flip = Tensor.FromArray(m, mask.Shape.ToArray());
+        // Keras draws uniform u per image and flips where u <= 0.5; drawn in an op, so a replayed step draws afresh.
+        var flip = Ops.RandomDraws(x, RandomFactor.PerSampleShape(x), _rng, (g, m) =>
+        {
+            for (int i = 0; i < m.Length; i++)
+            {
+                m[i] = g.NextFloat() <= 0.5f ? 1f : 0f;
+            }
+        });
         bool channelsFirst = DataFormat == "channels_first";
         var (ha, wa) = ImageResampling.SpatialAxes(this, x.Shape, channelsFirst);
         int h = x.Shape[ha], w = x.Shape[wa];
