@@ -51,10 +51,26 @@ internal sealed class DynamicBatcher : IAsyncDisposable
     public void Arriving() => Interlocked.Increment(ref _incoming);
 
     /// <summary>Ends what <see cref="Arriving"/> began.</summary>
-    public void Left() => Interlocked.Decrement(ref _incoming);
+    public void Left()
+    {
+        if (Interlocked.Decrement(ref _incoming) <= 0)
+        {
+            // Wake a batch waiting for this request, so that it leaves now rather than at its next poll (up to 1/8 of the timeout later).
+            _queue.Writer.TryWrite(Nudge);
+        }
+    }
+
+    /// <summary>Queued by <see cref="Left"/> to wake the executor; never part of a batch.</summary>
+    private static readonly Work Nudge = new([], 0, new TaskCompletionSource<OutputSlice[]>());
 
     /// <summary>Whether new requests are still accepted (false once shutting down).</summary>
     public bool Accepting { get; private set; } = true;
+
+    /// <summary>
+    /// Raised on the caller's thread each time a request is queued: a deterministic "this request is now in flight"
+    /// signal for tests, where waiting a while would race with the client and the scheduler.
+    /// </summary>
+    internal event Action? Queued;
 
     /// <summary>Queues a request (one tensor per model input, same row count) and waits for its outputs.</summary>
     public Task<OutputSlice[]> PredictAsync(Tensor[] inputs)
@@ -64,6 +80,7 @@ internal sealed class DynamicBatcher : IAsyncDisposable
         {
             throw new ServingException(503, "The server is shutting down; the request was not run.");
         }
+        Queued?.Invoke();
         return work.Done.Task;
     }
 
@@ -81,7 +98,7 @@ internal sealed class DynamicBatcher : IAsyncDisposable
                 first = carried;
                 carried = null;
             }
-            else if (!reader.TryRead(out first!))
+            else if (!reader.TryRead(out first!) || ReferenceEquals(first, Nudge))
             {
                 continue;
             }
@@ -94,6 +111,10 @@ internal sealed class DynamicBatcher : IAsyncDisposable
                 {
                     if (reader.TryRead(out var next))
                     {
+                        if (ReferenceEquals(next, Nudge))
+                        {
+                            continue;
+                        }
                         if (rows + next.Rows <= _maxBatch && Compatible(first, next))
                         {
                             batch.Add(next);

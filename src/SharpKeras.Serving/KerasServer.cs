@@ -38,6 +38,12 @@ public sealed class KerasServer : IAsyncDisposable
     /// <summary>Rows predicted so far.</summary>
     public long Rows => KerasServingEndpoints.Served(_app, Options.ModelName)?.Batcher.Rows ?? 0;
 
+    /// <summary>The batcher of the served model (tests hold a batch open with it and watch requests being queued).</summary>
+    internal DynamicBatcher? Batcher => KerasServingEndpoints.Served(_app, Options.ModelName)?.Batcher;
+
+    /// <summary>The host's lifetime (tests wait on ApplicationStopping to know that a shutdown has begun).</summary>
+    internal IHostApplicationLifetime Lifetime => _app.Lifetime;
+
     /// <summary>
     /// Loads the model (unless <paramref name="model"/> is given), starts listening and returns once requests are accepted;
     /// <paramref name="logging"/> adjusts the logging (console by default, one line per request).

@@ -129,17 +129,32 @@ public sealed class BatchingTests(ITestOutputHelper output)
     public async Task ShutdownLetsRequestsInFlightFinish()
     {
         var (model, a, b) = Setup(8);
-        var server = await KerasServer.StartAsync(new ServeOptions("two.keras") { Port = 0, Name = "two", MaxBatch = 64, BatchTimeoutMs = 300 }, model, l => l.ClearProviders());
+        // A batch timeout far beyond the test: the batch below leaves only when the test lets it, never by the clock.
+        var server = await KerasServer.StartAsync(new ServeOptions("two.keras") { Port = 0, Name = "two", MaxBatch = 64, BatchTimeoutMs = 60_000 }, model, l => l.ClearProviders());
         using var client = new HttpClient { BaseAddress = server.BaseAddress };
+        var batcher = server.Batcher!;
+        var queued = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        batcher.Queued += () => queued.TrySetResult();
+        var shuttingDown = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var registration = server.Lifetime.ApplicationStopping.Register(() => shuttingDown.TrySetResult());
+        // A second request "on its way" keeps the first one's batch waiting, so the first stays in flight
+        // until released, however the machine schedules the client, Kestrel and the executor.
+        batcher.Arriving();
         var body = new JsonObject { ["inputs"] = new JsonObject { ["input_a"] = TestModels.ToJson(a[1]), ["input_b"] = TestModels.ToJson(b[1]) } }.ToJsonString();
-        // The request waits up to 300 ms in the batcher; the stop arrives meanwhile.
         var inFlight = TestModels.PostAsync(client, "/v1/models/two:predict", body);
-        await Task.Delay(100);
+        // Deterministic: the request has been read, accepted and queued before the shutdown starts (the guard only bounds a hang).
+        await queued.Task.WaitAsync(TimeSpan.FromMinutes(2));
         var stopping = server.DisposeAsync().AsTask();
+        await shuttingDown.Task.WaitAsync(TimeSpan.FromMinutes(2));
+        Assert.False(inFlight.IsCompleted, "the held request finished before it was released");
+        Assert.Equal(0, batcher.Batches);
+        batcher.Left();
         var (status, answer) = await inFlight;
         await stopping;
-        Assert.Equal(200, status);
-        Assert.NotNull(answer!["outputs"]);
+        Assert.True(status == 200, $"{status} {answer}");
+        var expected = model.PredictOutputs([a[1], b[1]], verbose: 0);
+        TestModels.AssertClose(expected[0], TestModels.Flatten(answer!["outputs"]!["first"]), 1e-6, "first");
+        Assert.Equal(1, batcher.Batches);
         await Assert.ThrowsAnyAsync<HttpRequestException>(() => client.GetAsync("/healthz"));
     }
 
