@@ -38,7 +38,7 @@ internal static class CustomTrainStepExample
             // Update weights
             Optimizer!.ApplyGradients(gradients, trainableVars);
             // Compute our own metrics
-            _lossTracker.Update(loss.Item());
+            _lossTracker.UpdateState(loss);
             _maeMetric.UpdateState(y!, yPred);
             return new Dictionary<string, double>
             {

@@ -77,9 +77,9 @@ internal static class VaeExample
                 grads = tape.Gradient(totalLoss, TrainableWeights);
             }
             Optimizer!.ApplyGradients(grads.Zip(TrainableWeights));
-            _totalLossTracker.Update(totalLoss.Item());
-            _reconstructionLossTracker.Update(reconstructionLoss.Item());
-            _klLossTracker.Update(klLoss.Item());
+            _totalLossTracker.UpdateState(totalLoss);
+            _reconstructionLossTracker.UpdateState(reconstructionLoss);
+            _klLossTracker.UpdateState(klLoss);
             return new Dictionary<string, double>
             {
                 ["loss"] = _totalLossTracker.Result(),
