@@ -175,6 +175,19 @@ public sealed class GradientTape : IDisposable
     /// </summary>
     internal bool Replayable { get; private set; } = true;
 
+    /// <summary>
+    /// A host read (ToArray, Item, Tensor.Cast, an element) of a tensor the active tape sees: what C# computes from the
+    /// value is not an op, so a replay would repeat a stale result; the tape is marked not replayable, and the step is
+    /// recorded afresh every time, which is slower but right.
+    /// </summary>
+    internal static void OnHostRead(Tensor t)
+    {
+        if (t_current is { } tape && tape.Sees(t))
+        {
+            tape.Replayable = false;
+        }
+    }
+
     /// <summary>Checks that a layer's output on a recorded input was itself recorded; marks the tape not replayable otherwise.</summary>
     internal static void CheckRecorded(Tensor input, Tensor output)
     {

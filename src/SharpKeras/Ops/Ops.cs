@@ -27,12 +27,9 @@ public static partial class Ops
         {
             return x;
         }
-        if (dtype != DType.Float32)
-        {
-            return x.Cast(dtype);
-        }
-        var y = Tensor.Zeros(x.Shape);
-        void Forward() => x.CopyToFloats(y.Span);
+        // A recorded op even towards integers (which have no gradient): a replayed step must convert each batch afresh.
+        var y = Tensor.NewLike(x.Shape, dtype);
+        void Forward() => x.CastInto(y);
         Forward();
         if (GradientTape.IsRecording(x))
         {

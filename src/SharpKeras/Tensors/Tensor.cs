@@ -278,29 +278,47 @@ public sealed class Tensor
     }
 
     /// <summary>A tensor of the given dtype with the converted values (a copy; Keras's ops.cast).</summary>
+    /// <remarks>This converts on the host, once: inside a layer's call, use <see cref="Ops.Cast"/>, which a recorded step repeats.</remarks>
     public Tensor Cast(DType dtype)
     {
-        switch (dtype)
+        Training.StepRecorder.OnHostRead(this);
+        var r = NewLike(Shape, dtype);
+        CastInto(r);
+        return r;
+    }
+
+    /// <summary>
+    /// Writes this tensor's values converted to <paramref name="destination"/>'s dtype (same length): floats are truncated
+    /// toward zero for int32, clamped to [0, 255] for uint8, and non-zero (NaN included, as NumPy's astype(bool)) is true.
+    /// </summary>
+    internal void CastInto(Tensor destination)
+    {
+        switch (destination.DType)
         {
             case DType.Float32:
-                return new Tensor(Shape, ToArray());
+                CopyToFloats(destination.Span);
+                break;
             case DType.Int32:
-                return new Tensor(Shape, DType.Int32, null, ToInt32Array(), null, 0);
+                var ints = destination.Int32Span;
+                for (int i = 0; i < ints.Length; i++)
+                {
+                    ints[i] = GetInt(i);
+                }
+                break;
             case DType.Bool:
-                var flags = new byte[Length];
+                var flags = destination.ByteSpan;
                 for (int i = 0; i < flags.Length; i++)
                 {
-                    // NaN is true, as NumPy's astype(bool).
                     flags[i] = GetFloat(i) != 0f ? (byte)1 : (byte)0;
                 }
-                return new Tensor(Shape, DType.Bool, null, null, flags, 0);
+                break;
             default:
-                var b = new byte[Length];
+                var b = destination.ByteSpan;
                 for (int i = 0; i < b.Length; i++)
                 {
                     b[i] = (byte)Math.Clamp(GetInt(i), 0, 255);
                 }
-                return new Tensor(Shape, DType.UInt8, null, null, b, 0);
+                break;
         }
     }
 

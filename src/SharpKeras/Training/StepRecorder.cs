@@ -125,6 +125,7 @@ internal sealed class StepRecorder
     /// <summary>A host read of <paramref name="t"/> (Item, ToArray, an element): a replay could not repeat what the C# did with the value.</summary>
     internal static void OnHostRead(Tensor t)
     {
+        GradientTape.OnHostRead(t);
         if (t_active is { } r && r.Tracks(t))
         {
             r.Refuse($"it read a tensor of shape {t.Shape} computed in the step on the host (Item(), ToArray() or an element), " +

@@ -8,7 +8,7 @@ internal static class AttentionShapes
     /// <summary>A mask as 1/0 floats (non-zero keeps), outside autodiff.</summary>
     public static Tensor MaskAsFloats(Tensor mask)
     {
-        var f = mask.IsFloat ? mask : mask.Cast(DType.Float32);
+        var f = mask.IsFloat ? mask : Ops.Cast(mask, DType.Float32);
         var r = Tensor.Zeros(f.Shape);
         var src = f.Span;
         var dst = r.Span;

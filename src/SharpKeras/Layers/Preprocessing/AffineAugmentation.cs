@@ -48,7 +48,7 @@ internal static class AffineAugmentation
     public static Tensor Transform(Tensor inputs, bool channelsFirst, SeedGenerator rng, Action<SeedGenerator, float[], int, int> draw,
         bool bilinear, AffineFillMode fillMode, double fillValue)
     {
-        var x = inputs.IsFloat ? inputs : inputs.Cast(DType.Float32);
+        var x = inputs.IsFloat ? inputs : Ops.Cast(inputs, DType.Float32);
         return ImageResampling.OnImages(x, channelsFirst, t =>
         {
             int n = t.Shape[0], h = t.Shape[1], w = t.Shape[2];

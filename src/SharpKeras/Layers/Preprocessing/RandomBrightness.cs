@@ -53,7 +53,7 @@ public sealed class RandomBrightness : Layer, IKerasSerializable<RandomBrightnes
         {
             return inputs;
         }
-        var x = inputs.IsFloat ? inputs : inputs.Cast(DType.Float32);
+        var x = inputs.IsFloat ? inputs : Ops.Cast(inputs, DType.Float32);
         double width = ValueRange.High - ValueRange.Low;
         var delta = RandomFactor.PerSample(x, _rng, Factor.Lower * width, Factor.Upper * width);
         return Ops.Clip(Ops.Add(x, delta), (float)ValueRange.Low, (float)ValueRange.High);

@@ -60,7 +60,7 @@ public sealed class RandomContrast : Layer, IKerasSerializable<RandomContrast>
         {
             return inputs;
         }
-        var x = inputs.IsFloat ? inputs : inputs.Cast(DType.Float32);
+        var x = inputs.IsFloat ? inputs : Ops.Cast(inputs, DType.Float32);
         var c = RandomFactor.PerSample(x, _rng, 1 - Factor.Lower, 1 + Factor.Upper);
         int ha = x.Rank - 3, wa = x.Rank - 2;
         var mean = Ops.Mean(Ops.Mean(x, ha, keepDims: true), wa, keepDims: true);

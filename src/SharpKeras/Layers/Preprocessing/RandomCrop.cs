@@ -68,7 +68,7 @@ public sealed class RandomCrop : Layer, IKerasSerializable<RandomCrop>
         }
         var (ha, wa) = ImageResampling.SpatialAxes(this, inputs.Shape, ChannelsFirst);
         int h = inputs.Shape[ha], w = inputs.Shape[wa];
-        var x = inputs.IsFloat ? inputs : inputs.Cast(DType.Float32);
+        var x = inputs.IsFloat ? inputs : Ops.Cast(inputs, DType.Float32);
         if (h > Height && w > Width)
         {
             var rng = _rng;

@@ -52,7 +52,7 @@ public sealed class RandomFlip : Layer, IKerasSerializable<RandomFlip>
         {
             return inputs;
         }
-        var x = inputs.IsFloat ? inputs : inputs.Cast(DType.Float32);
+        var x = inputs.IsFloat ? inputs : Ops.Cast(inputs, DType.Float32);
         // Keras draws uniform u per image and flips where u <= 0.5; drawn in an op, so a replayed step draws afresh.
         var flip = Ops.RandomDraws(x, RandomFactor.PerSampleShape(x), _rng, (g, m) =>
         {

@@ -85,7 +85,7 @@ public sealed class RandomTranslation : Layer, IKerasSerializable<RandomTranslat
     {
         if (!training)
         {
-            return inputs.IsFloat ? inputs : inputs.Cast(DType.Float32);
+            return inputs.IsFloat ? inputs : Ops.Cast(inputs, DType.Float32);
         }
         var height = HeightRange;
         var width = WidthRange;

@@ -67,7 +67,7 @@ public sealed class Rescaling : Layer, IKerasSerializable<Rescaling>
     /// <inheritdoc/>
     protected override Tensor Call(Tensor inputs, bool training)
     {
-        var x = inputs.IsFloat ? inputs : inputs.Cast(DType.Float32);
+        var x = inputs.IsFloat ? inputs : Ops.Cast(inputs, DType.Float32);
         return Ops.Add(Ops.Multiply(x, Constant(Scale)), Constant(Offset));
     }
 
