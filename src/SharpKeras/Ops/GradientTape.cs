@@ -176,6 +176,19 @@ public sealed class GradientTape : IDisposable
     internal bool Replayable { get; private set; } = true;
 
     /// <summary>
+    /// A second output <paramref name="side"/> that the op which made <paramref name="output"/> writes in its forward (Embedding's
+    /// and Masking's masks): the ops that read it are recorded like those on the output, or a replay would read a stale mask.
+    /// </summary>
+    internal static void RecordSideOutput(Tensor output, Tensor side)
+    {
+        if (t_current is { } tape && tape._tracked.Contains(output))
+        {
+            tape._tracked.Add(side);
+        }
+        Training.StepRecorder.OnSideOutput(output, side);
+    }
+
+    /// <summary>
     /// A host read (ToArray, Item, Tensor.Cast, an element) of a tensor the active tape sees: what C# computes from the
     /// value is not an op, so a replay would repeat a stale result; the tape is marked not replayable, and the step is
     /// recorded afresh every time, which is slower but right.

@@ -196,6 +196,10 @@ public static partial class Ops
                     }
                 }
             }, OpKind.Embedding);
+            if (maskOut is not null)
+            {
+                GradientTape.RecordSideOutput(y, maskOut);
+            }
         }
         return y;
     }
@@ -259,6 +263,7 @@ public static partial class Ops
                     }
                 }
             }, OpKind.Masking);
+            GradientTape.RecordSideOutput(y, maskOut);
         }
         return y;
     }

@@ -134,6 +134,15 @@ internal sealed class StepRecorder
         }
     }
 
+    /// <summary>A second output an op writes in its forward (a mask): tracked when the op's output is, since the replay refills it too.</summary>
+    internal static void OnSideOutput(Tensor output, Tensor side)
+    {
+        if (t_active is { } r && r.Tracks(output))
+        {
+            r._tracked.Add(side);
+        }
+    }
+
     /// <summary>A view of a tracked tensor (a Slice) shares its storage, which the replay refills in place: it is tracked too.</summary>
     internal static void OnView(Tensor source, Tensor view)
     {

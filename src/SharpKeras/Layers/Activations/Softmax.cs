@@ -53,13 +53,8 @@ public sealed class Softmax : Layer, Saving.IKerasSerializable<Softmax>
             return Ops.Softmax(inputs, Axis);
         }
         var keep = Keep(mask, inputs.Shape);
-        var drop = Tensor.Zeros(keep.Shape);
-        var ks = keep.Span;
-        var ds = drop.Span;
-        for (int i = 0; i < ks.Length; i++)
-        {
-            ds[i] = ks[i] == 0f ? LargeNegative : 0f;
-        }
+        // LargeNegative where the mask drops, (-)0 where it keeps: recorded ops, so a replayed step reads each batch's mask.
+        var drop = Ops.Multiply(Ops.Subtract(Tensor.Scalar(1f), keep), Tensor.Scalar(LargeNegative));
         // where(mask, x, -1e9) as x keep + drop (exact for a 0/1 keep), so the gradient flows through the ops.
         var logits = Ops.Add(Ops.Multiply(inputs, keep), drop);
         return Ops.Multiply(Ops.Softmax(logits, Axis), keep);
@@ -77,13 +72,7 @@ public sealed class Softmax : Layer, Saving.IKerasSerializable<Softmax>
         {
             throw new ArgumentException($"Layer '{Name}' (Softmax): the mask must be broadcastable to the inputs; each mask dimension must be 1 or match the input's. Received inputs.shape={input}, mask.shape={mask.Shape}.");
         }
-        var keep = Tensor.Zeros(mask.Shape);
-        var s = keep.Span;
-        for (int i = 0; i < s.Length; i++)
-        {
-            s[i] = mask.GetFloat(i) > 0.5f ? 1f : 0f;
-        }
-        return keep;
+        return Ops.Cast(Ops.Greater(mask, Tensor.Scalar(0.5f)), DType.Float32);
     }
 
     /// <inheritdoc/>

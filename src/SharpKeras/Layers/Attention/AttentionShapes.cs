@@ -5,19 +5,8 @@ namespace SharpKeras.Layers;
 /// <summary>What the attention layers share: masks read as 1/0 floats, and Keras's <c>shapes_dict</c> build config of query, value and key.</summary>
 internal static class AttentionShapes
 {
-    /// <summary>A mask as 1/0 floats (non-zero keeps), outside autodiff.</summary>
-    public static Tensor MaskAsFloats(Tensor mask)
-    {
-        var f = mask.IsFloat ? mask : Ops.Cast(mask, DType.Float32);
-        var r = Tensor.Zeros(f.Shape);
-        var src = f.Span;
-        var dst = r.Span;
-        for (int i = 0; i < src.Length; i++)
-        {
-            dst[i] = src[i] != 0f ? 1f : 0f;
-        }
-        return r;
-    }
+    /// <summary>A mask as 1/0 floats (non-zero keeps), outside autodiff; recorded ops, so a replayed step reads each batch's mask.</summary>
+    public static Tensor MaskAsFloats(Tensor mask) => Ops.Cast(Ops.NotEqual(mask, Tensor.Scalar(0f)), DType.Float32);
 
     /// <summary>Keras's build config <c>{"shapes_dict": {query_shape, value_shape[, key_shape]}}</c>, or null before the layer is built.</summary>
     public static JsonObject? ShapesDict(IReadOnlyList<Shape>? shapes)

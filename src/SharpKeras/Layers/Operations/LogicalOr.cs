@@ -67,16 +67,7 @@ public sealed class LogicalOr : Layer, Saving.IKerasSerializable<LogicalOr>
         {
             throw new ArgumentException($"LogicalOr operation '{Name}' takes two tensors, got {inputs.Count}.");
         }
-        var a = inputs[0].IsFloat ? inputs[0] : inputs[0].Cast(DType.Float32);
-        var b = inputs[1].IsFloat ? inputs[1] : inputs[1].Cast(DType.Float32);
-        var sum = Ops.Add(a, b);
-        var r = Tensor.Zeros(sum.Shape);
-        var s = sum.Span;
-        var rs = r.Span;
-        for (int i = 0; i < rs.Length; i++)
-        {
-            rs[i] = s[i] != 0f ? 1f : 0f;
-        }
-        return r;
+        // 1/0 floats (non-zero is true), through recorded ops so a replayed step reads each batch's masks.
+        return Ops.Cast(Ops.LogicalOr(inputs[0], inputs[1]), DType.Float32);
     }
 }

@@ -85,16 +85,7 @@ public sealed class NotEqual : Layer, Saving.IKerasSerializable<NotEqual>
 
     private static Tensor Compare(Tensor a, Tensor b)
     {
-        var fa = a.IsFloat ? a : a.Cast(DType.Float32);
-        var fb = b.IsFloat ? b : b.Cast(DType.Float32);
-        // Masks carry no gradient: the result is written outside the tape, as a boolean op's in Keras.
-        var diff = Tensor.Zeros(Shape.Broadcast(fa.Shape, fb.Shape));
-        var d = Ops.Subtract(fa, fb).Span;
-        var r = diff.Span;
-        for (int i = 0; i < r.Length; i++)
-        {
-            r[i] = d[i] != 0f ? 1f : 0f;
-        }
-        return diff;
+        // Masks carry no gradient, as a boolean op's in Keras; 1/0 floats, through recorded ops so a replayed step compares each batch.
+        return Ops.Cast(Ops.NotEqual(a, b), DType.Float32);
     }
 }
