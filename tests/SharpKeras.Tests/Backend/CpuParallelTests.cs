@@ -83,26 +83,126 @@ public class CpuParallelTests
         }
     }
 
-    private readonly unsafe struct ThreadBody(int* ids) : IRangeBody
+    /// <summary>
+    /// Records each item's thread; the first chunk waits (up to 30 s) until a later chunk has started, so the
+    /// caller cannot take over a later chunk of a worker that is merely slow to wake.
+    /// </summary>
+    private readonly unsafe struct WaitingThreadBody(int* ids, int* laterStarted) : IRangeBody
     {
         public void Run(int start, int end)
         {
+            if (start > 0)
+            {
+                Volatile.Write(ref *laterStarted, 1);
+            }
             for (int i = start; i < end; i++)
             {
                 ids[i] = Environment.CurrentManagedThreadId;
             }
+            if (start == 0 && end < CountOf(ids))
+            {
+                long until = Stopwatch.GetTimestamp() + 30 * Stopwatch.Frequency;
+                while (Volatile.Read(ref *laterStarted) == 0 && Stopwatch.GetTimestamp() < until)
+                {
+                    Thread.Yield();
+                }
+            }
         }
+
+        // The item count is stored just before the ids (see ThreadsOf).
+        private static int CountOf(int* ids) => ids[-1];
     }
 
     private static unsafe int[] ThreadsOf(int count, long workPerItem)
     {
-        var ids = new int[count];
-        fixed (int* p = ids)
+        var buffer = new int[count + 2];
+        buffer[1] = count;
+        fixed (int* p = buffer)
         {
-            var body = new ThreadBody(p);
+            var body = new WaitingThreadBody(p + 2, p);
             CpuParallel.For(count, workPerItem, ref body);
         }
-        return ids;
+        return buffer[2..];
+    }
+
+    /// <summary>
+    /// A chunk whose worker has not started it when the caller finishes its own is run by the caller, with the
+    /// same boundaries: every item still runs exactly once, and a region after a failed one runs normally.
+    /// </summary>
+    [Fact]
+    public unsafe void TheCallerTakesOverUnstartedChunksAndAFailureLeavesNoneBehind()
+    {
+        int saved = Config.Threads;
+        Config.Threads = 2;
+        try
+        {
+            using var _ = CpuParallel.OverrideMinWorkPerChunk(1);
+            // Tiny regions back to back, with pauses past the worker's spin: many are finished by the caller alone.
+            var hits = new int[2];
+            var rng = new Random(3);
+            for (int round = 0; round < 2000; round++)
+            {
+                if (round % 50 == 0)
+                {
+                    Thread.Sleep(rng.Next(0, 2));
+                }
+                Region(hits, 1);
+            }
+            Assert.Equal(2000, hits[0]);
+            Assert.Equal(2000, hits[1]);
+            var failing = new ThrowingBody(0);
+            Assert.Throws<InvalidOperationException>(() => CpuParallel.For(2, 1, ref failing));
+            var after = new int[1000];
+            Region(after, 1);
+            Assert.All(after, h => Assert.Equal(1, h));
+        }
+        finally
+        {
+            Config.Threads = saved;
+        }
+    }
+
+    private readonly struct ThrowingBody(int throwAt) : IRangeBody
+    {
+        public void Run(int start, int end)
+        {
+            if (start <= throwAt && throwAt < end)
+            {
+                throw new InvalidOperationException($"item {throwAt} failed");
+            }
+        }
+    }
+
+    /// <summary>The test-only threshold override makes small work fan out on the calling thread only, until disposed.</summary>
+    [Fact]
+    public void TheThresholdOverrideAppliesUntilDisposed()
+    {
+        int saved = Config.Threads;
+        Config.Threads = 2;
+        try
+        {
+            Assert.Equal(1, CpuParallel.ChunksFor(2, 1));
+            using (CpuParallel.OverrideMinWorkPerChunk(1))
+            {
+                Assert.Equal(2, CpuParallel.ChunksFor(2, 1));
+                Assert.Equal(1, CpuParallel.ChunksFor(1, 1));
+                int onOtherThread = 0;
+                var other = new Thread(() => onOtherThread = CpuParallel.ChunksFor(2, 1));
+                other.Start();
+                other.Join();
+                Assert.Equal(1, onOtherThread);
+                int caller = Environment.CurrentManagedThreadId;
+                int[] ids = ThreadsOf(10, 1);
+                Assert.All(ids[..5], id => Assert.Equal(caller, id));
+                Assert.All(ids[5..], id => Assert.NotEqual(caller, id));
+            }
+            Assert.Equal(1, CpuParallel.ChunksFor(2, 1));
+            Assert.Throws<ArgumentOutOfRangeException>(() => CpuParallel.OverrideMinWorkPerChunk(0));
+        }
+        finally
+        {
+            Config.Threads = saved;
+        }
     }
 
     /// <summary>

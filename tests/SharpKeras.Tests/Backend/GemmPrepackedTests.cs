@@ -47,6 +47,8 @@ public class GemmPrepackedTests
         var start = Rand(m * n, 4);
         var act = (EpilogueActivation)activation;
         int saved = Config.Threads;
+        // Small shapes too are split over the 2 threads, as they would not be under the production threshold.
+        using var lowThreshold = CpuParallel.OverrideMinWorkPerChunk(1);
         try
         {
             foreach (var level in Enum.GetValues<SimdLevel>().Where(l => l <= Gemm.Best))

@@ -63,6 +63,8 @@ public class GemmSmallRowsTests
         var act = (EpilogueActivation)activation;
         var small = FirstRows(a, m, k, transA);
         int saved = Config.Threads;
+        // Small shapes too are split over the 2 threads, as they would not be under the production threshold.
+        using var lowThreshold = CpuParallel.OverrideMinWorkPerChunk(1);
         try
         {
             foreach (var level in Enum.GetValues<SimdLevel>().Where(l => l <= Gemm.Best))

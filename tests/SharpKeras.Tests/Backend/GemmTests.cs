@@ -71,6 +71,8 @@ public class GemmTests
             {
                 int saved = Config.Threads;
                 Config.Threads = threads;
+                // Small shapes too are split over the 2 threads, as they would not be under the production threshold.
+                using var lowThreshold = CpuParallel.OverrideMinWorkPerChunk(1);
                 try
                 {
                     var c = new float[m * n];

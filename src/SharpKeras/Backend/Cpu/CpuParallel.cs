@@ -26,6 +26,8 @@ internal static unsafe class CpuParallel
     private static readonly object s_gate = new();
     private static Worker[] s_workers = [];
     [ThreadStatic] private static bool t_inside;
+    // Tests only (see OverrideMinWorkPerChunk): a lower threshold on the calling thread, 0 for none.
+    [ThreadStatic] private static long t_minWorkOverride;
 
     // The job being run; written by the caller under s_gate before the workers are released.
     private static delegate*<void*, int, int, void> s_fn;
@@ -54,6 +56,25 @@ internal static unsafe class CpuParallel
     public const long MinWorkPerChunk = 1 << 17;
 
     /// <summary>
+    /// Until the returned scope is disposed, regions started on the calling thread fan out once every chunk
+    /// gets <paramref name="minWork"/> element-equivalents instead of <see cref="MinWorkPerChunk"/>: for tests,
+    /// so that checks of thread-count independence on small shapes really run on two threads.
+    /// </summary>
+    internal static MinWorkScope OverrideMinWorkPerChunk(long minWork)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(minWork, 1);
+        var scope = new MinWorkScope(t_minWorkOverride);
+        t_minWorkOverride = minWork;
+        return scope;
+    }
+
+    /// <summary>Restores the calling thread's previous threshold override when disposed.</summary>
+    internal readonly struct MinWorkScope(long previous) : IDisposable
+    {
+        public void Dispose() => t_minWorkOverride = previous;
+    }
+
+    /// <summary>
     /// How many chunks <see cref="For{TBody}"/> splits <paramref name="count"/> items of
     /// <paramref name="workPerItem"/> element-equivalents each into: 1 (inline) unless every chunk
     /// gets at least <see cref="MinWorkPerChunk"/>, and never more than <see cref="Config.Threads"/>.
@@ -61,7 +82,7 @@ internal static unsafe class CpuParallel
     public static int ChunksFor(int count, long workPerItem)
     {
         long total = (long)Math.Max(0, count) * Math.Max(1, workPerItem);
-        long byWork = total / MinWorkPerChunk;
+        long byWork = total / (t_minWorkOverride > 0 ? t_minWorkOverride : MinWorkPerChunk);
         return (int)Math.Max(1, Math.Min(Math.Min(Config.Threads, count), byWork));
     }
 
@@ -94,16 +115,43 @@ internal static unsafe class CpuParallel
                 Volatile.Write(ref s_pending, chunks - 1);
                 for (int w = 0; w < chunks - 1; w++)
                 {
+                    // Opened after the job's fields are written (Release is a full fence): whoever claims it sees this job.
+                    Volatile.Write(ref s_workers[w].Claim, 0);
                     s_workers[w].Release();
                 }
                 t_inside = true;
                 try
                 {
                     body.Run(0, ChunkEnd(count, chunks, 0));
+                    // A chunk whose worker has not started it yet (still waking from sleep, or descheduled on a
+                    // busy machine) is run here rather than waited for. Its boundaries stay the same, and so do
+                    // the results; the last chunks first, since their workers were released last.
+                    for (int w = chunks - 2; w >= 0; w--)
+                    {
+                        if (Interlocked.CompareExchange(ref s_workers[w].Claim, 1, 0) == 0)
+                        {
+                            try
+                            {
+                                body.Run(ChunkEnd(count, chunks, w), ChunkEnd(count, chunks, w + 1));
+                            }
+                            finally
+                            {
+                                Interlocked.Decrement(ref s_pending);
+                            }
+                        }
+                    }
                 }
                 finally
                 {
                     t_inside = false;
+                    // Nothing stays claimable: after a failure above, no worker may start a chunk of a job whose state is going out of scope.
+                    for (int w = 0; w < chunks - 1; w++)
+                    {
+                        if (Interlocked.CompareExchange(ref s_workers[w].Claim, 1, 0) == 0)
+                        {
+                            Interlocked.Decrement(ref s_pending);
+                        }
+                    }
                     // The workers are running their chunks now: wait without giving the core away,
                     // unless it takes long (a worker descheduled on a busy machine needs a core).
                     long yieldAfter = System.Diagnostics.Stopwatch.GetTimestamp() + 5 * SpinTicks;
@@ -171,6 +219,12 @@ internal static unsafe class CpuParallel
         private readonly SemaphoreSlim _wake = new(0);
         private int _state;
 
+        /// <summary>
+        /// 0 while this worker's chunk of the current job waits to be started, 1 once the worker or the caller
+        /// has taken it (and between jobs): only the one that swaps it from 0 runs the chunk and counts it done.
+        /// </summary>
+        public int Claim = 1;
+
         public Worker(int index)
         {
             _index = index;
@@ -209,8 +263,13 @@ internal static unsafe class CpuParallel
                     // Registered as sleeping before any release: the next release signals exactly once.
                     _wake.Wait();
                 }
-                // The state is Go; no new job can be released until this one's chunk is counted done.
                 Volatile.Write(ref _state, Idle);
+                // The caller may have run this chunk already (and even released a new job since, whose Go merged
+                // with this one): only the claim's taker runs a chunk, and the job cannot change until it is counted done.
+                if (Interlocked.CompareExchange(ref Claim, 1, 0) != 0)
+                {
+                    continue;
+                }
                 int count = s_count, chunks = s_chunks;
                 try
                 {
