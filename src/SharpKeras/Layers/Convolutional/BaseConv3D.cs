@@ -17,7 +17,7 @@ public abstract class BaseConv3D : Layer
     private Variable? _bias;
 
     /// <summary>Validates and stores the arguments the 3-D convolution layers share.</summary>
-    private protected BaseConv3D(int filters, Size3D kernelSize, Size3D? strides, string padding, Size3D? dilationRate,
+    private protected BaseConv3D(int filters, Size3D kernelSize, Size3D? strides, string padding, string? dataFormat, Size3D? dilationRate,
         ActivationFunction? activation, bool useBias, Initializer? kernelInitializer, Initializer? biasInitializer, string? name,
         int[]? inputShape, int? batchSize, Regularizers.Regularizer? kernelRegularizer, Regularizers.Regularizer? biasRegularizer,
         Regularizers.Regularizer? activityRegularizer, Constraints.Constraint? kernelConstraint, Constraints.Constraint? biasConstraint)
@@ -42,6 +42,7 @@ public abstract class BaseConv3D : Layer
         }
         Filters = filters;
         Padding = Ops.CheckPadding(padding, allowCausal: false);
+        DataFormat = Preprocessing.ImageResampling.DataFormat(dataFormat, layer);
         Activation = activation ?? Activations.Get("linear");
         UseBias = useBias;
         KernelInitializer = kernelInitializer ?? new GlorotUniform();
@@ -76,6 +77,9 @@ public abstract class BaseConv3D : Layer
     /// <summary>"valid" or "same".</summary>
     public string Padding { get; }
 
+    /// <summary>"channels_last" (batch, depth, height, width, channels) or "channels_first" (batch, channels, depth, height, width).</summary>
+    public string DataFormat { get; }
+
     /// <summary>The activation applied to the output.</summary>
     public ActivationFunction Activation { get; }
 
@@ -106,6 +110,19 @@ public abstract class BaseConv3D : Layer
     /// <summary>The bias (filters,); null before build or without bias.</summary>
     public Variable? Bias => _bias;
 
+    private bool ChannelsFirst => DataFormat == "channels_first";
+
+    /// <summary>An input shape in channels_last order, as the shape checks and the kernels take it.</summary>
+    private protected Shape LastShape(Shape s) => ChannelsFirst && s.Rank == 5 ? ConvShapes.ToChannelsLast(s) : s;
+
+    /// <summary>A channels_last output shape in the layer's data format.</summary>
+    private protected Shape FormatShape(Shape s) => ChannelsFirst ? ConvShapes.ToChannelsFirst(s) : s;
+
+    // channels_first runs the channels_last kernels between two transposes.
+    private protected Tensor LastTensor(Tensor x) => ChannelsFirst ? ConvShapes.ToChannelsLast(x) : x;
+
+    private protected Tensor FormatTensor(Tensor y) => ChannelsFirst ? ConvShapes.ToChannelsFirst(y) : y;
+
     private protected int[] KernelSizeArray => _kernelSize;
 
     private protected int[] StridesArray => _strides;
@@ -118,6 +135,7 @@ public abstract class BaseConv3D : Layer
     /// <inheritdoc/>
     protected override void Build(Shape inputShape)
     {
+        inputShape = LastShape(inputShape);
         ConvShapes.CheckRank(this, inputShape, 3);
         _kernel = AddWeight("kernel", KernelShape(inputShape, inputShape[-1]), KernelInitializer, true, KernelRegularizer, KernelConstraint);
         if (UseBias)
@@ -145,7 +163,7 @@ public abstract class BaseConv3D : Layer
         c["strides"] = Strides.ToJson();
         c["padding"] = Padding;
         WriteAfterPadding(c);
-        c["data_format"] = "channels_last";
+        c["data_format"] = DataFormat;
         c["dilation_rate"] = DilationRate.ToJson();
         WriteAfterDilation(c);
         c["activation"] = Activation.Name;

@@ -16,6 +16,7 @@ public sealed class Conv3D : BaseConv3D, IKerasSerializable<Conv3D>
     /// <param name="kernelSize">Window size: an int or (depth, height, width).</param>
     /// <param name="strides">Step (default 1).</param>
     /// <param name="padding">"valid" (default) or "same".</param>
+    /// <param name="dataFormat">"channels_last" (default) or "channels_first" (batch, channels, depth, height, width).</param>
     /// <param name="dilationRate">Spacing between kernel taps (default 1).</param>
     /// <param name="groups">Channel groups convolved separately (Keras's <c>groups</c>, default 1); channels and filters must be multiples of it.</param>
     /// <param name="activation">Activation (default linear).</param>
@@ -30,11 +31,11 @@ public sealed class Conv3D : BaseConv3D, IKerasSerializable<Conv3D>
     /// <param name="activityRegularizer">Penalty on the output (Keras's <c>activity_regularizer</c>).</param>
     /// <param name="kernelConstraint">Projection of the kernel after each update (Keras's <c>kernel_constraint</c>).</param>
     /// <param name="biasConstraint">Projection of the bias after each update (Keras's <c>bias_constraint</c>).</param>
-    public Conv3D(int filters, Size3D kernelSize, Size3D? strides = null, string padding = "valid", Size3D? dilationRate = null, int groups = 1,
+    public Conv3D(int filters, Size3D kernelSize, Size3D? strides = null, string padding = "valid", string? dataFormat = null, Size3D? dilationRate = null, int groups = 1,
         ActivationFunction? activation = null, bool useBias = true, Initializer? kernelInitializer = null, Initializer? biasInitializer = null, string? name = null,
         int[]? inputShape = null, int? batchSize = null, Regularizers.Regularizer? kernelRegularizer = null, Regularizers.Regularizer? biasRegularizer = null,
         Regularizers.Regularizer? activityRegularizer = null, Constraints.Constraint? kernelConstraint = null, Constraints.Constraint? biasConstraint = null)
-        : base(filters, kernelSize, strides, padding, dilationRate, activation, useBias, kernelInitializer, biasInitializer, name, inputShape, batchSize,
+        : base(filters, kernelSize, strides, padding, dataFormat, dilationRate, activation, useBias, kernelInitializer, biasInitializer, name, inputShape, batchSize,
             kernelRegularizer, biasRegularizer, activityRegularizer, kernelConstraint, biasConstraint)
     {
         if (groups <= 0 || filters % groups != 0)
@@ -55,33 +56,30 @@ public sealed class Conv3D : BaseConv3D, IKerasSerializable<Conv3D>
     /// <inheritdoc/>
     protected override void CheckInputShape(Shape inputShape)
     {
-        ConvShapes.CheckChannels(this, inputShape, 3, Kernel!.Shape[3] * Groups);
+        ConvShapes.CheckChannels(this, LastShape(inputShape), 3, Kernel!.Shape[3] * Groups);
         ComputeOutputShape(inputShape);
     }
 
     /// <inheritdoc/>
-    public override Shape ComputeOutputShape(Shape inputShape) => ConvShapes.Output(this, inputShape, KernelSizeArray, StridesArray, DilationArray, Padding, Filters);
+    public override Shape ComputeOutputShape(Shape inputShape) => FormatShape(ConvShapes.Output(this, LastShape(inputShape), KernelSizeArray, StridesArray, DilationArray, Padding, Filters));
 
     /// <inheritdoc/>
     protected override Tensor Call(Tensor inputs, bool training)
     {
         var fused = Activation.Epilogue;
-        var y = Ops.Convolve3D(inputs, Kernel!.Value, Bias?.Value, StridesArray, Padding, DilationArray, fused ?? default);
-        return fused is null ? Activation.Call(y) : y;
+        var y = Ops.Convolve3D(LastTensor(inputs), Kernel!.Value, Bias?.Value, StridesArray, Padding, DilationArray, fused ?? default);
+        return FormatTensor(fused is null ? Activation.Call(y) : y);
     }
 
     /// <inheritdoc/>
     private protected override void WriteAfterDilation(JsonObject c) => c["groups"] = Groups;
 
-    /// <summary>Recreates the layer from its config (Keras's <c>from_config</c>); channels_first is refused.</summary>
+    /// <summary>Recreates the layer from its config (Keras's <c>from_config</c>).</summary>
     public static Conv3D FromConfig(JsonObject config)
     {
-        if (Cfg.String(config, "data_format", "channels_last") != "channels_last")
-        {
-            throw new ConfigException($"Layer {Cfg.Describe(config)}: data_format '{config["data_format"]}' is not supported; SharpKeras is channels_last.");
-        }
+        ArgumentNullException.ThrowIfNull(config);
         return new Conv3D(Cfg.Int(config, "filters"), Size3D.FromConfig(config, "kernel_size"), Size3D.FromConfig(config, "strides", 1),
-            Cfg.String(config, "padding", "valid"), Size3D.FromConfig(config, "dilation_rate", 1), config["groups"] is null ? 1 : Cfg.Int(config, "groups"),
+            Cfg.String(config, "padding", "valid"), Cfg.OptionalString(config, "data_format"), Size3D.FromConfig(config, "dilation_rate", 1), config["groups"] is null ? 1 : Cfg.Int(config, "groups"),
             ConvLayerConfigs.Activation(config), Cfg.Bool(config, "use_bias", true),
             KerasSerializer.Initializer(config["kernel_initializer"], "glorot_uniform"), KerasSerializer.Initializer(config["bias_initializer"], "zeros"), Cfg.Name(config),
             kernelRegularizer: KerasSerializer.Regularizer(config["kernel_regularizer"]), biasRegularizer: KerasSerializer.Regularizer(config["bias_regularizer"]),

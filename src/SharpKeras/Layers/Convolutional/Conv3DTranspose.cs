@@ -19,6 +19,7 @@ public sealed class Conv3DTranspose : BaseConv3D, IKerasSerializable<Conv3DTrans
     /// <param name="kernelSize">Window size: an int or (depth, height, width).</param>
     /// <param name="strides">Upsampling step (default 1).</param>
     /// <param name="padding">"valid" (default) or "same".</param>
+    /// <param name="dataFormat">"channels_last" (default) or "channels_first" (batch, channels, depth, height, width).</param>
     /// <param name="outputPadding">Extra size added to one side of each output axis (Keras's <c>output_padding</c>, each below its stride), or null.</param>
     /// <param name="dilationRate">Spacing between kernel taps (default 1).</param>
     /// <param name="activation">Activation (default linear).</param>
@@ -33,11 +34,11 @@ public sealed class Conv3DTranspose : BaseConv3D, IKerasSerializable<Conv3DTrans
     /// <param name="biasConstraint">Projection of the bias after each update (Keras's <c>bias_constraint</c>).</param>
     /// <param name="inputShape">Optional per-sample input shape (depth, height, width, channels), as Keras's <c>input_shape</c>.</param>
     /// <param name="batchSize">Optional batch size completing <paramref name="inputShape"/>, as Keras's <c>batch_size</c>.</param>
-    public Conv3DTranspose(int filters, Size3D kernelSize, Size3D? strides = null, string padding = "valid", Size3D? outputPadding = null, Size3D? dilationRate = null,
+    public Conv3DTranspose(int filters, Size3D kernelSize, Size3D? strides = null, string padding = "valid", string? dataFormat = null, Size3D? outputPadding = null, Size3D? dilationRate = null,
         ActivationFunction? activation = null, bool useBias = true, Initializer? kernelInitializer = null, Initializer? biasInitializer = null, string? name = null,
         Regularizers.Regularizer? kernelRegularizer = null, Regularizers.Regularizer? biasRegularizer = null, Regularizers.Regularizer? activityRegularizer = null,
         Constraints.Constraint? kernelConstraint = null, Constraints.Constraint? biasConstraint = null, int[]? inputShape = null, int? batchSize = null)
-        : base(filters, kernelSize, strides, padding, dilationRate, activation, useBias, kernelInitializer, biasInitializer, name, inputShape, batchSize,
+        : base(filters, kernelSize, strides, padding, dataFormat, dilationRate, activation, useBias, kernelInitializer, biasInitializer, name, inputShape, batchSize,
             kernelRegularizer, biasRegularizer, activityRegularizer, kernelConstraint, biasConstraint)
     {
         if (outputPadding is { } op)
@@ -60,11 +61,12 @@ public sealed class Conv3DTranspose : BaseConv3D, IKerasSerializable<Conv3DTrans
     private protected override Shape KernelShape(Shape inputShape, int channels) => new([.. KernelSizeArray, Filters, channels]);
 
     /// <inheritdoc/>
-    protected override void CheckInputShape(Shape inputShape) => ConvShapes.CheckChannels(this, inputShape, 3, Kernel!.Shape[4]);
+    protected override void CheckInputShape(Shape inputShape) => ConvShapes.CheckChannels(this, LastShape(inputShape), 3, Kernel!.Shape[4]);
 
     /// <inheritdoc/>
     public override Shape ComputeOutputShape(Shape inputShape)
     {
+        inputShape = LastShape(inputShape);
         ConvShapes.CheckRank(this, inputShape, 3);
         var dims = inputShape.ToArray();
         for (int i = 0; i < 3; i++)
@@ -73,29 +75,30 @@ public sealed class Conv3DTranspose : BaseConv3D, IKerasSerializable<Conv3DTrans
                 : Ops.ConvTransposeOutputLength(inputShape[1 + i], KernelSizeArray[i], StridesArray[i], DilationArray[i], Padding, _outputPadding?[i]);
         }
         dims[4] = Filters;
-        return new Shape(dims);
+        return FormatShape(new Shape(dims));
     }
 
     /// <inheritdoc/>
     protected override Tensor Call(Tensor inputs, bool training)
     {
-        var y = Ops.ConvolveTranspose3D(inputs, Kernel!.Value, StridesArray, Padding, _outputPadding, DilationArray);
+        var y = Ops.ConvolveTranspose3D(LastTensor(inputs), Kernel!.Value, StridesArray, Padding, _outputPadding, DilationArray);
         if (Bias is { } bias)
         {
             y = Ops.Add(y, bias.Value);
         }
-        return Activation.Call(y);
+        return FormatTensor(Activation.Call(y));
     }
 
     /// <inheritdoc/>
     private protected override void WriteAfterPadding(JsonObject c) => c["output_padding"] = OutputPadding?.ToJson();
 
-    /// <summary>Recreates the layer from its config (Keras's <c>from_config</c>); channels_first is refused.</summary>
+    /// <summary>Recreates the layer from its config (Keras's <c>from_config</c>).</summary>
     public static Conv3DTranspose FromConfig(JsonObject config)
     {
-        var name = ConvLayerConfigs.CheckedLayout(config);
+        ArgumentNullException.ThrowIfNull(config);
+        var name = Cfg.Name(config);
         return new Conv3DTranspose(Cfg.Int(config, "filters"), Size3D.FromConfig(config, "kernel_size"), Size3D.FromConfig(config, "strides", 1),
-            Cfg.String(config, "padding", "valid"), Size3D.OptionalFromConfig(config, "output_padding"), Size3D.FromConfig(config, "dilation_rate", 1),
+            Cfg.String(config, "padding", "valid"), Cfg.OptionalString(config, "data_format"), Size3D.OptionalFromConfig(config, "output_padding"), Size3D.FromConfig(config, "dilation_rate", 1),
             ConvLayerConfigs.Activation(config), Cfg.Bool(config, "use_bias", true),
             KerasSerializer.Initializer(config["kernel_initializer"], "glorot_uniform"), KerasSerializer.Initializer(config["bias_initializer"], "zeros"), name,
             kernelRegularizer: KerasSerializer.Regularizer(config["kernel_regularizer"]), biasRegularizer: KerasSerializer.Regularizer(config["bias_regularizer"]),
