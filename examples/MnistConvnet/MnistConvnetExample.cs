@@ -26,9 +26,9 @@ internal static class MnistConvnetExample
         // Scale images to the [0, 1] range
         xTrain = xTrain.Cast(DType.Float32) / 255;
         xTest = xTest.Cast(DType.Float32) / 255;
-        // Make sure images have shape (28, 28, 1); np.expand_dims(x, -1) is a reshape here.
-        xTrain = xTrain.Reshape(-1, 28, 28, 1);
-        xTest = xTest.Reshape(-1, 28, 28, 1);
+        // Make sure images have shape (28, 28, 1)
+        xTrain = Ops.ExpandDims(xTrain, -1);
+        xTest = Ops.ExpandDims(xTest, -1);
         if (verbose > 0)
         {
             Console.WriteLine($"x_train shape: {xTrain.Shape} ({source})");

@@ -4,7 +4,6 @@
 // IMDB from the Keras cache or --data when present (never downloaded here), else generated reviews of its shape.
 using System.Diagnostics;
 using System.Globalization;
-using SharpKeras.Datasets;
 using SharpKeras.Layers;
 using SharpKeras.Models;
 
@@ -79,7 +78,7 @@ internal static class TextTransformerExample
         int maxlen = 200, int vocabSize = 20000, int embedDim = 32, int numHeads = 2, int ffDim = 32)
     {
         // vocabSize: only consider the top 20k words; maxlen: only consider the first 200 words of each movie review
-        var ((xTrainSeqs, yTrain), (xValSeqs, yVal), source) = LoadImdb(vocabSize, samples, dataPath);
+        var ((xTrainSeqs, yTrain), (xValSeqs, yVal), source) = ImdbReviews.Load(vocabSize, samples, dataPath);
         if (verbose > 0)
         {
             Console.WriteLine($"{xTrainSeqs.Length} Training sequences ({source})");
@@ -117,44 +116,5 @@ internal static class TextTransformerExample
         string result = string.Create(CultureInfo.InvariantCulture,
             $"RESULT loss={history["loss"][^1]:F4} first_loss={history["loss"][0]:F4} accuracy={history["accuracy"][^1]:F4} val_accuracy={history["val_accuracy"][^1]:F4} seconds_per_epoch={secondsPerEpoch:F2} samples={xTrain.Shape[0]} maxlen={maxlen} data={(source.StartsWith("real", StringComparison.Ordinal) ? "imdb" : "generated")}");
         return (history["loss"], result);
-    }
-
-    /// <summary>keras.datasets.imdb.load_data(num_words=vocab_size) cut to <paramref name="samples"/> reviews each, or generated reviews.</summary>
-    private static ((int[][], Tensor), (int[][], Tensor), string) LoadImdb(int vocabSize, int samples, string? dataPath)
-    {
-        try
-        {
-            var ((xTrain, yTrain), (xVal, yVal)) = dataPath is null
-                ? Imdb.LoadData(numWords: vocabSize, download: false)
-                : Imdb.LoadData(Path.Combine(dataPath, "imdb.npz"), numWords: vocabSize, download: false);
-            int n = Math.Min(samples, xTrain.Length), m = Math.Min(samples, xVal.Length);
-            return ((xTrain[..n], yTrain.Slice(0, n)), (xVal[..m], yVal.Slice(0, m)), "real IMDB");
-        }
-        catch (FileNotFoundException)
-        {
-            return (Reviews(samples, 1, vocabSize), Reviews(samples, 2, vocabSize), "generated reviews (imdb.npz not found)");
-        }
-    }
-
-    /// <summary>Reviews as IMDB's word ids (1 = start, 2 = out of vocabulary, words from 4): a positive review uses more of
-    /// ids 4..53, a negative one more of 54..103, inside common words; lengths vary around the padded length.</summary>
-    private static (int[][] X, Tensor Y) Reviews(int n, int seed, int vocabSize)
-    {
-        var rng = new Random(seed);
-        var x = new int[n][];
-        var y = new float[n];
-        for (int i = 0; i < n; i++)
-        {
-            int label = rng.Next(2);
-            y[i] = label;
-            var review = new int[rng.Next(10, 300)];
-            review[0] = 1;
-            for (int t = 1; t < review.Length; t++)
-            {
-                review[t] = rng.NextDouble() < 0.2 ? (label == 1 ? 4 : 54) + rng.Next(50) : rng.Next(104, vocabSize);
-            }
-            x[i] = review;
-        }
-        return (x, Tensor.FromArray(y));
     }
 }

@@ -95,7 +95,7 @@ internal static class TimeseriesClassificationExample
 
             // Evaluate model on test data
             model = Model.Load(bestModel);
-            var yPred = Ops.Argmax(model.Predict(xTest, verbose: 0)).ToInt32Array();
+            var yPred = Ops.Argmax(model.Predict(xTest, verbose: 0), axis: 1).ToInt32Array();
             double accuracy = yPred.Zip(yTest).Count(p => p.First == p.Second) / (double)yTest.Length;
             if (verbose > 0)
             {

@@ -69,8 +69,8 @@ internal static class VaeExample
             {
                 var (zMean, zLogVar, z) = Three(_encoder.CallOutputs([x], training: true));
                 var reconstruction = _decoder.Apply(z, training: true);
-                // binary_crossentropy averages the channel axis; reduce_sum over axes (1, 2) is two sums here.
-                reconstructionLoss = Ops.Mean(Ops.Sum(Ops.Sum(LossFunctions.BinaryCrossentropy(x, reconstruction), axis: 2), axis: 1));
+                // binary_crossentropy averages the channel axis, then reduce_sum over axes (1, 2).
+                reconstructionLoss = Ops.Mean(Ops.Sum(LossFunctions.BinaryCrossentropy(x, reconstruction), axis: [1, 2]));
                 var kl = -0.5 * (1 + zLogVar - Ops.Square(zMean) - Ops.Exp(zLogVar));
                 klLoss = Ops.Mean(Ops.Sum(kl, axis: 1));
                 totalLoss = reconstructionLoss + klLoss;

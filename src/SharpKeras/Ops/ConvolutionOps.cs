@@ -163,33 +163,44 @@ public static partial class Ops
         {
             throw new ArgumentException($"pooling: the pool {ph}x{pw} is larger than the input {s[1]}x{s[2]} with \"valid\" padding; use padding=\"same\" or a smaller pool.");
         }
-        var y = Tensor.Zeros(new Shape(g.Batch, g.OutH, g.OutW, g.Channels));
-        var argmax = max ? new int[y.Length] : null;
-        void Forward()
-        {
-            if (argmax is not null)
-            {
-                K.MaxPoolForward(x.Span, y.Span, argmax, g);
-            }
-            else
-            {
-                K.AveragePoolForward(x.Span, y.Span, g);
-            }
-        }
-        Forward();
-        if (GradientTape.IsRecording(x))
-        {
-            GradientTape.Record(y, [x], Forward, (gy, dx) =>
+        return RecordedPool(x, new Shape(g.Batch, g.OutH, g.OutW, g.Channels), max ? OpKind.MaxPool : OpKind.AveragePool,
+            (y, argmax) =>
             {
                 if (argmax is not null)
                 {
-                    K.MaxPoolBackward(gy.Span, argmax, dx[0].Span, g);
+                    K.MaxPoolForward(x.Span, y.Span, argmax, g);
                 }
                 else
                 {
-                    K.AveragePoolBackward(gy.Span, dx[0].Span, g);
+                    K.AveragePoolForward(x.Span, y.Span, g);
                 }
-            }, max ? OpKind.MaxPool : OpKind.AveragePool);
+            },
+            (gy, dx, argmax) =>
+            {
+                if (argmax is not null)
+                {
+                    K.MaxPoolBackward(gy.Span, argmax, dx.Span, g);
+                }
+                else
+                {
+                    K.AveragePoolBackward(gy.Span, dx.Span, g);
+                }
+            });
+    }
+
+    /// <summary>
+    /// A pooling op of any rank: runs <paramref name="forward"/> into a new tensor of <paramref name="outShape"/> (with an argmax
+    /// buffer for max pooling) and records it with <paramref name="backward"/> when <paramref name="x"/> is on a tape.
+    /// </summary>
+    private static Tensor RecordedPool(Tensor x, Shape outShape, OpKind kind, Action<Tensor, int[]?> forward, Action<Tensor, Tensor, int[]?> backward)
+    {
+        var y = Tensor.Zeros(outShape);
+        var argmax = kind is OpKind.MaxPool or OpKind.MaxPool3D ? new int[y.Length] : null;
+        void Forward() => forward(y, argmax);
+        Forward();
+        if (GradientTape.IsRecording(x))
+        {
+            GradientTape.Record(y, [x], Forward, (gy, dx) => backward(gy, dx[0], argmax), kind);
         }
         return y;
     }

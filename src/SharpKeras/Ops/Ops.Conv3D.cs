@@ -175,35 +175,29 @@ public static partial class Ops
         {
             throw new ArgumentException($"pooling: the pool {poolSize[0]}x{poolSize[1]}x{poolSize[2]} is larger than the input {s[1]}x{s[2]}x{s[3]} with \"valid\" padding; use padding=\"same\" or a smaller pool.");
         }
-        var y = Tensor.Zeros(new Shape(g.Batch, g.OutD, g.OutH, g.OutW, g.Channels));
-        var argmax = max ? new int[y.Length] : null;
-        void Forward()
-        {
-            if (argmax is not null)
-            {
-                K.MaxPool3DForward(x.Span, y.Span, argmax, g);
-            }
-            else
-            {
-                K.AveragePool3DForward(x.Span, y.Span, g);
-            }
-        }
-        Forward();
-        if (GradientTape.IsRecording(x))
-        {
-            GradientTape.Record(y, [x], Forward, (gy, dx) =>
+        return RecordedPool(x, new Shape(g.Batch, g.OutD, g.OutH, g.OutW, g.Channels), max ? OpKind.MaxPool3D : OpKind.AveragePool3D,
+            (y, argmax) =>
             {
                 if (argmax is not null)
                 {
-                    K.MaxPool3DBackward(gy.Span, argmax, dx[0].Span, g);
+                    K.MaxPool3DForward(x.Span, y.Span, argmax, g);
                 }
                 else
                 {
-                    K.AveragePool3DBackward(gy.Span, dx[0].Span, g);
+                    K.AveragePool3DForward(x.Span, y.Span, g);
                 }
-            }, max ? OpKind.MaxPool3D : OpKind.AveragePool3D);
-        }
-        return y;
+            },
+            (gy, dx, argmax) =>
+            {
+                if (argmax is not null)
+                {
+                    K.MaxPool3DBackward(gy.Span, argmax, dx.Span, g);
+                }
+                else
+                {
+                    K.AveragePool3DBackward(gy.Span, dx.Span, g);
+                }
+            });
     }
 
     private static void Check3(string op, string what, int[] values)

@@ -19,6 +19,7 @@ public class RandomLayerReplayTests
         "random_flip", "random_brightness", "random_contrast",
         "gaussian_noise", "gaussian_dropout", "alpha_dropout", "dropout",
         "spatial_dropout1d", "spatial_dropout2d", "spatial_dropout3d",
+        "conv_lstm2d_dropout",
     ];
 
     // The layer and the shape of one sample it takes.
@@ -34,6 +35,7 @@ public class RandomLayerReplayTests
         "spatial_dropout1d" => (new SpatialDropout1D(0.4, seed: 3), [3, 4]),
         "spatial_dropout2d" => (new SpatialDropout2D(0.4, seed: 3), [2, 3, 4]),
         "spatial_dropout3d" => (new SpatialDropout3D(0.4, seed: 3), [2, 2, 2, 3]),
+        "conv_lstm2d_dropout" => (new ConvLSTM2D(2, 3, padding: "same", dropout: 0.4, recurrentDropout: 0.4, seed: 3), [3, 4, 4, 2]),
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown layer kind"),
     };
 

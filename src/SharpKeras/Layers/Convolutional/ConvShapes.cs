@@ -50,4 +50,24 @@ internal static class ConvShapes
         dims[^1] = channels;
         return new Shape(dims);
     }
+
+    /// <summary>A channels_first shape (batch, channels, *spatial) in channels_last order (batch, *spatial, channels).</summary>
+    public static Shape ToChannelsLast(Shape s)
+    {
+        var d = s.ToArray();
+        return new Shape([d[0], .. d[2..], d[1]]);
+    }
+
+    /// <summary>A channels_last shape (batch, *spatial, channels) in channels_first order (batch, channels, *spatial).</summary>
+    public static Shape ToChannelsFirst(Shape s)
+    {
+        var d = s.ToArray();
+        return new Shape([d[0], d[^1], .. d[1..^1]]);
+    }
+
+    /// <summary>A channels_first tensor transposed to channels_last, so the channels_last kernels serve channels_first layers.</summary>
+    public static Tensor ToChannelsLast(Tensor x) => Ops.Transpose(x, [0, .. Enumerable.Range(2, x.Rank - 2), 1]);
+
+    /// <summary>A channels_last tensor transposed back to channels_first.</summary>
+    public static Tensor ToChannelsFirst(Tensor x) => Ops.Transpose(x, [0, x.Rank - 1, .. Enumerable.Range(1, x.Rank - 2)]);
 }

@@ -9,7 +9,8 @@ public abstract class BasePooling : Layer
     private readonly bool _max;
 
     /// <summary>Validates and stores the configuration; strides default to the pool size.</summary>
-    private protected BasePooling(int rank, int[] poolSize, int[]? strides, string padding, bool max, string? name, int[]? inputShape = null, int? batchSize = null) : base(name, inputShape, batchSize)
+    private protected BasePooling(int rank, int[] poolSize, int[]? strides, string padding, bool max, string? name, int[]? inputShape = null, int? batchSize = null,
+        string? dataFormat = null) : base(name, inputShape, batchSize)
     {
         strides ??= poolSize;
         if (poolSize.Concat(strides).Any(v => v <= 0))
@@ -21,6 +22,7 @@ public abstract class BasePooling : Layer
         _strides = strides;
         _max = max;
         Padding = Ops.CheckPadding(padding, allowCausal: false);
+        DataFormat = Preprocessing.ImageResampling.DataFormat(dataFormat, GetType().Name);
     }
 
     /// <inheritdoc/>
@@ -30,7 +32,7 @@ public abstract class BasePooling : Layer
         c["pool_size"] = new JsonArray([.. _poolSize.Select(v => (JsonNode)JsonValue.Create(v))]);
         c["padding"] = Padding;
         c["strides"] = new JsonArray([.. _strides.Select(v => (JsonNode)JsonValue.Create(v))]);
-        c["data_format"] = "channels_last";
+        c["data_format"] = DataFormat;
         return c;
     }
 
@@ -49,11 +51,25 @@ public abstract class BasePooling : Layer
     /// <summary>"valid" or "same".</summary>
     public string Padding { get; }
 
+    /// <summary>"channels_last" (batch, *spatial, channels) or "channels_first" (batch, channels, *spatial).</summary>
+    public string DataFormat { get; }
+
+    private bool ChannelsFirst => DataFormat == "channels_first";
+
     /// <inheritdoc/>
     protected override void CheckInputShape(Shape inputShape) => ComputeOutputShape(inputShape);
 
     /// <inheritdoc/>
     public override Shape ComputeOutputShape(Shape inputShape)
+    {
+        if (ChannelsFirst && inputShape.Rank == Rank + 2)
+        {
+            return ConvShapes.ToChannelsFirst(ComputeLastOutputShape(ConvShapes.ToChannelsLast(inputShape)));
+        }
+        return ComputeLastOutputShape(inputShape);
+    }
+
+    private Shape ComputeLastOutputShape(Shape inputShape)
     {
         if (inputShape.Rank != Rank + 2)
         {
@@ -79,5 +95,7 @@ public abstract class BasePooling : Layer
     }
 
     /// <inheritdoc/>
-    protected override Tensor Call(Tensor inputs, bool training) => Ops.Pool(inputs, _poolSize, _strides, Padding, _max);
+    protected override Tensor Call(Tensor inputs, bool training) => ChannelsFirst
+        ? ConvShapes.ToChannelsFirst(Ops.Pool(ConvShapes.ToChannelsLast(inputs), _poolSize, _strides, Padding, _max))
+        : Ops.Pool(inputs, _poolSize, _strides, Padding, _max);
 }

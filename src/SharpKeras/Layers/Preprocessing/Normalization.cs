@@ -152,7 +152,7 @@ public sealed class Normalization : Layer, IKerasSerializable<Normalization>
     /// <inheritdoc/>
     protected override Tensor Call(Tensor inputs, bool training)
     {
-        var x = inputs.IsFloat ? inputs : inputs.Cast(DType.Float32);
+        var x = inputs.IsFloat ? inputs : Ops.Cast(inputs, DType.Float32);
         var sqrt = Ops.Sqrt(Variance!);
         var std = Ops.Maximum(sqrt, Tensor.Full(sqrt.Shape, Epsilon));
         return Invert ? Ops.Add(Mean!, Ops.Multiply(x, std)) : Ops.Divide(Ops.Subtract(x, Mean!), std);

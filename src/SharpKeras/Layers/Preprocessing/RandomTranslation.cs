@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using SharpKeras.Backend;
 using SharpKeras.Saving;
 
 namespace SharpKeras.Layers.Preprocessing;
@@ -10,31 +9,21 @@ namespace SharpKeras.Layers.Preprocessing;
 /// (positive moves the content down and right), through Keras's affine_transform with its fill modes; the identity at
 /// inference (images cast to float, as Keras's). Seeded draws repeat for a seed but come from SharpKeras's generator, not Python Keras's.
 /// </summary>
-public sealed class RandomTranslation : Layer, IKerasSerializable<RandomTranslation>
+public sealed class RandomTranslation : BaseRandomAffine, IKerasSerializable<RandomTranslation>
 {
-    private readonly SeedGenerator _rng;
-    private readonly AffineFillMode _fillMode;
-    private readonly bool _bilinear;
     private readonly double[] _heightFactor;
     private readonly double[] _widthFactor;
 
     /// <summary>A RandomTranslation layer; each factor is one number f (shifts in [-f, f] of the size) or a pair, every number within [-1, 1] (Keras's defaults: fill "reflect", "bilinear").</summary>
     public RandomTranslation(double[] heightFactor, double[] widthFactor, string fillMode = "reflect", string interpolation = "bilinear", int? seed = null,
-        double fillValue = 0.0, string? dataFormat = null, string? name = null, int[]? inputShape = null, int? batchSize = null) : base(name, inputShape, batchSize)
+        double fillValue = 0.0, string? dataFormat = null, string? name = null, int[]? inputShape = null, int? batchSize = null)
+        : base(Who(name), fillMode, interpolation, seed, fillValue, dataFormat, name, inputShape, batchSize)
     {
-        string who = $"RandomTranslation layer '{name ?? "random_translation"}'";
+        string who = Who(name);
         HeightRange = AffineAugmentation.Factor(heightFactor, nameof(heightFactor), who);
         WidthRange = AffineAugmentation.Factor(widthFactor, nameof(widthFactor), who);
         _heightFactor = [.. heightFactor];
         _widthFactor = [.. widthFactor];
-        _fillMode = Ops.AffineFill(fillMode, who);
-        _bilinear = Ops.AffineInterpolation(interpolation, who);
-        FillMode = fillMode;
-        Interpolation = interpolation;
-        Seed = seed;
-        FillValue = fillValue;
-        DataFormat = ImageResampling.DataFormat(dataFormat, who);
-        _rng = SeedGenerator.FromSeed(seed);
     }
 
     /// <summary>A RandomTranslation layer with one number per factor (Keras's <c>RandomTranslation(0.1, 0.1)</c>).</summary>
@@ -56,58 +45,29 @@ public sealed class RandomTranslation : Layer, IKerasSerializable<RandomTranslat
     /// <summary>The (lower, upper) range of horizontal shifts, as fractions of the width.</summary>
     public (double Lower, double Upper) WidthRange { get; }
 
-    /// <summary>"reflect", "wrap", "constant" or "nearest".</summary>
-    public string FillMode { get; }
-
-    /// <summary>"bilinear" or "nearest".</summary>
-    public string Interpolation { get; }
-
-    /// <summary>The seed of the draws, if fixed.</summary>
-    public int? Seed { get; }
-
-    /// <summary>The value of points outside the image when the fill mode is "constant".</summary>
-    public double FillValue { get; }
-
-    /// <summary>"channels_last" or "channels_first".</summary>
-    public string DataFormat { get; }
+    private static string Who(string? name) => $"RandomTranslation layer '{name ?? "random_translation"}'";
 
     /// <inheritdoc/>
-    internal override bool CallTakesTraining => true;
-
-    /// <inheritdoc/>
-    protected override void CheckInputShape(Shape inputShape) => RandomFactor.CheckImages(this, inputShape);
-
-    /// <inheritdoc/>
-    public override Shape ComputeOutputShape(Shape inputShape) => inputShape;
-
-    /// <inheritdoc/>
-    protected override Tensor Call(Tensor inputs, bool training)
+    private protected override void DrawTransforms(SeedGenerator rng, float[] rows, int h, int w)
     {
-        if (!training)
-        {
-            return inputs.IsFloat ? inputs : Ops.Cast(inputs, DType.Float32);
-        }
         var height = HeightRange;
         var width = WidthRange;
-        return AffineAugmentation.Transform(inputs, DataFormat == "channels_first", _rng, (rng, rows, h, w) =>
+        int n = rows.Length / 8;
+        // Keras draws all vertical shifts, then all horizontal ones; the matrix is [1, 0, -dx, 0, 1, -dy, 0, 0].
+        for (int b = 0; b < n; b++)
         {
-            int n = rows.Length / 8;
-            // Keras draws all vertical shifts, then all horizontal ones; the matrix is [1, 0, -dx, 0, 1, -dy, 0, 0].
-            for (int b = 0; b < n; b++)
-            {
-                rows[8 * b + 5] = -(float)(AffineAugmentation.Uniform(rng, height.Lower, height.Upper) * h);
-            }
-            for (int b = 0; b < n; b++)
-            {
-                rows[8 * b + 2] = -(float)(AffineAugmentation.Uniform(rng, width.Lower, width.Upper) * w);
-                rows[8 * b] = 1f;
-                rows[8 * b + 1] = 0f;
-                rows[8 * b + 3] = 0f;
-                rows[8 * b + 4] = 1f;
-                rows[8 * b + 6] = 0f;
-                rows[8 * b + 7] = 0f;
-            }
-        }, _bilinear, _fillMode, FillValue);
+            rows[8 * b + 5] = -(float)(AffineAugmentation.Uniform(rng, height.Lower, height.Upper) * h);
+        }
+        for (int b = 0; b < n; b++)
+        {
+            rows[8 * b + 2] = -(float)(AffineAugmentation.Uniform(rng, width.Lower, width.Upper) * w);
+            rows[8 * b] = 1f;
+            rows[8 * b + 1] = 0f;
+            rows[8 * b + 3] = 0f;
+            rows[8 * b + 4] = 1f;
+            rows[8 * b + 6] = 0f;
+            rows[8 * b + 7] = 0f;
+        }
     }
 
     /// <inheritdoc/>
@@ -116,12 +76,7 @@ public sealed class RandomTranslation : Layer, IKerasSerializable<RandomTranslat
         var c = base.GetConfig();
         c["height_factor"] = AffineAugmentation.AsGiven(_heightFactor);
         c["width_factor"] = AffineAugmentation.AsGiven(_widthFactor);
-        c["fill_mode"] = FillMode;
-        c["interpolation"] = Interpolation;
-        c["seed"] = Seed;
-        c["fill_value"] = FillValue;
-        c["data_format"] = DataFormat;
-        return c;
+        return WithFillConfig(c);
     }
 
     /// <summary>Recreates the layer from its config (Keras's <c>from_config</c>).</summary>

@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using SharpKeras.Backend;
 using SharpKeras.Saving;
 
 namespace SharpKeras.Layers.Preprocessing;
@@ -11,31 +10,21 @@ namespace SharpKeras.Layers.Preprocessing;
 /// Through Keras's affine_transform with its fill modes; the identity at inference (images cast to float, as Keras's).
 /// Seeded draws repeat for a seed but come from SharpKeras's generator, not Python Keras's.
 /// </summary>
-public sealed class RandomZoom : Layer, IKerasSerializable<RandomZoom>
+public sealed class RandomZoom : BaseRandomAffine, IKerasSerializable<RandomZoom>
 {
-    private readonly SeedGenerator _rng;
-    private readonly AffineFillMode _fillMode;
-    private readonly bool _bilinear;
     private readonly double[] _heightFactor;
     private readonly double[]? _widthFactor;
 
     /// <summary>A RandomZoom layer; each factor is one number f (in [-f, f]) or a pair, every number within [-1, 1] (Keras's defaults: fill "reflect", "bilinear").</summary>
     public RandomZoom(double[] heightFactor, double[]? widthFactor = null, string fillMode = "reflect", string interpolation = "bilinear", int? seed = null,
-        double fillValue = 0.0, string? dataFormat = null, string? name = null, int[]? inputShape = null, int? batchSize = null) : base(name, inputShape, batchSize)
+        double fillValue = 0.0, string? dataFormat = null, string? name = null, int[]? inputShape = null, int? batchSize = null)
+        : base(Who(name), fillMode, interpolation, seed, fillValue, dataFormat, name, inputShape, batchSize)
     {
-        string who = $"RandomZoom layer '{name ?? "random_zoom"}'";
+        string who = Who(name);
         HeightRange = AffineAugmentation.Factor(heightFactor, nameof(heightFactor), who);
         WidthRange = widthFactor is null ? null : AffineAugmentation.Factor(widthFactor, nameof(widthFactor), who);
         _heightFactor = [.. heightFactor];
         _widthFactor = widthFactor is null ? null : [.. widthFactor];
-        _fillMode = Ops.AffineFill(fillMode, who);
-        _bilinear = Ops.AffineInterpolation(interpolation, who);
-        FillMode = fillMode;
-        Interpolation = interpolation;
-        Seed = seed;
-        FillValue = fillValue;
-        DataFormat = ImageResampling.DataFormat(dataFormat, who);
-        _rng = SeedGenerator.FromSeed(seed);
     }
 
     /// <summary>A RandomZoom layer with one number per factor (Keras's <c>RandomZoom(0.2, 0.2)</c>).</summary>
@@ -57,63 +46,34 @@ public sealed class RandomZoom : Layer, IKerasSerializable<RandomZoom>
     /// <summary>The (lower, upper) range of the horizontal zoom draws, or null when the vertical draw serves both.</summary>
     public (double Lower, double Upper)? WidthRange { get; }
 
-    /// <summary>"reflect", "wrap", "constant" or "nearest".</summary>
-    public string FillMode { get; }
-
-    /// <summary>"bilinear" or "nearest".</summary>
-    public string Interpolation { get; }
-
-    /// <summary>The seed of the draws, if fixed.</summary>
-    public int? Seed { get; }
-
-    /// <summary>The value of points outside the image when the fill mode is "constant".</summary>
-    public double FillValue { get; }
-
-    /// <summary>"channels_last" or "channels_first".</summary>
-    public string DataFormat { get; }
+    private static string Who(string? name) => $"RandomZoom layer '{name ?? "random_zoom"}'";
 
     /// <inheritdoc/>
-    internal override bool CallTakesTraining => true;
-
-    /// <inheritdoc/>
-    protected override void CheckInputShape(Shape inputShape) => RandomFactor.CheckImages(this, inputShape);
-
-    /// <inheritdoc/>
-    public override Shape ComputeOutputShape(Shape inputShape) => inputShape;
-
-    /// <inheritdoc/>
-    protected override Tensor Call(Tensor inputs, bool training)
+    private protected override void DrawTransforms(SeedGenerator rng, float[] rows, int h, int w)
     {
-        if (!training)
-        {
-            return inputs.IsFloat ? inputs : inputs.Cast(DType.Float32);
-        }
         var height = HeightRange;
         var width = WidthRange;
-        return AffineAugmentation.Transform(inputs, DataFormat == "channels_first", _rng, (rng, rows, h, w) =>
+        int n = rows.Length / 8;
+        // Keras draws all height zooms, then all width zooms.
+        for (int b = 0; b < n; b++)
         {
-            int n = rows.Length / 8;
-            // Keras draws all height zooms, then all width zooms.
-            for (int b = 0; b < n; b++)
-            {
-                rows[8 * b + 4] = (float)AffineAugmentation.Uniform(rng, 1 + height.Lower, 1 + height.Upper);
-            }
-            for (int b = 0; b < n; b++)
-            {
-                rows[8 * b] = width is { } wr ? (float)AffineAugmentation.Uniform(rng, 1 + wr.Lower, 1 + wr.Upper) : rows[8 * b + 4];
-            }
-            for (int b = 0; b < n; b++)
-            {
-                // Keras's zoom matrix: [zx, 0, (w - 1) / 2 (1 - zx), 0, zy, (h - 1) / 2 (1 - zy), 0, 0].
-                float zx = rows[8 * b], zy = rows[8 * b + 4];
-                rows[8 * b + 1] = 0f;
-                rows[8 * b + 2] = (w - 1f) / 2f * (1f - zx);
-                rows[8 * b + 3] = 0f;
-                rows[8 * b + 5] = (h - 1f) / 2f * (1f - zy);
-                rows[8 * b + 6] = 0f;
-                rows[8 * b + 7] = 0f;
-            }
-        }, _bilinear, _fillMode, FillValue);
+            rows[8 * b + 4] = (float)AffineAugmentation.Uniform(rng, 1 + height.Lower, 1 + height.Upper);
+        }
+        for (int b = 0; b < n; b++)
+        {
+            rows[8 * b] = width is { } wr ? (float)AffineAugmentation.Uniform(rng, 1 + wr.Lower, 1 + wr.Upper) : rows[8 * b + 4];
+        }
+        for (int b = 0; b < n; b++)
+        {
+            // Keras's zoom matrix: [zx, 0, (w - 1) / 2 (1 - zx), 0, zy, (h - 1) / 2 (1 - zy), 0, 0].
+            float zx = rows[8 * b], zy = rows[8 * b + 4];
+            rows[8 * b + 1] = 0f;
+            rows[8 * b + 2] = (w - 1f) / 2f * (1f - zx);
+            rows[8 * b + 3] = 0f;
+            rows[8 * b + 5] = (h - 1f) / 2f * (1f - zy);
+            rows[8 * b + 6] = 0f;
+            rows[8 * b + 7] = 0f;
+        }
     }
 
     /// <inheritdoc/>
@@ -122,12 +82,7 @@ public sealed class RandomZoom : Layer, IKerasSerializable<RandomZoom>
         var c = base.GetConfig();
         c["height_factor"] = AffineAugmentation.AsGiven(_heightFactor);
         c["width_factor"] = AffineAugmentation.AsGiven(_widthFactor);
-        c["fill_mode"] = FillMode;
-        c["interpolation"] = Interpolation;
-        c["seed"] = Seed;
-        c["fill_value"] = FillValue;
-        c["data_format"] = DataFormat;
-        return c;
+        return WithFillConfig(c);
     }
 
     /// <summary>Recreates the layer from its config (Keras's <c>from_config</c>).</summary>

@@ -13,6 +13,7 @@ namespace SharpKeras.Layers;
 public sealed class ConvLSTM2D : Layer, IKerasSerializable<ConvLSTM2D>
 {
     private readonly ConvLSTMCell _cell;
+    private readonly SeedGenerator _rng;
 
     /// <summary>A ConvLSTM2D with Keras's defaults (tanh, sigmoid, glorot_uniform, orthogonal, unit forget bias, last output only).</summary>
     public ConvLSTM2D(int filters, Size2D kernelSize, Size2D? strides = null, string padding = "valid", string? dataFormat = null,
@@ -66,6 +67,7 @@ public sealed class ConvLSTM2D : Layer, IKerasSerializable<ConvLSTM2D>
         Dropout = LSTM.Rate(dropout, nameof(dropout));
         RecurrentDropout = LSTM.Rate(recurrentDropout, nameof(recurrentDropout));
         Seed = seed;
+        _rng = SeedGenerator.FromSeed(seed);
         ReturnSequences = returnSequences;
         ReturnState = returnState;
         GoBackwards = goBackwards;
@@ -118,10 +120,10 @@ public sealed class ConvLSTM2D : Layer, IKerasSerializable<ConvLSTM2D>
     /// <summary>Whether the forget gate's bias starts at 1 (Keras's unit_forget_bias).</summary>
     public bool UnitForgetBias { get; }
 
-    /// <summary>Input dropout rate, kept in the config; training with a non-zero rate is refused (see <see cref="Call"/>).</summary>
+    /// <summary>Fraction of the inputs dropped in training (Keras's <c>dropout</c>): one mask per gate, drawn once per sequence.</summary>
     public double Dropout { get; }
 
-    /// <summary>Recurrent dropout rate, kept in the config; training with a non-zero rate is refused.</summary>
+    /// <summary>Fraction of the recurrent state dropped in training (Keras's <c>recurrent_dropout</c>): one mask per gate, drawn once per sequence.</summary>
     public double RecurrentDropout { get; }
 
     /// <summary>Seed of the dropout masks, if fixed.</summary>
@@ -253,13 +255,35 @@ public sealed class ConvLSTM2D : Layer, IKerasSerializable<ConvLSTM2D>
         return (r[0], r[1..]);
     }
 
-    private Tensor[] Run(Tensor inputs, Tensor[]? initialState, bool training)
+    /// <summary>
+    /// Runs the layer in training with given dropout masks instead of fresh draws: four input masks of (batch, 1, rows, cols,
+    /// channels) in channels_last order and/or four recurrent masks of the state shape (batch, new_rows, new_cols, filters).
+    /// </summary>
+    internal Tensor[] RunWithMasks(Tensor inputs, Tensor[]? initialState, Tensor[]? inputMasks, Tensor[]? recurrentMasks)
+    {
+        EnsureBuilt(inputs.Shape);
+        return Run(inputs, initialState, training: true, inputMasks, recurrentMasks);
+    }
+
+    /// <summary>
+    /// Keras's dropout masks of ConvLSTMCell (dropout_mask_count = 4): one inverted-dropout mask of <paramref name="shape"/> per
+    /// gate, drawn as ops on <paramref name="input"/> so that a replayed training step draws afresh.
+    /// </summary>
+    internal static Tensor[] DropoutMasks(Tensor input, Shape shape, double rate, SeedGenerator rng)
+    {
+        float keep = (float)(1 - rate);
+        float scale = 1f / keep;
+        var masks = new Tensor[4];
+        for (int g = 0; g < 4; g++)
+        {
+            masks[g] = Ops.RandomDraws(input, shape, rng, (r, v) => r.NextMask(v, keep, scale));
+        }
+        return masks;
+    }
+
+    private Tensor[] Run(Tensor inputs, Tensor[]? initialState, bool training, Tensor[]? inputMasks = null, Tensor[]? recurrentMasks = null)
     {
         CheckRank(inputs.Shape);
-        if (training && (Dropout > 0 || RecurrentDropout > 0))
-        {
-            throw new NotSupportedException($"ConvLSTM2D layer '{Name}': training with dropout={Dropout} or recurrentDropout={RecurrentDropout} is not supported yet; set both to 0.");
-        }
         if (inputs.KerasMask is not null)
         {
             throw new NotSupportedException($"ConvLSTM2D layer '{Name}': masked input sequences are not supported yet.");
@@ -290,15 +314,24 @@ public sealed class ConvLSTM2D : Layer, IKerasSerializable<ConvLSTM2D>
             h = Tensor.Zeros(stateShape);
             c = Tensor.Zeros(stateShape);
         }
+        // Keras draws each mask once per sequence, at the first step: the input masks, then the recurrent ones.
+        if (training && Dropout > 0 && inputMasks is null)
+        {
+            inputMasks = DropoutMasks(inputs, new Shape(b, 1, x.Shape[2], x.Shape[3], x.Shape[4]), Dropout, _rng);
+        }
+        if (training && RecurrentDropout > 0 && recurrentMasks is null)
+        {
+            recurrentMasks = DropoutMasks(inputs, stateShape, RecurrentDropout, _rng);
+        }
         // One input convolution for every step, folded into the batch, then one (batch, time, features) row per step.
-        var folded = Ops.Reshape(x, b * t, x.Shape[2], x.Shape[3], x.Shape[4]);
-        var projected = Ops.Reshape(_cell.InputConv(folded), b, t, -1);
+        var conv = inputMasks is null ? _cell.InputConv(Ops.Reshape(x, b * t, x.Shape[2], x.Shape[3], x.Shape[4])) : _cell.InputConv(x, inputMasks);
+        var projected = Ops.Reshape(conv, b, t, -1);
         var outputs = new List<Tensor>(t);
         for (int s = 0; s < t; s++)
         {
             int step = GoBackwards ? t - 1 - s : s;
             var part = Ops.Reshape(Ops.TimeStep(projected, step), b, stateShape[1], stateShape[2], 4 * Filters);
-            (h, c) = _cell.Step(part, h, c);
+            (h, c) = _cell.Step(part, h, c, recurrentMasks);
             outputs.Add(h);
         }
         var y = ReturnSequences ? Ops.Stack(outputs, axis: 1) : h;

@@ -60,17 +60,50 @@ internal sealed class ConvLSTMCell : Layer
     /// One step from the step's input convolution <paramref name="inputPart"/> (bias included) and the states
     /// [h, c]: the recurrent convolution always has stride 1 and "same" padding, as Keras's recurrent_conv.
     /// </summary>
-    public (Tensor H, Tensor C) Step(Tensor inputPart, Tensor h, Tensor c)
+    public (Tensor H, Tensor C) Step(Tensor inputPart, Tensor h, Tensor c) => Step(inputPart, h, c, null);
+
+    /// <summary>
+    /// One step as <see cref="Step(Tensor, Tensor, Tensor)"/>, with Keras's recurrent dropout when <paramref name="recurrentMasks"/>
+    /// is given: gate g's recurrent convolution sees h times masks[g] (Keras's h_tm1_i, h_tm1_f, h_tm1_c, h_tm1_o).
+    /// </summary>
+    public (Tensor H, Tensor C) Step(Tensor inputPart, Tensor h, Tensor c, Tensor[]? recurrentMasks)
     {
         var o = Owner;
         int f = o.Filters;
-        var z = Ops.Add(inputPart, Ops.Convolve(h, _recurrentKernel!.Value, null, [1, 1], "same", [1, 1], Backend.EpilogueActivation.None));
+        var z = Ops.Add(inputPart, recurrentMasks is null
+            ? Ops.Convolve(h, _recurrentKernel!.Value, null, [1, 1], "same", [1, 1], Backend.EpilogueActivation.None)
+            : PerGate(recurrentMasks, g => Ops.Convolve(Ops.Multiply(h, recurrentMasks[g]), Ops.SliceLast(_recurrentKernel!.Value, g * f, f), null,
+                [1, 1], "same", [1, 1], Backend.EpilogueActivation.None)));
         var i = o.RecurrentActivation.Call(Ops.SliceLast(z, 0, f));
         var fg = o.RecurrentActivation.Call(Ops.SliceLast(z, f, f));
         var g = o.Activation.Call(Ops.SliceLast(z, 2 * f, f));
         var og = o.RecurrentActivation.Call(Ops.SliceLast(z, 3 * f, f));
         var next = Ops.Add(Ops.Multiply(fg, c), Ops.Multiply(i, g));
         return (Ops.Multiply(og, o.Activation.Call(next)), next);
+    }
+
+    /// <summary>
+    /// The input convolution of a whole sequence <paramref name="x"/> (batch, time, height, width, channels) with Keras's input
+    /// dropout: gate g convolves x times masks[g] (each (batch, 1, height, width, channels), the same for every step), bias
+    /// included; the result is (batch * time, new_height, new_width, 4 * filters), as <see cref="InputConv(Tensor)"/> of the folded sequence.
+    /// </summary>
+    public Tensor InputConv(Tensor x, Tensor[] masks)
+    {
+        var o = Owner;
+        int f = o.Filters, b = x.Shape[0], t = x.Shape[1];
+        return PerGate(masks, g => Ops.Convolve(Ops.Reshape(Ops.Multiply(x, masks[g]), b * t, x.Shape[2], x.Shape[3], x.Shape[4]),
+            Ops.SliceLast(_kernel!.Value, g * f, f), _bias is null ? null : Ops.SliceLast(_bias.Value, g * f, f),
+            [o.Strides.Height, o.Strides.Width], o.Padding, [o.DilationRate.Height, o.DilationRate.Width], Backend.EpilogueActivation.None));
+    }
+
+    // The four gates' parts, side by side on the last axis in Keras's order i, f, c, o.
+    private static Tensor PerGate(Tensor[] masks, Func<int, Tensor> gate)
+    {
+        if (masks.Length != 4)
+        {
+            throw new ArgumentException($"ConvLSTMCell: expected one dropout mask per gate (4), got {masks.Length}.", nameof(masks));
+        }
+        return Ops.Concatenate([gate(0), gate(1), gate(2), gate(3)], axis: -1);
     }
 
     /// <summary>The input convolution of step inputs (n, height, width, channels), bias included.</summary>

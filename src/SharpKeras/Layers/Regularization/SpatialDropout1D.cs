@@ -4,57 +4,16 @@ namespace SharpKeras.Layers;
 
 /// <summary>
 /// Drops whole 1-D feature maps (channels over all steps) (<c>keras.layers.SpatialDropout1D</c>): in training, each channel of each
-/// sample is zeroed with probability <see cref="Rate"/> at every position and the rest scaled by
+/// sample is zeroed with probability <see cref="BaseSpatialDropout.Rate"/> at every position and the rest scaled by
 /// 1 / (1 - rate); the identity at inference.
 /// </summary>
-public sealed class SpatialDropout1D : Layer, Saving.IKerasSerializable<SpatialDropout1D>
+public sealed class SpatialDropout1D : BaseSpatialDropout, Saving.IKerasSerializable<SpatialDropout1D>
 {
-    private readonly SeedGenerator _rng;
-
     /// <summary>A SpatialDropout1D layer dropping a fraction <paramref name="rate"/> in [0, 1] of channels.</summary>
-    public SpatialDropout1D(double rate, int? seed = null, string? name = null, int[]? inputShape = null, int? batchSize = null) : base(name, inputShape, batchSize)
+    public SpatialDropout1D(double rate, int? seed = null, string? name = null, int[]? inputShape = null, int? batchSize = null)
+        : base(3, "batch, steps, channels", writesDataFormat: false, rate, seed, name, inputShape, batchSize)
     {
-        if (double.IsNaN(rate) || rate < 0 || rate > 1)
-        {
-            throw new ArgumentOutOfRangeException(nameof(rate), rate, $"SpatialDropout1D rate must be in [0, 1], got {rate}.");
-        }
-        Rate = rate;
-        Seed = seed;
-        _rng = SeedGenerator.FromSeed(seed);
     }
-
-    /// <summary>Fraction of channels to drop.</summary>
-    public double Rate { get; }
-
-    /// <summary>Seed of the mask stream, if fixed.</summary>
-    public int? Seed { get; }
-
-    /// <inheritdoc/>
-    internal override bool CallTakesTraining => true;
-
-    /// <summary>Keras's dropout layers are built at construction, so their configs carry no build_config.</summary>
-    internal override bool WritesBuildConfig => false;
-
-    /// <inheritdoc/>
-    protected override void CheckInputShape(Shape inputShape) => ComputeOutputShape(inputShape);
-
-    /// <inheritdoc/>
-    public override Shape ComputeOutputShape(Shape inputShape) => inputShape.Rank == 3
-        ? inputShape
-        : throw IncompatibleInput(inputShape, $"expected ndim=3 (batch, steps, channels), found ndim={inputShape.Rank}");
-
-    /// <inheritdoc/>
-    protected override Tensor Call(Tensor inputs, bool training) =>
-        !training || Rate == 0 ? inputs : Ops.SpatialDropout(inputs, Rate, _rng);
-
-    /// <summary>Keras's SpatialDropout1D config: rate, seed, name, dtype (a plain string), without trainable.</summary>
-    public override JsonObject GetConfig() => new()
-    {
-        ["rate"] = Rate,
-        ["seed"] = Seed,
-        ["name"] = Name,
-        ["dtype"] = "float32",
-    };
 
     /// <summary>Recreates the layer from its config (Keras's <c>from_config</c>).</summary>
     public static SpatialDropout1D FromConfig(JsonObject config)

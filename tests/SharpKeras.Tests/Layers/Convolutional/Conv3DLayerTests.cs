@@ -117,9 +117,8 @@ public class Conv3DLayerTests
             Assert.IsType(type, pool);
             Assert.Equal([2, 2, 2], ((BasePooling)pool).Strides);
         }
-        var e = Assert.Throws<ConfigException>(() => Conv3D.FromConfig((JsonObject)JsonNode.Parse("""{"name": "cf", "filters": 2, "kernel_size": 2, "data_format": "channels_first"}""")!));
-        Assert.Contains("channels_first", e.Message, StringComparison.Ordinal);
-        e = Assert.Throws<ConfigException>(() => MaxPooling3D.FromConfig((JsonObject)JsonNode.Parse("""{"name": "mp", "pool_size": [2, 2]}""")!));
+        Assert.Equal("channels_first", Conv3D.FromConfig((JsonObject)JsonNode.Parse("""{"name": "cf", "filters": 2, "kernel_size": 2, "data_format": "channels_first"}""")!).DataFormat);
+        var e = Assert.Throws<ConfigException>(() => MaxPooling3D.FromConfig((JsonObject)JsonNode.Parse("""{"name": "mp", "pool_size": [2, 2]}""")!));
         Assert.Contains("3 ints", e.Message, StringComparison.Ordinal);
     }
 
