@@ -28,7 +28,7 @@ public sealed class GroupQueryAttention : Layer, Saving.IKerasSerializable<Group
     /// <summary>
     /// A grouped-query attention layer with heads of size <paramref name="headDim"/>, <paramref name="numQueryHeads"/> query heads and
     /// <paramref name="numKeyValueHeads"/> key/value heads (which must divide the query heads); <paramref name="dropout"/> on the attention weights;
-    /// <paramref name="flashAttention"/> (Keras's <c>flash_attention</c>) null to use the fused attention kernel outside training when the layer has
+    /// <paramref name="flashAttention"/> (Keras's <c>flash_attention</c>) null to use the fused attention kernel when the layer has
     /// no dropout and no scores are returned, true to require it, false to keep the plain composition.
     /// </summary>
     public GroupQueryAttention(int headDim, int numQueryHeads, int numKeyValueHeads, double dropout = 0.0, bool useBias = true, bool? flashAttention = null,
@@ -85,7 +85,7 @@ public sealed class GroupQueryAttention : Layer, Saving.IKerasSerializable<Group
     /// <summary>Whether the projections have biases.</summary>
     public bool UseBias { get; }
 
-    /// <summary>Keras's <c>flash_attention</c>: null picks the fused attention kernel when it applies outside training, true requires it, false never uses it (not part of the config, as in Keras).</summary>
+    /// <summary>Keras's <c>flash_attention</c>: null picks the fused attention kernel when it applies, true requires it, false never uses it (not part of the config, as in Keras).</summary>
     public bool? FlashAttention { get; }
 
     /// <summary>Initializer of the projection kernels.</summary>
@@ -277,7 +277,7 @@ public sealed class GroupQueryAttention : Layer, Saving.IKerasSerializable<Group
             k = Ops.Repeat(k, repeats, 2);
             v = Ops.Repeat(v, repeats, 2);
         }
-        if (AttentionSublayers.TakesFused(FlashAttention, training) && !wantScores && DropoutRate == 0)
+        if (AttentionSublayers.TakesFused(FlashAttention) && !wantScores && DropoutRate == 0)
         {
             // Keras 3.11 takes ops.dot_product_attention whenever the layer has no dropout and no scores are asked for.
             var fused = _output!.Apply(AttentionSublayers.Fused(q, k, v, mask, 1.0 / Math.Sqrt(HeadDim)), training);

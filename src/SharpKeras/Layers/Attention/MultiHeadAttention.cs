@@ -31,8 +31,8 @@ public sealed class MultiHeadAttention : Layer, Saving.IKerasSerializable<MultiH
     /// A multi-head attention layer with <paramref name="numHeads"/> heads of query/key size <paramref name="keyDim"/>
     /// and value size <paramref name="valueDim"/> (default keyDim); <paramref name="outputShape"/> the last axes of the output
     /// (default the query's last axis); <paramref name="attentionAxes"/> the axes attention runs over (default all but batch, heads and features);
-    /// <paramref name="flashAttention"/> (Keras's <c>flash_attention</c>) null to use the fused attention kernel outside training whenever no scores
-    /// are returned (in training steps the composition measured faster at short sequences), true to require it, false to keep the plain composition.
+    /// <paramref name="flashAttention"/> (Keras's <c>flash_attention</c>) null to use the fused attention kernel whenever no scores are returned and
+    /// no dropout is active, true to require it, false to keep the plain composition.
     /// </summary>
     public MultiHeadAttention(int numHeads, int keyDim, int? valueDim = null, double dropout = 0.0, bool useBias = true,
         int[]? outputShape = null, int[]? attentionAxes = null, bool? flashAttention = null,
@@ -80,7 +80,7 @@ public sealed class MultiHeadAttention : Layer, Saving.IKerasSerializable<MultiH
         FlashAttention = flashAttention;
     }
 
-    /// <summary>Keras's <c>flash_attention</c>: null picks the fused attention kernel when it applies outside training, true requires it, false never uses it (not part of the config, as in Keras).</summary>
+    /// <summary>Keras's <c>flash_attention</c>: null picks the fused attention kernel when it applies, true requires it, false never uses it (not part of the config, as in Keras).</summary>
     public bool? FlashAttention { get; }
 
     /// <summary>Number of attention heads.</summary>
@@ -339,7 +339,7 @@ public sealed class MultiHeadAttention : Layer, Saving.IKerasSerializable<MultiH
         {
             throw new InvalidOperationException($"MultiHeadAttention layer '{Name}': flashAttention=true cannot return attention scores, apply dropout in training ({DropoutRate}) or attend over several axes ([{string.Join(", ", _resolvedAxes ?? [])}]); build it with flashAttention null or false.");
         }
-        if (AttentionSublayers.TakesFused(FlashAttention, training) && !wantScores && !dropoutActive && _normAxes.Length == 1 && q.Rank == 4)
+        if (AttentionSublayers.TakesFused(FlashAttention) && !wantScores && !dropoutActive && _normAxes.Length == 1 && q.Rank == 4)
         {
             // As Keras 3.11 does when no weights are asked for and no dropout is active: one fused attention per head,
             // the (batch, target, source) mask gaining the heads axis; masked logits get -1e9 added, as the composition below.
