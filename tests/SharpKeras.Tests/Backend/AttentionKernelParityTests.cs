@@ -44,6 +44,9 @@ public sealed class AttentionKernelParityTests
         { 3, 1, 65, 129, 5, 3, false, 2 },
         { 2, 2, 33, 200, 8, 8, true, 3 },
         { 1, 1, 130, 66, 7, 9, true, 1 },
+        { 1, 2, 70, 300, 8, 5, false, 1 },
+        { 1, 1, 300, 290, 4, 4, true, 2 },
+        { 2, 1, 20, 520, 3, 2, false, 0 },
     };
 
     [Theory]

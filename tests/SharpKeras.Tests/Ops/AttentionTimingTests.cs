@@ -17,22 +17,53 @@ public sealed class AttentionTimingTests(ITestOutputHelper output)
 
     private static string Load() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : "unknown";
 
-    /// <summary>The least of <paramref name="rounds"/> alternated timings of each action, in milliseconds, after one warm-up of each.</summary>
+    /// <summary>The medians of <paramref name="rounds"/> alternated timings of each action (which goes first swaps each round), in milliseconds, after one warm-up of each.</summary>
     private static (double A, double B) Alternate(Action a, Action b, int rounds)
     {
         a();
         b();
-        double bestA = double.MaxValue, bestB = double.MaxValue;
+        var ta = new double[rounds];
+        var tb = new double[rounds];
         for (int r = 0; r < rounds; r++)
         {
             var sw = Stopwatch.StartNew();
+            if (r % 2 == 1)
+            {
+                b();
+                tb[r] = sw.Elapsed.TotalMilliseconds;
+                sw.Restart();
+            }
             a();
-            bestA = Math.Min(bestA, sw.Elapsed.TotalMilliseconds);
-            sw.Restart();
-            b();
-            bestB = Math.Min(bestB, sw.Elapsed.TotalMilliseconds);
+            ta[r] = sw.Elapsed.TotalMilliseconds;
+            if (r % 2 == 0)
+            {
+                sw.Restart();
+                b();
+                tb[r] = sw.Elapsed.TotalMilliseconds;
+            }
         }
-        return (bestA, bestB);
+        Array.Sort(ta);
+        Array.Sort(tb);
+        return (ta[rounds / 2], tb[rounds / 2]);
+    }
+
+    /// <summary>Times at 1 thread and at every core (Config.Threads is process-wide, so this runs only when timing is asked for, never in CI).</summary>
+    private void AtThreadCounts(string what, Action fused, Action composed)
+    {
+        int all = Config.Threads;
+        try
+        {
+            foreach (int threads in all > 1 ? new[] { 1, all } : [1])
+            {
+                Config.Threads = threads;
+                var (f, c) = Alternate(fused, composed, 7);
+                output.WriteLine($"{what}: fused {f:F1} ms, composition {c:F1} ms (medians of 7), composition/fused {c / f:F2}; threads {threads}; loadavg {Load()}");
+            }
+        }
+        finally
+        {
+            Config.Threads = all;
+        }
     }
 
     [Fact]
@@ -56,13 +87,13 @@ public sealed class AttentionTimingTests(ITestOutputHelper output)
         {
             return;
         }
-        var (fused, composed) = Alternate(() => Step(null), () => Step(false), 3);
-        output.WriteLine($"dot_product_attention fwd+bwd (32, 200, 2, 32): fused {fused:F1} ms, composition {composed:F1} ms, composition/fused {composed / fused:F2}; threads {Config.Threads}; loadavg {Load()}");
+        AtThreadCounts("dot_product_attention fwd+bwd (32, 200, 2, 32)", () => Step(null), () => Step(false));
     }
 
     [Fact]
     public void TextTransformerTrainingStepFusedAgainstComposition()
     {
+        // flashAttention true against false, so that the fused figure stays the kernel's whatever rule null follows.
         Model Build(bool? flash)
         {
             var inputs = Keras.Input([200]);
@@ -80,7 +111,7 @@ public sealed class AttentionTimingTests(ITestOutputHelper output)
         var rng = new SeedGenerator(7);
         var ids = Tensor.FromArray([.. Enumerable.Range(0, 32 * 200).Select(_ => (float)(int)(rng.NextFloat() * 19999))], 32, 200);
         var labels = Tensor.FromArray([.. Enumerable.Range(0, 32).Select(i => (float)(i % 2))], 32);
-        var fusedModel = Build(null);
+        var fusedModel = Build(true);
         var composedModel = Build(false);
         double l1 = fusedModel.TrainOnBatch(ids, labels).Loss, l2 = composedModel.TrainOnBatch(ids, labels).Loss;
         Assert.Equal(l2, l1, 4);
@@ -88,7 +119,21 @@ public sealed class AttentionTimingTests(ITestOutputHelper output)
         {
             return;
         }
-        var (fused, composed) = Alternate(() => fusedModel.TrainOnBatch(ids, labels), () => composedModel.TrainOnBatch(ids, labels), 3);
-        output.WriteLine($"TextTransformer model train step (batch 32, maxlen 200, embed 32, 2 heads): fused {fused:F1} ms, composition {composed:F1} ms, composition/fused {composed / fused:F2}; threads {Config.Threads}; loadavg {Load()}");
+        AtThreadCounts("TextTransformer model train step (batch 32, maxlen 200, embed 32, 2 heads)",
+            () => fusedModel.TrainOnBatch(ids, labels), () => composedModel.TrainOnBatch(ids, labels));
+        int all = Config.Threads;
+        try
+        {
+            Config.Threads = 1;
+            foreach (var (what, model) in new[] { ("fused", fusedModel), ("composition", composedModel) })
+            {
+                var profile = model.ProfileTrainStep(ids, labels, batchSize: 32, steps: 3);
+                output.WriteLine($"{what} at 1 thread, ms per step: " + string.Join(", ", profile.Select(p => $"{p.Layer} {p.ForwardSeconds * 1e3:F1}+{p.BackwardSeconds * 1e3:F1}")));
+            }
+        }
+        finally
+        {
+            Config.Threads = all;
+        }
     }
 }

@@ -1,3 +1,5 @@
+using System.Numerics;
+
 namespace SharpKeras.Backend.Cpu;
 
 /// <summary>
@@ -13,8 +15,11 @@ internal static unsafe class FlashAttention
     /// <summary>Query rows per block.</summary>
     internal const int BlockQ = 64;
 
-    /// <summary>Keys per block.</summary>
-    internal const int BlockK = 64;
+    /// <summary>
+    /// Keys per block: wide, so that sequences up to this length meet their keys in one GEMM per query block (the
+    /// per-call packing dominated 64-key tiles at head dims near 32) and skip the running rescale; a (BlockQ x BlockK) tile is 64 KiB.
+    /// </summary>
+    internal const int BlockK = 256;
 
     [ThreadStatic] private static float[]? t_scratch;
 
@@ -105,20 +110,114 @@ internal static unsafe class FlashAttention
             m, n, k, transA, transB, accumulate, default, EpilogueActivation.None);
 
     /// <summary>
-    /// Turns a (rows, cols) tile of raw scores q.k (row stride <see cref="BlockK"/>) into logits in place: scaled, biased,
-    /// and causally hidden keys set to <see cref="AttentionGeometry.LargeNegative"/>; returns nothing, rows start at query q0, columns at key k0.
+    /// Turns a (rows, cols) tile of raw scores q.k (row stride cols) into logits in place: scaled, biased,
+    /// and causally hidden keys set to <see cref="AttentionGeometry.LargeNegative"/>; rows start at query q0, columns at key k0.
     /// </summary>
     private static void Logits(float* s, int rows, int cols, int q0, int k0, int b, int n, in AttentionGeometry g, float* bias)
     {
+        float scale = g.Scale;
+        var vs = new Vector<float>(scale);
+        int w = Vector<float>.Count;
         for (int r = 0; r < rows; r++)
         {
-            float* row = s + r * BlockK;
+            float* row = s + (long)r * cols;
             int i = q0 + r;
-            float* brow = bias is null ? null : bias + b * g.BiasBatchStride + n * g.BiasHeadStride + (long)i * g.KeyLength + k0;
-            for (int c = 0; c < cols; c++)
+            // Keys past the diagonal are hidden whatever their score and bias; only the visible prefix is computed.
+            int visible = g.Causal ? Math.Clamp(i - k0 + 1, 0, cols) : cols;
+            int c = 0;
+            if (bias is null)
             {
-                row[c] = g.Causal && k0 + c > i ? AttentionGeometry.LargeNegative : row[c] * g.Scale + (brow is null ? 0f : brow[c]);
+                for (; c <= visible - w; c += w)
+                {
+                    (Vector.Load(row + c) * vs).Store(row + c);
+                }
+                for (; c < visible; c++)
+                {
+                    row[c] *= scale;
+                }
             }
+            else
+            {
+                float* brow = bias + b * g.BiasBatchStride + n * g.BiasHeadStride + (long)i * g.KeyLength + k0;
+                for (; c <= visible - w; c += w)
+                {
+                    (Vector.Load(row + c) * vs + Vector.Load(brow + c)).Store(row + c);
+                }
+                for (; c < visible; c++)
+                {
+                    row[c] = row[c] * scale + brow[c];
+                }
+            }
+            for (c = visible; c < cols; c++)
+            {
+                row[c] = AttentionGeometry.LargeNegative;
+            }
+        }
+    }
+
+    /// <summary>The largest of <paramref name="start"/> and a row's values.</summary>
+    private static float RowMax(float* row, int cols, float start)
+    {
+        int w = Vector<float>.Count, c = 0;
+        float max = start;
+        if (cols >= w)
+        {
+            var vm = Vector.Load(row);
+            for (c = w; c <= cols - w; c += w)
+            {
+                vm = Vector.Max(vm, Vector.Load(row + c));
+            }
+            for (int j = 0; j < w; j++)
+            {
+                max = MathF.Max(max, vm[j]);
+            }
+        }
+        for (; c < cols; c++)
+        {
+            max = MathF.Max(max, row[c]);
+        }
+        return max;
+    }
+
+    /// <summary>
+    /// Replaces a row's values x by exp((x - shift) - logSum) and returns their sum; the vector exponential runs on whole vectors
+    /// and the scalar one on the tail, in the same order at every thread count. The two shifts stay apart because a fully
+    /// masked row's logits are near -1e9, where adding the log-sum to the maximum first would round it away.
+    /// </summary>
+    private static float ExpShifted(float* row, int cols, float shift, float logSum)
+    {
+        int w = Vector<float>.Count, c = 0;
+        var vshift = new Vector<float>(shift);
+        var vlog = new Vector<float>(logSum);
+        var acc = Vector<float>.Zero;
+        for (; c <= cols - w; c += w)
+        {
+            var e = Vector.Exp(Vector.Load(row + c) - vshift - vlog);
+            e.Store(row + c);
+            acc += e;
+        }
+        float sum = Vector.Sum(acc);
+        for (; c < cols; c++)
+        {
+            float e = MathF.Exp(row[c] - shift - logSum);
+            row[c] = e;
+            sum += e;
+        }
+        return sum;
+    }
+
+    /// <summary>Multiplies a row by <paramref name="factor"/>.</summary>
+    private static void ScaleRow(float* row, int cols, float factor)
+    {
+        int w = Vector<float>.Count, c = 0;
+        var vf = new Vector<float>(factor);
+        for (; c <= cols - w; c += w)
+        {
+            (Vector.Load(row + c) * vf).Store(row + c);
+        }
+        for (; c < cols; c++)
+        {
+            row[c] *= factor;
         }
     }
 
@@ -166,37 +265,23 @@ internal static unsafe class FlashAttention
                             limit = tk;
                         }
                         int cols = Math.Min(BlockK, limit - k0);
-                        // Scores go to a tile of row stride BlockK; the GEMM writes rows of cols, so it runs per tile with n = cols.
-                        Tile(Level, qs + (long)q0 * d, ks + (long)k0 * d, s, rows, cols, d);
+                        Gemm2(Level, qs + (long)q0 * d, ks + (long)k0 * d, s, rows, cols, d, false, true, false);
                         Logits(s, rows, cols, q0, k0, b, n, g, Bias);
                         for (int r = 0; r < rows; r++)
                         {
-                            float* row = s + r * BlockK;
-                            float max = m[r];
-                            for (int c = 0; c < cols; c++)
-                            {
-                                max = MathF.Max(max, row[c]);
-                            }
+                            float* row = s + (long)r * cols;
+                            float max = RowMax(row, cols, m[r]);
                             float alpha = float.IsNegativeInfinity(m[r]) ? 0f : MathF.Exp(m[r] - max);
-                            float sum = 0f;
-                            for (int c = 0; c < cols; c++)
-                            {
-                                float e = MathF.Exp(row[c] - max);
-                                row[c] = e;
-                                sum += e;
-                            }
+                            float sum = ExpShifted(row, cols, max, 0f);
                             l[r] = l[r] * alpha + sum;
                             m[r] = max;
-                            if (alpha != 1f)
+                            // Before the first key block the accumulator is still zero: nothing to rescale.
+                            if (alpha != 1f && k0 > 0)
                             {
-                                float* orow = o + r * dv;
-                                for (int c = 0; c < dv; c++)
-                                {
-                                    orow[c] *= alpha;
-                                }
+                                ScaleRow(o + r * dv, dv, alpha);
                             }
                         }
-                        TileTimes(Level, s, vs + (long)k0 * dv, o, rows, cols, dv);
+                        Gemm2(Level, s, vs + (long)k0 * dv, o, rows, dv, cols, false, false, true);
                         k0 += cols;
                     }
                     float* rowMax = Stats + ((long)item * tq) + q0;
@@ -231,39 +316,22 @@ internal static unsafe class FlashAttention
         return false;
     }
 
-    /// <summary>s (rows, cols; row stride BlockK) = qb (rows, d) kb^T (kb: cols, d).</summary>
-    private static void Tile(SimdLevel level, float* qb, float* kb, float* s, int rows, int cols, int d)
+    /// <summary>dp[c] = p[c] (dp[c] - rowDot) for the first <paramref name="visible"/> columns, 0 for the rest (the softmax's input gradient).</summary>
+    private static void SoftmaxGrad(float* p, float* dp, int visible, int cols, float rowDot)
     {
-        if (cols == BlockK)
+        int w = Vector<float>.Count, c = 0;
+        var vd = new Vector<float>(rowDot);
+        for (; c <= visible - w; c += w)
         {
-            Gemm2(level, qb, kb, s, rows, cols, d, false, true, false);
-            return;
+            (Vector.Load(p + c) * (Vector.Load(dp + c) - vd)).Store(dp + c);
         }
-        // A narrower last tile: the GEMM writes it packed, then rows move out to the BlockK stride (from the last, so nothing is overwritten unread).
-        Gemm2(level, qb, kb, s, rows, cols, d, false, true, false);
-        for (int r = rows - 1; r > 0; r--)
+        for (; c < visible; c++)
         {
-            new ReadOnlySpan<float>(s + r * cols, cols).CopyTo(new Span<float>(s + r * BlockK, cols));
+            dp[c] = p[c] * (dp[c] - rowDot);
         }
-    }
-
-    /// <summary>o (rows, dv) += p (rows, cols; row stride BlockK) vb (cols, dv).</summary>
-    private static void TileTimes(SimdLevel level, float* p, float* vb, float* o, int rows, int cols, int dv)
-    {
-        Pack(p, rows, cols);
-        Gemm2(level, p, vb, o, rows, dv, cols, false, false, true);
-    }
-
-    /// <summary>Moves a (rows, cols) tile of row stride BlockK to row stride cols, in place (from the first row, so nothing is overwritten unread).</summary>
-    private static void Pack(float* p, int rows, int cols)
-    {
-        if (cols == BlockK)
+        for (; c < cols; c++)
         {
-            return;
-        }
-        for (int r = 1; r < rows; r++)
-        {
-            new ReadOnlySpan<float>(p + r * BlockK, cols).CopyTo(new Span<float>(p + r * cols, cols));
+            dp[c] = 0f;
         }
     }
 
@@ -314,30 +382,21 @@ internal static unsafe class FlashAttention
                     for (int k0 = 0; k0 < limit; k0 += BlockK)
                     {
                         int cols = Math.Min(BlockK, limit - k0);
-                        Tile(Level, qs + (long)q0 * d, ks + (long)k0 * d, p, rows, cols, d);
+                        Gemm2(Level, qs + (long)q0 * d, ks + (long)k0 * d, p, rows, cols, d, false, true, false);
                         Logits(p, rows, cols, q0, k0, b, n, g, Bias);
                         for (int r = 0; r < rows; r++)
                         {
-                            float* row = p + r * BlockK;
-                            float max = rowMax[r], logSum = rowLogSum[r];
-                            for (int c = 0; c < cols; c++)
-                            {
-                                row[c] = MathF.Exp(row[c] - max - logSum);
-                            }
+                            ExpShifted(p + (long)r * cols, cols, rowMax[r], rowLogSum[r]);
                         }
-                        Pack(p, rows, cols);
                         // dV[k0..] += P^T dO;  dP = dO V^T.
                         Gemm2(Level, p, gs + (long)q0 * dv, dvs + (long)k0 * dv, cols, dv, rows, true, false, true);
                         Gemm2(Level, gs + (long)q0 * dv, vs + (long)k0 * dv, dp, rows, cols, dv, false, true, false);
                         for (int r = 0; r < rows; r++)
                         {
                             int i = q0 + r;
-                            float* pr = p + r * cols, dr = dp + r * cols;
-                            for (int c = 0; c < cols; c++)
-                            {
-                                // A causally hidden logit is a constant: nothing flows back through it to q or k.
-                                dr[c] = g.Causal && k0 + c > i ? 0f : pr[c] * (dr[c] - rowDot[i]);
-                            }
+                            // A causally hidden logit is a constant: nothing flows back through it to q or k.
+                            int visible = g.Causal ? Math.Clamp(i - k0 + 1, 0, cols) : cols;
+                            SoftmaxGrad(p + (long)r * cols, dp + (long)r * cols, visible, cols, rowDot[i]);
                         }
                         // dQ[q0..] += dS K;  dK[k0..] += dS^T Q (the scale is applied once, on the way out).
                         Gemm2(Level, dp, ks + (long)k0 * d, dqs + (long)q0 * d, rows, d, cols, false, false, true);

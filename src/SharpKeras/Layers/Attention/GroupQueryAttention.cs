@@ -9,7 +9,9 @@ namespace SharpKeras.Layers;
 /// Grouped-query attention (<c>keras.layers.GroupQueryAttention</c>, Keras class <c>GroupedQueryAttention</c>): queries projected to
 /// <see cref="NumQueryHeads"/> heads, keys and values to <see cref="NumKeyValueHeads"/> heads each shared by a group of query heads,
 /// scaled dot-product scores, masked softmax, dropout, and the heads combined by the <c>attention_output</c> EinsumDense.
-/// Keras's flash_attention is a backend speed switch with the same result and is not taken.
+/// Without dropout and when no scores are returned it runs, as Keras 3.11, the fused <see cref="Ops.DotProductAttention"/> on the
+/// repeated key/value heads (see <see cref="FlashAttention"/>); a query row whose keys are all masked then averages every value,
+/// as Keras's dot_product_attention does, where the composition's masked softmax gives it zero weights.
 /// </summary>
 public sealed class GroupQueryAttention : Layer, Saving.IKerasSerializable<GroupQueryAttention>
 {
@@ -25,9 +27,11 @@ public sealed class GroupQueryAttention : Layer, Saving.IKerasSerializable<Group
 
     /// <summary>
     /// A grouped-query attention layer with heads of size <paramref name="headDim"/>, <paramref name="numQueryHeads"/> query heads and
-    /// <paramref name="numKeyValueHeads"/> key/value heads (which must divide the query heads); <paramref name="dropout"/> on the attention weights.
+    /// <paramref name="numKeyValueHeads"/> key/value heads (which must divide the query heads); <paramref name="dropout"/> on the attention weights;
+    /// <paramref name="flashAttention"/> (Keras's <c>flash_attention</c>) null to use the fused attention kernel when the layer has
+    /// no dropout and no scores are returned, true to require it, false to keep the plain composition.
     /// </summary>
-    public GroupQueryAttention(int headDim, int numQueryHeads, int numKeyValueHeads, double dropout = 0.0, bool useBias = true,
+    public GroupQueryAttention(int headDim, int numQueryHeads, int numKeyValueHeads, double dropout = 0.0, bool useBias = true, bool? flashAttention = null,
         Initializer? kernelInitializer = null, Initializer? biasInitializer = null,
         Regularizer? kernelRegularizer = null, Regularizer? biasRegularizer = null, Regularizer? activityRegularizer = null,
         Constraint? kernelConstraint = null, Constraint? biasConstraint = null, int? seed = null, string? name = null, int[]? inputShape = null, int? batchSize = null)
@@ -55,6 +59,7 @@ public sealed class GroupQueryAttention : Layer, Saving.IKerasSerializable<Group
         NumKeyValueHeads = numKeyValueHeads;
         DropoutRate = dropout;
         UseBias = useBias;
+        FlashAttention = flashAttention;
         KernelInitializer = kernelInitializer ?? new GlorotUniform();
         BiasInitializer = biasInitializer ?? new Zeros();
         KernelRegularizer = kernelRegularizer;
@@ -79,6 +84,9 @@ public sealed class GroupQueryAttention : Layer, Saving.IKerasSerializable<Group
 
     /// <summary>Whether the projections have biases.</summary>
     public bool UseBias { get; }
+
+    /// <summary>Keras's <c>flash_attention</c>: null picks the fused attention kernel when it applies, true requires it, false never uses it (not part of the config, as in Keras).</summary>
+    public bool? FlashAttention { get; }
 
     /// <summary>Initializer of the projection kernels.</summary>
     public Initializer KernelInitializer { get; }
@@ -136,22 +144,25 @@ public sealed class GroupQueryAttention : Layer, Saving.IKerasSerializable<Group
     /// </summary>
     public Tensor Apply(Tensor query, Tensor value, Tensor? key = null, Tensor? queryMask = null, Tensor? valueMask = null, Tensor? keyMask = null,
         Tensor? attentionMask = null, bool useCausalMask = false, bool training = false) =>
-        Run(query, value, key, queryMask, valueMask, keyMask, attentionMask, useCausalMask, training).Output;
+        Run(query, value, key, queryMask, valueMask, keyMask, attentionMask, useCausalMask, training, false).Output;
 
     /// <summary>Runs the layer and also returns the attention weights (Keras's <c>return_attention_scores=True</c>), shaped (batch, query heads, target, source).</summary>
     public (Tensor Output, Tensor Scores) ApplyReturningScores(Tensor query, Tensor value, Tensor? key = null, Tensor? queryMask = null, Tensor? valueMask = null,
-        Tensor? keyMask = null, Tensor? attentionMask = null, bool useCausalMask = false, bool training = false) =>
-        Run(query, value, key, queryMask, valueMask, keyMask, attentionMask, useCausalMask, training);
+        Tensor? keyMask = null, Tensor? attentionMask = null, bool useCausalMask = false, bool training = false)
+    {
+        var (output, scores) = Run(query, value, key, queryMask, valueMask, keyMask, attentionMask, useCausalMask, training, true);
+        return (output, scores!);
+    }
 
-    private (Tensor Output, Tensor Scores) Run(Tensor query, Tensor value, Tensor? key, Tensor? queryMask, Tensor? valueMask, Tensor? keyMask,
-        Tensor? attentionMask, bool useCausalMask, bool training)
+    private (Tensor Output, Tensor? Scores) Run(Tensor query, Tensor value, Tensor? key, Tensor? queryMask, Tensor? valueMask, Tensor? keyMask,
+        Tensor? attentionMask, bool useCausalMask, bool training, bool wantScores)
     {
         ArgumentNullException.ThrowIfNull(query);
         ArgumentNullException.ThrowIfNull(value);
         var inputs = key is null ? new[] { query, value } : [query, value, key];
         EnsureBuilt([.. inputs.Select(t => t.Shape)]);
         using var scope = EnterCall();
-        return Compute(query, value, key, queryMask ?? query.KerasMask, valueMask ?? value.KerasMask, keyMask ?? key?.KerasMask, attentionMask, useCausalMask, training);
+        return Compute(query, value, key, queryMask ?? query.KerasMask, valueMask ?? value.KerasMask, keyMask ?? key?.KerasMask, attentionMask, useCausalMask, training, wantScores);
     }
 
     /// <inheritdoc/>
@@ -194,7 +205,7 @@ public sealed class GroupQueryAttention : Layer, Saving.IKerasSerializable<Group
     }
 
     private EinsumDense Sublayer(string equation, int heads, string biasAxes, string name) =>
-        new(equation, [-1, heads, HeadDim], null, UseBias ? biasAxes : null, KernelInitializer, BiasInitializer, KernelRegularizer, BiasRegularizer,
+        AttentionSublayers.Projection(equation, [-1, heads, HeadDim], biasAxes, UseBias, KernelInitializer, BiasInitializer, KernelRegularizer, BiasRegularizer,
             ActivityRegularizer, KernelConstraint, BiasConstraint, name);
 
     /// <inheritdoc/>
@@ -235,7 +246,7 @@ public sealed class GroupQueryAttention : Layer, Saving.IKerasSerializable<Group
 
     /// <inheritdoc/>
     protected override Tensor Call(Tensor inputs, bool training) =>
-        Compute(inputs, inputs, null, inputs.KerasMask, inputs.KerasMask, null, null, false, training).Output;
+        Compute(inputs, inputs, null, inputs.KerasMask, inputs.KerasMask, null, null, false, training, false).Output;
 
     /// <inheritdoc/>
     protected override Tensor Call(IReadOnlyList<Tensor> inputs, bool training)
@@ -245,12 +256,16 @@ public sealed class GroupQueryAttention : Layer, Saving.IKerasSerializable<Group
             throw new ArgumentException($"GroupQueryAttention layer '{Name}' takes [query, value] or [query, value, key], but was called on {inputs.Count} tensor(s).");
         }
         var key = inputs.Count == 3 ? inputs[2] : null;
-        return Compute(inputs[0], inputs[1], key, inputs[0].KerasMask, inputs[1].KerasMask, key?.KerasMask, null, false, training).Output;
+        return Compute(inputs[0], inputs[1], key, inputs[0].KerasMask, inputs[1].KerasMask, key?.KerasMask, null, false, training, false).Output;
     }
 
-    private (Tensor Output, Tensor Scores) Compute(Tensor query, Tensor value, Tensor? key, Tensor? queryMask, Tensor? valueMask, Tensor? keyMask,
-        Tensor? attentionMask, bool useCausalMask, bool training)
+    private (Tensor Output, Tensor? Scores) Compute(Tensor query, Tensor value, Tensor? key, Tensor? queryMask, Tensor? valueMask, Tensor? keyMask,
+        Tensor? attentionMask, bool useCausalMask, bool training, bool wantScores)
     {
+        if (FlashAttention == true && (wantScores || DropoutRate > 0))
+        {
+            throw new InvalidOperationException($"GroupQueryAttention layer '{Name}': flashAttention=true cannot return attention scores or apply dropout ({DropoutRate}); build it with flashAttention null or false.");
+        }
         var mask = AttentionMask(query, value, queryMask, valueMask, keyMask, attentionMask, useCausalMask);
         var q = _query!.Apply(query, training);
         var k = _key!.Apply(key ?? value, training);
@@ -261,6 +276,16 @@ public sealed class GroupQueryAttention : Layer, Saving.IKerasSerializable<Group
             // Each key/value head serves the consecutive group of query heads it is repeated into (Keras's ops.repeat on axis 2).
             k = Ops.Repeat(k, repeats, 2);
             v = Ops.Repeat(v, repeats, 2);
+        }
+        if (AttentionSublayers.TakesFused(FlashAttention) && !wantScores && DropoutRate == 0)
+        {
+            // Keras 3.11 takes ops.dot_product_attention whenever the layer has no dropout and no scores are asked for.
+            var fused = _output!.Apply(AttentionSublayers.Fused(q, k, v, mask, 1.0 / Math.Sqrt(HeadDim)), training);
+            if (queryMask is not null)
+            {
+                fused.KerasMask = queryMask;
+            }
+            return (fused, null);
         }
         q = Ops.Multiply(q, Tensor.Scalar((float)(1.0 / Math.Sqrt(HeadDim))));
         var scores = Ops.Einsum("bquh,bkuh->buqk", q, k);
@@ -334,17 +359,7 @@ public sealed class GroupQueryAttention : Layer, Saving.IKerasSerializable<Group
     }
 
     /// <inheritdoc/>
-    protected internal override IEnumerable<KeyValuePair<string, Layer>> SavedChildren()
-    {
-        if (_query is null)
-        {
-            yield break;
-        }
-        yield return new("query_dense", _query);
-        yield return new("key_dense", _key!);
-        yield return new("value_dense", _value!);
-        yield return new("output_dense", _output!);
-    }
+    protected internal override IEnumerable<KeyValuePair<string, Layer>> SavedChildren() => AttentionSublayers.SavedChildren(_query, _key, _value, _output);
 
     /// <inheritdoc/>
     public override JsonObject? GetBuildConfig() => AttentionShapes.ShapesDict(BuildInputShapes);
@@ -385,7 +400,7 @@ public sealed class GroupQueryAttention : Layer, Saving.IKerasSerializable<Group
     {
         ArgumentNullException.ThrowIfNull(config);
         return new GroupQueryAttention(Saving.Cfg.Int(config, "head_dim"), Saving.Cfg.Int(config, "num_query_heads"), Saving.Cfg.Int(config, "num_key_value_heads"),
-            Saving.Cfg.Double(config, "dropout", 0.0), Saving.Cfg.Bool(config, "use_bias", true),
+            Saving.Cfg.Double(config, "dropout", 0.0), Saving.Cfg.Bool(config, "use_bias", true), null,
             Saving.KerasSerializer.Initializer(config["kernel_initializer"], "glorot_uniform"),
             Saving.KerasSerializer.Initializer(config["bias_initializer"], "zeros"),
             Saving.KerasSerializer.Regularizer(config["kernel_regularizer"]),

@@ -225,7 +225,7 @@ public sealed class MultiHeadAttention : Layer, Saving.IKerasSerializable<MultiH
     }
 
     private EinsumDense Sublayer(string equation, int[] outputShape, string biasAxes, string name) =>
-        new(equation, outputShape, null, UseBias ? biasAxes : null, KernelInitializer, BiasInitializer, KernelRegularizer, BiasRegularizer,
+        AttentionSublayers.Projection(equation, outputShape, biasAxes, UseBias, KernelInitializer, BiasInitializer, KernelRegularizer, BiasRegularizer,
             null, KernelConstraint, BiasConstraint, name);
 
     /// <summary>Keras's _get_output_shape: unknown (-1) leading axes, then the known last ones.</summary>
@@ -339,12 +339,11 @@ public sealed class MultiHeadAttention : Layer, Saving.IKerasSerializable<MultiH
         {
             throw new InvalidOperationException($"MultiHeadAttention layer '{Name}': flashAttention=true cannot return attention scores, apply dropout in training ({DropoutRate}) or attend over several axes ([{string.Join(", ", _resolvedAxes ?? [])}]); build it with flashAttention null or false.");
         }
-        if (FlashAttention != false && !wantScores && !dropoutActive && _normAxes.Length == 1 && q.Rank == 4)
+        if (AttentionSublayers.TakesFused(FlashAttention) && !wantScores && !dropoutActive && _normAxes.Length == 1 && q.Rank == 4)
         {
             // As Keras 3.11 does when no weights are asked for and no dropout is active: one fused attention per head,
             // the (batch, target, source) mask gaining the heads axis; masked logits get -1e9 added, as the composition below.
-            var headMask = mask is null || mask.Rank < 3 ? mask : Ops.ExpandDims(mask, 1);
-            var fused = Ops.DotProductAttention(q, k, v, mask: headMask, scale: 1.0 / Math.Sqrt(KeyDim));
+            var fused = AttentionSublayers.Fused(q, k, v, mask, 1.0 / Math.Sqrt(KeyDim));
             var projected = _output!.Apply(fused, training);
             if (query.KerasMask is { } m)
             {
@@ -432,17 +431,7 @@ public sealed class MultiHeadAttention : Layer, Saving.IKerasSerializable<MultiH
     }
 
     /// <inheritdoc/>
-    protected internal override IEnumerable<KeyValuePair<string, Layer>> SavedChildren()
-    {
-        if (_query is null)
-        {
-            yield break;
-        }
-        yield return new("query_dense", _query);
-        yield return new("key_dense", _key!);
-        yield return new("value_dense", _value!);
-        yield return new("output_dense", _output!);
-    }
+    protected internal override IEnumerable<KeyValuePair<string, Layer>> SavedChildren() => AttentionSublayers.SavedChildren(_query, _key, _value, _output);
 
     /// <inheritdoc/>
     public override JsonObject? GetBuildConfig() => AttentionShapes.ShapesDict(BuildInputShapes);

@@ -8,8 +8,12 @@ namespace SharpKeras.Tests.Layers.Attention;
 /// <summary>GroupQueryAttention: Keras's sublayers and weight layouts, values against a plain computation, masks, gradients, config, saving and bad input.</summary>
 public sealed class GroupQueryAttentionTests
 {
-    /// <summary>Plain float64 grouped-query attention from the layer's own weights; <paramref name="keep"/>(b, t, s) says which scores stay.</summary>
-    private static double[] Reference(GroupQueryAttention gqa, Tensor query, Tensor value, Tensor key, Func<int, int, int, bool>? keep = null)
+    /// <summary>
+    /// Plain float64 grouped-query attention from the layer's own weights; <paramref name="keep"/>(b, t, s) says which scores stay;
+    /// <paramref name="zeroMasked"/> zeroes masked weights after the softmax, as Keras's masked Softmax layer (the composition),
+    /// where Keras's dot_product_attention (the fused path) leaves a fully masked row uniform.
+    /// </summary>
+    private static double[] Reference(GroupQueryAttention gqa, Tensor query, Tensor value, Tensor key, Func<int, int, int, bool>? keep = null, bool zeroMasked = true)
     {
         int b = query.Shape[0], t = query.Shape[1], s = value.Shape[1], f = query.Shape[2], fk = key.Shape[2];
         int nq = gqa.NumQueryHeads, nkv = gqa.NumKeyValueHeads, h = gqa.HeadDim, rep = nq / nkv;
@@ -54,7 +58,8 @@ public sealed class GroupQueryAttentionTests
                         sc[j] /= Math.Sqrt(h);
                         if (keep is not null && !keep(n, i, j))
                         {
-                            sc[j] -= 1e9;
+                            // Keras's Softmax layer adds -1e9; its dot_product_attention replaces the logit by it (a fully masked row is then uniform).
+                            sc[j] = zeroMasked ? sc[j] - 1e9 : -1e9;
                         }
                     }
                     double max = sc.Max();
@@ -62,7 +67,7 @@ public sealed class GroupQueryAttentionTests
                     double sum = e.Sum();
                     for (int j = 0; j < s; j++)
                     {
-                        double wgt = keep is not null && !keep(n, i, j) ? 0 : e[j] / sum;
+                        double wgt = zeroMasked && keep is not null && !keep(n, i, j) ? 0 : e[j] / sum;
                         for (int c = 0; c < h; c++)
                         {
                             combined[((n * t + i) * nq + u) * h + c] += wgt * v[((n * s + j) * nkv + g) * h + c];
@@ -165,7 +170,15 @@ public sealed class GroupQueryAttentionTests
         var me = gqa.Apply(e, e);
         Assert.NotNull(me.KerasMask);
         var tok = new[] { 3, 5, 0, 0, 2, 7, 1, 0 };
-        Near(Reference(gqa, e, e, e, (n, i, j) => tok[n * 4 + i] != 0 && tok[n * 4 + j] != 0), me.ToArray());
+        // Padded query rows see no key: the fused path (Keras's dot_product_attention) averages every value there, the composition gives zeros.
+        Near(Reference(gqa, e, e, e, (n, i, j) => tok[n * 4 + i] != 0 && tok[n * 4 + j] != 0, zeroMasked: false), me.ToArray());
+        var composed = new GroupQueryAttention(3, 4, 2, flashAttention: false);
+        composed.EnsureBuilt([e.Shape, e.Shape]);
+        for (int i = 0; i < composed.Weights.Count; i++)
+        {
+            composed.Weights[i].Assign(gqa.Weights[i].Value);
+        }
+        Near(Reference(gqa, e, e, e, (n, i, j) => tok[n * 4 + i] != 0 && tok[n * 4 + j] != 0), composed.Apply(e, e).ToArray());
     }
 
     [Fact]
