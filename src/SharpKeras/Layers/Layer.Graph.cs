@@ -80,6 +80,10 @@ public abstract partial class Layer
     internal virtual KerasTensor[] ApplyWithKwargs(KerasTensor[] args, bool asList, CallKwargs<KerasTensor> kwargs)
     {
         kwargs.CheckKnown(this);
+        if (args.Length == 0)
+        {
+            throw new Saving.ConfigException($"Layer '{Name}' ({GetType().Name}) was called with no positional tensors; it takes one tensor, one list of tensors, or several tensors.");
+        }
         return [asList ? Apply(args) : ApplyPositional(args)];
     }
 

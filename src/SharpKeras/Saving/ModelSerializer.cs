@@ -346,7 +346,7 @@ internal static class ModelSerializer
         {
             // Keras 3: {"args": [tensor or [tensors]], "kwargs": {...}}.
             var args = o["args"] as JsonArray ?? throw new FormatException($"Node of layer '{layer.Name}' has no args: {data.ToJsonString()}.");
-            if (args.Count == 0)
+            if (args.Count == 0 && o["kwargs"] is not JsonObject { Count: > 0 })
             {
                 throw new FormatException($"Node of layer '{layer.Name}' has no positional arguments; SharpKeras layers take one tensor, one list of tensors, or several tensors.");
             }
@@ -367,7 +367,8 @@ internal static class ModelSerializer
                 args = new JsonArray([.. args.Select(a => a?.DeepClone()), maskArg.DeepClone()]);
                 withMask = true;
             }
-            foreach (var t in asList ? (JsonArray)args[0]! : args.Count > 1 ? (JsonArray)args.DeepClone() : new JsonArray(args[0]!.DeepClone()))
+            // Tensors may all come by keyword (Keras's mha(query=x, value=x)): then there are no positional ones.
+            foreach (var t in asList ? (JsonArray)args[0]! : args.Count != 1 ? (JsonArray)args.DeepClone() : new JsonArray(args[0]!.DeepClone()))
             {
                 var h = t?["config"]?["keras_history"] as JsonArray ?? throw new FormatException($"Node of layer '{layer.Name}': argument {t?.ToJsonString()} is not a Keras tensor.");
                 if (!made.TryGetValue(HistoryKey(h, $"a node of layer '{layer.Name}'"), out var kt))

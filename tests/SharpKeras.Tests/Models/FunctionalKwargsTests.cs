@@ -107,6 +107,11 @@ public sealed class FunctionalKwargsTests : IDisposable
         var x = Keras.Input([5, 8]);
         var model = new Model(x, new MultiHeadAttention(2, 4, name: "mha").Apply(x, x));
         Assert.Equal("{}", NodeOf(model.ToConfig(), "mha")["kwargs"]!.ToJsonString());
+        // A call on a list (Keras's mha([q, v])) still loads as the list it was.
+        var y = Keras.Input([5, 8]);
+        var listed = new Model(y, new MultiHeadAttention(2, 4, name: "mha").Apply([y, y]));
+        var cfg = listed.ToConfig();
+        Assert.Equal(cfg.ToJsonString(), Model.FromConfig(cfg).ToConfig().ToJsonString());
     }
 
     private static Model CausalRegressor()
@@ -256,12 +261,30 @@ public sealed class FunctionalKwargsTests : IDisposable
         mha["inbound_nodes"] = JsonNode.Parse("""
             [[["tokens", 0, 0, {"value": ["tokens", 0, 0], "attention_mask": ["mask", 0, 0], "return_attention_scores": true, "use_causal_mask": true}]]]
             """);
-        var loaded = Model.FromConfig(cfg);
-        loaded.SetWeights(model.GetWeights());
         var x = MaskedData(2, 8);
         var expected = model.PredictOutputs(x, verbose: 0);
+        var loaded = Model.FromConfig(cfg);
+        loaded.SetWeights(model.GetWeights());
         var actual = loaded.PredictOutputs(x, verbose: 0);
         Assert.Equal(expected[0].ToArray(), actual[0].ToArray());
         Assert.Equal(expected[1].ToArray(), actual[1].ToArray());
+
+        // Keras 3 with every tensor by keyword (keras-io's mha(query=x, value=x, key=x, use_causal_mask=True)): no positional args.
+        var cfg3 = model.ToConfig();
+        var node = NodeOf(cfg3, "mha");
+        var query = node["args"]![0]!.DeepClone();
+        var kwargs = (JsonObject)node["kwargs"]!.DeepClone();
+        var byName = new JsonObject { ["query"] = query, ["value"] = query.DeepClone(), ["key"] = query.DeepClone() };
+        foreach (var (k, v) in kwargs)
+        {
+            byName[k] = v?.DeepClone();
+        }
+        node["args"] = new JsonArray();
+        node["kwargs"] = byName;
+        var loaded3 = Model.FromConfig(cfg3);
+        loaded3.SetWeights(model.GetWeights());
+        var actual3 = loaded3.PredictOutputs(x, verbose: 0);
+        Assert.Equal(expected[0].ToArray(), actual3[0].ToArray());
+        Assert.Equal(expected[1].ToArray(), actual3[1].ToArray());
     }
 }

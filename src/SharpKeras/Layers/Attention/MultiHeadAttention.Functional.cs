@@ -30,6 +30,11 @@ public sealed partial class MultiHeadAttention
     /// <inheritdoc/>
     internal override KerasTensor[] ApplyWithKwargs(KerasTensor[] args, bool asList, CallKwargs<KerasTensor> kwargs)
     {
+        if (asList && kwargs.Count == 0)
+        {
+            // Layer.Apply([query, value]) records a list, as Keras's mha([q, v]) would.
+            return base.ApplyWithKwargs(args, asList, kwargs);
+        }
         var (q, v, k, mask, scores, causal) = AttentionCalls.Parse(this, args, asList, kwargs);
         KerasTensor[] positional = k is null ? [q, v] : [q, v, k];
         if (mask is null && !scores && !causal)

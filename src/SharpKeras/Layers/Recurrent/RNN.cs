@@ -194,16 +194,16 @@ public class RNN : Layer, Saving.IKerasSerializable<RNN>
     internal override KerasTensor[] ApplyWithKwargs(KerasTensor[] args, bool asList, CallKwargs<KerasTensor> kwargs)
     {
         kwargs.CheckKnown(this, "initial_state");
-        if (asList || args.Length != 1)
-        {
-            throw new Saving.ConfigException($"Layer \"{Name}\" ({GetType().Name}) takes one input tensor (and initial_state by keyword), but was called with {args.Length} positional tensor(s){(asList ? " in a list" : "")}.");
-        }
-        var x = args[0];
         var initial = kwargs.TensorList(this, "initial_state");
         if (initial is null && !ReturnState)
         {
-            return [Apply(x)];
+            return base.ApplyWithKwargs(args, asList, kwargs);
         }
+        if (args.Length != 1)
+        {
+            throw new Saving.ConfigException($"Layer \"{Name}\" ({GetType().Name}) takes one input tensor (and initial_state by keyword), but was called with {args.Length} positional tensor(s).");
+        }
+        var x = args[0];
         EnsureBuilt(x.Shape);
         var sizes = Cell.StateSize;
         if (initial is not null)
