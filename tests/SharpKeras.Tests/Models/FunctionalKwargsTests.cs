@@ -102,6 +102,28 @@ public sealed class FunctionalKwargsTests : IDisposable
     }
 
     [Fact]
+    public void GroupQueryAttentionScoresAndCausalMaskMatchTheEagerCallAndReload()
+    {
+        Config.SetRandomSeed(31);
+        var x = Keras.Input([5, 8], name: "tokens");
+        var gqa = new GroupQueryAttention(4, 4, 2, name: "gqa");
+        var (y, scores) = gqa.ApplyReturningScores(x, x, useCausalMask: true);
+        Assert.Equal(new Shape(-1, 4, 5, 5), scores.Shape);
+        var model = new Model(x, [y, scores]);
+        var data = GradCheck.Random(6, -1, 1, 3, 5, 8);
+        var (eagerY, eagerScores) = gqa.ApplyReturningScores(data, data, useCausalMask: true);
+        var predicted = model.PredictOutputs([data], verbose: 0);
+        Assert.Equal(eagerY.ToArray(), predicted[0].ToArray());
+        Assert.Equal(eagerScores.ToArray(), predicted[1].ToArray());
+        var cfg = model.ToConfig();
+        Assert.Equal("""{"return_attention_scores":true,"use_causal_mask":true}""", NodeOf(cfg, "gqa")["kwargs"]!.ToJsonString());
+        var loaded = Model.FromConfig(cfg);
+        loaded.SetWeights(model.GetWeights());
+        var again = loaded.PredictOutputs([data], verbose: 0);
+        Assert.Equal(predicted[1].ToArray(), again[1].ToArray());
+    }
+
+    [Fact]
     public void PlainAttentionCallKeepsItsNodeWithoutKwargs()
     {
         var x = Keras.Input([5, 8]);
