@@ -124,6 +124,10 @@ internal sealed partial class OnnxExporter
             {
                 continue;
             }
+            if (node.IsGeneral)
+            {
+                throw Unsupported(node.Layer, "its call takes keyword arguments or returns several tensors");
+            }
             values[node.Output] = EmitLayer(node.Layer, [.. node.Inputs.Select(t => values[t])], node.InputsAsList);
         }
         return [.. graph.Outputs.Select(t => values[t])];

@@ -72,6 +72,36 @@ public abstract partial class Layer
     internal KerasTensor ApplyPositional(IReadOnlyList<KerasTensor> inputs) =>
         inputs.Count == 1 ? Apply(inputs[0]) : ApplySymbolic([.. inputs], asList: false);
 
+    /// <summary>
+    /// Calls the layer on symbolic positional tensors with keyword arguments (a node read from a file, or a
+    /// layer's own overload such as MultiHeadAttention's <c>attention_mask</c>); returns every output of the call.
+    /// Layers taking no keyword arguments refuse them, naming the layer.
+    /// </summary>
+    internal virtual KerasTensor[] ApplyWithKwargs(KerasTensor[] args, bool asList, CallKwargs<KerasTensor> kwargs)
+    {
+        kwargs.CheckKnown(this);
+        if (args.Length == 0)
+        {
+            throw new Saving.ConfigException($"Layer '{Name}' ({GetType().Name}) was called with no positional tensors; it takes one tensor, one list of tensors, or several tensors.");
+        }
+        return [asList ? Apply(args) : ApplyPositional(args)];
+    }
+
+    /// <summary>
+    /// Runs a call recorded with keyword arguments or several outputs (see <see cref="ApplyWithKwargs"/>) on
+    /// concrete tensors; returns one tensor per output of the recorded call.
+    /// </summary>
+    internal virtual Tensor[] CallWithKwargs(Tensor[] args, bool asList, CallKwargs<Tensor> kwargs, bool training) =>
+        throw new InvalidOperationException($"Layer '{Name}' ({GetType().Name}) has no call taking keyword arguments or returning several tensors.");
+
+    /// <summary>Records a call with keyword arguments and several outputs, returning its symbolic outputs.</summary>
+    private protected KerasTensor[] AddNode(KerasTensor[] args, bool asList, CallKwargs<KerasTensor> kwargs, (Shape Shape, DType DType)[] outputs)
+    {
+        var node = new Node(this, args, asList, outputs, kwargs);
+        _inboundNodes.Add(node);
+        return node.Outputs;
+    }
+
     private KerasTensor ApplySymbolic(KerasTensor[] inputs, bool asList)
     {
         Shape outShape;

@@ -153,6 +153,19 @@ internal sealed class FunctionalGraph
                 values[node.Output] = node.Layer.Apply(masked, training);
                 continue;
             }
+            if (node.IsGeneral)
+            {
+                var ys = node.Layer.CallWithKwargs([.. node.Args.Select(t => values[t])], node.InputsAsList, node.Kwargs.Map(t => values[t]), training);
+                if (ys.Length != node.Outputs.Length)
+                {
+                    throw new InvalidOperationException($"Layer '{node.Layer.Name}' ({node.Layer.GetType().Name}) returned {ys.Length} tensor(s), but its call was recorded with {node.Outputs.Length}.");
+                }
+                for (int i = 0; i < ys.Length; i++)
+                {
+                    values[node.Outputs[i]] = ys[i];
+                }
+                continue;
+            }
             Tensor y = node.InputsAsList || node.Inputs.Length > 1
                 ? node.Layer.Apply([.. node.Inputs.Select(t => values[t])], training)
                 : node.Layer.Apply(values[node.Inputs[0]], training);

@@ -87,7 +87,10 @@ internal static class SummaryPrinter
             foreach (var layer in graph.Layers)
             {
                 var nodes = graph.NodesOf(layer);
-                string outShape = nodes.Count == 1 ? FormatShape(nodes[0].Output.Shape) : "multiple";
+                // As Keras's format_layer_shape: a call returning several tensors lists each shape.
+                string outShape = nodes.Count != 1 ? "multiple"
+                    : nodes[0].Outputs.Length == 1 ? FormatShape(nodes[0].Output.Shape)
+                    : $"[{string.Join(", ", nodes[0].Outputs.Select(o => FormatShape(o.Shape)))}]";
                 var connections = string.Join(", ", nodes.SelectMany(n => n.Inputs)
                     .Select(t => $"{t.Layer.Name}[{t.NodeIndex}][{t.TensorIndex}]"));
                 string[] cells = [$"{layer.Name} ({layer.ClassName})", outShape,

@@ -77,21 +77,28 @@ internal static class ModelSerializer
             {
                 foreach (var node in graph.NodesOf(layer))
                 {
+                    var positional = node.Args;
                     JsonNode arg = node.InputsAsList
-                        ? new JsonArray([.. node.Inputs.Select(t => (JsonNode)TensorConfig(graph, t))])
-                        : TensorConfig(graph, node.Inputs[0]);
+                        ? new JsonArray([.. positional.Select(t => (JsonNode)TensorConfig(graph, t))])
+                        : TensorConfig(graph, positional[0]);
                     var kwargs = new JsonObject();
                     if (layer.CallTakesTraining)
                     {
                         kwargs["training"] = false;
                     }
                     // Several positional tensors (an attention layer's query and value) are several args, as Keras writes them.
-                    var args = !node.InputsAsList && node.Inputs.Length > 1 && !node.LastInputIsMask
-                        ? new JsonArray([.. node.Inputs.Select(t => (JsonNode)TensorConfig(graph, t))])
+                    var args = !node.InputsAsList && positional.Length > 1 && !node.LastInputIsMask
+                        ? new JsonArray([.. positional.Select(t => (JsonNode)TensorConfig(graph, t))])
                         : new JsonArray(arg);
                     if (node.LastInputIsMask)
                     {
                         kwargs["mask"] = TensorConfig(graph, node.Inputs[^1]);
+                    }
+                    foreach (var e in node.Kwargs.Entries)
+                    {
+                        kwargs[e.Name] = e.Tensors is { } ts
+                            ? e.IsList ? new JsonArray([.. ts.Select(t => (JsonNode)TensorConfig(graph, t))]) : TensorConfig(graph, ts[0])
+                            : e.Constant?.DeepClone();
                     }
                     if (layer.ConstantArgument is { } constant)
                     {
@@ -261,12 +268,12 @@ internal static class ModelSerializer
             }
             ordered.Add((layer, lc!["inbound_nodes"] as JsonArray ?? []));
         }
-        var made = new Dictionary<(string, int), KerasTensor>();
+        var made = new Dictionary<(string, int, int), KerasTensor>();
         foreach (var (layer, _) in ordered)
         {
             if (layer is InputLayer input)
             {
-                made[(layer.Name, 0)] = input.Output;
+                made[(layer.Name, 0, 0)] = input.Output;
             }
         }
         var pending = new Queue<(Layer Layer, int Index, JsonNode Data)>();
@@ -281,9 +288,12 @@ internal static class ModelSerializer
         while (pending.Count > 0)
         {
             var (layer, index, data) = pending.Dequeue();
-            if (TryRunNode(layer, data, made, out var output))
+            if (TryRunNode(layer, data, made, out var nodeOutputs))
             {
-                made[(layer.Name, index)] = output!;
+                for (int o = 0; o < nodeOutputs!.Length; o++)
+                {
+                    made[(layer.Name, index, o)] = nodeOutputs[o];
+                }
                 stalled = 0;
             }
             else
@@ -325,17 +335,18 @@ internal static class ModelSerializer
         return model;
     }
 
-    private static bool TryRunNode(Layer layer, JsonNode data, Dictionary<(string, int), KerasTensor> made, out KerasTensor? output)
+    private static bool TryRunNode(Layer layer, JsonNode data, Dictionary<(string, int, int), KerasTensor> made, out KerasTensor[]? outputs)
     {
-        output = null;
+        outputs = null;
         List<KerasTensor> tensors = [];
         bool asList;
         bool withMask = false;
+        var kwargs = new CallKwargs<KerasTensor>();
         if (data is JsonObject o)
         {
             // Keras 3: {"args": [tensor or [tensors]], "kwargs": {...}}.
             var args = o["args"] as JsonArray ?? throw new FormatException($"Node of layer '{layer.Name}' has no args: {data.ToJsonString()}.");
-            if (args.Count == 0)
+            if (args.Count == 0 && o["kwargs"] is not JsonObject { Count: > 0 })
             {
                 throw new FormatException($"Node of layer '{layer.Name}' has no positional arguments; SharpKeras layers take one tensor, one list of tensors, or several tensors.");
             }
@@ -356,7 +367,8 @@ internal static class ModelSerializer
                 args = new JsonArray([.. args.Select(a => a?.DeepClone()), maskArg.DeepClone()]);
                 withMask = true;
             }
-            foreach (var t in asList ? (JsonArray)args[0]! : args.Count > 1 ? (JsonArray)args.DeepClone() : new JsonArray(args[0]!.DeepClone()))
+            // Tensors may all come by keyword (Keras's mha(query=x, value=x)): then there are no positional ones.
+            foreach (var t in asList ? (JsonArray)args[0]! : args.Count != 1 ? (JsonArray)args.DeepClone() : new JsonArray(args[0]!.DeepClone()))
             {
                 var h = t?["config"]?["keras_history"] as JsonArray ?? throw new FormatException($"Node of layer '{layer.Name}': argument {t?.ToJsonString()} is not a Keras tensor.");
                 if (!made.TryGetValue(HistoryKey(h, $"a node of layer '{layer.Name}'"), out var kt))
@@ -365,10 +377,14 @@ internal static class ModelSerializer
                 }
                 tensors.Add(kt);
             }
+            if (o["kwargs"] is JsonObject kw && !ReadKwargs(layer, kw, made, kwargs, IsKeras3Tensor, t => t!["config"]?["keras_history"] as JsonArray))
+            {
+                return false;
+            }
         }
         else if (data is JsonArray legacy)
         {
-            // Keras 2: [[name, node_index, tensor_index, kwargs], ...].
+            // Keras 2: [[name, node_index, tensor_index, kwargs], ...], tensors inside kwargs as [name, node_index, tensor_index].
             asList = legacy.Count > 1;
             foreach (var h in legacy)
             {
@@ -378,13 +394,75 @@ internal static class ModelSerializer
                     return false;
                 }
                 tensors.Add(kt);
+                if (a.Count >= 4 && a[3] is JsonObject kw && !ReadKwargs(layer, kw, made, kwargs, IsKeras2Tensor, t => (JsonArray)t!))
+                {
+                    return false;
+                }
             }
         }
         else
         {
             throw new FormatException($"Node of layer '{layer.Name}' has an unknown format: {data.ToJsonString()}.");
         }
-        output = withMask ? layer.ApplyMasked(tensors[0], tensors[^1]) : asList ? layer.Apply(tensors) : layer.ApplyPositional(tensors);
+        if (withMask)
+        {
+            kwargs.CheckKnown(layer);
+            outputs = [layer.ApplyMasked(tensors[0], tensors[^1])];
+            return true;
+        }
+        outputs = layer.ApplyWithKwargs([.. tensors], asList, kwargs);
+        return true;
+    }
+
+    private static bool IsKeras3Tensor(JsonNode? n) => n is JsonObject t && (t["class_name"] as JsonValue)?.ToString() == "__keras_tensor__";
+
+    private static bool IsKeras2Tensor(JsonNode? n) =>
+        n is JsonArray { Count: 3 } a && a[0] is JsonValue name && name.TryGetValue<string>(out _) && a[1] is JsonValue i && i.TryGetValue<int>(out _);
+
+    /// <summary>
+    /// Reads a node's keyword arguments other than the mask (handled by the caller) and Keras's recorded
+    /// <c>training</c> flag (the model's mode decides); false while a tensor they name is not yet made.
+    /// </summary>
+    private static bool ReadKwargs(Layer layer, JsonObject kw, Dictionary<(string, int, int), KerasTensor> made, CallKwargs<KerasTensor> into,
+        Func<JsonNode?, bool> isTensor, Func<JsonNode?, JsonArray?> history)
+    {
+        bool TryTensor(JsonNode? t, out KerasTensor? kt)
+        {
+            var h = history(t) ?? throw new FormatException($"Node of layer '{layer.Name}': keyword argument {t?.ToJsonString()} is not a Keras tensor.");
+            return made.TryGetValue(HistoryKey(h, $"a node of layer '{layer.Name}'"), out kt);
+        }
+        foreach (var (name, value) in kw)
+        {
+            if (name == "mask" || (name == "training" && (value is null || value is JsonValue)) || into.Has(name))
+            {
+                continue;
+            }
+            if (isTensor(value))
+            {
+                if (!TryTensor(value, out var kt))
+                {
+                    return false;
+                }
+                into.Add(name, kt!);
+            }
+            else if (value is JsonArray { Count: > 0 } list && list.All(isTensor))
+            {
+                var ts = new KerasTensor[list.Count];
+                for (int i = 0; i < ts.Length; i++)
+                {
+                    if (!TryTensor(list[i], out var kt))
+                    {
+                        return false;
+                    }
+                    ts[i] = kt!;
+                }
+                into.Add(name, ts);
+            }
+            else
+            {
+                into.AddConstant(name, value?.DeepClone());
+            }
+        }
         return true;
     }
 
@@ -393,9 +471,9 @@ internal static class ModelSerializer
         : throw new ConfigException($"compile_config metrics should name metrics with strings or metric configs, got {node?.ToJsonString() ?? "null"}.");
 
     // A keras_history entry [layer name, node index, tensor index] as the key of the tensor it names.
-    private static (string, int) HistoryKey(JsonArray h, string where) =>
+    private static (string, int, int) HistoryKey(JsonArray h, string where) =>
         h.Count >= 2 && h[0] is JsonValue n && n.TryGetValue<string>(out var name) && h[1] is JsonValue i && i.TryGetValue<int>(out var index)
-            ? (name, index)
+            ? (name, index, h.Count >= 3 && h[2] is JsonValue ti && ti.TryGetValue<int>(out var tensorIndex) ? tensorIndex : 0)
             : throw new ConfigException($"In {where}: expected [layer name, node index, tensor index], got {h.ToJsonString()}.");
 
     /// <summary>A v3 config turned into the legacy (.h5) model_config: no module / registered_name / build_config on the model and its layers.</summary>

@@ -13,7 +13,7 @@ namespace SharpKeras.Layers;
 /// repeated key/value heads (see <see cref="FlashAttention"/>); a query row whose keys are all masked then averages every value,
 /// as Keras's dot_product_attention does, where the composition's masked softmax gives it zero weights.
 /// </summary>
-public sealed class GroupQueryAttention : Layer, Saving.IKerasSerializable<GroupQueryAttention>
+public sealed partial class GroupQueryAttention : Layer, Saving.IKerasSerializable<GroupQueryAttention>
 {
     // Keras's _large_negative_number for float32, added to masked scores by its Softmax layer.
     private const float LargeNegative = -1e9f;
@@ -129,14 +129,6 @@ public sealed class GroupQueryAttention : Layer, Saving.IKerasSerializable<Group
 
     /// <inheritdoc/>
     internal override bool WritesBuildConfig => true;
-
-    /// <summary>Calls the layer on symbolic tensors (Keras's <c>gqa(query, value)</c> or <c>gqa(query, value, key)</c>).</summary>
-    public KerasTensor Apply(KerasTensor query, KerasTensor value, KerasTensor? key = null)
-    {
-        ArgumentNullException.ThrowIfNull(query);
-        ArgumentNullException.ThrowIfNull(value);
-        return ApplyPositional(key is null ? [query, value] : [query, value, key]);
-    }
 
     /// <summary>
     /// Runs the layer (Keras's <c>gqa(query, value, key, query_mask=..., value_mask=..., key_mask=..., attention_mask=..., use_causal_mask=...)</c>);

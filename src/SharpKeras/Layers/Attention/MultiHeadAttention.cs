@@ -10,7 +10,7 @@ namespace SharpKeras.Layers;
 /// EinsumDense sublayers <c>query</c>, <c>key</c>, <c>value</c>, scaled dot-product scores over the attention axes,
 /// masked softmax, optional dropout, and the heads combined by the <c>attention_output</c> EinsumDense.
 /// </summary>
-public sealed class MultiHeadAttention : Layer, Saving.IKerasSerializable<MultiHeadAttention>
+public sealed partial class MultiHeadAttention : Layer, Saving.IKerasSerializable<MultiHeadAttention>
 {
     // Keras's _large_negative_number for float32: masked scores become this before the softmax.
     private const float LargeNegative = -1e9f;
@@ -144,14 +144,6 @@ public sealed class MultiHeadAttention : Layer, Saving.IKerasSerializable<MultiH
 
     /// <inheritdoc/>
     internal override bool WritesBuildConfig => true;
-
-    /// <summary>Calls the layer on symbolic tensors (Keras's <c>mha(query, value)</c> or <c>mha(query, value, key)</c>).</summary>
-    public KerasTensor Apply(KerasTensor query, KerasTensor value, KerasTensor? key = null)
-    {
-        ArgumentNullException.ThrowIfNull(query);
-        ArgumentNullException.ThrowIfNull(value);
-        return ApplyPositional(key is null ? [query, value] : [query, value, key]);
-    }
 
     /// <summary>
     /// Runs the layer (Keras's <c>mha(query, value, key, attention_mask=..., use_causal_mask=...)</c>): <paramref name="attentionMask"/>

@@ -173,6 +173,74 @@ public class RNN : Layer, Saving.IKerasSerializable<RNN>
         return (r[0], r[1..]);
     }
 
+    /// <summary>
+    /// Calls the layer on a symbolic tensor with optional symbolic initial states (Keras's
+    /// <c>output, h, c = lstm(x, initial_state=[h0, c0])</c> in the functional API): the output, and the final
+    /// states (h, and c for LSTM) when <see cref="ReturnState"/> is set, as Keras returns them; none otherwise.
+    /// </summary>
+    public (KerasTensor Output, KerasTensor[] States) Apply(KerasTensor inputs, KerasTensor[]? initialState)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        var kwargs = new CallKwargs<KerasTensor>();
+        if (initialState is not null)
+        {
+            kwargs.Add("initial_state", initialState);
+        }
+        var r = ApplyWithKwargs([inputs], false, kwargs);
+        return (r[0], r[1..]);
+    }
+
+    /// <inheritdoc/>
+    internal override KerasTensor[] ApplyWithKwargs(KerasTensor[] args, bool asList, CallKwargs<KerasTensor> kwargs)
+    {
+        kwargs.CheckKnown(this, "initial_state");
+        var initial = kwargs.TensorList(this, "initial_state");
+        if (initial is null && !ReturnState)
+        {
+            return base.ApplyWithKwargs(args, asList, kwargs);
+        }
+        if (args.Length != 1)
+        {
+            throw new Saving.ConfigException($"Layer \"{Name}\" ({GetType().Name}) takes one input tensor (and initial_state by keyword), but was called with {args.Length} positional tensor(s).");
+        }
+        var x = args[0];
+        EnsureBuilt(x.Shape);
+        var sizes = Cell.StateSize;
+        if (initial is not null)
+        {
+            if (initial.Length != sizes.Count)
+            {
+                throw new ArgumentException($"Layer \"{Name}\" ({GetType().Name}) expects {sizes.Count} initial state(s) but got {initial.Length}.", "initialState");
+            }
+            for (int i = 0; i < sizes.Count; i++)
+            {
+                var s = initial[i].Shape;
+                if (s.Rank != 2 || s[1] != sizes[i] || (s[0] >= 0 && x.Shape[0] >= 0 && s[0] != x.Shape[0]))
+                {
+                    throw new ArgumentException($"Layer \"{Name}\" ({GetType().Name}): initial state {i} has shape {s}, but the layer has {sizes[i]} units, so it must be (batch, {sizes[i]}).", "initialState");
+                }
+            }
+        }
+        var outputs = new List<(Shape, DType)> { (ComputeOutputShape(x.Shape), DType.Float32) };
+        if (ReturnState)
+        {
+            outputs.AddRange(sizes.Select(size => (new Shape(x.Shape[0], size), DType.Float32)));
+        }
+        var recorded = new CallKwargs<KerasTensor>();
+        if (initial is not null)
+        {
+            recorded.Add("initial_state", initial);
+        }
+        return AddNode([x], false, recorded, [.. outputs]);
+    }
+
+    /// <inheritdoc/>
+    internal override Tensor[] CallWithKwargs(Tensor[] args, bool asList, CallKwargs<Tensor> kwargs, bool training)
+    {
+        var (output, states) = Apply(args[0], kwargs.TensorList(this, "initial_state"), training);
+        return ReturnState ? [output, .. states] : [output];
+    }
+
     private Tensor[] Run(Tensor inputs, Tensor[]? initialState, bool training, bool withStates = false)
     {
         if (inputs.Rank != 3)
