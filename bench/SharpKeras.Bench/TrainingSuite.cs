@@ -70,12 +70,24 @@ public static class TrainingSuite
                 var sk = new FrameworkResult { Framework = "SharpKeras", Version = ctx.Report.Machine.SharpKeras, Threads = threads };
                 var peers = ctx.Peers.Select(p => (Peer: p, Result: new FrameworkResult { Framework = p.Framework, Version = p.Version, Threads = threads })).ToList();
                 result.Frameworks.Add(sk);
+                // The fused attention kernel against the plain composition (flashAttention: false), timed the same way.
+                var composed = HasAttention(w) ? new FrameworkResult { Framework = ComposedAttention, Version = ctx.Report.Machine.SharpKeras, Threads = threads } : null;
+                if (composed is not null)
+                {
+                    result.Frameworks.Add(composed);
+                }
                 result.Frameworks.AddRange(peers.Select(p => p.Result));
                 for (int run = 1; run <= plan.Runs; run++)
                 {
                     ctx.Status($"{w.Name} · {threads} thread(s) · run {run}/{plan.Runs} · SharpKeras");
                     sk.Runs.Add(RunSharpKeras(w, data, plan, threads, o.Seed + run, run, result.FlopsPerTimedRun));
                     ctx.Step();
+                    if (composed is not null)
+                    {
+                        ctx.Status($"{w.Name} · {threads} thread(s) · run {run}/{plan.Runs} · {ComposedAttention}");
+                        composed.Runs.Add(RunSharpKeras(w, data, plan, threads, o.Seed + run, run, result.FlopsPerTimedRun, composedAttention: true));
+                        ctx.Step();
+                    }
                     foreach (var (peer, pr) in peers)
                     {
                         if (pr.Error is not null)
@@ -104,7 +116,12 @@ public static class TrainingSuite
     /// <summary>How many progress steps the suite takes (runs x frameworks x thread counts).</summary>
     public static int Steps(BenchContext ctx) => Catalog.For(ctx.Options.Suite)
         .Where(w => w.Supported && (ctx.Options.Models is null || ctx.Options.Models.Contains(w.Name)))
-        .Sum(w => PlanFor(ctx.Options.Suite, w, ctx.Options).Runs * (1 + ctx.Peers.Count) * ctx.Threads.Count);
+        .Sum(w => PlanFor(ctx.Options.Suite, w, ctx.Options).Runs * (1 + (HasAttention(w) ? 1 : 0) + ctx.Peers.Count) * ctx.Threads.Count);
+
+    /// <summary>The row of SharpKeras with MultiHeadAttention on the plain composition instead of the fused kernel.</summary>
+    public const string ComposedAttention = "SharpKeras, composed attention";
+
+    private static bool HasAttention(Workload w) => w.Layers.Any(l => l.Type == "transformer_block");
 
     /// <summary>Ratios against SharpKeras and fractions of peak, per thread count.</summary>
     public static void Summarise(WorkloadResult result, MachineInfo machine)
@@ -133,11 +150,11 @@ public static class TrainingSuite
         : w.DiscardFirstEpoch ? epochSeconds.Skip(1).Sum()
         : epochSeconds.Average();
 
-    private static RunResult RunSharpKeras(Workload w, BenchData data, Plan plan, int threads, int seed, int run, double? flops)
+    private static RunResult RunSharpKeras(Workload w, BenchData data, Plan plan, int threads, int seed, int run, double? flops, bool composedAttention = false)
     {
         Config.Threads = threads;
         Config.SetRandomSeed(seed);
-        var model = ModelFactory.Build(w);
+        var model = ModelFactory.Build(w, composedAttention);
         var timer = new EpochTimer();
         var clock = Stopwatch.StartNew();
         var history = model.Fit(data.X, data.Y, plan.BatchSize, plan.Epochs, verbose: 0, seed: seed, callbacks: [timer]);

@@ -13,10 +13,13 @@ internal sealed class TransformerBlock : Layer
     private readonly Dropout _dropout1;
     private readonly Dropout _dropout2;
 
-    /// <summary>The block for <paramref name="embedDim"/>-wide tokens (key_dim = embed_dim, as the keras-io example).</summary>
-    public TransformerBlock(int embedDim, int numHeads, int ffDim, double rate)
+    /// <summary>
+    /// The block for <paramref name="embedDim"/>-wide tokens (key_dim = embed_dim, as the keras-io example);
+    /// <paramref name="flashAttention"/> false keeps MultiHeadAttention on the plain composition, for the fused kernel's comparison.
+    /// </summary>
+    public TransformerBlock(int embedDim, int numHeads, int ffDim, double rate, bool? flashAttention = null)
     {
-        _att = Track(new MultiHeadAttention(numHeads: numHeads, keyDim: embedDim));
+        _att = Track(new MultiHeadAttention(numHeads: numHeads, keyDim: embedDim, flashAttention: flashAttention));
         _ffn = Track(new Sequential([new Dense(ffDim, activation: "relu"), new Dense(embedDim)]));
         _layernorm1 = Track(new LayerNormalization(epsilon: 1e-6));
         _layernorm2 = Track(new LayerNormalization(epsilon: 1e-6));

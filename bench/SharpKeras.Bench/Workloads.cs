@@ -286,7 +286,7 @@ public static class Catalog
 public static class ModelFactory
 {
     /// <summary>A fresh, compiled model (weights drawn from the global seed generator).</summary>
-    public static Sequential Build(Workload w)
+    public static Sequential Build(Workload w, bool composedAttention = false)
     {
         var model = new Sequential(w.Name);
         model.Add(new InputLayer(w.InputShape));
@@ -303,7 +303,7 @@ public static class ModelFactory
                 "gru" => new GRU(l.Units!.Value),
                 "time_distributed_lstm" => new TimeDistributed(new LSTM(l.Units!.Value)),
                 "token_and_position_embedding" => new TokenAndPositionEmbedding(w.InputShape[^1], l.InputDim!.Value, l.Units!.Value),
-                "transformer_block" => new TransformerBlock(l.Units!.Value, l.NumHeads!.Value, l.FfDim!.Value, l.Rate ?? 0.1),
+                "transformer_block" => new TransformerBlock(l.Units!.Value, l.NumHeads!.Value, l.FfDim!.Value, l.Rate ?? 0.1, composedAttention ? false : null),
                 "global_average_pooling1d" => new GlobalAveragePooling1D(),
                 "babi_encoder" => new BabiEncoder(l.StoryLength!.Value, l.InputDim!.Value, l.EmbedDim!.Value, l.Units!.Value),
                 _ => throw new NotSupportedException($"Layer {l} is not in SharpKeras yet (workload '{w.Name}')."),
