@@ -56,6 +56,28 @@ internal static class AttentionCalls
         return (query, value, key, kwargs.Tensor(layer, "attention_mask"), kwargs.Bool(layer, "return_attention_scores", false), kwargs.Bool(layer, "use_causal_mask", false));
     }
 
+    /// <summary>
+    /// The node of a symbolic call with keyword arguments: a plain call stays the positional node it always was (so its saved
+    /// config is unchanged); otherwise the mask and flags are checked and recorded, with the scores (shaped by
+    /// <paramref name="scoresShape"/> from the query and key shapes) as a second output when they are asked for.
+    /// </summary>
+    public static KerasTensor[] Node(Layer layer, KerasTensor[] args, bool asList, CallKwargs<KerasTensor> kwargs, Func<Shape, Shape, Shape> scoresShape,
+        Func<KerasTensor[], bool, CallKwargs<KerasTensor>, (Shape Shape, DType DType)[], KerasTensor[]> addNode)
+    {
+        var (q, v, k, mask, scores, causal) = Parse(layer, args, asList, kwargs);
+        KerasTensor[] positional = k is null ? [q, v] : [q, v, k];
+        if (mask is null && !scores && !causal)
+        {
+            return [layer.ApplyPositional(positional)];
+        }
+        var shapes = positional.Select(t => t.Shape).ToArray();
+        layer.EnsureBuilt(shapes);
+        CheckMask(layer, mask, q.Shape, v.Shape);
+        var output = (layer.ComputeOutputShape(shapes), DType.Float32);
+        (Shape, DType)[] outputs = scores ? [output, (scoresShape(q.Shape, (k ?? v).Shape), DType.Float32)] : [output];
+        return addNode(positional, false, Record(mask, scores, causal), outputs);
+    }
+
     /// <summary>Checks a symbolic attention mask against (batch, target, source) of rank-3 query and value.</summary>
     public static void CheckMask(Layer layer, KerasTensor? mask, Shape query, Shape value)
     {

@@ -35,19 +35,7 @@ public sealed partial class MultiHeadAttention
             // Layer.Apply([query, value]) records a list, as Keras's mha([q, v]) would.
             return base.ApplyWithKwargs(args, asList, kwargs);
         }
-        var (q, v, k, mask, scores, causal) = AttentionCalls.Parse(this, args, asList, kwargs);
-        KerasTensor[] positional = k is null ? [q, v] : [q, v, k];
-        if (mask is null && !scores && !causal)
-        {
-            // A plain call stays the node it always was, so that its saved config is unchanged.
-            return [ApplyPositional(positional)];
-        }
-        var shapes = positional.Select(t => t.Shape).ToArray();
-        EnsureBuilt(shapes);
-        AttentionCalls.CheckMask(this, mask, q.Shape, v.Shape);
-        var output = (ComputeOutputShape(shapes), DType.Float32);
-        (Shape, DType)[] outputs = scores ? [output, (ScoresShape(q.Shape, (k ?? v).Shape), DType.Float32)] : [output];
-        return AddNode(positional, false, AttentionCalls.Record(mask, scores, causal), outputs);
+        return AttentionCalls.Node(this, args, asList, kwargs, ScoresShape, AddNode);
     }
 
     /// <inheritdoc/>
