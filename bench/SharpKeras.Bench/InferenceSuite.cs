@@ -143,8 +143,14 @@ public static class InferenceSuite
         }
     }
 
+    /// <summary>The pause before each timed pass, longer than ONNX Runtime's spin-wait after a Run.</summary>
+    private const int SettleMilliseconds = 200;
+
     private static RunResult Measure(int run, int samples, double? flops, Action pass)
     {
+        // The frameworks alternate in one process: ONNX Runtime's intra-op threads spin-wait after a Run, and on a small
+        // machine they would take the cores from the next pass; a pause lets every idle thread settle before timing.
+        Thread.Sleep(SettleMilliseconds);
         long start = Stopwatch.GetTimestamp();
         pass();
         double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
