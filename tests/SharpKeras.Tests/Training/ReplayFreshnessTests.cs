@@ -78,15 +78,7 @@ public class ReplayFreshnessTests
     {
         var replayed = TrainedWeights(hostCast, runEagerly: false, out double replayedLoss);
         var eager = TrainedWeights(hostCast, runEagerly: true, out double eagerLoss);
-        Assert.Equal(eager.Length, replayed.Length);
-        for (int w = 0; w < eager.Length; w++)
-        {
-            for (int i = 0; i < eager[w].Length; i++)
-            {
-                Assert.True(Math.Abs(eager[w][i] - replayed[w][i]) <= 1e-5f,
-                    $"weight {w} element {i}: eager {eager[w][i]} against replayed {replayed[w][i]}");
-            }
-        }
+        AssertSameWeights(eager, replayed, "cast ids");
         Assert.Equal(eagerLoss, replayedLoss, 5);
         // With a large learning rate, 48 samples of 10 random ids are memorised: the loss falls well below ln 2.
         Assert.True(replayedLoss < 0.5, $"loss after 3 epochs {replayedLoss} (ln 2 = 0.693): the ids did not reach the embedding");
@@ -150,14 +142,7 @@ public class ReplayFreshnessTests
         }
         long replayedBytes = Bytes(runEagerly: false), eagerBytes = Bytes(runEagerly: true);
         Assert.True(replayedBytes * 4 < eagerBytes, $"16 replayed steps allocated {replayedBytes} B against {eagerBytes} B eager: the masked model is not replayed");
-        for (int w = 0; w < eager.Length; w++)
-        {
-            for (int i = 0; i < eager[w].Length; i++)
-            {
-                Assert.True(Math.Abs(eager[w][i] - replayed[w][i]) <= 1e-5f,
-                    $"weight {w} element {i}: eager {eager[w][i]} against replayed {replayed[w][i]}");
-            }
-        }
+        AssertSameWeights(eager, replayed, "attention_masked");
     }
 
     /// <summary>The masks Embedding(maskZero) and Masking write beside their outputs, read by a masked mean and an LSTM.</summary>
@@ -197,12 +182,19 @@ public class ReplayFreshnessTests
         }
         var replayed = Train(runEagerly: false);
         var eager = Train(runEagerly: true);
+        AssertSameWeights(eager, replayed, kind);
+    }
+
+    /// <summary>Eager and replayed training ended on the same weights, element by element, to 1e-5.</summary>
+    private static void AssertSameWeights(float[][] eager, float[][] replayed, string what)
+    {
+        Assert.Equal(eager.Length, replayed.Length);
         for (int w = 0; w < eager.Length; w++)
         {
             for (int i = 0; i < eager[w].Length; i++)
             {
                 Assert.True(Math.Abs(eager[w][i] - replayed[w][i]) <= 1e-5f,
-                    $"{kind}: weight {w} element {i}: eager {eager[w][i]} against replayed {replayed[w][i]}");
+                    $"{what}: weight {w} element {i}: eager {eager[w][i]} against replayed {replayed[w][i]}");
             }
         }
     }
