@@ -90,29 +90,43 @@ public static partial class Ops
         // The backend reads the windows straight from the images (an implicit GEMM): no im2col scratch.
         void Forward() => K.ConvForward(x.Span, kernel.Span, bias is null ? default : bias.Span, activation, y.Span, g, cout);
         Forward();
-        Tensor[] inputs = bias is null ? [x, kernel] : [x, kernel, bias];
-        if (GradientTape.IsRecording(inputs))
-        {
-            var dz = activation == EpilogueActivation.None ? null : Tensor.Zeros(y.Shape);
-            GradientTape.Record(y, inputs, Forward, (gy, dx) =>
-            {
-                var d = ActivationGrad(activation, y, gy, dz);
-                var ds = d.Span;
-                if (bias is not null && dx.Needs(2))
-                {
-                    K.SumRows(ds, cout, dx[2].Span);
-                }
-                if (dx.Needs(1))
-                {
-                    K.ConvBackwardKernel(x.Span, ds, dx[1].Span, g, cout);
-                }
-                if (dx.Needs(0))
-                {
-                    K.ConvBackwardInput(ds, kernel.Span, dx[0].Span, g, cout);
-                }
-            }, OpKind.Conv);
-        }
+        RecordConvolution(y, x, kernel, bias, activation, cout, Forward,
+            (ds, dk) => K.ConvBackwardKernel(x.Span, ds, dk, g, cout), (ds, dxs) => K.ConvBackwardInput(ds, kernel.Span, dxs, g, cout), OpKind.Conv);
         return y;
+    }
+
+    /// <summary>One gradient of a convolution from the gradient <paramref name="ds"/> at its output (before the activation), written into <paramref name="into"/>.</summary>
+    private delegate void ConvolutionGradient(ReadOnlySpan<float> ds, Span<float> into);
+
+    /// <summary>
+    /// The tape record of a convolution y = activation(conv(x, kernel) + bias) with <paramref name="filters"/> output channels:
+    /// the bias gradient sums the rows, the kernel and input gradients come from the geometry's kernels.
+    /// </summary>
+    private static void RecordConvolution(Tensor y, Tensor x, Tensor kernel, Tensor? bias, EpilogueActivation activation, int filters, Action forward,
+        ConvolutionGradient kernelGradient, ConvolutionGradient inputGradient, OpKind kind)
+    {
+        Tensor[] inputs = bias is null ? [x, kernel] : [x, kernel, bias];
+        if (!GradientTape.IsRecording(inputs))
+        {
+            return;
+        }
+        var dz = activation == EpilogueActivation.None ? null : Tensor.Zeros(y.Shape);
+        GradientTape.Record(y, inputs, forward, (gy, dx) =>
+        {
+            var ds = ActivationGrad(activation, y, gy, dz).Span;
+            if (bias is not null && dx.Needs(2))
+            {
+                K.SumRows(ds, filters, dx[2].Span);
+            }
+            if (dx.Needs(1))
+            {
+                kernelGradient(ds, dx[1].Span);
+            }
+            if (dx.Needs(0))
+            {
+                inputGradient(ds, dx[0].Span);
+            }
+        }, kind);
     }
 
     /// <summary>The gradient before a fused activation: g itself for the identity, else g * activation'(from y) written into <paramref name="dz"/>.</summary>

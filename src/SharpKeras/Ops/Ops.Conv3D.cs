@@ -39,28 +39,8 @@ public static partial class Ops
         var y = Tensor.Zeros(new Shape(g.Batch, g.OutD, g.OutH, g.OutW, filters));
         void Forward() => K.Conv3DForward(x.Span, kernel.Span, bias is null ? default : bias.Span, activation, y.Span, g, filters);
         Forward();
-        Tensor[] inputs = bias is null ? [x, kernel] : [x, kernel, bias];
-        if (GradientTape.IsRecording(inputs))
-        {
-            var dz = activation == EpilogueActivation.None ? null : Tensor.Zeros(y.Shape);
-            GradientTape.Record(y, inputs, Forward, (gy, dx) =>
-            {
-                var d = ActivationGrad(activation, y, gy, dz);
-                var ds = d.Span;
-                if (bias is not null && dx.Needs(2))
-                {
-                    K.SumRows(ds, filters, dx[2].Span);
-                }
-                if (dx.Needs(1))
-                {
-                    K.Conv3DBackwardKernel(x.Span, ds, dx[1].Span, g, filters);
-                }
-                if (dx.Needs(0))
-                {
-                    K.Conv3DBackwardInput(ds, kernel.Span, dx[0].Span, g, filters);
-                }
-            }, OpKind.Conv3D);
-        }
+        RecordConvolution(y, x, kernel, bias, activation, filters, Forward,
+            (ds, dk) => K.Conv3DBackwardKernel(x.Span, ds, dk, g, filters), (ds, dxs) => K.Conv3DBackwardInput(ds, kernel.Span, dxs, g, filters), OpKind.Conv3D);
         return y;
     }
 
