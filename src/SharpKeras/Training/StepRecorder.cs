@@ -122,7 +122,10 @@ internal sealed class StepRecorder
         }
     }
 
-    /// <summary>A host read of <paramref name="t"/> (Item, ToArray, an element): a replay could not repeat what the C# did with the value.</summary>
+    /// <summary>
+    /// A host read of <paramref name="t"/> (Item, ToArray, an element): a replay could not repeat what the C# did with the value,
+    /// so a recorded custom step refuses and the built-in step's tape stops replaying (the one entry point for both).
+    /// </summary>
     internal static void OnHostRead(Tensor t)
     {
         GradientTape.OnHostRead(t);
