@@ -33,6 +33,9 @@ public sealed class PeerProcess : IDisposable
     /// <summary>The framework's version as the peer reports it.</summary>
     public string Version { get; }
 
+    /// <summary>Starts watching the peer process's resident set for one job (its peak reset first, where the OS allows).</summary>
+    public MemoryWatch WatchMemory() => MemoryProbe.Start(_process);
+
     /// <summary>Sends a job and waits for its answer; throws with the peer's own message when it fails.</summary>
     public JsonObject Run(JsonObject job)
     {
