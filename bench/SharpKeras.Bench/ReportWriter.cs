@@ -332,7 +332,7 @@ public static class ReportWriter
             }
             foreach (var peer in r.Peers.Where(x => !x.Ran && x.Name == "onnxruntime"))
             {
-                var cells = new List<string> { Markup.Escape(peer.Framework), "—", "0", "[grey]no rows: inference peer[/]" };
+                var cells = new List<string> { Markup.Escape(peer.Framework), "—", "0", "[grey]no rows[/]" };
                 cells.AddRange(Enumerable.Repeat("", columns.Count - cells.Count));
                 table.AddRow([.. cells]);
             }
