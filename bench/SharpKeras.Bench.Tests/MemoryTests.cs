@@ -105,6 +105,29 @@ public sealed class MemoryTests : IDisposable
         Assert.Null(quiet.ManagedPeakMiB);
     }
 
+    [ResettablePeakFact]
+    public void ReleasingFreedMemoryGivesItBackToTheOs()
+    {
+        long before = MemoryProbe.ReadStatus(Environment.ProcessId)!.Value.Resident;
+        TouchManaged(128 * 1024 * 1024);
+        long held = MemoryProbe.ReadStatus(Environment.ProcessId)!.Value.Resident;
+        MemoryProbe.ReleaseFreedMemory();
+        long after = MemoryProbe.ReadStatus(Environment.ProcessId)!.Value.Resident;
+        // The 128 MiB array is garbage once TouchManaged returns; released, it no longer counts in the next run's resident set.
+        Assert.True(after < held - 64L * 1024 * 1024, $"resident {MemoryProbe.ToMiB(before):F0} MiB before, {MemoryProbe.ToMiB(held):F0} with the garbage, {MemoryProbe.ToMiB(after):F0} after the release");
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static void TouchManaged(int bytes)
+    {
+        var a = GC.AllocateUninitializedArray<byte>(bytes);
+        for (int i = 0; i < bytes; i += 4096)
+        {
+            a[i] = 1;
+        }
+        GC.KeepAlive(a);
+    }
+
     private static void Touch(int bytes)
     {
         // Native memory, so the managed heap is not involved; every page written, so every page is resident.

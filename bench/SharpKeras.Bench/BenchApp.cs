@@ -192,7 +192,8 @@ public static class BenchApp
             "a row's figure is the median over its runs (results.json also has each run's and the highest); growth = that peak minus the resident set just before the run";
         using var self = System.Diagnostics.Process.GetCurrentProcess();
         return MemoryProbe.TryResetPeak(self.Id)
-            ? what + "; the mark is reset before each run (Linux /proc/PID/clear_refs), so each run's peak is its own"
+            ? what + "; before each run the process gives back memory earlier runs freed (GC, malloc_trim) and the mark is reset " +
+              "(Linux /proc/PID/clear_refs), so each run's peak is its own"
             : what + "; the mark could NOT be reset here (no writable /proc/PID/clear_refs), so the peak is the process's lifetime peak " +
               "(it includes every earlier workload of that process) and no growth is given";
     }

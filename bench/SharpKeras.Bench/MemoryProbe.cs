@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.InteropServices;
 
 namespace SharpKeras.Bench;
 
@@ -8,7 +9,7 @@ namespace SharpKeras.Bench;
 /// by writing "5" to /proc/PID/clear_refs, so each run gets its own peak; where that is not possible the
 /// process's lifetime peak is reported instead, labelled <see cref="MemoryUse.LifetimeScope"/>.
 /// </summary>
-public static class MemoryProbe
+public static partial class MemoryProbe
 {
     private const double MiB = 1024.0 * 1024.0;
 
@@ -76,6 +77,32 @@ public static class MemoryProbe
         Scope = reset ? MemoryUse.WorkloadScope : MemoryUse.LifetimeScope,
         ManagedPeakMiB = managedPeakBytes / MiB,
     };
+
+    /// <summary>
+    /// Gives this process's freed memory back to the OS before a run: the GC in aggressive mode (it decommits the
+    /// regions it no longer uses), then glibc's malloc_trim; without this, a run's resident set would start on what
+    /// earlier workloads freed but the process kept, and the figures would depend on the suite's order.
+    /// </summary>
+    public static void ReleaseFreedMemory()
+    {
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        GC.WaitForPendingFinalizers();
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        if (OperatingSystem.IsLinux())
+        {
+            try
+            {
+                MallocTrim(0);
+            }
+            catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+            {
+                // Not glibc (musl): nothing to trim with; the GC's part still applies.
+            }
+        }
+    }
+
+    [LibraryImport("libc.so.6", EntryPoint = "malloc_trim")]
+    private static partial int MallocTrim(nuint pad);
 
     /// <summary>Bytes as MiB.</summary>
     public static double ToMiB(long bytes) => bytes / MiB;

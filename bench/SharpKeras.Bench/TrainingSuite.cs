@@ -154,10 +154,7 @@ public static class TrainingSuite
 
     private static RunResult RunSharpKeras(Workload w, BenchData data, Plan plan, int threads, int seed, int run, double? flops, bool composedAttention = false)
     {
-        // The previous run's garbage goes first, so the resident set before this run and its growth are this run's.
-        GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
-        GC.WaitForPendingFinalizers();
-        GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+        MemoryProbe.ReleaseFreedMemory();
         using var self = Process.GetCurrentProcess();
         using var memory = MemoryProbe.Start(self, managedHeap: true);
         var result = TrainSharpKeras(w, data, plan, threads, seed, run, flops, composedAttention);
@@ -209,6 +206,7 @@ public static class TrainingSuite
         };
         JsonObject answer;
         MemoryUse memory;
+        peer.ReleaseFreedMemory(threads);
         using (var watch = peer.WatchMemory())
         {
             answer = peer.Run(job);
