@@ -172,7 +172,7 @@ public static class BenchApp
 
     /// <summary>Why ONNX Runtime has no rows in a suite other than inference (said in the console, results.md and results.json).</summary>
     public static string OrtHasNoRows(string suite) =>
-        $"ONNX Runtime is an inference peer: it has no {(suite == "gemm" ? "gemm" : "training")} rows in the {suite} suite " +
+        $"ONNX Runtime is an inference peer: it has no {(suite == "gemm" ? "" : "training ")}rows in the {suite} suite " +
         "(it runs only exported models, forward); its figures are in the inference suite (inference --peers onnxruntime)";
 
     /// <summary>What the memory columns of a suite measure here, or why the suite has none.</summary>
