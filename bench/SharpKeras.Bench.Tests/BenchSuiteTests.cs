@@ -77,6 +77,13 @@ public sealed class BenchSuiteTests : IDisposable
                 Assert.Equal(epochs, runs[0].GetProperty("loss").GetArrayLength());
                 Assert.All(runs[0].GetProperty("loss").EnumerateArray(), l => Assert.True(double.IsFinite(l.GetDouble()) && l.GetDouble() > 0));
                 Assert.Equal(epochs, runs[0].GetProperty("accuracy").GetArrayLength());
+                // Each training run carries its resident-set peak (per run where /proc resets it, else the lifetime peak, labelled).
+                var memory = runs[0].GetProperty("memory");
+                Assert.Contains(memory.GetProperty("scope").GetString(), new[] { MemoryUse.WorkloadScope, MemoryUse.LifetimeScope });
+                Assert.True(memory.GetProperty("peakMiB").GetDouble() > 0);
+                Assert.True(memory.GetProperty("managedPeakMiB").GetDouble() > 0);
+                Assert.True(fw.GetProperty("peakMemoryMiB").GetDouble() > 0);
+                Assert.True(w.GetProperty("dataMiB").GetDouble() > 0);
                 Assert.True(File.Exists(Path.Combine(outDir, $"{name}-loss.png")));
                 Assert.True(File.Exists(Path.Combine(outDir, $"{name}-accuracy.png")));
             }
@@ -92,6 +99,17 @@ public sealed class BenchSuiteTests : IDisposable
 
         string md = File.ReadAllText(Path.Combine(outDir, "results.md"));
         Assert.Contains($"# SharpKeras benchmark: {suite}", md);
+        if (suite == "gemm")
+        {
+            Assert.False(r.TryGetProperty("memoryMethod", out _));
+            Assert.DoesNotContain("peak RSS", md);
+        }
+        else
+        {
+            Assert.Contains("including the runtime", r.GetProperty("memoryMethod").GetString());
+            Assert.Contains("| peak RSS MiB | growth MiB | SharpKeras / peer (peak RSS; < 1 is smaller) | managed heap peak MiB |", md);
+            Assert.Contains("peak RSS MiB", output);
+        }
         foreach (var name in ran)
         {
             Assert.Contains($"## {name}", md);

@@ -96,12 +96,17 @@ public static class BenchApp
         bool ort = inference && o.Peers.Contains("onnxruntime") && StartOrt(report.Peers, console);
         foreach (var p in o.Peers.Where(p => inference ? p != "onnxruntime" : p == "onnxruntime"))
         {
-            string why = inference ? "the inference suite compares with ONNX Runtime only" : "ONNX Runtime is an inference peer: run the inference suite";
+            string why = inference ? "the inference suite compares with ONNX Runtime only" : OrtHasNoRows(o.Suite);
             report.Peers.Add(new PeerStatus(p, p == "onnxruntime" ? "ONNX Runtime" : p == "torchsharp" ? "TorchSharp" : "PyTorch", false, null, why));
             console.MarkupLineInterpolated($"[grey]{p} skipped: {why}[/]");
         }
         var peers = inference ? [] : PeerProcess.StartAll([.. o.Peers.Where(p => p != "onnxruntime")], m => console.MarkupLineInterpolated($"[grey]{m}[/]"), report.Peers);
         string temp = Directory.CreateTempSubdirectory("sharpkeras-bench-").FullName;
+        report.MemoryMethod = MemoryMethod(o.Suite);
+        if (report.MemoryMethod is { } memoryMethod)
+        {
+            console.MarkupLineInterpolated($"[grey]memory: {memoryMethod}[/]");
+        }
         var ctx = new BenchContext { Options = o, Threads = threads, Peers = peers, Report = report, TempFolder = temp, Ort = ort };
         ctx.SamplePeak = () => report.Machine.SamplePeak(threads, o.Quick ? 0.02 : 0.1);
         try
@@ -163,6 +168,34 @@ public static class BenchApp
         ReportWriter.PrintConsole(report, console);
         console.MarkupLineInterpolated($"report: {Path.Combine(outDir, "results.md")} (also results.json and {report.Files.Count(f => f.EndsWith(".png", StringComparison.Ordinal))} PNG charts)");
         return 0;
+    }
+
+    /// <summary>Why ONNX Runtime has no rows in a suite other than inference (said in the console, results.md and results.json).</summary>
+    public static string OrtHasNoRows(string suite) =>
+        $"ONNX Runtime is an inference peer: it has no {(suite == "gemm" ? "" : "training ")}rows in the {suite} suite " +
+        "(it runs only exported models, forward); its figures are in the inference suite (inference --peers onnxruntime)";
+
+    /// <summary>What the memory columns of a suite measure here, or why the suite has none.</summary>
+    public static string? MemoryMethod(string suite)
+    {
+        if (suite == "gemm")
+        {
+            return null;
+        }
+        if (suite == "inference")
+        {
+            return "not measured: SharpKeras and ONNX Runtime run alternately in one process, sharing one resident set " +
+                "(each one's weights, arenas and caches stay resident while the other runs), so their peaks cannot be told apart honestly";
+        }
+        const string what = "peak resident set (RSS high-water mark, MiB) of the framework's process over one run (model build, Fit, inference pass), " +
+            "including the runtime, the loaded native libraries and the training data; " +
+            "a row's figure is the median over its runs (results.json also has each run's and the highest); growth = that peak minus the resident set just before the run";
+        using var self = System.Diagnostics.Process.GetCurrentProcess();
+        return MemoryProbe.TryResetPeak(self.Id)
+            ? what + "; before each run the process gives back memory earlier runs freed (GC, malloc_trim) and the mark is reset " +
+              "(Linux /proc/PID/clear_refs), so each run's peak is its own"
+            : what + "; the mark could NOT be reset here (no writable /proc/PID/clear_refs), so the peak is the process's lifetime peak " +
+              "(it includes every earlier workload of that process) and no growth is given";
     }
 
     private static void CheckModels(BenchOptions o)

@@ -33,6 +33,22 @@ public sealed class PeerProcess : IDisposable
     /// <summary>The framework's version as the peer reports it.</summary>
     public string Version { get; }
 
+    /// <summary>Asks the peer to give the memory its earlier jobs freed back to the OS (job "release"); a peer that cannot is left as it is.</summary>
+    public void ReleaseFreedMemory(int threads)
+    {
+        try
+        {
+            Run(new JsonObject { ["kind"] = "release", ["threads"] = threads });
+        }
+        catch (InvalidOperationException)
+        {
+            // An older peer without the job: its figures then start on its earlier jobs' leftovers, as before.
+        }
+    }
+
+    /// <summary>Starts watching the peer process's resident set for one job (its peak reset first, where the OS allows).</summary>
+    public MemoryWatch WatchMemory() => MemoryProbe.Start(_process);
+
     /// <summary>Sends a job and waits for its answer; throws with the peer's own message when it fails.</summary>
     public JsonObject Run(JsonObject job)
     {

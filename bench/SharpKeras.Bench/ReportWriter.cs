@@ -151,6 +151,10 @@ public static class ReportWriter
         {
             sb.AppendLine("| peers | none requested |");
         }
+        if (r.MemoryMethod is { } mm)
+        {
+            sb.AppendLine(Inv, $"| memory | {mm} |");
+        }
         sb.AppendLine();
         foreach (var w in r.Workloads.Where(w => w.Supported))
         {
@@ -167,11 +171,17 @@ public static class ReportWriter
             bool inference = w.Frameworks.Any(f => f.MedianInferenceSamplesPerSecond is not null);
             bool curves = w.Frameworks.Any(f => f.FinalAccuracy is not null);
             sb.Append("| framework | threads | runs | median s | min s | max s | avg s | total s | SharpKeras / peer (time; < 1 is faster) | GFLOP/s | SharpKeras / peer (GFLOP/s; > 1 is faster) | % of peak |");
+            bool memory = w.Frameworks.Any(f => f.PeakMemoryMiB is not null);
+            bool managed = w.Frameworks.Any(f => f.ManagedPeakMiB is not null);
             sb.Append(curves ? " final loss | final accuracy |" : "");
-            sb.AppendLine(inference ? " inference samples/s | SharpKeras / peer (inference) |" : "");
+            sb.Append(inference ? " inference samples/s | SharpKeras / peer (inference) |" : "");
+            sb.Append(memory ? " peak RSS MiB | growth MiB | SharpKeras / peer (peak RSS; < 1 is smaller) |" : "");
+            sb.AppendLine(managed ? " managed heap peak MiB |" : "");
             sb.Append("|---|---|---|---|---|---|---|---|---|---|---|---|");
             sb.Append(curves ? "---|---|" : "");
-            sb.AppendLine(inference ? "---|---|" : "");
+            sb.Append(inference ? "---|---|" : "");
+            sb.Append(memory ? "---|---|---|" : "");
+            sb.AppendLine(managed ? "---|" : "");
             foreach (var f in w.Frameworks)
             {
                 if (f.Runs.Count == 0)
@@ -181,9 +191,28 @@ public static class ReportWriter
                 }
                 sb.Append(Inv, $"| {f.Framework} {f.Version} | {f.Threads} | {f.Runs.Count} | {F(f.MedianSeconds, 4)} | {F(f.MinSeconds, 4)} | {F(f.MaxSeconds, 4)} | {F(f.AverageSeconds, 4)} | {F(f.TotalSeconds, 3)} | {(f.TimeRatio is { } tr ? tr.ToString("F2", Inv) + "x" : "—")} | {F(f.MedianGflops, 1)} | {(f.GflopsRatio is { } gr ? gr.ToString("F2", Inv) + "x" : "—")} | {(f.FractionOfPeak is { } fp ? (100 * fp).ToString("F0", Inv) + "%" : "—")} |");
                 sb.Append(curves ? $" {F(f.FinalLoss, 4)} | {F(f.FinalAccuracy, 4)} |" : "");
-                sb.AppendLine(inference ? $" {F(f.MedianInferenceSamplesPerSecond, 0)} | {(f.InferenceRatio is { } ir ? ir.ToString("F2", Inv) + "x" : "—")} |" : "");
+                sb.Append(inference ? $" {F(f.MedianInferenceSamplesPerSecond, 0)} | {(f.InferenceRatio is { } ir ? ir.ToString("F2", Inv) + "x" : "—")} |" : "");
+                sb.Append(memory ? $" {PeakCell(f)} | {F(f.PeakGrowthMiB, 1)} | {(f.MemoryRatio is { } mr ? mr.ToString("F2", Inv) + "x" : "—")} |" : "");
+                sb.AppendLine(managed ? $" {F(f.ManagedPeakMiB, 1)} |" : "");
+            }
+            foreach (var peer in r.Peers.Where(x => !x.Ran))
+            {
+                sb.AppendLine(Inv, $"| {peer.Framework} | — | 0 | skipped: {peer.Reason} |");
             }
             sb.AppendLine();
+            if (memory)
+            {
+                sb.Append("Memory: peak RSS is the median over the runs of each run's resident-set high-water mark, in MiB, including the runtime and loaded libraries");
+                sb.Append(w.Frameworks.Any(f => f.MemoryScope == MemoryUse.LifetimeScope)
+                    ? "; a figure marked (lifetime) is the process's lifetime peak (the mark could not be reset before the run), with no growth"
+                    : "; the mark was reset before each run");
+                if (w.DataMiB is { } dm)
+                {
+                    sb.Append(Inv, $". The training data is {dm:F1} MiB: SharpKeras holds it before its run starts (not in its growth), a peer reads it inside its run (in its growth)");
+                }
+                sb.AppendLine(managed ? ". Managed heap peak: SharpKeras's GC heap, sampled every 10 ms and before each collection." : ".");
+                sb.AppendLine();
+            }
             if (w.FlopsPerStep is { } fps)
             {
                 var sk = w.Frameworks.FirstOrDefault(f => f.Framework == "SharpKeras" && f.MedianGflops is not null);
@@ -234,6 +263,9 @@ public static class ReportWriter
         return sb.ToString();
     }
 
+    private static string PeakCell(FrameworkResult f) =>
+        F(f.PeakMemoryMiB, 1) + (f.MemoryScope == MemoryUse.LifetimeScope ? " (lifetime)" : "");
+
     private static string F(double? v, int digits) => v is { } x ? x.ToString("F" + digits, Inv) : "—";
 
     /// <summary>Prints one table per workload, the unsupported list and the profile.</summary>
@@ -257,6 +289,11 @@ public static class ReportWriter
             if (inference)
             {
                 columns.AddRange(["infer/s", "SK/peer infer"]);
+            }
+            bool memory = w.Frameworks.Any(f => f.PeakMemoryMiB is not null);
+            if (memory)
+            {
+                columns.AddRange(["peak RSS MiB", "growth MiB", "SK/peer RSS"]);
             }
             foreach (var c in columns)
             {
@@ -287,6 +324,16 @@ public static class ReportWriter
                 {
                     cells.AddRange([F(f.MedianInferenceSamplesPerSecond, 0), f.InferenceRatio is { } ir ? ir.ToString("F2", Inv) + "x" : "—"]);
                 }
+                if (memory)
+                {
+                    cells.AddRange([Markup.Escape(PeakCell(f)), F(f.PeakGrowthMiB, 1), f.MemoryRatio is { } mr ? mr.ToString("F2", Inv) + "x" : "—"]);
+                }
+                table.AddRow([.. cells]);
+            }
+            foreach (var peer in r.Peers.Where(x => !x.Ran && x.Name == "onnxruntime"))
+            {
+                var cells = new List<string> { Markup.Escape(peer.Framework), "—", "0", "[grey]no rows[/]" };
+                cells.AddRange(Enumerable.Repeat("", columns.Count - cells.Count));
                 table.AddRow([.. cells]);
             }
             console.Write(table);
@@ -298,6 +345,10 @@ public static class ReportWriter
         foreach (var w in r.Workloads.Where(w => !w.Supported))
         {
             console.MarkupLineInterpolated($"[grey]{w.Name}: {w.NotSupportedReason}[/]");
+        }
+        if (r.MemoryMethod is { } mm)
+        {
+            console.MarkupLineInterpolated($"[grey]memory: {mm}[/]");
         }
         if (r.Profile is { } p)
         {

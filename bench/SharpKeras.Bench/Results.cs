@@ -23,6 +23,9 @@ public sealed record RunResult
 
     /// <summary>Achieved GFLOP/s of the timed work (matrix multiplies only).</summary>
     public double? Gflops { get; init; }
+
+    /// <summary>The resident set's peak over the run (training suites), where it could be read.</summary>
+    public MemoryUse? Memory { get; init; }
 }
 
 /// <summary>All runs of one framework at one thread count on one workload, and their summary.</summary>
@@ -81,6 +84,26 @@ public sealed record FrameworkResult
 
     /// <summary>SharpKeras's median inference samples/s divided by this framework's (above 1: SharpKeras is faster).</summary>
     public double? InferenceRatio { get; set; }
+
+    /// <summary>Median over the runs of each run's resident-set peak (MiB): the memory the framework needed for this workload.</summary>
+    /// <remarks>The median, not the maximum: a first run can start on the harness's start-up memory not yet given back to the OS.</remarks>
+    public double? PeakMemoryMiB => Stats.Median(Runs.Where(r => r.Memory is not null).Select(r => r.Memory!.PeakMiB));
+
+    /// <summary>The highest of the runs' resident-set peaks (MiB).</summary>
+    public double? MaxPeakMemoryMiB => Runs.Max(r => r.Memory?.PeakMiB);
+
+    /// <summary>Median over the runs of the resident set's growth (MiB); null where the peak could not be reset per run.</summary>
+    public double? PeakGrowthMiB => Stats.Median(Runs.Where(r => r.Memory?.GrowthMiB is not null).Select(r => r.Memory!.GrowthMiB!.Value));
+
+    /// <summary>SharpKeras only: median over the runs of the managed heap's highest sampled size (MiB).</summary>
+    public double? ManagedPeakMiB => Stats.Median(Runs.Where(r => r.Memory?.ManagedPeakMiB is not null).Select(r => r.Memory!.ManagedPeakMiB!.Value));
+
+    /// <summary>What <see cref="PeakMemoryMiB"/> covers: "workload" (reset before each run) or "process lifetime"; null without readings.</summary>
+    public string? MemoryScope => Runs.Any(r => r.Memory?.Scope == MemoryUse.LifetimeScope) ? MemoryUse.LifetimeScope
+        : Runs.Any(r => r.Memory is not null) ? MemoryUse.WorkloadScope : null;
+
+    /// <summary>SharpKeras's peak resident set divided by this framework's (below 1: SharpKeras needs less).</summary>
+    public double? MemoryRatio { get; set; }
 }
 
 /// <summary>One workload of the suite: its set-up and every framework's results.</summary>
@@ -127,6 +150,9 @@ public sealed record WorkloadResult
 
     /// <summary>Each framework's results, per thread count.</summary>
     public List<FrameworkResult> Frameworks { get; init; } = [];
+
+    /// <summary>Size of the training data (inputs and labels, MiB): SharpKeras holds it before a run starts, a peer reads it inside its run.</summary>
+    public double? DataMiB { get; init; }
 
     /// <summary>Inference suite: the largest absolute difference between SharpKeras's and the peer's outputs on the same batch.</summary>
     public double? MaxAbsDifference { get; set; }
@@ -192,6 +218,9 @@ public sealed record BenchReport
 
     /// <summary>Every workload of the suite, supported or not.</summary>
     public List<WorkloadResult> Workloads { get; init; } = [];
+
+    /// <summary>What the memory columns measure, or why the suite has none.</summary>
+    public string? MemoryMethod { get; set; }
 
     /// <summary>The per-layer profile, with --profile.</summary>
     public ProfileResult? Profile { get; set; }

@@ -62,6 +62,7 @@ public static class TrainingSuite
                 Supported = true, Metric = plan.Metric, Data = data.Source, Samples = data.Samples, BatchSize = plan.BatchSize,
                 Epochs = plan.Epochs, FlopsPerStep = ModelFactory.TrainingFlopsPerStep(w, plan.BatchSize),
                 FlopsPerTimedRun = perEpoch * timedEpochs,
+                DataMiB = MemoryProbe.ToMiB(4L * (data.X.Shape.ToArray().Aggregate(1L, (p, d) => p * d) + data.Samples)),
             };
             ctx.Report.Workloads.Add(result);
             (string X, string Y)? raw = ctx.Peers.Count > 0 ? data.WriteRaw(Path.Combine(ctx.TempFolder, w.Name)) : null;
@@ -140,6 +141,7 @@ public static class TrainingSuite
                     f.TimeRatio = sk.MedianSeconds / f.MedianSeconds;
                     f.InferenceRatio = sk.MedianInferenceSamplesPerSecond / f.MedianInferenceSamplesPerSecond;
                     f.GflopsRatio = sk.MedianGflops / f.MedianGflops;
+                    f.MemoryRatio = sk.PeakMemoryMiB / f.PeakMemoryMiB;
                 }
             }
         }
@@ -151,6 +153,15 @@ public static class TrainingSuite
         : epochSeconds.Average();
 
     private static RunResult RunSharpKeras(Workload w, BenchData data, Plan plan, int threads, int seed, int run, double? flops, bool composedAttention = false)
+    {
+        MemoryProbe.ReleaseFreedMemory();
+        using var self = Process.GetCurrentProcess();
+        using var memory = MemoryProbe.Start(self, managedHeap: true);
+        var result = TrainSharpKeras(w, data, plan, threads, seed, run, flops, composedAttention);
+        return result with { Memory = memory.Stop() };
+    }
+
+    private static RunResult TrainSharpKeras(Workload w, BenchData data, Plan plan, int threads, int seed, int run, double? flops, bool composedAttention)
     {
         Config.Threads = threads;
         Config.SetRandomSeed(seed);
@@ -193,7 +204,14 @@ public static class TrainingSuite
             ["epochs"] = plan.Epochs,
             ["inferenceBatch"] = w.InferenceBatch,
         };
-        var answer = peer.Run(job);
+        JsonObject answer;
+        MemoryUse memory;
+        peer.ReleaseFreedMemory(threads);
+        using (var watch = peer.WatchMemory())
+        {
+            answer = peer.Run(job);
+            memory = watch.Stop();
+        }
         double[] Doubles(string name) => [.. answer[name]!.AsArray().Select(v => v!.GetValue<double>())];
         var epochSeconds = Doubles("epochSeconds");
         double seconds = TimedSeconds(w, plan, answer["fitSeconds"]!.GetValue<double>(), epochSeconds);
@@ -201,7 +219,7 @@ public static class TrainingSuite
         return new RunResult
         {
             Run = run, Seconds = seconds, EpochSeconds = epochSeconds, Loss = Doubles("loss"), Accuracy = Doubles("accuracy"),
-            InferenceSamplesPerSecond = inference, Gflops = flops / seconds / 1e9,
+            InferenceSamplesPerSecond = inference, Gflops = flops / seconds / 1e9, Memory = memory,
         };
     }
 

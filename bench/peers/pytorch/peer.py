@@ -1,9 +1,9 @@
 """The PyTorch peer of the SharpKeras benchmark harness.
 
 Reads one JSON job per line on stdin, runs it with PyTorch on the CPU and answers one JSON line on
-stdout (the same protocol as the TorchSharp peer in ../torchsharp). Jobs: "gemm" (torch.mm timings)
-and "train" (a Keras-shaped model trained on the harness's raw float32/int32 data files, optionally
-timed at inference). Started once per suite by bench/SharpKeras.Bench; not meant to be run by hand
+stdout (the same protocol as the TorchSharp peer in ../torchsharp). Jobs: "gemm" (torch.mm timings),
+"train" (a Keras-shaped model trained on the harness's raw float32/int32 data files, optionally
+timed at inference) and "release" (freed memory back to the OS before the harness reads the next job's peak). Started once per suite by bench/SharpKeras.Bench; not meant to be run by hand
 except for debugging: `echo '{"kind":"gemm",...}' | python3 peer.py`.
 """
 import json
@@ -35,6 +35,19 @@ def blas():
             target = os.path.realpath(path)
             return "OpenBLAS" if "openblas" in target else f"reference BLAS ({target})"
     return "unknown"
+
+
+def release():
+    """Gives memory the earlier jobs freed back to the OS (Python's collector, then glibc's malloc_trim), so the
+    resident set the harness reads before the next job, and that job's peak, are not the earlier jobs' leftovers."""
+    import ctypes
+    import gc
+    gc.collect()
+    try:
+        trimmed = bool(ctypes.CDLL("libc.so.6").malloc_trim(0))
+    except (OSError, AttributeError):  # not glibc: nothing to trim with
+        trimmed = False
+    return {"released": True, "trimmed": trimmed}
 
 
 def set_threads(n):
@@ -399,6 +412,8 @@ def main():
                 answer = gemm(job)
             elif job["kind"] == "train":
                 answer = train(job)
+            elif job["kind"] == "release":
+                answer = release()
             else:
                 raise ValueError(f"unknown job kind '{job['kind']}'")
         except Exception as e:

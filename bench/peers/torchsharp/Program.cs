@@ -1,7 +1,8 @@
 // The TorchSharp peer: reads one JSON job per line on stdin, runs it with TorchSharp (libtorch on the
 // CPU) and answers one JSON line on stdout. The harness (bench/SharpKeras.Bench) starts it once per
-// suite and alternates its jobs with SharpKeras's own runs. Jobs: "gemm" (torch.mm timings) and
-// "train" (a Keras-shaped model trained with the harness's data files, optionally timed at inference).
+// suite and alternates its jobs with SharpKeras's own runs. Jobs: "gemm" (torch.mm timings),
+// "train" (a Keras-shaped model trained with the harness's data files, optionally timed at inference) and
+// "release" (freed memory back to the OS before the harness reads the next job's peak).
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Text.Json.Nodes;
@@ -44,6 +45,7 @@ while ((line = Console.In.ReadLine()) is not null)
         {
             "gemm" => Peer.Gemm(job),
             "train" => Peer.Train(job),
+            "release" => Peer.Release(),
             var k => throw new InvalidOperationException($"unknown job kind '{k}'"),
         };
     }
@@ -60,6 +62,31 @@ static string Flatten(Exception e) => e.InnerException is null ? e.Message : e.M
 
 internal static class Peer
 {
+    /// <summary>
+    /// Gives memory the earlier jobs freed back to the OS: the GC (whose finalizers free tensors not disposed) in
+    /// aggressive mode, then glibc's malloc_trim for libtorch's freed blocks; so the resident set the harness reads
+    /// before the next job, and that job's peak, are not the earlier jobs' leftovers.
+    /// </summary>
+    public static JsonObject Release()
+    {
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        GC.WaitForPendingFinalizers();
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        bool trimmed;
+        try
+        {
+            trimmed = MallocTrim(0) != 0;
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            trimmed = false; // not glibc: nothing to trim with
+        }
+        return new JsonObject { ["released"] = true, ["trimmed"] = trimmed };
+    }
+
+    [DllImport("libc.so.6", EntryPoint = "malloc_trim")]
+    private static extern int MallocTrim(nuint pad);
+
     /// <summary>Times torch.mm on op(A) op(B) with operands in the layout the job names.</summary>
     public static JsonObject Gemm(JsonObject job)
     {
