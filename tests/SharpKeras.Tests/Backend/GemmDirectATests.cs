@@ -4,7 +4,7 @@ using SharpKeras.Backend.Cpu;
 namespace SharpKeras.Tests.Backend;
 
 /// <summary>
-/// The GEMM reads a row-major A's whole MR-row tiles in place (packing only a last partial tile), and the few-rows
+/// The GEMM reads a row-major A in place in tiles of 6 (and 4) whole rows (packing only a last partial tile), and the few-rows
 /// path over prepacked panels sums four panels side by side. Both must give exactly the floats of the packed
 /// kernels: A stored transposed (always packed) gives the same bits as A stored row-major, rows of a few-rows
 /// product equal the same rows of a many-rows one, at every SIMD level, at 1 and 2 threads, and all of it stays
@@ -72,6 +72,9 @@ public class GemmDirectATests
         { 128, 96, 784, false, true },
         { 128, 10, 512, false, false },
         { 6, 32, 1, false, false },
+        // 4 rows over the 6-row tiles: one 4-row tile; 2 rows over (8, 20, 128, 200): two.
+        { 10, 40, 200, true, true },
+        { 8, 64, 130, false, false },
         { 7, 17, 300, true, false },
         { 12, 600, 64, false, true },
         { 131, 33, 129, true, true },

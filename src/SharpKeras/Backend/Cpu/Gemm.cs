@@ -38,7 +38,8 @@ internal static unsafe partial class Gemm
 
     /// <summary>The tile sizes and micro-kernel for one SIMD width.</summary>
     private sealed class Tiling(SimdLevel level, int nr, int kc, int mc, int nc, delegate*<int, float*, float*, float*, int, bool, void> kernel,
-        delegate*<int, float*, int, float*, float*, int, bool, void> directKernel)
+        delegate*<int, float*, int, float*, float*, int, bool, void> directKernel,
+        delegate*<int, float*, int, float*, float*, int, bool, void> directKernel4)
     {
         public SimdLevel Level { get; } = level;
         public int NR { get; } = nr;
@@ -49,14 +50,20 @@ internal static unsafe partial class Gemm
 
         /// <summary>The same tile reading A's MR rows where they lie (row stride lda), or null: the same multiply-adds in the same order as <see cref="Kernel"/>.</summary>
         public delegate*<int, float*, int, float*, float*, int, bool, void> DirectKernel { get; } = directKernel;
+
+        /// <summary>
+        /// <see cref="DirectKernel"/> for 4 rows, or null: its 8 chains of multiply-adds still fill both FMA pipes of a
+        /// 4-cycle latency, so a row count that leaves 2 or 4 rows over MR tiles ends in 4-row tiles, not a zero-padded 6-row one.
+        /// </summary>
+        public delegate*<int, float*, int, float*, float*, int, bool, void> DirectKernel4 { get; } = directKernel4;
     }
 
     // KC keeps a KC x NR panel of B near 16 KB (half of L1) and MC x KC of A near 100 KB of L2;
     // an MC x NC block of C (192-384 KB) stays in L2 while all of K is added into it.
-    private static readonly Tiling s_v512 = new(SimdLevel.Vector512, 32, 128, 192, 512, &KernelV512, &DirectKernelV512);
-    private static readonly Tiling s_v256 = new(SimdLevel.Vector256, 16, 256, 96, 512, &KernelV256, &DirectKernelV256);
-    private static readonly Tiling s_v128 = new(SimdLevel.Vector128, 8, 256, 96, 512, &KernelV128, &DirectKernelV128);
-    private static readonly Tiling s_scalar = new(SimdLevel.Scalar, 4, 256, 96, 512, &KernelScalar, null);
+    private static readonly Tiling s_v512 = new(SimdLevel.Vector512, 32, 128, 192, 512, &KernelV512, &DirectKernelV512, &Direct4KernelV512);
+    private static readonly Tiling s_v256 = new(SimdLevel.Vector256, 16, 256, 96, 512, &KernelV256, &DirectKernelV256, &Direct4KernelV256);
+    private static readonly Tiling s_v128 = new(SimdLevel.Vector128, 8, 256, 96, 512, &KernelV128, &DirectKernelV128, null);
+    private static readonly Tiling s_scalar = new(SimdLevel.Scalar, 4, 256, 96, 512, &KernelScalar, null, null);
 
     /// <summary>Most floats of packed B a thread keeps at once: 2 MiB, about two L2s of the development machine and a small share of its L3.</summary>
     private const int PackedBFloats = 1 << 19;
@@ -252,8 +259,9 @@ internal static unsafe partial class Gemm
         var kernel = t.Kernel;
         // A stored [M,K] is read in place by the tiles of MR whole rows: its MR x KC slice stays in L1 across
         // the panels of B anyway, and packing it cost as much as the product when N is narrow (Dense(10)).
-        // Only a last partial row tile is packed, zero-padded. Both kernels sum every element identically.
+        // Only a last partial row tile is packed, zero-padded. All kernels sum every element identically.
         var direct = t.DirectKernel;
+        var direct4 = t.DirectKernel4;
         float* rowsA = null;
         if (typeof(TA) == typeof(DenseA) && direct is not null)
         {
@@ -295,7 +303,12 @@ internal static unsafe partial class Gemm
                         {
                             int kc = Math.Min(kcMax, kEnd - pc);
                             bool acc = accumulate || pc > 0;
-                            int packFrom = rowsA is null ? 0 : mc / MR * MR;
+                            // Rows [0, sixEnd) go in 6-row tiles read in place, [sixEnd, packFrom) in 4-row ones
+                            // (a remainder of 2 rows as 8 = 4 + 4, of 4 as one), the rest packed and zero-padded.
+                            int rem = mc % MR;
+                            int quads = rowsA is null || direct4 is null ? 0 : rem == 4 ? 1 : rem == 2 && mc >= 8 ? 2 : 0;
+                            int sixEnd = rowsA is null ? 0 : mc - rem - (quads == 2 ? MR : 0);
+                            int packFrom = sixEnd + 4 * quads;
                             if (packFrom < mc)
                             {
                                 a.Pack(ic + packFrom, mc - packFrom, pc, kc, bufA + packFrom * kc);
@@ -306,15 +319,20 @@ internal static unsafe partial class Gemm
                             {
                                 int nr = Math.Min(nrW, nc - jr);
                                 float* bp = bBlock + jr * kc;
-                                for (int ir = 0; ir < mc; ir += MR)
+                                for (int ir = 0; ir < mc; ir += ir < sixEnd || ir >= packFrom ? MR : 4)
                                 {
-                                    int mr = Math.Min(MR, mc - ir);
+                                    bool four = ir >= sixEnd && ir < packFrom;
+                                    int mr = four ? 4 : Math.Min(MR, mc - ir);
                                     float* ap = bufA + ir * kc;
                                     float* cp = c + (long)(ic + ir) * n + jc + jr;
                                     float* ar = ir < packFrom ? rowsA + (long)(ic + ir) * k + pc : null;
-                                    if (mr == MR && nr == nrW)
+                                    if ((mr == MR || four) && nr == nrW)
                                     {
-                                        if (ar is not null)
+                                        if (four)
+                                        {
+                                            direct4(kc, ar, k, bp, cp, n, acc);
+                                        }
+                                        else if (ar is not null)
                                         {
                                             direct(kc, ar, k, bp, cp, n, acc);
                                         }
@@ -325,7 +343,11 @@ internal static unsafe partial class Gemm
                                     }
                                     else
                                     {
-                                        if (ar is not null)
+                                        if (four)
+                                        {
+                                            direct4(kc, ar, k, bp, tile, nrW, false);
+                                        }
+                                        else if (ar is not null)
                                         {
                                             direct(kc, ar, k, bp, tile, nrW, false);
                                         }
@@ -784,6 +806,68 @@ internal static unsafe partial class Gemm
         Store4(c + 3 * ldc, c30, c31, accumulate);
         Store4(c + 4 * ldc, c40, c41, accumulate);
         Store4(c + 5 * ldc, c50, c51, accumulate);
+    }
+
+    /// <summary>The <see cref="DirectKernelV512"/> tile for 4 rows of A read in place.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Direct4KernelV512(int kc, float* a, int lda, float* b, float* c, int ldc, bool accumulate)
+    {
+        Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default;
+        Vector512<float> c20 = default, c21 = default, c30 = default, c31 = default;
+        float* a1 = a + lda, a2 = a1 + lda, a3 = a2 + lda;
+        for (int p = 0; p < kc; p++)
+        {
+            var b0 = Vector512.Load(b);
+            var b1 = Vector512.Load(b + 16);
+            var v0 = Vector512.Create(a[p]);
+            c00 = Vector512.FusedMultiplyAdd(v0, b0, c00);
+            c01 = Vector512.FusedMultiplyAdd(v0, b1, c01);
+            var v1 = Vector512.Create(a1[p]);
+            c10 = Vector512.FusedMultiplyAdd(v1, b0, c10);
+            c11 = Vector512.FusedMultiplyAdd(v1, b1, c11);
+            var v2 = Vector512.Create(a2[p]);
+            c20 = Vector512.FusedMultiplyAdd(v2, b0, c20);
+            c21 = Vector512.FusedMultiplyAdd(v2, b1, c21);
+            var v3 = Vector512.Create(a3[p]);
+            c30 = Vector512.FusedMultiplyAdd(v3, b0, c30);
+            c31 = Vector512.FusedMultiplyAdd(v3, b1, c31);
+            b += 32;
+        }
+        Store16(c, c00, c01, accumulate);
+        Store16(c + ldc, c10, c11, accumulate);
+        Store16(c + 2 * ldc, c20, c21, accumulate);
+        Store16(c + 3 * ldc, c30, c31, accumulate);
+    }
+
+    /// <summary>The <see cref="DirectKernelV256"/> tile for 4 rows of A read in place.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Direct4KernelV256(int kc, float* a, int lda, float* b, float* c, int ldc, bool accumulate)
+    {
+        Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default;
+        Vector256<float> c20 = default, c21 = default, c30 = default, c31 = default;
+        float* a1 = a + lda, a2 = a1 + lda, a3 = a2 + lda;
+        for (int p = 0; p < kc; p++)
+        {
+            var b0 = Vector256.Load(b);
+            var b1 = Vector256.Load(b + 8);
+            var v0 = Vector256.Create(a[p]);
+            c00 = Vector256.FusedMultiplyAdd(v0, b0, c00);
+            c01 = Vector256.FusedMultiplyAdd(v0, b1, c01);
+            var v1 = Vector256.Create(a1[p]);
+            c10 = Vector256.FusedMultiplyAdd(v1, b0, c10);
+            c11 = Vector256.FusedMultiplyAdd(v1, b1, c11);
+            var v2 = Vector256.Create(a2[p]);
+            c20 = Vector256.FusedMultiplyAdd(v2, b0, c20);
+            c21 = Vector256.FusedMultiplyAdd(v2, b1, c21);
+            var v3 = Vector256.Create(a3[p]);
+            c30 = Vector256.FusedMultiplyAdd(v3, b0, c30);
+            c31 = Vector256.FusedMultiplyAdd(v3, b1, c31);
+            b += 16;
+        }
+        Store8(c, c00, c01, accumulate);
+        Store8(c + ldc, c10, c11, accumulate);
+        Store8(c + 2 * ldc, c20, c21, accumulate);
+        Store8(c + 3 * ldc, c30, c31, accumulate);
     }
 
     /// <summary>6 x 4 tile in scalar code, for CPUs without usable SIMD.</summary>
