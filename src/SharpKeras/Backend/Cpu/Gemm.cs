@@ -24,8 +24,9 @@ internal enum SimdLevel
 /// Single-precision matrix multiply C = op(A) op(B) (+ C), row-major, packed and register-tiled
 /// (BLIS-style): B is packed in KC x NR panels that stay in L1 while A streams through in MR x KC
 /// panels from an MC x KC block kept in L2, and an MR x NR register tile of multiply-adds does the
-/// work. A stored row-major is not packed: its tiles of MR whole rows read it in place. There is one micro-kernel per SIMD width (512, 256 with FMA, 128, scalar), chosen once at
-/// start-up from what the CPU accelerates; the environment variable SHARPKERAS_SIMD (scalar,
+/// work (an A stored row-major is not packed: tiles of whole rows read it in place). There is one
+/// micro-kernel per SIMD width (512, 256 with FMA, 128, scalar), chosen once at start-up from what
+/// the CPU accelerates; the environment variable SHARPKERAS_SIMD (scalar,
 /// vector128, vector256, vector512) forces a narrower one. Transposed operands are read through
 /// the packing routines, never materialised. Threads split the rows of C in whole register tiles,
 /// each packing its own B panel, so a core works in its own caches and the result does not depend
