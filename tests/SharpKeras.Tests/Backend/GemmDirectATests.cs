@@ -4,11 +4,10 @@ using SharpKeras.Backend.Cpu;
 namespace SharpKeras.Tests.Backend;
 
 /// <summary>
-/// The GEMM reads a row-major A in place in tiles of 6 (and 4) whole rows (packing only a last partial tile), and the few-rows
-/// path over prepacked panels sums four panels side by side. Both must give exactly the floats of the packed
-/// kernels: A stored transposed (always packed) gives the same bits as A stored row-major, rows of a few-rows
-/// product equal the same rows of a many-rows one, at every SIMD level, at 1 and 2 threads, and all of it stays
-/// within float32 rounding of a double-precision product.
+/// The GEMM reads a row-major A in place in tiles of 6 (and 4) whole rows (packing only a last partial tile). It
+/// must give exactly the floats of the packed kernels: A stored transposed (always packed) gives the same bits as
+/// A stored row-major, and rows of a few-rows product over prepacked panels equal the same rows of a many-rows one
+/// (tiled, A in place), at every SIMD level, at 1 and 2 threads, all within float32 rounding of a double-precision product.
 /// </summary>
 [Collection(ThreadCountCollection.Name)]
 public class GemmDirectATests
@@ -127,13 +126,13 @@ public class GemmDirectATests
     }
 
     [Theory]
-    // 10 panels of 32 at Vector512 (two groups of four, two single panels, a 5-column tail); 16-wide panels below.
+    // 10 panels of 32 at Vector512 (the last with a 5-column tail); 16-wide panels below.
     [InlineData(1, 293, 300, false)]
     [InlineData(2, 293, 129, true)]
     [InlineData(3, 128, 400, false)]
     [InlineData(4, 512, 1, true)]
     [InlineData(1, 70, 257, true)]
-    public void FourPanelRowsEqualTheTiledKernelBitForBit(int m, int n, int k, bool transA)
+    public void FewRowsOverPanelsEqualTheTiledKernelBitForBit(int m, int n, int k, bool transA)
     {
         const int bigRows = 13; // past the few-rows path: the tiled kernels
         var aBig = Rand(bigRows * k, 5);

@@ -91,118 +91,28 @@ internal static unsafe partial class Gemm
         {
             // Element (r, p) of op(A) is at a[r * rs + p * ps].
             long rs = transA ? 1 : k, ps = transA ? m : 1;
-            float* sums = stackalloc float[PanelsAtOnce * 32];
-            bool grouped = CanSumPanelsAtOnce(nr);
+            float* sums = stackalloc float[32];
             for (int pc = 0; pc < k; pc += kcMax)
             {
                 int kc = Math.Min(kcMax, k - pc);
                 bool add = accumulate || pc > 0;
                 float* block = panels + (long)pc * nPadded;
-                for (int panel = start; panel < end;)
+                for (int panel = start; panel < end; panel++)
                 {
-                    // A row against one panel is two chains of dependent multiply-adds, bound by their latency;
-                    // against four panels at once it is eight, enough to stream the panels at cache bandwidth.
-                    int count = grouped && end - panel >= PanelsAtOnce ? PanelsAtOnce : 1;
-                    int j = panel * nr, cols = Math.Min(count * nr, n - j);
+                    int j = panel * nr, cols = Math.Min(nr, n - j);
                     float* bp = block + (long)j * kc;
                     for (int r = 0; r < m; r++)
                     {
-                        if (count == PanelsAtOnce)
-                        {
-                            PanelRowFour(a + r * rs + pc * ps, ps, bp, kc, nr, sums);
-                        }
-                        else
-                        {
-                            PanelRow(a + r * rs + pc * ps, ps, bp, kc, nr, sums);
-                        }
+                        PanelRow(a + r * rs + pc * ps, ps, bp, kc, nr, sums);
                         float* cr = c + (long)r * n + j;
                         for (int q = 0; q < cols; q++)
                         {
                             cr[q] = add ? cr[q] + sums[q] : sums[q];
                         }
                     }
-                    panel += count;
                 }
             }
         }
-    }
-
-    /// <summary>Panels the few-rows path sums side by side for one row of A.</summary>
-    private const int PanelsAtOnce = 4;
-
-    /// <summary>Whether <see cref="PanelRowFour"/> has a vector form for panels <paramref name="nr"/> wide on this CPU.</summary>
-    private static bool CanSumPanelsAtOnce(int nr) =>
-        (Vector512.IsHardwareAccelerated && nr == 32) || (Vector256.IsHardwareAccelerated && nr == 16);
-
-    /// <summary>
-    /// <see cref="PanelRow"/> over four consecutive panels (each [kc][nr], kc * nr floats apart) at once, into
-    /// sums[0..4 nr): every lane the same fused chain from zero, only interleaved with the other panels' chains.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void PanelRowFour(float* ar, long ps, float* bp, int kc, int nr, float* sums)
-    {
-        long stride = (long)kc * nr;
-        float* b0 = bp, b1 = bp + stride, b2 = bp + 2 * stride, b3 = bp + 3 * stride;
-        if (Vector512.IsHardwareAccelerated && nr == 32)
-        {
-            Vector512<float> s00 = default, s01 = default, s10 = default, s11 = default;
-            Vector512<float> s20 = default, s21 = default, s30 = default, s31 = default;
-            for (int p = 0; p < kc; p++)
-            {
-                var av = Vector512.Create(ar[p * ps]);
-                s00 = Vector512.FusedMultiplyAdd(av, Vector512.Load(b0), s00);
-                s01 = Vector512.FusedMultiplyAdd(av, Vector512.Load(b0 + 16), s01);
-                s10 = Vector512.FusedMultiplyAdd(av, Vector512.Load(b1), s10);
-                s11 = Vector512.FusedMultiplyAdd(av, Vector512.Load(b1 + 16), s11);
-                s20 = Vector512.FusedMultiplyAdd(av, Vector512.Load(b2), s20);
-                s21 = Vector512.FusedMultiplyAdd(av, Vector512.Load(b2 + 16), s21);
-                s30 = Vector512.FusedMultiplyAdd(av, Vector512.Load(b3), s30);
-                s31 = Vector512.FusedMultiplyAdd(av, Vector512.Load(b3 + 16), s31);
-                b0 += 32;
-                b1 += 32;
-                b2 += 32;
-                b3 += 32;
-            }
-            s00.Store(sums);
-            s01.Store(sums + 16);
-            s10.Store(sums + 32);
-            s11.Store(sums + 48);
-            s20.Store(sums + 64);
-            s21.Store(sums + 80);
-            s30.Store(sums + 96);
-            s31.Store(sums + 112);
-            return;
-        }
-        if (!Vector256.IsHardwareAccelerated || nr != 16)
-        {
-            throw new InvalidOperationException($"Internal error: no four-panel sum for {nr}-wide panels.");
-        }
-        Vector256<float> t00 = default, t01 = default, t10 = default, t11 = default;
-        Vector256<float> t20 = default, t21 = default, t30 = default, t31 = default;
-        for (int p = 0; p < kc; p++)
-        {
-            var av = Vector256.Create(ar[p * ps]);
-            t00 = Vector256.FusedMultiplyAdd(av, Vector256.Load(b0), t00);
-            t01 = Vector256.FusedMultiplyAdd(av, Vector256.Load(b0 + 8), t01);
-            t10 = Vector256.FusedMultiplyAdd(av, Vector256.Load(b1), t10);
-            t11 = Vector256.FusedMultiplyAdd(av, Vector256.Load(b1 + 8), t11);
-            t20 = Vector256.FusedMultiplyAdd(av, Vector256.Load(b2), t20);
-            t21 = Vector256.FusedMultiplyAdd(av, Vector256.Load(b2 + 8), t21);
-            t30 = Vector256.FusedMultiplyAdd(av, Vector256.Load(b3), t30);
-            t31 = Vector256.FusedMultiplyAdd(av, Vector256.Load(b3 + 8), t31);
-            b0 += 16;
-            b1 += 16;
-            b2 += 16;
-            b3 += 16;
-        }
-        t00.Store(sums);
-        t01.Store(sums + 8);
-        t10.Store(sums + 16);
-        t11.Store(sums + 24);
-        t20.Store(sums + 32);
-        t21.Store(sums + 40);
-        t30.Store(sums + 48);
-        t31.Store(sums + 56);
     }
 
     /// <summary>sums[0..nr) = one row of A's kc values against a [kc][nr] panel, each lane a fused chain from zero as the packed kernels sum it.</summary>
