@@ -24,8 +24,9 @@ internal enum SimdLevel
 /// Single-precision matrix multiply C = op(A) op(B) (+ C), row-major, packed and register-tiled
 /// (BLIS-style): B is packed in KC x NR panels that stay in L1 while A streams through in MR x KC
 /// panels from an MC x KC block kept in L2, and an MR x NR register tile of multiply-adds does the
-/// work. There is one micro-kernel per SIMD width (512, 256 with FMA, 128, scalar), chosen once at
-/// start-up from what the CPU accelerates; the environment variable SHARPKERAS_SIMD (scalar,
+/// work (an A stored row-major is not packed: tiles of whole rows read it in place). There is one
+/// micro-kernel per SIMD width (512, 256 with FMA, 128, scalar), chosen once at start-up from what
+/// the CPU accelerates; the environment variable SHARPKERAS_SIMD (scalar,
 /// vector128, vector256, vector512) forces a narrower one. Transposed operands are read through
 /// the packing routines, never materialised. Threads split the rows of C in whole register tiles,
 /// each packing its own B panel, so a core works in its own caches and the result does not depend
@@ -37,7 +38,9 @@ internal static unsafe partial class Gemm
     internal const int MR = 6;
 
     /// <summary>The tile sizes and micro-kernel for one SIMD width.</summary>
-    private sealed class Tiling(SimdLevel level, int nr, int kc, int mc, int nc, delegate*<int, float*, float*, float*, int, bool, void> kernel)
+    private sealed class Tiling(SimdLevel level, int nr, int kc, int mc, int nc, delegate*<int, float*, float*, float*, int, bool, void> kernel,
+        delegate*<int, float*, int, float*, float*, int, bool, void> directKernel,
+        delegate*<int, float*, int, float*, float*, int, bool, void> directKernel4)
     {
         public SimdLevel Level { get; } = level;
         public int NR { get; } = nr;
@@ -45,14 +48,23 @@ internal static unsafe partial class Gemm
         public int MC { get; } = mc;
         public int NC { get; } = nc;
         public delegate*<int, float*, float*, float*, int, bool, void> Kernel { get; } = kernel;
+
+        /// <summary>The same tile reading A's MR rows where they lie (row stride lda), or null: the same multiply-adds in the same order as <see cref="Kernel"/>.</summary>
+        public delegate*<int, float*, int, float*, float*, int, bool, void> DirectKernel { get; } = directKernel;
+
+        /// <summary>
+        /// <see cref="DirectKernel"/> for 4 rows, or null: its 8 chains of multiply-adds still fill both FMA pipes of a
+        /// 4-cycle latency, so a row count that leaves 2 or 4 rows over MR tiles ends in 4-row tiles, not a zero-padded 6-row one.
+        /// </summary>
+        public delegate*<int, float*, int, float*, float*, int, bool, void> DirectKernel4 { get; } = directKernel4;
     }
 
     // KC keeps a KC x NR panel of B near 16 KB (half of L1) and MC x KC of A near 100 KB of L2;
     // an MC x NC block of C (192-384 KB) stays in L2 while all of K is added into it.
-    private static readonly Tiling s_v512 = new(SimdLevel.Vector512, 32, 128, 192, 512, &KernelV512);
-    private static readonly Tiling s_v256 = new(SimdLevel.Vector256, 16, 256, 96, 512, &KernelV256);
-    private static readonly Tiling s_v128 = new(SimdLevel.Vector128, 8, 256, 96, 512, &KernelV128);
-    private static readonly Tiling s_scalar = new(SimdLevel.Scalar, 4, 256, 96, 512, &KernelScalar);
+    private static readonly Tiling s_v512 = new(SimdLevel.Vector512, 32, 128, 192, 512, &KernelV512, &DirectKernelV512, &Direct4KernelV512);
+    private static readonly Tiling s_v256 = new(SimdLevel.Vector256, 16, 256, 96, 512, &KernelV256, &DirectKernelV256, &Direct4KernelV256);
+    private static readonly Tiling s_v128 = new(SimdLevel.Vector128, 8, 256, 96, 512, &KernelV128, &DirectKernelV128, null);
+    private static readonly Tiling s_scalar = new(SimdLevel.Scalar, 4, 256, 96, 512, &KernelScalar, null, null);
 
     /// <summary>Most floats of packed B a thread keeps at once: 2 MiB, about two L2s of the development machine and a small share of its L3.</summary>
     private const int PackedBFloats = 1 << 19;
@@ -200,6 +212,12 @@ internal static unsafe partial class Gemm
     /// <summary>A stored row-major A (or its transpose), packed by <see cref="PackA"/>.</summary>
     private readonly struct DenseA(float* a, int m, int k, bool transA) : IPanelSourceA
     {
+        /// <summary>A's first element.</summary>
+        public float* Data => a;
+
+        /// <summary>True when A is stored [M,K], so that a tile's MR rows can be read in place instead of packed.</summary>
+        public bool RowMajor => !transA;
+
         public void Pack(int ic, int mc, int pc, int kc, float* dst) => PackA(a, m, k, transA, ic, mc, pc, kc, dst);
     }
 
@@ -240,6 +258,17 @@ internal static unsafe partial class Gemm
     {
         int nrW = t.NR, kcMax = t.KC, mcMax = t.MC, ncMax = t.NC;
         var kernel = t.Kernel;
+        // A stored [M,K] is read in place by the tiles of MR whole rows: its MR x KC slice stays in L1 across
+        // the panels of B anyway, and packing it cost as much as the product when N is narrow (Dense(10)).
+        // Only a last partial row tile is packed, zero-padded. All kernels sum every element identically.
+        var direct = t.DirectKernel;
+        var direct4 = t.DirectKernel4;
+        float* rowsA = null;
+        if (typeof(TA) == typeof(DenseA) && direct is not null)
+        {
+            ref readonly var dense = ref Unsafe.As<TA, DenseA>(ref Unsafe.AsRef(in a));
+            rowsA = dense.RowMajor ? dense.Data : null;
+        }
         int maxNc = Math.Min(ncMax, RoundUp(colEnd - colStart, nrW));
         // op(B)[ks:ks+kSpan, jc:jc+nc] is packed once per column block and K span, so that each block
         // of C stays in this core's L2 while every K panel of the span is added into it (instead of
@@ -275,25 +304,58 @@ internal static unsafe partial class Gemm
                         {
                             int kc = Math.Min(kcMax, kEnd - pc);
                             bool acc = accumulate || pc > 0;
-                            a.Pack(ic, mc, pc, kc, bufA);
+                            // Rows [0, sixEnd) go in 6-row tiles read in place, [sixEnd, packFrom) in 4-row ones
+                            // (a remainder of 2 rows as 8 = 4 + 4, of 4 as one), the rest packed and zero-padded.
+                            int rem = mc % MR;
+                            int quads = rowsA is null || direct4 is null ? 0 : rem == 4 ? 1 : rem == 2 && mc >= 8 ? 2 : 0;
+                            int sixEnd = rowsA is null ? 0 : mc - rem - (quads == 2 ? MR : 0);
+                            int packFrom = sixEnd + 4 * quads;
+                            if (packFrom < mc)
+                            {
+                                a.Pack(ic + packFrom, mc - packFrom, pc, kc, bufA + packFrom * kc);
+                            }
                             // A prepacked B holds K block pc at pc * nPadded, the panel of column jc at jc * kc in it.
                             float* bBlock = prepacked is not null ? prepacked + (long)pc * nPadded + (long)jc * kc : bufB + (long)(pc - ks) * ncPadded;
                             for (int jr = 0; jr < nc; jr += nrW)
                             {
                                 int nr = Math.Min(nrW, nc - jr);
                                 float* bp = bBlock + jr * kc;
-                                for (int ir = 0; ir < mc; ir += MR)
+                                for (int ir = 0; ir < mc; ir += ir < sixEnd || ir >= packFrom ? MR : 4)
                                 {
-                                    int mr = Math.Min(MR, mc - ir);
+                                    bool four = ir >= sixEnd && ir < packFrom;
+                                    int mr = four ? 4 : Math.Min(MR, mc - ir);
                                     float* ap = bufA + ir * kc;
                                     float* cp = c + (long)(ic + ir) * n + jc + jr;
-                                    if (mr == MR && nr == nrW)
+                                    float* ar = ir < packFrom ? rowsA + (long)(ic + ir) * k + pc : null;
+                                    if ((mr == MR || four) && nr == nrW)
                                     {
-                                        kernel(kc, ap, bp, cp, n, acc);
+                                        if (four)
+                                        {
+                                            direct4(kc, ar, k, bp, cp, n, acc);
+                                        }
+                                        else if (ar is not null)
+                                        {
+                                            direct(kc, ar, k, bp, cp, n, acc);
+                                        }
+                                        else
+                                        {
+                                            kernel(kc, ap, bp, cp, n, acc);
+                                        }
                                     }
                                     else
                                     {
-                                        kernel(kc, ap, bp, tile, nrW, false);
+                                        if (four)
+                                        {
+                                            direct4(kc, ar, k, bp, tile, nrW, false);
+                                        }
+                                        else if (ar is not null)
+                                        {
+                                            direct(kc, ar, k, bp, tile, nrW, false);
+                                        }
+                                        else
+                                        {
+                                            kernel(kc, ap, bp, tile, nrW, false);
+                                        }
                                         for (int i = 0; i < mr; i++)
                                         {
                                             for (int j = 0; j < nr; j++)
@@ -628,6 +690,185 @@ internal static unsafe partial class Gemm
         }
         Vector128.Store(v0, c);
         Vector128.Store(v1, c + 4);
+    }
+
+    /// <summary>The <see cref="KernelV512"/> tile reading A's 6 rows in place (row stride <paramref name="lda"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DirectKernelV512(int kc, float* a, int lda, float* b, float* c, int ldc, bool accumulate)
+    {
+        Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
+        Vector512<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
+        float* a1 = a + lda, a2 = a1 + lda, a3 = a2 + lda, a4 = a3 + lda, a5 = a4 + lda;
+        for (int p = 0; p < kc; p++)
+        {
+            var b0 = Vector512.Load(b);
+            var b1 = Vector512.Load(b + 16);
+            var v0 = Vector512.Create(a[p]);
+            c00 = Vector512.FusedMultiplyAdd(v0, b0, c00);
+            c01 = Vector512.FusedMultiplyAdd(v0, b1, c01);
+            var v1 = Vector512.Create(a1[p]);
+            c10 = Vector512.FusedMultiplyAdd(v1, b0, c10);
+            c11 = Vector512.FusedMultiplyAdd(v1, b1, c11);
+            var v2 = Vector512.Create(a2[p]);
+            c20 = Vector512.FusedMultiplyAdd(v2, b0, c20);
+            c21 = Vector512.FusedMultiplyAdd(v2, b1, c21);
+            var v3 = Vector512.Create(a3[p]);
+            c30 = Vector512.FusedMultiplyAdd(v3, b0, c30);
+            c31 = Vector512.FusedMultiplyAdd(v3, b1, c31);
+            var v4 = Vector512.Create(a4[p]);
+            c40 = Vector512.FusedMultiplyAdd(v4, b0, c40);
+            c41 = Vector512.FusedMultiplyAdd(v4, b1, c41);
+            var v5 = Vector512.Create(a5[p]);
+            c50 = Vector512.FusedMultiplyAdd(v5, b0, c50);
+            c51 = Vector512.FusedMultiplyAdd(v5, b1, c51);
+            b += 32;
+        }
+        Store16(c, c00, c01, accumulate);
+        Store16(c + ldc, c10, c11, accumulate);
+        Store16(c + 2 * ldc, c20, c21, accumulate);
+        Store16(c + 3 * ldc, c30, c31, accumulate);
+        Store16(c + 4 * ldc, c40, c41, accumulate);
+        Store16(c + 5 * ldc, c50, c51, accumulate);
+    }
+
+    /// <summary>The <see cref="KernelV256"/> tile reading A's 6 rows in place (row stride <paramref name="lda"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DirectKernelV256(int kc, float* a, int lda, float* b, float* c, int ldc, bool accumulate)
+    {
+        Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
+        Vector256<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
+        float* a1 = a + lda, a2 = a1 + lda, a3 = a2 + lda, a4 = a3 + lda, a5 = a4 + lda;
+        for (int p = 0; p < kc; p++)
+        {
+            var b0 = Vector256.Load(b);
+            var b1 = Vector256.Load(b + 8);
+            var v0 = Vector256.Create(a[p]);
+            c00 = Vector256.FusedMultiplyAdd(v0, b0, c00);
+            c01 = Vector256.FusedMultiplyAdd(v0, b1, c01);
+            var v1 = Vector256.Create(a1[p]);
+            c10 = Vector256.FusedMultiplyAdd(v1, b0, c10);
+            c11 = Vector256.FusedMultiplyAdd(v1, b1, c11);
+            var v2 = Vector256.Create(a2[p]);
+            c20 = Vector256.FusedMultiplyAdd(v2, b0, c20);
+            c21 = Vector256.FusedMultiplyAdd(v2, b1, c21);
+            var v3 = Vector256.Create(a3[p]);
+            c30 = Vector256.FusedMultiplyAdd(v3, b0, c30);
+            c31 = Vector256.FusedMultiplyAdd(v3, b1, c31);
+            var v4 = Vector256.Create(a4[p]);
+            c40 = Vector256.FusedMultiplyAdd(v4, b0, c40);
+            c41 = Vector256.FusedMultiplyAdd(v4, b1, c41);
+            var v5 = Vector256.Create(a5[p]);
+            c50 = Vector256.FusedMultiplyAdd(v5, b0, c50);
+            c51 = Vector256.FusedMultiplyAdd(v5, b1, c51);
+            b += 16;
+        }
+        Store8(c, c00, c01, accumulate);
+        Store8(c + ldc, c10, c11, accumulate);
+        Store8(c + 2 * ldc, c20, c21, accumulate);
+        Store8(c + 3 * ldc, c30, c31, accumulate);
+        Store8(c + 4 * ldc, c40, c41, accumulate);
+        Store8(c + 5 * ldc, c50, c51, accumulate);
+    }
+
+    /// <summary>The <see cref="KernelV128"/> tile reading A's 6 rows in place (row stride <paramref name="lda"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DirectKernelV128(int kc, float* a, int lda, float* b, float* c, int ldc, bool accumulate)
+    {
+        Vector128<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
+        Vector128<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
+        float* a1 = a + lda, a2 = a1 + lda, a3 = a2 + lda, a4 = a3 + lda, a5 = a4 + lda;
+        for (int p = 0; p < kc; p++)
+        {
+            var b0 = Vector128.Load(b);
+            var b1 = Vector128.Load(b + 4);
+            var v0 = Vector128.Create(a[p]);
+            c00 = Vector128.MultiplyAddEstimate(v0, b0, c00);
+            c01 = Vector128.MultiplyAddEstimate(v0, b1, c01);
+            var v1 = Vector128.Create(a1[p]);
+            c10 = Vector128.MultiplyAddEstimate(v1, b0, c10);
+            c11 = Vector128.MultiplyAddEstimate(v1, b1, c11);
+            var v2 = Vector128.Create(a2[p]);
+            c20 = Vector128.MultiplyAddEstimate(v2, b0, c20);
+            c21 = Vector128.MultiplyAddEstimate(v2, b1, c21);
+            var v3 = Vector128.Create(a3[p]);
+            c30 = Vector128.MultiplyAddEstimate(v3, b0, c30);
+            c31 = Vector128.MultiplyAddEstimate(v3, b1, c31);
+            var v4 = Vector128.Create(a4[p]);
+            c40 = Vector128.MultiplyAddEstimate(v4, b0, c40);
+            c41 = Vector128.MultiplyAddEstimate(v4, b1, c41);
+            var v5 = Vector128.Create(a5[p]);
+            c50 = Vector128.MultiplyAddEstimate(v5, b0, c50);
+            c51 = Vector128.MultiplyAddEstimate(v5, b1, c51);
+            b += 8;
+        }
+        Store4(c, c00, c01, accumulate);
+        Store4(c + ldc, c10, c11, accumulate);
+        Store4(c + 2 * ldc, c20, c21, accumulate);
+        Store4(c + 3 * ldc, c30, c31, accumulate);
+        Store4(c + 4 * ldc, c40, c41, accumulate);
+        Store4(c + 5 * ldc, c50, c51, accumulate);
+    }
+
+    /// <summary>The <see cref="DirectKernelV512"/> tile for 4 rows of A read in place.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Direct4KernelV512(int kc, float* a, int lda, float* b, float* c, int ldc, bool accumulate)
+    {
+        Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default;
+        Vector512<float> c20 = default, c21 = default, c30 = default, c31 = default;
+        float* a1 = a + lda, a2 = a1 + lda, a3 = a2 + lda;
+        for (int p = 0; p < kc; p++)
+        {
+            var b0 = Vector512.Load(b);
+            var b1 = Vector512.Load(b + 16);
+            var v0 = Vector512.Create(a[p]);
+            c00 = Vector512.FusedMultiplyAdd(v0, b0, c00);
+            c01 = Vector512.FusedMultiplyAdd(v0, b1, c01);
+            var v1 = Vector512.Create(a1[p]);
+            c10 = Vector512.FusedMultiplyAdd(v1, b0, c10);
+            c11 = Vector512.FusedMultiplyAdd(v1, b1, c11);
+            var v2 = Vector512.Create(a2[p]);
+            c20 = Vector512.FusedMultiplyAdd(v2, b0, c20);
+            c21 = Vector512.FusedMultiplyAdd(v2, b1, c21);
+            var v3 = Vector512.Create(a3[p]);
+            c30 = Vector512.FusedMultiplyAdd(v3, b0, c30);
+            c31 = Vector512.FusedMultiplyAdd(v3, b1, c31);
+            b += 32;
+        }
+        Store16(c, c00, c01, accumulate);
+        Store16(c + ldc, c10, c11, accumulate);
+        Store16(c + 2 * ldc, c20, c21, accumulate);
+        Store16(c + 3 * ldc, c30, c31, accumulate);
+    }
+
+    /// <summary>The <see cref="DirectKernelV256"/> tile for 4 rows of A read in place.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Direct4KernelV256(int kc, float* a, int lda, float* b, float* c, int ldc, bool accumulate)
+    {
+        Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default;
+        Vector256<float> c20 = default, c21 = default, c30 = default, c31 = default;
+        float* a1 = a + lda, a2 = a1 + lda, a3 = a2 + lda;
+        for (int p = 0; p < kc; p++)
+        {
+            var b0 = Vector256.Load(b);
+            var b1 = Vector256.Load(b + 8);
+            var v0 = Vector256.Create(a[p]);
+            c00 = Vector256.FusedMultiplyAdd(v0, b0, c00);
+            c01 = Vector256.FusedMultiplyAdd(v0, b1, c01);
+            var v1 = Vector256.Create(a1[p]);
+            c10 = Vector256.FusedMultiplyAdd(v1, b0, c10);
+            c11 = Vector256.FusedMultiplyAdd(v1, b1, c11);
+            var v2 = Vector256.Create(a2[p]);
+            c20 = Vector256.FusedMultiplyAdd(v2, b0, c20);
+            c21 = Vector256.FusedMultiplyAdd(v2, b1, c21);
+            var v3 = Vector256.Create(a3[p]);
+            c30 = Vector256.FusedMultiplyAdd(v3, b0, c30);
+            c31 = Vector256.FusedMultiplyAdd(v3, b1, c31);
+            b += 16;
+        }
+        Store8(c, c00, c01, accumulate);
+        Store8(c + ldc, c10, c11, accumulate);
+        Store8(c + 2 * ldc, c20, c21, accumulate);
+        Store8(c + 3 * ldc, c30, c31, accumulate);
     }
 
     /// <summary>6 x 4 tile in scalar code, for CPUs without usable SIMD.</summary>
