@@ -1,5 +1,7 @@
 using System.Numerics;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.Arm;
+using System.Runtime.Intrinsics.X86;
 
 namespace SharpKeras.Backend.Cpu;
 
@@ -21,25 +23,33 @@ internal static class GateExp
     private const float Ln2Hi = 0.693359375f;
     private const float Ln2Lo = -2.12194440e-4f;
 
+    /// <summary>Whether multiply-adds are fused in hardware; elsewhere (an x64 build for the SSE baseline) a fused one is emulated lane by lane at great cost, so the product is rounded before the add.</summary>
+    private static readonly bool s_fused = Fma.IsSupported || AdvSimd.IsSupported;
+
+    private static Vector<float> Mad(Vector<float> a, Vector<float> b, Vector<float> c) => s_fused ? Vector.FusedMultiplyAdd(a, b, c) : a * b + c;
+
     /// <summary>e^x, lane by lane.</summary>
     public static Vector<float> Exp(Vector<float> x)
     {
         var clamped = Vector.Min(Vector.Max(x, new Vector<float>(-87.3f)), new Vector<float>(88f));
         var n = Vector.Round(clamped * new Vector<float>(Log2E));
-        var r = Vector.FusedMultiplyAdd(n, new Vector<float>(-Ln2Hi), clamped);
-        r = Vector.FusedMultiplyAdd(n, new Vector<float>(-Ln2Lo), r);
+        var r = Mad(n, new Vector<float>(-Ln2Hi), clamped);
+        r = Mad(n, new Vector<float>(-Ln2Lo), r);
         var p = new Vector<float>(1.9875691500e-4f);
-        p = Vector.FusedMultiplyAdd(p, r, new Vector<float>(1.3981999507e-3f));
-        p = Vector.FusedMultiplyAdd(p, r, new Vector<float>(8.3334519073e-3f));
-        p = Vector.FusedMultiplyAdd(p, r, new Vector<float>(4.1665795894e-2f));
-        p = Vector.FusedMultiplyAdd(p, r, new Vector<float>(1.6666665459e-1f));
-        p = Vector.FusedMultiplyAdd(p, r, new Vector<float>(5.0000001201e-1f));
-        var y = Vector.FusedMultiplyAdd(p, r * r, r + Vector<float>.One);
+        p = Mad(p, r, new Vector<float>(1.3981999507e-3f));
+        p = Mad(p, r, new Vector<float>(8.3334519073e-3f));
+        p = Mad(p, r, new Vector<float>(4.1665795894e-2f));
+        p = Mad(p, r, new Vector<float>(1.6666665459e-1f));
+        p = Mad(p, r, new Vector<float>(5.0000001201e-1f));
+        var y = Mad(p, r * r, r + Vector<float>.One);
         var scale = Vector.AsVectorSingle(Vector.ShiftLeft(Vector.ConvertToInt32(n) + new Vector<int>(127), 23));
         return Vector.ConditionalSelect(Vector.Equals(x, x), y * scale, x);
     }
 
-    /// <summary>e^x, lane by lane, in 512-bit vectors: the same operations per lane as the Vector&lt;float&gt; form, so the same bits.</summary>
+    /// <summary>
+    /// e^x, lane by lane, in 512-bit vectors: the same operations per lane as the Vector&lt;float&gt; form (a CPU with
+    /// 512-bit vectors fuses multiply-adds), so the same bits.
+    /// </summary>
     public static Vector512<float> Exp(Vector512<float> x)
     {
         var clamped = Vector512.Min(Vector512.Max(x, Vector512.Create(-87.3f)), Vector512.Create(88f));
