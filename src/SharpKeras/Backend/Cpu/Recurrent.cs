@@ -7,7 +7,9 @@ namespace SharpKeras.Backend.Cpu;
 /// is one matrix multiply before the loop, each step is one matrix multiply of the previous state
 /// by the recurrent kernel for all gates followed by a fused gate pass, and the backward pass runs
 /// through time over the activations kept by the forward, then forms the kernel's and the input's
-/// gradients with one large matrix multiply each. Every buffer is allocated once, at construction.
+/// gradients with one large matrix multiply each. Every buffer is allocated once: the forward's at construction,
+/// the histories and the backward's scratch by the first <see cref="Forward"/>; <see cref="Infer"/>, the forward of
+/// inference, never needs them.
 /// </summary>
 /// <remarks>
 /// Layouts: x is (B, T, F); the per-step histories are kept time-major with row t*B + b (t the
@@ -115,7 +117,7 @@ internal sealed unsafe partial class RecurrentKernel : IRecurrentKernel
         DOutCarry = new float[B * H];
     }
 
-    /// <summary>The recurrent kernel packed for the per-step products, remade by each <see cref="Forward"/>.</summary>
+    /// <summary>The recurrent kernel packed by this kernel for the per-step products: remade by each <see cref="Forward"/>, and by <see cref="Infer"/> when no shared packing fits.</summary>
     private GemmPanels? _recPanels;
 
     /// <summary>History row of sample <paramref name="b"/> at time <paramref name="t"/>.</summary>
