@@ -25,6 +25,16 @@ internal interface IRecurrentKernel
         Span<float> sequences, Span<float> last, Span<float> hT, Span<float> cT);
 
     /// <summary>
+    /// The inference forward: what <see cref="Forward"/> writes without dropout masks, with nothing kept for a
+    /// backward pass. <paramref name="packedKernel"/> and <paramref name="packedRecurrentKernel"/> are this
+    /// backend's packings of the kernels (kept between inference calls) or null; a packing the kernel cannot use
+    /// is ignored and the plain values are read instead. <see cref="Backward"/> needs a <see cref="Forward"/> first.
+    /// </summary>
+    void Infer(ReadOnlySpan<float> x, PackedMatrix? packedKernel, ReadOnlySpan<float> kernel, PackedMatrix? packedRecurrentKernel,
+        ReadOnlySpan<float> recurrentKernel, ReadOnlySpan<float> bias, ReadOnlySpan<float> h0, ReadOnlySpan<float> c0, ReadOnlySpan<float> mask,
+        Span<float> sequences, Span<float> last, Span<float> hT, Span<float> cT);
+
+    /// <summary>
     /// Backpropagation through time over the last <see cref="Forward"/>. Gradients arrive for the
     /// sequences, the last output and the final states, any of them empty when unused. Each
     /// non-empty gradient target is overwritten.

@@ -5,7 +5,7 @@ internal interface IRecurrentKernels
 {
     /// <summary>
     /// A kernel for one layer shape (batch, time, features, units) that owns every buffer it needs,
-    /// allocated here once, so that running it again allocates nothing.
+    /// allocated once (here, or on the first run that needs it), so that running it again allocates nothing.
     /// </summary>
     IRecurrentKernel CreateRecurrent(RecurrentKind kind, int batch, int time, int features, int units,
         EpilogueActivation activation, EpilogueActivation recurrentActivation, bool goBackwards, bool zeroOutputForMask,

@@ -67,17 +67,6 @@ public static partial class Ops
                 s[i] = s[i] < keep ? scale : 0f;
             }
         }
-        void Forward()
-        {
-            DrawMask(dropMask, o.Dropout);
-            DrawMask(recDropMask, o.RecurrentDropout);
-            kern.Forward(x.Span, kernel.Span, recurrentKernel.Span, bias is null ? default : bias.Span,
-                h0.Span, c0 is null ? default : c0.Span, mask is null ? default : mask.Span,
-                dropMask is null ? default : dropMask.Span, recDropMask is null ? default : recDropMask.Span,
-                seqSpan.Span, lastSpan.Span, hT is null ? default : hT.Span, cT is null ? default : cT.Span);
-        }
-        Forward();
-
         var inputs = new List<Tensor> { x, kernel, recurrentKernel };
         int biasAt = -1, h0At = -1, c0At = -1;
         if (bias is not null)
@@ -96,11 +85,47 @@ public static partial class Ops
             }
         }
         Tensor[] inputArray = [.. inputs];
+        bool recording = GradientTape.IsRecording(inputArray);
+        // Without dropout, a forward no backward will follow (an inference plan's, or one no tape records) keeps no
+        // histories and reads the kernels' packed copies; its outputs are the training forward's bits.
+        bool canInfer = o.Dropout == 0 && o.RecurrentDropout == 0;
+        int gates = kernel.Shape[1];
+        bool inferred = false;
+        void TrainingForward()
+        {
+            DrawMask(dropMask, o.Dropout);
+            DrawMask(recDropMask, o.RecurrentDropout);
+            kern.Forward(x.Span, kernel.Span, recurrentKernel.Span, bias is null ? default : bias.Span,
+                h0.Span, c0 is null ? default : c0.Span, mask is null ? default : mask.Span,
+                dropMask is null ? default : dropMask.Span, recDropMask is null ? default : recDropMask.Span,
+                seqSpan.Span, lastSpan.Span, hT is null ? default : hT.Span, cT is null ? default : cT.Span);
+        }
+        void Forward()
+        {
+            inferred = canInfer && (!recording || Training.InferenceWeights.Active);
+            if (!inferred)
+            {
+                TrainingForward();
+                return;
+            }
+            kern.Infer(x.Span, Training.InferenceWeights.Packed(kernel, f, gates, false, K), kernel.Span,
+                Training.InferenceWeights.Packed(recurrentKernel, h, gates, false, K), recurrentKernel.Span, bias is null ? default : bias.Span,
+                h0.Span, c0 is null ? default : c0.Span, mask is null ? default : mask.Span,
+                seqSpan.Span, lastSpan.Span, hT is null ? default : hT.Span, cT is null ? default : cT.Span);
+        }
+        Forward();
+
         Tensor result = o.ReturnState ? packed : y;
-        if (GradientTape.IsRecording(inputArray))
+        if (recording)
         {
             GradientTape.Record(result, inputArray, Forward, (g, dx) =>
             {
+                if (inferred)
+                {
+                    // The last forward kept no histories (it ran under an inference plan): run the one that does,
+                    // which writes the same outputs.
+                    TrainingForward();
+                }
                 var gs = g.Span;
                 kern.Backward(x.Span, kernel.Span, recurrentKernel.Span, bias is not null,
                     h0.Span, c0 is null ? default : c0.Span, mask is null ? default : mask.Span,

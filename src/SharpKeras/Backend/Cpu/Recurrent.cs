@@ -7,7 +7,9 @@ namespace SharpKeras.Backend.Cpu;
 /// is one matrix multiply before the loop, each step is one matrix multiply of the previous state
 /// by the recurrent kernel for all gates followed by a fused gate pass, and the backward pass runs
 /// through time over the activations kept by the forward, then forms the kernel's and the input's
-/// gradients with one large matrix multiply each. Every buffer is allocated once, at construction.
+/// gradients with one large matrix multiply each. Every buffer is allocated once: the forward's at construction,
+/// the histories and the backward's scratch by the first <see cref="Forward"/>; <see cref="Infer"/>, the forward of
+/// inference, never needs them.
 /// </summary>
 /// <remarks>
 /// Layouts: x is (B, T, F); the per-step histories are kept time-major with row t*B + b (t the
@@ -35,25 +37,13 @@ internal sealed unsafe partial class RecurrentKernel : IRecurrentKernel
         ZeroOutputForMask = zeroOutputForMask;
         int rows = batch * time;
         Xp = new float[rows * G];
-        Hs = new float[rows * H];
-        Hin = new float[rows * H];
-        Cs = kind == RecurrentKind.Lstm ? new float[rows * H] : [];
-        Gates = kind == RecurrentKind.SimpleRnn ? [] : new float[rows * 4 * H];
-        Xt = new float[rows * F];
         HStep = new float[batch * H];
         CStep = kind == RecurrentKind.Lstm ? new float[batch * H] : [];
         HinStep = new float[batch * H];
         Rec = new float[batch * G];
         Started = new bool[batch];
-        DXp = new float[rows * G];
-        DRec = kind == RecurrentKind.Gru ? new float[rows * G] : DXp;
-        DRecStep = new float[batch * G];
-        Dh = new float[batch * H];
-        Dc = kind == RecurrentKind.Lstm ? new float[batch * H] : [];
-        DhDirect = new float[batch * H];
-        DhRec = new float[batch * H];
-        DOutCarry = new float[batch * H];
         RecurrentDropout = recurrentDropout;
+        Level = Gemm.Level;
         _self = GCHandle.ToIntPtr(GCHandle.Alloc(this, GCHandleType.Weak));
     }
 
@@ -71,28 +61,63 @@ internal sealed unsafe partial class RecurrentKernel : IRecurrentKernel
     public bool ZeroOutputForMask { get; }
     public bool RecurrentDropout { get; }
 
+    /// <summary>The SIMD level of the products (tests run every level this CPU has).</summary>
+    internal SimdLevel Level { get; set; }
+
     private float[] Xp { get; }
-    private float[] Hs { get; }
-    private float[] Hin { get; }
-    private float[] Cs { get; }
-    private float[] Gates { get; }
-    /// <summary>x in time-major order (dropped out when input dropout is on); the input gradient's scratch in the backward pass.</summary>
-    private float[] Xt { get; }
     private float[] HStep { get; }
     private float[] CStep { get; }
     private float[] HinStep { get; }
     private float[] Rec { get; }
     private bool[] Started { get; }
-    private float[] DXp { get; }
-    private float[] DRec { get; }
-    private float[] DRecStep { get; }
-    private float[] Dh { get; }
-    private float[] Dc { get; }
-    private float[] DhDirect { get; }
-    private float[] DhRec { get; }
-    private float[] DOutCarry { get; }
 
-    /// <summary>The recurrent kernel packed for the per-step products, remade by each <see cref="Forward"/>.</summary>
+    // What only the backward pass reads: the per-step histories and the gradients' scratch, allocated by the first
+    // Forward (see EnsureHistories), so that a kernel that only ever runs Infer never holds them.
+    private float[] Hs = [];
+    private float[] Hin = [];
+    private float[] Cs = [];
+    private float[] Gates = [];
+    /// <summary>x in time-major order (dropped out when input dropout is on); the input gradient's scratch in the backward pass.</summary>
+    private float[] Xt = [];
+    private float[] DXp = [];
+    private float[] DRec = [];
+    private float[] DRecStep = [];
+    private float[] Dh = [];
+    private float[] Dc = [];
+    private float[] DhDirect = [];
+    private float[] DhRec = [];
+    private float[] DOutCarry = [];
+
+    /// <summary>Whether the last run was <see cref="Forward"/> (histories kept) rather than <see cref="Infer"/>.</summary>
+    public bool HistoriesKept { get; private set; }
+
+    /// <summary>The products' packed recurrent kernel of the running pass: the kernel's own packing or a shared one.</summary>
+    private GemmPanels? _stepPanels;
+
+    /// <summary>Allocates the histories and the backward's scratch on the first <see cref="Forward"/>.</summary>
+    private void EnsureHistories()
+    {
+        if (Hs.Length != 0 || B * T == 0)
+        {
+            return;
+        }
+        int rows = B * T;
+        Hs = new float[rows * H];
+        Hin = new float[rows * H];
+        Cs = Kind == RecurrentKind.Lstm ? new float[rows * H] : [];
+        Gates = Kind == RecurrentKind.SimpleRnn ? [] : new float[rows * 4 * H];
+        Xt = new float[rows * F];
+        DXp = new float[rows * G];
+        DRec = Kind == RecurrentKind.Gru ? new float[rows * G] : DXp;
+        DRecStep = new float[B * G];
+        Dh = new float[B * H];
+        Dc = Kind == RecurrentKind.Lstm ? new float[B * H] : [];
+        DhDirect = new float[B * H];
+        DhRec = new float[B * H];
+        DOutCarry = new float[B * H];
+    }
+
+    /// <summary>The recurrent kernel packed by this kernel for the per-step products: remade by each <see cref="Forward"/>, and by <see cref="Infer"/> when no shared packing fits.</summary>
     private GemmPanels? _recPanels;
 
     /// <summary>History row of sample <paramref name="b"/> at time <paramref name="t"/>.</summary>
@@ -137,14 +162,60 @@ internal sealed unsafe partial class RecurrentKernel : IRecurrentKernel
         Span<float> sequences, Span<float> last, Span<float> hT, Span<float> cT)
     {
         int rows = B * T;
+        EnsureHistories();
+        HistoriesKept = true;
         Reorder(x, Xt, toTimeMajor: true, dropMask);
         // Input projection of every step at once, with the input bias added as the product is stored.
         var inputBias = bias.IsEmpty ? default : bias[..G];
-        Gemm.Multiply(Xt, kernel, Xp, rows, G, F, false, false, false, inputBias, EpilogueActivation.None);
-        var recBias = Kind == RecurrentKind.Gru && bias.Length == 2 * G ? bias.Slice(G, G) : default;
+        Gemm.Multiply(Level, Xt, kernel, Xp, rows, G, F, false, false, false, inputBias, EpilogueActivation.None);
 
         // The recurrent kernel is packed once for all T steps (into a buffer this kernel keeps), not once per step.
-        _recPanels = Gemm.PackPanels(Gemm.Level, recurrentKernel, H, G, false, _recPanels);
+        _recPanels = Gemm.PackPanels(Level, recurrentKernel, H, G, false, _recPanels);
+        _stepPanels = _recPanels;
+        RunSteps(bias, h0, c0, mask, recDropMask, sequences, last, hT, cT, keep: true);
+    }
+
+    /// <summary>
+    /// The inference forward: the outputs of <see cref="Forward"/> without dropout, bit for bit (the same products
+    /// per row and the same gate arithmetic), but nothing kept for a backward pass. x is projected in its own
+    /// (batch-major) order, with no time-major copy, and the kernels are read from <paramref name="packedKernel"/>
+    /// and <paramref name="packedRecurrentKernel"/> (packings kept between calls) when they were packed at this
+    /// kernel's level, else packed here into buffers this kernel keeps.
+    /// </summary>
+    public void Infer(ReadOnlySpan<float> x, PackedMatrix? packedKernel, ReadOnlySpan<float> kernel, PackedMatrix? packedRecurrentKernel,
+        ReadOnlySpan<float> recurrentKernel, ReadOnlySpan<float> bias, ReadOnlySpan<float> h0, ReadOnlySpan<float> c0, ReadOnlySpan<float> mask,
+        Span<float> sequences, Span<float> last, Span<float> hT, Span<float> cT)
+    {
+        HistoriesKept = false;
+        var inputPanels = Panels(packedKernel, kernel, F, ref _inputPanels);
+        _stepPanels = Panels(packedRecurrentKernel, recurrentKernel, H, ref _recPanels);
+        var inputBias = bias.IsEmpty ? default : bias[..G];
+        Gemm.MultiplyPrepacked(x[..(B * T * F)], inputPanels, Xp, B * T, false, false, inputBias, EpilogueActivation.None);
+        RunSteps(bias, h0, c0, mask, default, sequences, last, hT, cT, keep: false);
+    }
+
+    /// <summary>The input kernel packed by <see cref="Infer"/> when no shared packing fits.</summary>
+    private GemmPanels? _inputPanels;
+
+    /// <summary>A shared packing of a (k, G) kernel when it was packed at <see cref="Level"/>, else the kernel packed into <paramref name="own"/>.</summary>
+    private GemmPanels Panels(PackedMatrix? shared, ReadOnlySpan<float> values, int k, ref GemmPanels? own)
+    {
+        if (shared is GemmPanels p && p.Level == Level && p.K == k && p.N == G)
+        {
+            return p;
+        }
+        own = Gemm.PackPanels(Level, values, k, G, false, own);
+        return own;
+    }
+
+    /// <summary>
+    /// The steps of a pass after its input projection (into <see cref="Xp"/>): time-major rows with the histories
+    /// kept when <paramref name="keep"/>, else batch-major rows (x's own order) and no histories.
+    /// </summary>
+    private void RunSteps(ReadOnlySpan<float> bias, ReadOnlySpan<float> h0, ReadOnlySpan<float> c0, ReadOnlySpan<float> mask,
+        ReadOnlySpan<float> recDropMask, Span<float> sequences, Span<float> last, Span<float> hT, Span<float> cT, bool keep)
+    {
+        var recBias = Kind == RecurrentKind.Gru && bias.Length == 2 * G ? bias.Slice(G, G) : default;
         h0.CopyTo(HStep);
         if (Kind == RecurrentKind.Lstm)
         {
@@ -155,7 +226,7 @@ internal sealed unsafe partial class RecurrentKernel : IRecurrentKernel
         {
             int t = TimeOf(s);
             ReadOnlySpan<float> hin = HStep;
-            if (RecurrentDropout)
+            if (!recDropMask.IsEmpty)
             {
                 for (int i = 0; i < HinStep.Length; i++)
                 {
@@ -172,7 +243,7 @@ internal sealed unsafe partial class RecurrentKernel : IRecurrentKernel
                 var body = new RowsBody(_self, forward: true, new RowArgs
                 {
                     Step = s, Time = t, Mask = pMask, HasMask = !mask.IsEmpty, RecBias = pRecBias, HasRecBias = !recBias.IsEmpty,
-                    Seq = pSeq, HasSeq = !sequences.IsEmpty, HinStep = pHin,
+                    Seq = pSeq, HasSeq = !sequences.IsEmpty, HinStep = pHin, Keep = keep,
                 });
                 CpuParallel.For(B, WorkPerRow + (long)H * G / GemmSmallRows.MacsPerElement, ref body);
             }
@@ -213,6 +284,10 @@ internal sealed unsafe partial class RecurrentKernel : IRecurrentKernel
         ReadOnlySpan<float> gSequences, ReadOnlySpan<float> gLast, ReadOnlySpan<float> gHT, ReadOnlySpan<float> gCT,
         Span<float> dx, Span<float> dKernel, Span<float> dRecurrentKernel, Span<float> dBias, Span<float> dh0, Span<float> dc0)
     {
+        if (!HistoriesKept)
+        {
+            throw new InvalidOperationException("Internal error: the recurrent backward needs a Forward (histories kept) before it; the last run was Infer.");
+        }
         int n = H;
         if (gHT.IsEmpty)
         {
@@ -254,7 +329,7 @@ internal sealed unsafe partial class RecurrentKernel : IRecurrentKernel
                 CpuParallel.For(B, WorkPerRow, ref body);
             }
             // Through the recurrent kernel to the previous state.
-            Gemm.Multiply(DRecStep, recurrentKernel, DhRec, B, H, G, false, true, false);
+            Gemm.Multiply(Level, DRecStep, recurrentKernel, DhRec, B, H, G, false, true, false, default, EpilogueActivation.None);
             if (RecurrentDropout)
             {
                 Elementwise.Binary<MulOp>(DhRec, recDropMask, DhRec);
@@ -264,11 +339,11 @@ internal sealed unsafe partial class RecurrentKernel : IRecurrentKernel
         int rows = B * T;
         if (!dKernel.IsEmpty)
         {
-            Gemm.Multiply(Xt, DXp, dKernel, F, G, rows, true, false, false);
+            Gemm.Multiply(Level, Xt, DXp, dKernel, F, G, rows, true, false, false, default, EpilogueActivation.None);
         }
         if (!dRecurrentKernel.IsEmpty)
         {
-            Gemm.Multiply(Hin, DRec, dRecurrentKernel, H, G, rows, true, false, false);
+            Gemm.Multiply(Level, Hin, DRec, dRecurrentKernel, H, G, rows, true, false, false, default, EpilogueActivation.None);
         }
         if (hasBias && !dBias.IsEmpty)
         {
@@ -281,7 +356,7 @@ internal sealed unsafe partial class RecurrentKernel : IRecurrentKernel
         if (!dx.IsEmpty)
         {
             // Time-major into Xt (no longer needed once the kernel's gradient is formed), then back to (B, T, F).
-            Gemm.Multiply(DXp, kernel, Xt, rows, F, G, false, true, false);
+            Gemm.Multiply(Level, DXp, kernel, Xt, rows, F, G, false, true, false, default, EpilogueActivation.None);
             Reorder(Xt, dx, toTimeMajor: false, dropMask);
         }
         if (!dh0.IsEmpty)
@@ -300,8 +375,7 @@ internal sealed unsafe partial class RecurrentKernel : IRecurrentKernel
         int rows = end - start;
         if (rows > 0)
         {
-            Gemm.MultiplyPrepacked(new ReadOnlySpan<float>(hin + (long)start * H, rows * H), _recPanels!, Rec.AsSpan(start * G, rows * G),
-                rows, false, false, default, EpilogueActivation.None);
+            Gemm.MultiplyPrepackedFewRows(new ReadOnlySpan<float>(hin + (long)start * H, rows * H), _stepPanels!, Rec.AsSpan(start * G, rows * G), rows);
         }
     }
 
@@ -316,18 +390,31 @@ internal sealed unsafe partial class RecurrentKernel : IRecurrentKernel
             for (int b = start; b < end; b++)
             {
                 int row = Row(b, t);
-                hin.Slice(b * H, H).CopyTo(Hin.AsSpan(row * H, H));
+                if (a.Keep)
+                {
+                    hin.Slice(b * H, H).CopyTo(Hin.AsSpan(row * H, H));
+                }
                 var h = HStep.AsSpan(b * H, H);
                 bool valid = mask.IsEmpty || mask[b * T + t] != 0f;
                 if (valid)
                 {
-                    StepRowDispatch(row, b, h, recBias);
+                    if (a.Keep)
+                    {
+                        StepRowDispatch(row, b, h, recBias, Kind == RecurrentKind.SimpleRnn ? default : Gates.AsSpan(row * 4 * H, 4 * H));
+                    }
+                    else
+                    {
+                        StepRowDispatch(b * T + t, b, h, recBias, default);
+                    }
                     Started[b] = true;
                 }
-                h.CopyTo(Hs.AsSpan(row * H, H));
-                if (Kind == RecurrentKind.Lstm)
+                if (a.Keep)
                 {
-                    CStep.AsSpan(b * H, H).CopyTo(Cs.AsSpan(row * H, H));
+                    h.CopyTo(Hs.AsSpan(row * H, H));
+                    if (Kind == RecurrentKind.Lstm)
+                    {
+                        CStep.AsSpan(b * H, H).CopyTo(Cs.AsSpan(row * H, H));
+                    }
                 }
                 if (!sequences.IsEmpty)
                 {
@@ -408,6 +495,8 @@ internal sealed unsafe partial class RecurrentKernel : IRecurrentKernel
         public float* HinStep;
         public float* H0;
         public float* C0;
+        /// <summary>Whether the forward keeps the histories (and x's projection is time-major); else batch-major, nothing kept.</summary>
+        public bool Keep;
     }
 
     /// <summary>A step's row pass, split over samples by <see cref="CpuParallel"/>; the kernel is reached through a weak handle so the body stays unmanaged.</summary>

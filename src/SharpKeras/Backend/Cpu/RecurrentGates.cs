@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.Intrinsics;
 
 namespace SharpKeras.Backend.Cpu;
 
@@ -7,24 +8,27 @@ internal interface IGateActivation
 {
     static abstract float Apply(float x);
     static abstract Vector<float> Apply(Vector<float> x);
+    static abstract Vector512<float> Apply(Vector512<float> x);
     static abstract float Derivative(float y);
     static abstract Vector<float> Derivative(Vector<float> y);
 }
 
-/// <summary>tanh; the SIMD form is 1 - 2 / (exp(2x) + 1).</summary>
+/// <summary>tanh; the SIMD form is 1 - 2 / (exp(2x) + 1), with the gates' own exp (<see cref="GateExp"/>).</summary>
 internal readonly struct GateTanh : IGateActivation
 {
     public static float Apply(float x) => MathF.Tanh(x);
-    public static Vector<float> Apply(Vector<float> x) => Vector<float>.One - new Vector<float>(2f) / (Vector.Exp(x + x) + Vector<float>.One);
+    public static Vector<float> Apply(Vector<float> x) => Vector<float>.One - new Vector<float>(2f) / (GateExp.Exp(x + x) + Vector<float>.One);
+    public static Vector512<float> Apply(Vector512<float> x) => Vector512<float>.One - Vector512.Create(2f) / (GateExp.Exp(x + x) + Vector512<float>.One);
     public static float Derivative(float y) => 1f - y * y;
     public static Vector<float> Derivative(Vector<float> y) => Vector<float>.One - y * y;
 }
 
-/// <summary>The logistic sigmoid.</summary>
+/// <summary>The logistic sigmoid; the SIMD form uses the gates' own exp (<see cref="GateExp"/>).</summary>
 internal readonly struct GateSigmoid : IGateActivation
 {
     public static float Apply(float x) => 1f / (1f + MathF.Exp(-x));
-    public static Vector<float> Apply(Vector<float> x) => Vector<float>.One / (Vector<float>.One + Vector.Exp(-x));
+    public static Vector<float> Apply(Vector<float> x) => Vector<float>.One / (Vector<float>.One + GateExp.Exp(-x));
+    public static Vector512<float> Apply(Vector512<float> x) => Vector512<float>.One / (Vector512<float>.One + GateExp.Exp(-x));
     public static float Derivative(float y) => y * (1f - y);
     public static Vector<float> Derivative(Vector<float> y) => y * (Vector<float>.One - y);
 }
@@ -34,6 +38,7 @@ internal readonly struct GateRelu : IGateActivation
 {
     public static float Apply(float x) => MathF.Max(x, 0f);
     public static Vector<float> Apply(Vector<float> x) => Vector.Max(x, Vector<float>.Zero);
+    public static Vector512<float> Apply(Vector512<float> x) => Vector512.Max(x, Vector512<float>.Zero);
     public static float Derivative(float y) => y > 0f ? 1f : 0f;
     public static Vector<float> Derivative(Vector<float> y) => Vector.ConditionalSelect(Vector.GreaterThan(y, Vector<float>.Zero), Vector<float>.One, Vector<float>.Zero);
 }
@@ -43,6 +48,7 @@ internal readonly struct GateLinear : IGateActivation
 {
     public static float Apply(float x) => x;
     public static Vector<float> Apply(Vector<float> x) => x;
+    public static Vector512<float> Apply(Vector512<float> x) => x;
     public static float Derivative(float y) => 1f;
     public static Vector<float> Derivative(Vector<float> y) => Vector<float>.One;
 }
@@ -52,36 +58,42 @@ internal sealed partial class RecurrentKernel
 {
     private static Vector<float> V(ReadOnlySpan<float> s, int at) => new(s[at..]);
 
-    private void StepRowDispatch(int row, int b, Span<float> h, ReadOnlySpan<float> recBias)
+    private void StepRowDispatch(int xpRow, int b, Span<float> h, ReadOnlySpan<float> recBias, Span<float> gates)
     {
         switch (Act)
         {
-            case EpilogueActivation.Tanh: StepRow<GateTanh>(row, b, h, recBias); break;
-            case EpilogueActivation.Sigmoid: StepRow<GateSigmoid>(row, b, h, recBias); break;
-            case EpilogueActivation.Relu: StepRow<GateRelu>(row, b, h, recBias); break;
-            default: StepRow<GateLinear>(row, b, h, recBias); break;
+            case EpilogueActivation.Tanh: StepRow<GateTanh>(xpRow, b, h, recBias, gates); break;
+            case EpilogueActivation.Sigmoid: StepRow<GateSigmoid>(xpRow, b, h, recBias, gates); break;
+            case EpilogueActivation.Relu: StepRow<GateRelu>(xpRow, b, h, recBias, gates); break;
+            default: StepRow<GateLinear>(xpRow, b, h, recBias, gates); break;
         }
     }
 
-    private void StepRow<TA>(int row, int b, Span<float> h, ReadOnlySpan<float> recBias) where TA : IGateActivation
+    private void StepRow<TA>(int xpRow, int b, Span<float> h, ReadOnlySpan<float> recBias, Span<float> gates) where TA : IGateActivation
     {
         switch (RecAct)
         {
-            case EpilogueActivation.Tanh: StepRow<TA, GateTanh>(row, b, h, recBias); break;
-            case EpilogueActivation.Sigmoid: StepRow<TA, GateSigmoid>(row, b, h, recBias); break;
-            case EpilogueActivation.Relu: StepRow<TA, GateRelu>(row, b, h, recBias); break;
-            default: StepRow<TA, GateLinear>(row, b, h, recBias); break;
+            case EpilogueActivation.Tanh: StepRow<TA, GateTanh>(xpRow, b, h, recBias, gates); break;
+            case EpilogueActivation.Sigmoid: StepRow<TA, GateSigmoid>(xpRow, b, h, recBias, gates); break;
+            case EpilogueActivation.Relu: StepRow<TA, GateRelu>(xpRow, b, h, recBias, gates); break;
+            default: StepRow<TA, GateLinear>(xpRow, b, h, recBias, gates); break;
         }
     }
 
-    /// <summary>One valid step of sample b (history row <paramref name="row"/>): updates the state in place and keeps the gates.</summary>
-    private void StepRow<TA, TR>(int row, int b, Span<float> h, ReadOnlySpan<float> recBias) where TA : IGateActivation where TR : IGateActivation
+    /// <summary>
+    /// One valid step of sample b, its input projection at row <paramref name="xpRow"/> of Xp: updates the state in
+    /// place and keeps the gates in <paramref name="gates"/> (4H) unless it is empty (inference keeps nothing).
+    /// </summary>
+    private void StepRow<TA, TR>(int xpRow, int b, Span<float> h, ReadOnlySpan<float> recBias, Span<float> gates) where TA : IGateActivation where TR : IGateActivation
     {
-        ReadOnlySpan<float> xp = Xp.AsSpan(row * G, G);
+        ReadOnlySpan<float> xp = Xp.AsSpan(xpRow * G, G);
+        bool keep = !gates.IsEmpty;
         ReadOnlySpan<float> rec = Rec.AsSpan(b * G, G);
         int n = H;
         int w = Vector<float>.Count;
-        int j = 0;
+        // 512-bit vectors first where the kernel's level allows them, then Vector<float>, then scalars: every lane
+        // runs the same operations whatever the width, so the split changes no result, only the speed.
+        int j = Level == SimdLevel.Vector512 && Vector512.IsHardwareAccelerated ? StepRowWide<TA, TR>(xp, rec, h, b, recBias, gates) : 0;
         switch (Kind)
         {
             case RecurrentKind.SimpleRnn:
@@ -97,7 +109,6 @@ internal sealed partial class RecurrentKernel
             case RecurrentKind.Lstm:
             {
                 var c = CStep.AsSpan(b * H, H);
-                var gates = Gates.AsSpan(row * 4 * H, 4 * H);
                 for (; j <= n - w; j += w)
                 {
                     var i = TR.Apply(V(xp, j) + V(rec, j));
@@ -107,10 +118,13 @@ internal sealed partial class RecurrentKernel
                     var cn = f * V(c, j) + i * g;
                     cn.CopyTo(c[j..]);
                     (o * TA.Apply(cn)).CopyTo(h[j..]);
-                    i.CopyTo(gates[j..]);
-                    f.CopyTo(gates[(n + j)..]);
-                    g.CopyTo(gates[(2 * n + j)..]);
-                    o.CopyTo(gates[(3 * n + j)..]);
+                    if (keep)
+                    {
+                        i.CopyTo(gates[j..]);
+                        f.CopyTo(gates[(n + j)..]);
+                        g.CopyTo(gates[(2 * n + j)..]);
+                        o.CopyTo(gates[(3 * n + j)..]);
+                    }
                 }
                 for (; j < n; j++)
                 {
@@ -121,16 +135,18 @@ internal sealed partial class RecurrentKernel
                     float cn = f * c[j] + i * g;
                     c[j] = cn;
                     h[j] = o * TA.Apply(cn);
-                    gates[j] = i;
-                    gates[n + j] = f;
-                    gates[2 * n + j] = g;
-                    gates[3 * n + j] = o;
+                    if (keep)
+                    {
+                        gates[j] = i;
+                        gates[n + j] = f;
+                        gates[2 * n + j] = g;
+                        gates[3 * n + j] = o;
+                    }
                 }
                 break;
             }
             default:
             {
-                var gates = Gates.AsSpan(row * 4 * H, 4 * H);
                 bool hasRecBias = !recBias.IsEmpty;
                 for (; j <= n - w; j += w)
                 {
@@ -147,10 +163,13 @@ internal sealed partial class RecurrentKernel
                     var r = TR.Apply(V(xp, n + j) + rr);
                     var hh = TA.Apply(V(xp, 2 * n + j) + r * rh);
                     (z * V(h, j) + (Vector<float>.One - z) * hh).CopyTo(h[j..]);
-                    z.CopyTo(gates[j..]);
-                    r.CopyTo(gates[(n + j)..]);
-                    hh.CopyTo(gates[(2 * n + j)..]);
-                    rh.CopyTo(gates[(3 * n + j)..]);
+                    if (keep)
+                    {
+                        z.CopyTo(gates[j..]);
+                        r.CopyTo(gates[(n + j)..]);
+                        hh.CopyTo(gates[(2 * n + j)..]);
+                        rh.CopyTo(gates[(3 * n + j)..]);
+                    }
                 }
                 for (; j < n; j++)
                 {
@@ -165,14 +184,89 @@ internal sealed partial class RecurrentKernel
                     float r = TR.Apply(xp[n + j] + rr);
                     float hh = TA.Apply(xp[2 * n + j] + r * rh);
                     h[j] = z * h[j] + (1f - z) * hh;
-                    gates[j] = z;
-                    gates[n + j] = r;
-                    gates[2 * n + j] = hh;
-                    gates[3 * n + j] = rh;
+                    if (keep)
+                    {
+                        gates[j] = z;
+                        gates[n + j] = r;
+                        gates[2 * n + j] = hh;
+                        gates[3 * n + j] = rh;
+                    }
                 }
                 break;
             }
         }
+    }
+
+    private static Vector512<float> W(ReadOnlySpan<float> s, int at) => Vector512.Create(s.Slice(at, 16));
+
+    /// <summary>The 512-bit part of <see cref="StepRow{TA, TR}"/>: units [0, returned) of the step, in whole vectors of 16.</summary>
+    private int StepRowWide<TA, TR>(ReadOnlySpan<float> xp, ReadOnlySpan<float> rec, Span<float> h, int b, ReadOnlySpan<float> recBias, Span<float> gates)
+        where TA : IGateActivation where TR : IGateActivation
+    {
+        const int w = 16;
+        int n = H;
+        int j = 0;
+        bool keep = !gates.IsEmpty;
+        switch (Kind)
+        {
+            case RecurrentKind.SimpleRnn:
+                for (; j <= n - w; j += w)
+                {
+                    TA.Apply(W(xp, j) + W(rec, j)).CopyTo(h[j..]);
+                }
+                break;
+            case RecurrentKind.Lstm:
+            {
+                var c = CStep.AsSpan(b * H, H);
+                for (; j <= n - w; j += w)
+                {
+                    var i = TR.Apply(W(xp, j) + W(rec, j));
+                    var f = TR.Apply(W(xp, n + j) + W(rec, n + j));
+                    var g = TA.Apply(W(xp, 2 * n + j) + W(rec, 2 * n + j));
+                    var o = TR.Apply(W(xp, 3 * n + j) + W(rec, 3 * n + j));
+                    var cn = f * W(c, j) + i * g;
+                    cn.CopyTo(c[j..]);
+                    (o * TA.Apply(cn)).CopyTo(h[j..]);
+                    if (keep)
+                    {
+                        i.CopyTo(gates[j..]);
+                        f.CopyTo(gates[(n + j)..]);
+                        g.CopyTo(gates[(2 * n + j)..]);
+                        o.CopyTo(gates[(3 * n + j)..]);
+                    }
+                }
+                break;
+            }
+            default:
+            {
+                bool hasRecBias = !recBias.IsEmpty;
+                for (; j <= n - w; j += w)
+                {
+                    var rz = W(rec, j);
+                    var rr = W(rec, n + j);
+                    var rh = W(rec, 2 * n + j);
+                    if (hasRecBias)
+                    {
+                        rz += W(recBias, j);
+                        rr += W(recBias, n + j);
+                        rh += W(recBias, 2 * n + j);
+                    }
+                    var z = TR.Apply(W(xp, j) + rz);
+                    var r = TR.Apply(W(xp, n + j) + rr);
+                    var hh = TA.Apply(W(xp, 2 * n + j) + r * rh);
+                    (z * W(h, j) + (Vector512<float>.One - z) * hh).CopyTo(h[j..]);
+                    if (keep)
+                    {
+                        z.CopyTo(gates[j..]);
+                        r.CopyTo(gates[(n + j)..]);
+                        hh.CopyTo(gates[(2 * n + j)..]);
+                        rh.CopyTo(gates[(3 * n + j)..]);
+                    }
+                }
+                break;
+            }
+        }
+        return j;
     }
 
     private void BackRowDispatch(int s, int b, int row, int prevT, ReadOnlySpan<float> hPrev, ReadOnlySpan<float> c0,

@@ -173,6 +173,13 @@ internal sealed class ReferenceRecurrentKernel : IRecurrentKernel
     }
 
     /// <inheritdoc/>
+    public void Infer(ReadOnlySpan<float> x, PackedMatrix? packedKernel, ReadOnlySpan<float> kernel, PackedMatrix? packedRecurrentKernel,
+        ReadOnlySpan<float> recurrentKernel, ReadOnlySpan<float> bias, ReadOnlySpan<float> h0, ReadOnlySpan<float> c0, ReadOnlySpan<float> mask,
+        Span<float> sequences, Span<float> last, Span<float> hT, Span<float> cT) =>
+        Forward(x, ReferenceBackend.Unpacked(packedKernel, kernel, _f, _g), ReferenceBackend.Unpacked(packedRecurrentKernel, recurrentKernel, _h, _g),
+            bias, h0, c0, mask, default, default, sequences, last, hT, cT);
+
+    /// <inheritdoc/>
     public void Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> kernel, ReadOnlySpan<float> recurrentKernel, bool hasBias,
         ReadOnlySpan<float> h0, ReadOnlySpan<float> c0, ReadOnlySpan<float> mask, ReadOnlySpan<float> dropMask, ReadOnlySpan<float> recDropMask,
         ReadOnlySpan<float> gSequences, ReadOnlySpan<float> gLast, ReadOnlySpan<float> gHT, ReadOnlySpan<float> gCT,
