@@ -209,7 +209,10 @@ public static partial class Ops
     private static Tensor RecordedPool(Tensor x, Shape outShape, OpKind kind, Action<Tensor, int[]?> forward, Action<Tensor, Tensor, int[]?> backward)
     {
         var y = Tensor.Zeros(outShape);
-        var argmax = kind is OpKind.MaxPool or OpKind.MaxPool3D ? new int[y.Length] : null;
+        // Off the tape (inference) no gradient is ever routed back, so 2-D max pooling skips the argmax
+        // (an int per output written and read back); an empty one tells the kernel so.
+        var argmax = kind is OpKind.MaxPool3D || (kind is OpKind.MaxPool && GradientTape.IsRecording(x)) ? new int[y.Length]
+            : kind is OpKind.MaxPool ? Array.Empty<int>() : null;
         void Forward() => forward(y, argmax);
         Forward();
         if (GradientTape.IsRecording(x))

@@ -17,6 +17,9 @@ internal static unsafe class ImplicitConvolution
     private const int MR = Gemm.MR;
 
     [ThreadStatic] private static float[]? t_zeros;
+
+    /// <summary>Whether the forward runs the direct kernel (benchmarks turn it off to time the implicit GEMM it replaced, in the same process).</summary>
+    internal static bool DirectForward { get; set; } = true;
     [ThreadStatic] private static float[]? t_row;
     [ThreadStatic] private static float[]? t_kernelT;
     [ThreadStatic] private static float[]? t_cols;
@@ -51,11 +54,22 @@ internal static unsafe class ImplicitConvolution
             Gemm.Multiply(level, x, kernel, y, m, filters, g.Channels, false, false, false, bias, activation);
             return;
         }
+        if (level > Gemm.Best)
+        {
+            throw new ArgumentOutOfRangeException(nameof(level), level, $"This CPU accelerates at most {Gemm.Best}.");
+        }
         fixed (float* px = x)
         fixed (float* pk = kernel)
         fixed (float* py = y)
         fixed (float* pbias = bias)
         {
+            // The windows are read in place by a direct kernel: packing them into A panels cost as much
+            // as the products for short patches (K = 9 or 27 with 1 or 3 channels) and a third of them for K = 288.
+            if (DirectForward)
+            {
+                DirectConvolution.Forward(level, px, pk, bias.IsEmpty ? null : pbias, activation, py, g, filters);
+                return;
+            }
             Gemm.MultiplyPacked(level, new WindowsA(InputWindows(px, g)), pk, py, m, filters, g.PatchSize, false, false, bias.IsEmpty ? null : pbias, activation);
         }
     }
