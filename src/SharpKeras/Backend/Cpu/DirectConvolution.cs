@@ -64,9 +64,10 @@ internal static unsafe class DirectConvolution
                 for (int p = 0; p < k; p++)
                 {
                     float* src = kernel + (long)p * filters + f0;
-                    for (int q = 0; q < nr; q++)
+                    Buffer.MemoryCopy(src, dst, cols * sizeof(float), cols * sizeof(float));
+                    for (int q = cols; q < nr; q++)
                     {
-                        dst[q] = q < cols ? src[q] : 0f;
+                        dst[q] = 0f;
                     }
                     dst += nr;
                 }
@@ -147,12 +148,18 @@ internal static unsafe class DirectConvolution
                             for (int ti = t0; ti < t1; ti++)
                             {
                                 int pix0 = ti * MR, mr = Math.Min(MR, g.OutPixels - pix0);
+                                // One division per tile, then the positions walked along the output rows
+                                // (a short patch has fewer multiply-adds per tile than six divisions cost).
+                                int oy = pix0 / g.OutW, ox = pix0 - oy * g.OutW;
                                 for (int r = 0; r < MR; r++)
                                 {
                                     // Rows past the image's last position repeat it; their results are not stored.
-                                    int pix = pix0 + Math.Min(r, mr - 1);
-                                    int oy = pix / g.OutW, ox = pix - oy * g.OutW;
                                     rows[r] = image + ((long)oy * g.StrideH * wp + (long)ox * g.StrideW) * c;
+                                    if (r + 1 < mr && ++ox == g.OutW)
+                                    {
+                                        ox = 0;
+                                        oy++;
+                                    }
                                 }
                                 float* dst = yImage + (long)pix0 * filters + f0;
                                 bool direct = mr == MR && cols == nr;
