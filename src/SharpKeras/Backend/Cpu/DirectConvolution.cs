@@ -22,6 +22,7 @@ internal static unsafe class DirectConvolution
     private const int PanelBlockFloats = 8192;
 
     [ThreadStatic] private static float[]? t_panels;
+    [ThreadStatic] private static float[]? t_bias;
     [ThreadStatic] private static float[]? t_padded;
     [ThreadStatic] private static int[]? t_offsets;
 
@@ -44,46 +45,95 @@ internal static unsafe class DirectConvolution
         return level;
     }
 
-    /// <summary>y (batch, outH, outW, filters) = activation(bias + the windows of x times kernel (kh, kw, in, filters)); overwrites y.</summary>
+    /// <summary>The kernel [patch, filters] packed into panels for products at <paramref name="level"/>, kept by the caller (Predict keeps it between calls).</summary>
+    public static ConvPanels Pack(SimdLevel level, ReadOnlySpan<float> kernel, int patch, int filters)
+    {
+        if (level > Gemm.Best)
+        {
+            throw new ArgumentOutOfRangeException(nameof(level), level, $"This CPU accelerates at most {Gemm.Best}.");
+        }
+        if (patch <= 0 || filters <= 0 || kernel.Length < (long)patch * filters)
+        {
+            throw new ArgumentException($"Internal error: cannot pack a {patch}x{filters} convolution kernel from {kernel.Length} floats.");
+        }
+        var tileLevel = Narrowest(level, filters);
+        var p = new ConvPanels(level, tileLevel, patch, filters, PanelWidth(tileLevel));
+        fixed (float* pk = kernel)
+        fixed (float* dst = p.Data)
+        {
+            PackInto(pk, patch, filters, p.NR, dst);
+        }
+        return p;
+    }
+
+    /// <summary>Panel j gets filters [j*nr, j*nr + nr) of every patch row, [patch][nr], zero beyond the filters.</summary>
+    private static void PackInto(float* kernel, int patch, int filters, int nr, float* dst)
+    {
+        int panels = (filters + nr - 1) / nr;
+        for (int j = 0; j < panels; j++)
+        {
+            int f0 = j * nr, cols = Math.Min(nr, filters - f0);
+            for (int p = 0; p < patch; p++)
+            {
+                float* src = kernel + (long)p * filters + f0;
+                Buffer.MemoryCopy(src, dst, cols * sizeof(float), cols * sizeof(float));
+                for (int q = cols; q < nr; q++)
+                {
+                    dst[q] = 0f;
+                }
+                dst += nr;
+            }
+        }
+    }
+
+    /// <summary>y (batch, outH, outW, filters) = activation(bias + the windows of x times kernel (kh, kw, in, filters)); overwrites y. The kernel is packed for this call.</summary>
     public static void Forward(SimdLevel level, float* x, float* kernel, float* bias, EpilogueActivation activation, float* y, in Window2D g, int filters)
     {
         level = Narrowest(level, filters);
         int nr = PanelWidth(level);
         int panels = (filters + nr - 1) / nr;
-        int k = g.PatchSize;
-        int padded = panels * nr;
-        // Panel j holds filters [j*nr, j*nr + nr) of every patch row, [k][nr], zero beyond the filters;
-        // the padded bias follows the panels.
-        var buffer = ThreadScratch.AtLeast(ref t_panels, panels * k * nr + padded);
+        var buffer = ThreadScratch.AtLeast(ref t_panels, panels * g.PatchSize * nr);
         fixed (float* pp = buffer)
         {
-            for (int j = 0; j < panels; j++)
-            {
-                int f0 = j * nr, cols = Math.Min(nr, filters - f0);
-                float* dst = pp + (long)j * k * nr;
-                for (int p = 0; p < k; p++)
-                {
-                    float* src = kernel + (long)p * filters + f0;
-                    Buffer.MemoryCopy(src, dst, cols * sizeof(float), cols * sizeof(float));
-                    for (int q = cols; q < nr; q++)
-                    {
-                        dst[q] = 0f;
-                    }
-                    dst += nr;
-                }
-            }
-            float* pb = null;
+            PackInto(kernel, g.PatchSize, filters, nr, pp);
+            Run(level, pp, x, bias, activation, y, g, filters);
+        }
+    }
+
+    /// <summary>As <see cref="Forward(SimdLevel, float*, float*, float*, EpilogueActivation, float*, in Window2D, int)"/> with the kernel packed by <see cref="Pack"/>: the same floats.</summary>
+    public static void Forward(ConvPanels kernel, float* x, float* bias, EpilogueActivation activation, float* y, in Window2D g, int filters)
+    {
+        if (kernel.K != g.PatchSize || kernel.N != filters)
+        {
+            throw new ArgumentException($"Internal error: a {kernel.K}x{kernel.N} packed convolution kernel used for {g} with {filters} filters.");
+        }
+        fixed (float* pp = kernel.Data)
+        {
+            Run(kernel.TileLevel, pp, x, bias, activation, y, g, filters);
+        }
+    }
+
+    /// <summary>The convolution over packed panels on the tiles of <paramref name="level"/> (already narrowed for the filters).</summary>
+    private static void Run(SimdLevel level, float* panels, float* x, float* bias, EpilogueActivation activation, float* y, in Window2D g, int filters)
+    {
+        int nr = PanelWidth(level);
+        int padded = (filters + nr - 1) / nr * nr;
+        // The bias padded to whole panels, so that the tile adds it with full-width loads.
+        float* pb = null;
+        var biasBuffer = bias is null ? null : ThreadScratch.AtLeast(ref t_bias, padded);
+        fixed (float* pbias = biasBuffer)
+        {
             if (bias is not null)
             {
-                pb = pp + (long)panels * k * nr;
+                pb = pbias;
                 for (int q = 0; q < padded; q++)
                 {
                     pb[q] = q < filters ? bias[q] : 0f;
                 }
             }
             int tiles = (g.OutPixels + MR - 1) / MR;
-            var body = new Body(x, pp, pb, activation, y, g, filters, level);
-            CpuParallel.For(g.Batch * tiles, (long)MR * k * padded / GemmSmallRows.MacsPerElement, ref body);
+            var body = new Body(x, panels, pb, activation, y, g, filters, level);
+            CpuParallel.For(g.Batch * tiles, (long)MR * g.PatchSize * padded / GemmSmallRows.MacsPerElement, ref body);
         }
     }
 

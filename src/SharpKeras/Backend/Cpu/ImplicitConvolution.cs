@@ -28,6 +28,33 @@ internal static unsafe class ImplicitConvolution
     public static void Forward(ReadOnlySpan<float> x, ReadOnlySpan<float> kernel, ReadOnlySpan<float> bias, EpilogueActivation activation, Span<float> y, in Window2D g, int filters) =>
         Forward(Gemm.Level, x, kernel, bias, activation, y, g, filters);
 
+    /// <summary>
+    /// <see cref="Forward(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, EpilogueActivation, Span{float}, in Window2D, int)"/>
+    /// with the kernel packed by <see cref="DirectConvolution.Pack"/> (not for pointwise convolutions, which are a plain GEMM): the same floats.
+    /// </summary>
+    public static void ForwardPacked(ReadOnlySpan<float> x, ConvPanels kernel, ReadOnlySpan<float> bias, EpilogueActivation activation, Span<float> y, in Window2D g, int filters)
+    {
+        Check(g, filters, x.Length, kernel.K * kernel.N, y.Length);
+        if (!bias.IsEmpty && bias.Length != filters)
+        {
+            throw new ArgumentException($"Internal error: convolution bias has {bias.Length} values for {filters} filters.");
+        }
+        if (g.IsPointwise || !DirectForward)
+        {
+            throw new ArgumentException($"Internal error: a packed convolution kernel used for {g}, which the direct kernel does not run.");
+        }
+        if (g.Batch * g.OutPixels == 0)
+        {
+            return;
+        }
+        fixed (float* px = x)
+        fixed (float* py = y)
+        fixed (float* pbias = bias)
+        {
+            DirectConvolution.Forward(kernel, px, bias.IsEmpty ? null : pbias, activation, py, g, filters);
+        }
+    }
+
     /// <summary>dk (kh, kw, in, filters) = windows(x)^T dY.</summary>
     public static void BackwardKernel(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dk, in Window2D g, int filters) =>
         BackwardKernel(Gemm.Level, x, dy, dk, g, filters);
