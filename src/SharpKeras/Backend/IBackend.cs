@@ -14,7 +14,8 @@ internal interface IBackend : IMatMulKernels, IConvolutionKernels, IPoolingKerne
     IConvolution3DKernels,
     IAttentionKernels,
     IImageAffineKernels,
-    IPackedMatMulKernels
+    IPackedMatMulKernels,
+    IPackedConvolutionKernels
 {
     /// <summary>The backend's name as <c>SHARPKERAS_BACKEND</c> and <see cref="SharpKeras.Config.Backend"/> spell it.</summary>
     string Name { get; }

@@ -88,7 +88,16 @@ public static partial class Ops
         }
         var y = Tensor.Zeros(new Shape(g.Batch, g.OutH, g.OutW, cout));
         // The backend reads the windows straight from the images (an implicit GEMM): no im2col scratch.
-        void Forward() => K.ConvForward(x.Span, kernel.Span, bias is null ? default : bias.Span, activation, y.Span, g, cout);
+        void Forward()
+        {
+            // In inference the kernel's packed copy is kept between calls (the same floats as packing it now).
+            if (!g.IsPointwise && Training.InferenceConvKernels.Packed(kernel, g.PatchSize, cout, K) is { } packed)
+            {
+                K.ConvForwardPacked(x.Span, packed, bias is null ? default : bias.Span, activation, y.Span, g, cout);
+                return;
+            }
+            K.ConvForward(x.Span, kernel.Span, bias is null ? default : bias.Span, activation, y.Span, g, cout);
+        }
         Forward();
         RecordConvolution(y, x, kernel, bias, activation, cout, Forward,
             (ds, dk) => K.ConvBackwardKernel(x.Span, ds, dk, g, cout), (ds, dxs) => K.ConvBackwardInput(ds, kernel.Span, dxs, g, cout), OpKind.Conv);
@@ -209,7 +218,10 @@ public static partial class Ops
     private static Tensor RecordedPool(Tensor x, Shape outShape, OpKind kind, Action<Tensor, int[]?> forward, Action<Tensor, Tensor, int[]?> backward)
     {
         var y = Tensor.Zeros(outShape);
-        var argmax = kind is OpKind.MaxPool or OpKind.MaxPool3D ? new int[y.Length] : null;
+        // Off the tape (inference) no gradient is ever routed back, so 2-D max pooling skips the argmax
+        // (an int per output written and read back); an empty one tells the kernel so.
+        var argmax = kind is OpKind.MaxPool3D || (kind is OpKind.MaxPool && GradientTape.IsRecording(x)) ? new int[y.Length]
+            : kind is OpKind.MaxPool ? Array.Empty<int>() : null;
         void Forward() => forward(y, argmax);
         Forward();
         if (GradientTape.IsRecording(x))

@@ -128,13 +128,19 @@ public class AllocationTests
             Step(s, shuffled: s % 2 == 0);
         }
         var before = model.Weights[0].Value.ToArray();
-        long start = GC.GetAllocatedBytesForCurrentThread();
-        for (int s = 0; s < 10; s++)
+        // The least of three runs of 10 steps: a one-off allocation made while other tests run in parallel
+        // (a lazy cache, a tier-up) shows in one run, an allocation per step in every run.
+        long allocated = long.MaxValue;
+        for (int r = 0; r < 3; r++)
         {
-            Step(s % 8, shuffled: s % 2 == 0);
+            long start = GC.GetAllocatedBytesForCurrentThread();
+            for (int s = 0; s < 10; s++)
+            {
+                Step(s % 8, shuffled: s % 2 == 0);
+            }
+            allocated = Math.Min(allocated, GC.GetAllocatedBytesForCurrentThread() - start);
         }
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - start;
-        Assert.True(allocated == 0, $"{kind}: 10 training steps allocated {allocated} bytes");
+        Assert.True(allocated == 0, $"{kind}: 10 training steps allocated {allocated} bytes in each of three runs");
         Assert.NotEqual(before, model.Weights[0].Value.ToArray());
     }
 

@@ -17,6 +17,9 @@ internal static unsafe class ImplicitConvolution
     private const int MR = Gemm.MR;
 
     [ThreadStatic] private static float[]? t_zeros;
+
+    /// <summary>Whether the forward runs the direct kernel (benchmarks turn it off to time the implicit GEMM it replaced, in the same process).</summary>
+    internal static bool DirectForward { get; set; } = true;
     [ThreadStatic] private static float[]? t_row;
     [ThreadStatic] private static float[]? t_kernelT;
     [ThreadStatic] private static float[]? t_cols;
@@ -24,6 +27,33 @@ internal static unsafe class ImplicitConvolution
     /// <summary>y[n, oh, ow, :] = bias + sum of windows(x) times kernel (kh, kw, in, filters), then the activation.</summary>
     public static void Forward(ReadOnlySpan<float> x, ReadOnlySpan<float> kernel, ReadOnlySpan<float> bias, EpilogueActivation activation, Span<float> y, in Window2D g, int filters) =>
         Forward(Gemm.Level, x, kernel, bias, activation, y, g, filters);
+
+    /// <summary>
+    /// <see cref="Forward(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, EpilogueActivation, Span{float}, in Window2D, int)"/>
+    /// with the kernel packed by <see cref="DirectConvolution.Pack"/> (not for pointwise convolutions, which are a plain GEMM): the same floats.
+    /// </summary>
+    public static void ForwardPacked(ReadOnlySpan<float> x, ConvPanels kernel, ReadOnlySpan<float> bias, EpilogueActivation activation, Span<float> y, in Window2D g, int filters)
+    {
+        Check(g, filters, x.Length, kernel.K * kernel.N, y.Length);
+        if (!bias.IsEmpty && bias.Length != filters)
+        {
+            throw new ArgumentException($"Internal error: convolution bias has {bias.Length} values for {filters} filters.");
+        }
+        if (g.IsPointwise || !DirectForward)
+        {
+            throw new ArgumentException($"Internal error: a packed convolution kernel used for {g}, which the direct kernel does not run.");
+        }
+        if (g.Batch * g.OutPixels == 0)
+        {
+            return;
+        }
+        fixed (float* px = x)
+        fixed (float* py = y)
+        fixed (float* pbias = bias)
+        {
+            DirectConvolution.Forward(kernel, px, bias.IsEmpty ? null : pbias, activation, py, g, filters);
+        }
+    }
 
     /// <summary>dk (kh, kw, in, filters) = windows(x)^T dY.</summary>
     public static void BackwardKernel(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dk, in Window2D g, int filters) =>
@@ -51,11 +81,22 @@ internal static unsafe class ImplicitConvolution
             Gemm.Multiply(level, x, kernel, y, m, filters, g.Channels, false, false, false, bias, activation);
             return;
         }
+        if (level > Gemm.Best)
+        {
+            throw new ArgumentOutOfRangeException(nameof(level), level, $"This CPU accelerates at most {Gemm.Best}.");
+        }
         fixed (float* px = x)
         fixed (float* pk = kernel)
         fixed (float* py = y)
         fixed (float* pbias = bias)
         {
+            // The windows are read in place by a direct kernel: packing them into A panels cost as much
+            // as the products for short patches (K = 9 or 27 with 1 or 3 channels) and a third of them for K = 288.
+            if (DirectForward)
+            {
+                DirectConvolution.Forward(level, px, pk, bias.IsEmpty ? null : pbias, activation, py, g, filters);
+                return;
+            }
             Gemm.MultiplyPacked(level, new WindowsA(InputWindows(px, g)), pk, py, m, filters, g.PatchSize, false, false, bias.IsEmpty ? null : pbias, activation);
         }
     }

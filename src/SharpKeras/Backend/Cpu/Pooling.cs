@@ -12,12 +12,31 @@ internal static unsafe class Pooling
     /// <summary>y = max over each window; <paramref name="argmax"/> gets the input index of each maximum.</summary>
     public static void MaxForward(ReadOnlySpan<float> x, Span<float> y, Span<int> argmax, in Window2D g)
     {
+        if (argmax.IsEmpty)
+        {
+            MaxValues(x, y, g);
+            return;
+        }
         fixed (float* px = x)
         fixed (float* py = y)
         fixed (int* pi = argmax)
         {
             var body = new MaxBody(px, py, pi, g);
             CpuParallel.For(g.Batch * g.OutPixels, (long)g.Channels * g.KernelH * g.KernelW, ref body);
+        }
+    }
+
+    /// <summary>
+    /// y = max over each window, without the argmax (inference: nothing will route a gradient back).
+    /// The same comparisons as <see cref="MaxBody"/>, so the same values, NaN and ties included.
+    /// </summary>
+    private static void MaxValues(ReadOnlySpan<float> x, Span<float> y, in Window2D g)
+    {
+        fixed (float* px = x)
+        fixed (float* py = y)
+        {
+            var body = new MaxValuesBody(px, py, g);
+            CpuParallel.For(g.Batch * g.OutH, (long)g.OutW * g.Channels * g.KernelH * g.KernelW, ref body);
         }
     }
 
@@ -121,6 +140,63 @@ internal static unsafe class Pooling
                     }
                     yr[ch] = best;
                     ir[ch] = at;
+                }
+            }
+        }
+    }
+
+    /// <summary>Output rows [start, end) of all images (row r is image r / OutH, output row r % OutH).</summary>
+    private readonly struct MaxValuesBody(float* x, float* y, Window2D g) : IRangeBody
+    {
+        public void Run(int start, int end)
+        {
+            int c = g.Channels;
+            int w = Vector<float>.Count;
+            for (int r = start; r < end; r++)
+            {
+                int n = r / g.OutH, oh = r - n * g.OutH;
+                float* image = x + (long)n * g.ImageSize;
+                for (int ow = 0; ow < g.OutW; ow++)
+                {
+                    var (y0, y1, x0, x1) = Range(g, oh, ow);
+                    float* yr = y + ((long)r * g.OutW + ow) * c;
+                    if (y0 >= y1 || x0 >= x1)
+                    {
+                        new Span<float>(yr, c).Fill(float.NegativeInfinity);
+                        continue;
+                    }
+                    float* first = image + ((long)y0 * g.Width + x0) * c;
+                    int ch = 0;
+                    for (; ch <= c - w; ch += w)
+                    {
+                        var best = Vector.Load(first + ch);
+                        for (int iy = y0; iy < y1; iy++)
+                        {
+                            float* row = image + (long)iy * g.Width * c + ch;
+                            for (int ix = x0; ix < x1; ix++)
+                            {
+                                var v = Vector.Load(row + (long)ix * c);
+                                best = Vector.ConditionalSelect(Vector.GreaterThan(v, best), v, best);
+                            }
+                        }
+                        Vector.Store(best, yr + ch);
+                    }
+                    for (; ch < c; ch++)
+                    {
+                        float best = first[ch];
+                        for (int iy = y0; iy < y1; iy++)
+                        {
+                            for (int ix = x0; ix < x1; ix++)
+                            {
+                                float v = image[((long)iy * g.Width + ix) * c + ch];
+                                if (v > best)
+                                {
+                                    best = v;
+                                }
+                            }
+                        }
+                        yr[ch] = best;
+                    }
                 }
             }
         }

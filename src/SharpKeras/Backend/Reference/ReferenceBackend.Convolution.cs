@@ -194,7 +194,10 @@ internal sealed partial class ReferenceBackend
                         }
                         int o = ((n * g.OutH + oh) * g.OutW + ow) * g.Channels + ch;
                         y[o] = best;
-                        argmax[o] = at;
+                        if (!argmax.IsEmpty)
+                        {
+                            argmax[o] = at;
+                        }
                     }
                 }
             }
