@@ -39,6 +39,11 @@ public class ImplicitConvolutionTests
         { 4, 1, 30, 6, 10, 1, 4, 1, 3, "causal" },
         // Patch (3*3*40 = 360) longer than a K panel and rows not a multiple of the tile.
         { 1, 11, 13, 40, 70, 3, 3, 1, 1, "same" },
+        // Few input channels take the direct kernel gradient: several position blocks, whole vector tiles,
+        // filters left over for the scalar tail, strides and dilations.
+        { 3, 24, 24, 3, 32, 3, 3, 1, 1, "same" },
+        { 2, 33, 32, 4, 37, 3, 3, 2, 1, "same" },
+        { 5, 30, 30, 2, 21, 3, 3, 1, 2, "valid" },
     };
 
     [Theory]

@@ -120,6 +120,12 @@ internal static unsafe class ImplicitConvolution
         fixed (float* pdy = dy)
         fixed (float* pdk = dk)
         {
+            if (ConvolutionBackward.TakesKernelGradient(g))
+            {
+                // A few input channels make a GEMM too shallow to pay for its packing (see ConvolutionBackward).
+                ConvolutionBackward.KernelGradient(level, px, pdy, pdk, g, filters);
+                return;
+            }
             Gemm.MultiplyPacked(level, new WindowsTransposedA(InputWindows(px, g)), pdy, pdk, g.PatchSize, filters, k, false, false, null, EpilogueActivation.None);
         }
     }
