@@ -10,16 +10,13 @@ namespace SharpKeras.Training;
 /// </summary>
 internal static class InferenceConvKernels
 {
-    /// <summary>Whether inference keeps packed convolution kernels (benchmarks turn it off, with the direct kernel, to time the implicit GEMM it replaced).</summary>
-    internal static bool Enabled { get; set; } = true;
-
     /// <summary>
     /// The packed copy of <paramref name="kernel"/> ([patch, filters]) for <paramref name="backend"/>, or null when no
     /// copy may be kept: outside inference, or when <paramref name="kernel"/> is not a variable's value itself.
     /// </summary>
     public static PackedMatrix? Packed(Tensor kernel, int patch, int filters, IBackend backend)
     {
-        if (!Enabled || !InferenceWeights.Active || !InferenceWeights.Enabled || kernel.OwnerVariable is not { } v || !ReferenceEquals(v.Value, kernel)
+        if (!InferenceWeights.Active || !InferenceWeights.Enabled || kernel.OwnerVariable is not { } v || !ReferenceEquals(v.Value, kernel)
             || (long)patch * filters != kernel.Length)
         {
             return null;

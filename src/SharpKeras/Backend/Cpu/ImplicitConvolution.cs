@@ -6,8 +6,10 @@ namespace SharpKeras.Backend.Cpu;
 /// Convolution as an implicit GEMM over NHWC images: the packed GEMM's A panels are filled straight
 /// from the image's windows (one row per output position, one column per kernel tap and channel),
 /// so the im2col matrix, several MiB per chunk of images that would be written and read back
-/// through memory, never exists. The forward pass and the kernel gradient read the input's windows;
-/// the input gradient of a stride-1 convolution reads the windows of dY with the taps mirrored (a
+/// through memory, never exists. The forward pass of a non-pointwise convolution hands over to
+/// <see cref="DirectConvolution"/>, which reads the windows in place with no panels at all; the kernel
+/// gradient reads the input's windows (with at most 4 input channels, <see cref="ConvolutionBackward"/>'s
+/// direct kernel instead); the input gradient of a stride-1 convolution reads the windows of dY with the taps mirrored (a
 /// "full" correlation with the kernel transposed per tap). A strided input gradient has no such
 /// dense form (most taps would land between outputs), so it keeps the GEMM into a bounded scratch
 /// and col2im. Threads split the GEMM as <see cref="Gemm"/> does, so results do not depend on them.
@@ -17,9 +19,6 @@ internal static unsafe class ImplicitConvolution
     private const int MR = Gemm.MR;
 
     [ThreadStatic] private static float[]? t_zeros;
-
-    /// <summary>Whether the forward runs the direct kernel (benchmarks turn it off to time the implicit GEMM it replaced, in the same process).</summary>
-    internal static bool DirectForward { get; set; } = true;
     [ThreadStatic] private static float[]? t_row;
     [ThreadStatic] private static float[]? t_kernelT;
     [ThreadStatic] private static float[]? t_cols;
@@ -39,7 +38,7 @@ internal static unsafe class ImplicitConvolution
         {
             throw new ArgumentException($"Internal error: convolution bias has {bias.Length} values for {filters} filters.");
         }
-        if (g.IsPointwise || !DirectForward)
+        if (g.IsPointwise)
         {
             throw new ArgumentException($"Internal error: a packed convolution kernel used for {g}, which the direct kernel does not run.");
         }
@@ -92,12 +91,7 @@ internal static unsafe class ImplicitConvolution
         {
             // The windows are read in place by a direct kernel: packing them into A panels cost as much
             // as the products for short patches (K = 9 or 27 with 1 or 3 channels) and a third of them for K = 288.
-            if (DirectForward)
-            {
-                DirectConvolution.Forward(level, px, pk, bias.IsEmpty ? null : pbias, activation, py, g, filters);
-                return;
-            }
-            Gemm.MultiplyPacked(level, new WindowsA(InputWindows(px, g)), pk, py, m, filters, g.PatchSize, false, false, bias.IsEmpty ? null : pbias, activation);
+            DirectConvolution.Forward(level, px, pk, bias.IsEmpty ? null : pbias, activation, py, g, filters);
         }
     }
 
