@@ -10,17 +10,6 @@ public class DirectConvolutionTests
 {
     private static readonly IBackend Ref = ReferenceBackend.Instance;
 
-    private static float[] Rand(int n, int seed)
-    {
-        var rng = new SeedGenerator(seed);
-        var r = new float[n];
-        for (int i = 0; i < n; i++)
-        {
-            r[i] = rng.NextFloat() * 2 - 1;
-        }
-        return r;
-    }
-
     private static IEnumerable<SimdLevel> Levels() => Enum.GetValues<SimdLevel>().Where(l => l <= Gemm.Best);
 
     /// <summary>batch, height, width, channels, filters, kernel, stride, dilation, padding, activation (an <see cref="EpilogueActivation"/>, internal, so passed as its number).</summary>
@@ -47,9 +36,9 @@ public class DirectConvolutionTests
         var activation = (EpilogueActivation)activationNumber;
         var g = Window2D.Create(batch, h, w, c, kernel, kernel, stride, stride, dilation, dilation, padding);
         int outputs = batch * g.OutPixels * filters;
-        var x = Rand(batch * g.ImageSize, 11);
-        var k = Rand(g.PatchSize * filters, 12);
-        var bias = Rand(filters, 13);
+        var x = TestArrays.Uniform(batch * g.ImageSize, 11);
+        var k = TestArrays.Uniform(g.PatchSize * filters, 12);
+        var bias = TestArrays.Uniform(filters, 13);
         var expected = new float[outputs];
         Ref.ConvForward(x, k, bias, activation, expected, g, filters);
         string what = $"{batch}x{h}x{w}x{c} -> {filters}, {kernel}x{kernel}/{stride}/{dilation}/{padding}/{activation}";
@@ -64,7 +53,7 @@ public class DirectConvolutionTests
                 try
                 {
                     // Garbage in y: the kernel must overwrite it, also where it adds a later block of taps.
-                    var y = Rand(outputs, 14);
+                    var y = TestArrays.Uniform(outputs, 14);
                     ImplicitConvolution.Forward(level, x, k, bias, activation, y, g, filters);
                     double tol = 1e-5 + 4e-5 * Math.Sqrt(g.PatchSize);
                     for (int i = 0; i < outputs; i++)
@@ -93,13 +82,13 @@ public class DirectConvolutionTests
     {
         var g = Window2D.Create(2, 7, 6, 3, 3, 3, 1, 1, 1, 1, "same");
         const int filters = 9;
-        var x = Rand(2 * g.ImageSize, 15);
-        var k = Rand(g.PatchSize * filters, 16);
+        var x = TestArrays.Uniform(2 * g.ImageSize, 15);
+        var k = TestArrays.Uniform(g.PatchSize * filters, 16);
         var expected = new float[2 * g.OutPixels * filters];
         Ref.ConvForward(x, k, default, EpilogueActivation.None, expected, g, filters);
         foreach (var level in Levels())
         {
-            var y = Rand(expected.Length, 17);
+            var y = TestArrays.Uniform(expected.Length, 17);
             ImplicitConvolution.Forward(level, x, k, default, EpilogueActivation.None, y, g, filters);
             for (int i = 0; i < y.Length; i++)
             {

@@ -12,17 +12,6 @@ namespace SharpKeras.Tests.Backend;
 [Collection(ThreadCountCollection.Name)]
 public class GemmDirectATests
 {
-    private static float[] Rand(int n, int seed)
-    {
-        var rng = new SeedGenerator(seed);
-        var r = new float[n];
-        for (int i = 0; i < n; i++)
-        {
-            r[i] = rng.NextFloat() * 2 - 1;
-        }
-        return r;
-    }
-
     private static float[] Transpose(float[] a, int rows, int cols)
     {
         var t = new float[a.Length];
@@ -86,11 +75,11 @@ public class GemmDirectATests
     [MemberData(nameof(Shapes))]
     public void RowMajorAReadInPlaceEqualsPackedTransposedABitForBit(int m, int n, int k, bool accumulate, bool relu)
     {
-        var a = Rand(m * k, 1);
+        var a = TestArrays.Uniform(m * k, 1);
         var at = Transpose(a, m, k);
-        var b = Rand(k * n, 2);
-        var bias = Rand(n, 3);
-        var start = Rand(m * n, 4);
+        var b = TestArrays.Uniform(k * n, 2);
+        var bias = TestArrays.Uniform(n, 3);
+        var start = TestArrays.Uniform(m * n, 4);
         var act = relu ? EpilogueActivation.Relu : EpilogueActivation.None;
         var expected = Reference(a, b, start, bias, m, n, k, accumulate, relu);
         int saved = Config.Threads;
@@ -135,9 +124,9 @@ public class GemmDirectATests
     public void FewRowsOverPanelsEqualTheTiledKernelBitForBit(int m, int n, int k, bool transA)
     {
         const int bigRows = 13; // past the few-rows path: the tiled kernels
-        var aBig = Rand(bigRows * k, 5);
-        var b = Rand(k * n, 6);
-        var bias = Rand(n, 7);
+        var aBig = TestArrays.Uniform(bigRows * k, 5);
+        var b = TestArrays.Uniform(k * n, 6);
+        var bias = TestArrays.Uniform(n, 7);
         // The first m rows of A, stored as op(A) expects.
         var aRows = aBig[..(m * k)];
         var aSmall = transA ? Transpose(aRows, m, k) : aRows;

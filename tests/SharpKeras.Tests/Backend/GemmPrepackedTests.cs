@@ -13,17 +13,6 @@ namespace SharpKeras.Tests.Backend;
 [Collection(ThreadCountCollection.Name)]
 public class GemmPrepackedTests
 {
-    private static float[] Rand(int n, int seed)
-    {
-        var rng = new SeedGenerator(seed);
-        var r = new float[n];
-        for (int i = 0; i < n; i++)
-        {
-            r[i] = rng.NextFloat() * 2 - 1;
-        }
-        return r;
-    }
-
     public static TheoryData<int, int, int, bool, bool, bool, int> Cases() => new()
     {
         { 1, 512, 784, false, false, false, 1 },
@@ -41,10 +30,10 @@ public class GemmPrepackedTests
     [MemberData(nameof(Cases))]
     public void EqualsTheUnpackedGemmBitForBit(int m, int n, int k, bool transA, bool transB, bool accumulate, int activation)
     {
-        var a = Rand(m * k, 1);
-        var b = Rand(k * n, 2);
-        var bias = Rand(n, 3);
-        var start = Rand(m * n, 4);
+        var a = TestArrays.Uniform(m * k, 1);
+        var b = TestArrays.Uniform(k * n, 2);
+        var bias = TestArrays.Uniform(n, 3);
+        var start = TestArrays.Uniform(m * n, 4);
         var act = (EpilogueActivation)activation;
         int saved = Config.Threads;
         // Small shapes too are split over the 2 threads, as they would not be under the production threshold.
@@ -79,9 +68,9 @@ public class GemmPrepackedTests
     public void RepackingIntoAReusedBufferFollowsTheNewValues()
     {
         const int m = 6, n = 40, k = 33;
-        var a = Rand(m * k, 5);
-        var b1 = Rand(k * n, 6);
-        var b2 = Rand(k * n, 7);
+        var a = TestArrays.Uniform(m * k, 5);
+        var b1 = TestArrays.Uniform(k * n, 6);
+        var b2 = TestArrays.Uniform(k * n, 7);
         var first = Gemm.PackPanels(Gemm.Level, b1, k, n, false, null);
         var again = Gemm.PackPanels(Gemm.Level, b2, k, n, false, first);
         Assert.Same(first, again);
@@ -101,9 +90,9 @@ public class GemmPrepackedTests
     public void BothBackendsPackedMatchTheReferenceMultiply(int m, int n, int k, bool transA, bool transB, int activation)
     {
         IBackend cpu = CpuBackend.Instance, reference = ReferenceBackend.Instance;
-        var a = Rand(m * k, 8);
-        var b = Rand(k * n, 9);
-        var bias = Rand(n, 10);
+        var a = TestArrays.Uniform(m * k, 8);
+        var b = TestArrays.Uniform(k * n, 9);
+        var bias = TestArrays.Uniform(n, 10);
         var act = (EpilogueActivation)activation;
         var expected = new float[m * n];
         reference.MatMul(a, b, expected, m, n, k, transA, transB, false, bias, act);

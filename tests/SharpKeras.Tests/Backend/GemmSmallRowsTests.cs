@@ -13,17 +13,6 @@ public class GemmSmallRowsTests
 {
     private const int BigRows = 12; // above GemmSmallRows.MaxRows: the packed path
 
-    private static float[] Rand(int n, int seed)
-    {
-        var rng = new SeedGenerator(seed);
-        var r = new float[n];
-        for (int i = 0; i < n; i++)
-        {
-            r[i] = rng.NextFloat() * 2 - 1;
-        }
-        return r;
-    }
-
     /// <summary>The first m rows of op(A) for A of BigRows rows, stored as op expects (transposed: [K, m]).</summary>
     private static float[] FirstRows(float[] a, int m, int k, bool transA)
     {
@@ -56,10 +45,10 @@ public class GemmSmallRowsTests
     public void EqualsThePackedPathBitForBit(int m, int n, int k, bool transA, bool accumulate, int activation)
     {
         Assert.True(m <= GemmSmallRows.MaxRows);
-        var a = Rand(BigRows * k, 1);
-        var b = Rand(k * n, 2);
-        var bias = Rand(n, 3);
-        var start = Rand(BigRows * n, 4);
+        var a = TestArrays.Uniform(BigRows * k, 1);
+        var b = TestArrays.Uniform(k * n, 2);
+        var bias = TestArrays.Uniform(n, 3);
+        var start = TestArrays.Uniform(BigRows * n, 4);
         var act = (EpilogueActivation)activation;
         var small = FirstRows(a, m, k, transA);
         int saved = Config.Threads;
@@ -94,8 +83,8 @@ public class GemmSmallRowsTests
     public void ALargeProductSplitAcrossThreadsGivesTheSameBits()
     {
         const int m = 4, n = 1536, k = 1024; // over the fan-out threshold
-        var a = Rand(m * k, 5);
-        var b = Rand(k * n, 6);
+        var a = TestArrays.Uniform(m * k, 5);
+        var b = TestArrays.Uniform(k * n, 6);
         int saved = Config.Threads;
         try
         {

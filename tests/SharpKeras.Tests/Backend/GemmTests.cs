@@ -6,17 +6,6 @@ namespace SharpKeras.Tests.Backend;
 [Collection(SharpKeras.Tests.Backend.ThreadCountCollection.Name)]
 public class GemmTests
 {
-    private static float[] Rand(int n, int seed)
-    {
-        var rng = new SeedGenerator(seed);
-        var r = new float[n];
-        for (int i = 0; i < n; i++)
-        {
-            r[i] = rng.NextFloat() * 2 - 1;
-        }
-        return r;
-    }
-
     private static float[] Reference(float[] a, float[] b, int m, int n, int k, bool ta, bool tb)
     {
         var c = new float[m * n];
@@ -62,8 +51,8 @@ public class GemmTests
     [MemberData(nameof(Shapes))]
     public void MatchesReference(int m, int n, int k, bool ta, bool tb)
     {
-        var a = Rand(m * k, 1);
-        var b = Rand(k * n, 2);
+        var a = TestArrays.Uniform(m * k, 1);
+        var b = TestArrays.Uniform(k * n, 2);
         var expected = Reference(a, b, m, n, k, ta, tb);
         foreach (var level in Levels())
         {
@@ -107,9 +96,9 @@ public class GemmTests
         // k = 2100 with n = 600 takes K in spans: the epilogue must wait for the last one.
         var activation = (EpilogueActivation)kind;
         int m = 45, n = k > 1000 ? 600 : 37;
-        var a = Rand(m * k, 5);
-        var b = Rand(k * n, 6);
-        var bias = Rand(n, 7);
+        var a = TestArrays.Uniform(m * k, 5);
+        var b = TestArrays.Uniform(k * n, 6);
+        var bias = TestArrays.Uniform(n, 7);
         var product = Reference(a, b, m, n, k, false, false);
         foreach (var level in Levels())
         {
@@ -151,8 +140,8 @@ public class GemmTests
     public void ResultDoesNotDependOnThreadCount()
     {
         int m = 1000, n = 130, k = 784;
-        var a = Rand(m * k, 3);
-        var b = Rand(k * n, 4);
+        var a = TestArrays.Uniform(m * k, 3);
+        var b = TestArrays.Uniform(k * n, 4);
         int saved = Config.Threads;
         try
         {

@@ -10,17 +10,6 @@ public class ImplicitConvolutionTests
 {
     private static readonly IBackend Ref = ReferenceBackend.Instance;
 
-    private static float[] Rand(int n, int seed)
-    {
-        var rng = new SeedGenerator(seed);
-        var r = new float[n];
-        for (int i = 0; i < n; i++)
-        {
-            r[i] = rng.NextFloat() * 2 - 1;
-        }
-        return r;
-    }
-
     private static IEnumerable<SimdLevel> Levels() => Enum.GetValues<SimdLevel>().Where(l => l <= Gemm.Best);
 
     /// <summary>batch, height, width, channels, filters, kernel h, kernel w, stride, dilation, padding.</summary>
@@ -52,10 +41,10 @@ public class ImplicitConvolutionTests
     {
         var g = Window2D.Create(batch, h, w, c, kh, kw, stride, stride, dilation, dilation, padding);
         int outputs = batch * g.OutPixels * filters;
-        var x = Rand(batch * g.ImageSize, 1);
-        var k = Rand(g.PatchSize * filters, 2);
-        var bias = Rand(filters, 3);
-        var dy = Rand(outputs, 4);
+        var x = TestArrays.Uniform(batch * g.ImageSize, 1);
+        var k = TestArrays.Uniform(g.PatchSize * filters, 2);
+        var bias = TestArrays.Uniform(filters, 3);
+        var dy = TestArrays.Uniform(outputs, 4);
         var yRef = new float[outputs];
         var dkRef = new float[k.Length];
         var dxRef = new float[x.Length];
@@ -75,9 +64,9 @@ public class ImplicitConvolutionTests
                 try
                 {
                     // Garbage in the outputs: every kernel must overwrite, not add.
-                    var y = Rand(outputs, 5);
-                    var dk = Rand(k.Length, 6);
-                    var dx = Rand(x.Length, 7);
+                    var y = TestArrays.Uniform(outputs, 5);
+                    var dk = TestArrays.Uniform(k.Length, 6);
+                    var dx = TestArrays.Uniform(x.Length, 7);
                     ImplicitConvolution.Forward(level, x, k, bias, EpilogueActivation.Relu, y, g, filters);
                     ImplicitConvolution.BackwardKernel(level, x, dy, dk, g, filters);
                     ImplicitConvolution.BackwardInput(level, dy, k, dx, g, filters);
@@ -108,8 +97,8 @@ public class ImplicitConvolutionTests
     {
         var g = Window2D.Create(2, 6, 6, 4, 3, 3, 1, 1, 1, 1, "same");
         const int filters = 5;
-        var x = Rand(2 * g.ImageSize, 8);
-        var k = Rand(g.PatchSize * filters, 9);
+        var x = TestArrays.Uniform(2 * g.ImageSize, 8);
+        var k = TestArrays.Uniform(g.PatchSize * filters, 9);
         var (a, b) = (new float[2 * g.OutPixels * filters], new float[2 * g.OutPixels * filters]);
         CpuBackend.Instance.ConvForward(x, k, default, EpilogueActivation.None, a, g, filters);
         ImplicitConvolution.Forward(Gemm.Level, x, k, default, EpilogueActivation.None, b, g, filters);

@@ -8,17 +8,6 @@ namespace SharpKeras.Tests.Backend;
 [Collection(ThreadCountCollection.Name)]
 public class MaxPoolValuesTests
 {
-    private static float[] Rand(int n, int seed)
-    {
-        var rng = new SeedGenerator(seed);
-        var r = new float[n];
-        for (int i = 0; i < n; i++)
-        {
-            r[i] = rng.NextFloat() * 2 - 1;
-        }
-        return r;
-    }
-
     [Theory]
     [InlineData(2, 2, "valid", 64)]
     [InlineData(3, 2, "same", 19)]
@@ -28,7 +17,7 @@ public class MaxPoolValuesTests
     {
         var g = Window2D.Create(3, 9, 8, channels, pool, pool, stride, stride, 1, 1, padding);
         int outputs = g.Batch * g.OutPixels * channels;
-        var x = Rand(g.Batch * g.ImageSize, 21);
+        var x = TestArrays.Uniform(g.Batch * g.ImageSize, 21);
         // Ties and NaNs: the first maximum wins, a NaN never replaces a number, a leading NaN stays.
         for (int i = 0; i < x.Length; i += 7)
         {
@@ -38,7 +27,7 @@ public class MaxPoolValuesTests
         x[channels + 5] = float.NaN;
         var expected = new float[outputs];
         CpuBackend.Instance.MaxPoolForward(x, expected, new int[outputs], g);
-        var reference = Rand(outputs, 22);
+        var reference = TestArrays.Uniform(outputs, 22);
         ReferenceBackend.Instance.MaxPoolForward(x, reference, [], g);
         Assert.Equal(expected, reference);
         foreach (int threads in new[] { 1, 2 })
@@ -48,7 +37,7 @@ public class MaxPoolValuesTests
             using var lowThreshold = CpuParallel.OverrideMinWorkPerChunk(1);
             try
             {
-                var y = Rand(outputs, 23);
+                var y = TestArrays.Uniform(outputs, 23);
                 CpuBackend.Instance.MaxPoolForward(x, y, [], g);
                 Assert.Equal(expected, y);
             }

@@ -8,17 +8,6 @@ namespace SharpKeras.Tests.Backend;
 [Collection(ThreadCountCollection.Name)]
 public class PackedConvolutionTests
 {
-    private static float[] Rand(int n, int seed)
-    {
-        var rng = new SeedGenerator(seed);
-        var r = new float[n];
-        for (int i = 0; i < n; i++)
-        {
-            r[i] = rng.NextFloat() * 2 - 1;
-        }
-        return r;
-    }
-
     [Theory]
     [InlineData(2, 10, 9, 3, 32, "same")]
     [InlineData(3, 8, 7, 16, 10, "valid")]
@@ -27,9 +16,9 @@ public class PackedConvolutionTests
     {
         var g = Window2D.Create(batch, h, w, c, 3, 3, 1, 1, 1, 1, padding);
         int outputs = batch * g.OutPixels * filters;
-        var x = Rand(batch * g.ImageSize, 31);
-        var k = Rand(g.PatchSize * filters, 32);
-        var bias = Rand(filters, 33);
+        var x = TestArrays.Uniform(batch * g.ImageSize, 31);
+        var k = TestArrays.Uniform(g.PatchSize * filters, 32);
+        var bias = TestArrays.Uniform(filters, 33);
         foreach (var level in Enum.GetValues<SimdLevel>().Where(l => l <= Gemm.Best))
         {
             var unpacked = new float[outputs];
@@ -45,7 +34,7 @@ public class PackedConvolutionTests
                 using var lowThreshold = CpuParallel.OverrideMinWorkPerChunk(1);
                 try
                 {
-                    var y = Rand(outputs, 34);
+                    var y = TestArrays.Uniform(outputs, 34);
                     ImplicitConvolution.ForwardPacked(x, panels, bias, EpilogueActivation.Relu, y, g, filters);
                     Assert.Equal(unpacked, y);
                 }
@@ -71,7 +60,7 @@ public class PackedConvolutionTests
     public void MismatchedOrForeignPackingsAreRejected()
     {
         var g = Window2D.Create(1, 5, 5, 2, 3, 3, 1, 1, 1, 1, "valid");
-        var k = Rand(g.PatchSize * 4, 35);
+        var k = TestArrays.Uniform(g.PatchSize * 4, 35);
         var y = new float[g.OutPixels * 4];
         var x = new float[g.ImageSize];
         var cpu = CpuBackend.Instance;
