@@ -91,7 +91,7 @@ public static partial class Ops
         void Forward()
         {
             // In inference the kernel's packed copy is kept between calls (the same floats as packing it now).
-            if (!g.IsPointwise && Training.InferenceConvKernels.Packed(kernel, g.PatchSize, cout, K) is { } packed)
+            if (!g.IsPointwise && Training.InferenceWeights.PackedConvKernel(kernel, g.PatchSize, cout, K) is { } packed)
             {
                 K.ConvForwardPacked(x.Span, packed, bias is null ? default : bias.Span, activation, y.Span, g, cout);
                 return;

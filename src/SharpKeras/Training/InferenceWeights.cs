@@ -4,8 +4,9 @@ namespace SharpKeras.Training;
 
 /// <summary>
 /// Weights kept packed between inference calls: while a thread runs an inference plan (Predict, Evaluate),
-/// a product with a variable's value as its right operand reads the variable's packed copy, made on first
-/// use and again after any write to the variable (<see cref="Variable.Version"/>). A packed copy is
+/// a product with a variable's value as its right operand, or a convolution with a variable's value as its
+/// kernel, reads the variable's packed copy, made on first use and again after any write to the variable
+/// (<see cref="Variable.Version"/>). A packed copy is
 /// immutable and published whole on the variable, so calls on several threads share it safely; two calls
 /// that find it stale at once may both pack, and either copy is correct. Training never packs: its
 /// weights change every step.
@@ -31,7 +32,17 @@ internal static class InferenceWeights
     /// The packed copy of op(<paramref name="b"/>) [k, n] for <paramref name="backend"/>, or null when no copy
     /// may be kept: outside inference, or when <paramref name="b"/> is not a variable's value itself.
     /// </summary>
-    public static PackedMatrix? Packed(Tensor b, int k, int n, bool transB, IBackend backend)
+    public static PackedMatrix? Packed(Tensor b, int k, int n, bool transB, IBackend backend) =>
+        Cached(b, k, n, transB ? Layout.Transposed : Layout.Matrix, backend);
+
+    /// <summary>
+    /// The packed copy of the convolution kernel <paramref name="kernel"/> ([patch, filters]) for <paramref name="backend"/>,
+    /// or null when no copy may be kept: outside inference, or when <paramref name="kernel"/> is not a variable's value itself.
+    /// </summary>
+    public static PackedMatrix? PackedConvKernel(Tensor kernel, int patch, int filters, IBackend backend) =>
+        Cached(kernel, patch, filters, Layout.ConvKernel, backend);
+
+    private static PackedMatrix? Cached(Tensor b, int k, int n, Layout layout, IBackend backend)
     {
         if (t_depth == 0 || !Enabled || b.OwnerVariable is not { } v || !ReferenceEquals(v.Value, b) || (long)k * n != b.Length)
         {
@@ -39,12 +50,14 @@ internal static class InferenceWeights
         }
         // Read the version before packing: a write during the packing leaves the copy tagged stale.
         int version = v.Version;
-        if (v.PackedCache is Entry e && e.Version == version && ReferenceEquals(e.Backend, backend) && e.TransB == transB && e.Matrix.K == k && e.Matrix.N == n)
+        if (v.PackedCache is Entry e && e.Version == version && ReferenceEquals(e.Backend, backend) && e.Layout == layout && e.Matrix.K == k && e.Matrix.N == n)
         {
             return e.Matrix;
         }
-        var packed = backend.PackMatrix(b.Span, k, n, transB);
-        v.PackedCache = new Entry(backend, version, transB, packed);
+        var packed = layout == Layout.ConvKernel
+            ? backend.PackConvKernel(b.Span, k, n)
+            : backend.PackMatrix(b.Span, k, n, layout == Layout.Transposed);
+        v.PackedCache = new Entry(backend, version, layout, packed);
         return packed;
     }
 
@@ -55,5 +68,13 @@ internal static class InferenceWeights
         public void Dispose() => t_depth--;
     }
 
-    private sealed record Entry(IBackend Backend, int Version, bool TransB, PackedMatrix Matrix);
+    /// <summary>How a packed copy was laid out: for a product's right operand (as is or transposed) or for a convolution.</summary>
+    private enum Layout
+    {
+        Matrix,
+        Transposed,
+        ConvKernel,
+    }
+
+    private sealed record Entry(IBackend Backend, int Version, Layout Layout, PackedMatrix Matrix);
 }
