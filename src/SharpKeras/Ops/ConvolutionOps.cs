@@ -220,13 +220,22 @@ public static partial class Ops
         var y = Tensor.Zeros(outShape);
         // Off the tape (inference) no gradient is ever routed back, so 2-D max pooling skips the argmax
         // (an int per output written and read back); an empty one tells the kernel so.
-        var argmax = kind is OpKind.MaxPool3D || (kind is OpKind.MaxPool && GradientTape.IsRecording(x)) ? new int[y.Length]
+        // So does an inference plan (Predict, Evaluate): it records only to replay the forward, never a backward.
+        bool routesGradients = GradientTape.IsRecording(x) && !Training.InferenceWeights.Active;
+        var argmax = kind is OpKind.MaxPool3D || (kind is OpKind.MaxPool && routesGradients) ? new int[y.Length]
             : kind is OpKind.MaxPool ? Array.Empty<int>() : null;
         void Forward() => forward(y, argmax);
         Forward();
         if (GradientTape.IsRecording(x))
         {
-            GradientTape.Record(y, [x], Forward, (gy, dx) => backward(gy, dx[0], argmax), kind);
+            GradientTape.Record(y, [x], Forward, (gy, dx) =>
+            {
+                if (argmax is { Length: 0 } && y.Length > 0)
+                {
+                    throw new InvalidOperationException($"Internal error: a gradient reached a {kind} recorded by an inference plan, which keeps no argmax.");
+                }
+                backward(gy, dx[0], argmax);
+            }, kind);
         }
         return y;
     }
