@@ -70,7 +70,7 @@ internal static class ActivationKernels
             fixed (float* py = y)
             {
                 var body = new Body<TOp>(op, px, pg, py, grad);
-                CpuParallel.For(x.Length, WorkPerElement, ref body);
+                CpuParallel.ForElements(x.Length, WorkPerElement, ref body);
             }
             return;
         }

@@ -19,7 +19,7 @@ internal sealed partial class CpuBackend
         fixed (float* py = y)
         {
             var body = new SpecialBody(f, px, py, null, null, false);
-            CpuParallel.For(x.Length, SpecialWorkPerElement, ref body);
+            CpuParallel.ForElements(x.Length, SpecialWorkPerElement, ref body);
         }
     }
 
@@ -32,7 +32,7 @@ internal sealed partial class CpuBackend
         fixed (float* pd = dx)
         {
             var body = new SpecialBody(f, px, pd, py, pg, true);
-            CpuParallel.For(x.Length, SpecialWorkPerElement, ref body);
+            CpuParallel.ForElements(x.Length, SpecialWorkPerElement, ref body);
         }
     }
 

@@ -14,12 +14,6 @@ internal sealed partial class CpuBackend
         {
             throw new ArgumentException($"Internal error: a {b.GetType().Name} was not packed by the CPU backend at {Gemm.Level}.", nameof(b));
         }
-        if (PackedFewRows.Applies(panels, m, transA))
-        {
-            // Batch-1 inference: bound by reading the weights, so split across threads by weights read (same floats).
-            PackedFewRows.Multiply(a, panels, c, m, accumulate, bias, activation);
-            return;
-        }
         Gemm.MultiplyPrepacked(a, panels, c, m, transA, accumulate, bias, activation);
     }
 }

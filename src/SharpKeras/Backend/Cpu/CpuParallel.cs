@@ -86,6 +86,26 @@ internal static unsafe class CpuParallel
         return (int)Math.Max(1, Math.Min(Math.Min(Config.Threads, count), byWork));
     }
 
+    /// <summary>Elements per block of <see cref="ForElements{TBody}"/>: a multiple of every SIMD width's float count.</summary>
+    public const int ElementBlock = 64;
+
+    /// <summary>
+    /// <see cref="For{TBody}"/> over the elements of an array, with chunk boundaries at multiples of
+    /// <see cref="ElementBlock"/>: element-wise kernels run whole vectors then a scalar tail per chunk, and the
+    /// vector and scalar forms of exp, tanh and the like round differently, so boundaries at arbitrary elements
+    /// would give an element different bits at 1 and 2 threads.
+    /// </summary>
+    public static void ForElements<TBody>(int count, long workPerElement, ref TBody body) where TBody : unmanaged, IRangeBody
+    {
+        var blocks = new Blocks<TBody>(body, count);
+        For((count + ElementBlock - 1) / ElementBlock, workPerElement * ElementBlock, ref blocks);
+    }
+
+    private readonly struct Blocks<TBody>(TBody inner, int count) : IRangeBody where TBody : unmanaged, IRangeBody
+    {
+        public void Run(int start, int end) => inner.Run(start * ElementBlock, (int)Math.Min((long)end * ElementBlock, count));
+    }
+
     /// <summary>
     /// Runs <paramref name="body"/> over contiguous chunks of [0, count), where each item costs about
     /// <paramref name="workPerItem"/> element-equivalents (see <see cref="MinWorkPerChunk"/>); work

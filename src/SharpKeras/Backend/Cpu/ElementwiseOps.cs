@@ -155,7 +155,7 @@ internal static class Elementwise
                 fixed (float* py = y)
                 {
                     var body = new UnaryBody<TOp>(px, py);
-                    CpuParallel.For(x.Length, 1, ref body);
+                    CpuParallel.ForElements(x.Length, 1, ref body);
                 }
             }
             return;
@@ -200,7 +200,7 @@ internal static class Elementwise
                 fixed (float* pz = z)
                 {
                     var body = new BinaryBody<TOp>(pa, pb, pz);
-                    CpuParallel.For(a.Length, 1, ref body);
+                    CpuParallel.ForElements(a.Length, 1, ref body);
                 }
             }
             return;
