@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace SharpKeras.Backend.Cpu;
 
@@ -14,8 +15,15 @@ internal static unsafe partial class Gemm
     {
         Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
         Vector512<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
+        // The same tile of the next K block, kc steps on: fetched into L2 while this block computes, since
+        // the first column panel's sweep otherwise waits on memory for each step's row of A (a hint: never faults).
+        long ahead = (long)kc * lda;
         for (int p = 0; p < kc; p++)
         {
+            if (Sse.IsSupported)
+            {
+                Sse.Prefetch1(a + ahead);
+            }
             var b0 = Vector512.Load(b);
             var b1 = Vector512.Load(b + 16);
             var v0 = Vector512.Create(a[0]);
@@ -53,8 +61,15 @@ internal static unsafe partial class Gemm
     {
         Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
         Vector256<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
+        // The same tile of the next K block, kc steps on: fetched into L2 while this block computes, since
+        // the first column panel's sweep otherwise waits on memory for each step's row of A (a hint: never faults).
+        long ahead = (long)kc * lda;
         for (int p = 0; p < kc; p++)
         {
+            if (Sse.IsSupported)
+            {
+                Sse.Prefetch1(a + ahead);
+            }
             var b0 = Vector256.Load(b);
             var b1 = Vector256.Load(b + 8);
             var v0 = Vector256.Create(a[0]);
