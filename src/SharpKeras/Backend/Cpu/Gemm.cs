@@ -24,7 +24,7 @@ internal enum SimdLevel
 /// Single-precision matrix multiply C = op(A) op(B) (+ C), row-major, packed and register-tiled
 /// (BLIS-style): B is packed in KC x NR panels that stay in L1 while A streams through in MR x KC
 /// panels from an MC x KC block kept in L2, and an MR x NR register tile of multiply-adds does the
-/// work (an A stored row-major is not packed: tiles of whole rows read it in place). There is one
+/// work (A is not packed: tiles of whole rows read it in place, whether it is stored [M,K] or transposed [K,M]). There is one
 /// micro-kernel per SIMD width (512, 256 with FMA, 128, scalar), chosen once at start-up from what
 /// the CPU accelerates; the environment variable SHARPKERAS_SIMD (scalar,
 /// vector128, vector256, vector512) forces a narrower one. Transposed operands are read through
@@ -40,7 +40,9 @@ internal static unsafe partial class Gemm
     /// <summary>The tile sizes and micro-kernel for one SIMD width.</summary>
     private sealed class Tiling(SimdLevel level, int nr, int kc, int mc, int nc, delegate*<int, float*, float*, float*, int, bool, void> kernel,
         delegate*<int, float*, int, float*, float*, int, bool, void> directKernel,
-        delegate*<int, float*, int, float*, float*, int, bool, void> directKernel4)
+        delegate*<int, float*, int, float*, float*, int, bool, void> directKernel4,
+        delegate*<int, float*, int, float*, float*, int, bool, void> directTKernel,
+        delegate*<int, float*, int, float*, float*, int, bool, void> directTKernel4)
     {
         public SimdLevel Level { get; } = level;
         public int NR { get; } = nr;
@@ -57,14 +59,23 @@ internal static unsafe partial class Gemm
         /// 4-cycle latency, so a row count that leaves 2 or 4 rows over MR tiles ends in 4-row tiles, not a zero-padded 6-row one.
         /// </summary>
         public delegate*<int, float*, int, float*, float*, int, bool, void> DirectKernel4 { get; } = directKernel4;
+
+        /// <summary><see cref="DirectKernel"/> for an A stored [K,M] (transposed): each step's MR rows are contiguous, steps lda apart; or null.</summary>
+        public delegate*<int, float*, int, float*, float*, int, bool, void> DirectTKernel { get; } = directTKernel;
+
+        /// <summary><see cref="DirectKernel4"/> for an A stored [K,M], or null.</summary>
+        public delegate*<int, float*, int, float*, float*, int, bool, void> DirectTKernel4 { get; } = directTKernel4;
     }
 
     // KC keeps a KC x NR panel of B near 16 KB (half of L1) and MC x KC of A near 100 KB of L2;
     // an MC x NC block of C (192-384 KB) stays in L2 while all of K is added into it.
-    private static readonly Tiling s_v512 = new(SimdLevel.Vector512, 32, 128, 192, 512, &KernelV512, &DirectKernelV512, &Direct4KernelV512);
-    private static readonly Tiling s_v256 = new(SimdLevel.Vector256, 16, 256, 96, 512, &KernelV256, &DirectKernelV256, &Direct4KernelV256);
-    private static readonly Tiling s_v128 = new(SimdLevel.Vector128, 8, 256, 96, 512, &KernelV128, &DirectKernelV128, null);
-    private static readonly Tiling s_scalar = new(SimdLevel.Scalar, 4, 256, 96, 512, &KernelScalar, null, null);
+    private static readonly Tiling s_v512 = new(SimdLevel.Vector512, 32, 128, 192, 512, &KernelV512, &DirectKernelV512, &Direct4KernelV512,
+        &DirectTKernelV512, &Direct4TKernelV512);
+    private static readonly Tiling s_v256 = new(SimdLevel.Vector256, 16, 256, 96, 512, &KernelV256, &DirectKernelV256, &Direct4KernelV256,
+        &DirectTKernelV256, &Direct4TKernelV256);
+    private static readonly Tiling s_v128 = new(SimdLevel.Vector128, 8, 256, 96, 512, &KernelV128, &DirectKernelV128, null,
+        &DirectTKernelV128, null);
+    private static readonly Tiling s_scalar = new(SimdLevel.Scalar, 4, 256, 96, 512, &KernelScalar, null, null, null, null);
 
     /// <summary>Most floats of packed B a thread keeps at once: 2 MiB, about two L2s of the development machine and a small share of its L3.</summary>
     private const int PackedBFloats = 1 << 19;
@@ -215,8 +226,11 @@ internal static unsafe partial class Gemm
         /// <summary>A's first element.</summary>
         public float* Data => a;
 
-        /// <summary>True when A is stored [M,K], so that a tile's MR rows can be read in place instead of packed.</summary>
+        /// <summary>True when A is stored [M,K]; false when stored [K,M] (op(A) = A^T). Either way a tile's MR rows are read in place, not packed.</summary>
         public bool RowMajor => !transA;
+
+        /// <summary>Rows of op(A).</summary>
+        public int M => m;
 
         public void Pack(int ic, int mc, int pc, int kc, float* dst) => PackA(a, m, k, transA, ic, mc, pc, kc, dst);
     }
@@ -261,13 +275,24 @@ internal static unsafe partial class Gemm
         // A stored [M,K] is read in place by the tiles of MR whole rows: its MR x KC slice stays in L1 across
         // the panels of B anyway, and packing it cost as much as the product when N is narrow (Dense(10)).
         // Only a last partial row tile is packed, zero-padded. All kernels sum every element identically.
+        // A stored [K,M] (a weight gradient X^T dY) is read in place too: a tile's MR rows at one step are MR
+        // contiguous floats of stored row p. Packing it cost a pass over all of A per column block, each packed
+        // float then used only N/NR times (4 for N = 128), a large share when K is long.
         var direct = t.DirectKernel;
         var direct4 = t.DirectKernel4;
         float* rowsA = null;
-        if (typeof(TA) == typeof(DenseA) && direct is not null)
+        long rowStep = 0, stepStride = 0;
+        int lda = 0;
+        if (typeof(TA) == typeof(DenseA))
         {
             ref readonly var dense = ref Unsafe.As<TA, DenseA>(ref Unsafe.AsRef(in a));
-            rowsA = dense.RowMajor ? dense.Data : null;
+            if (!dense.RowMajor)
+            {
+                direct = t.DirectTKernel;
+                direct4 = t.DirectTKernel4;
+            }
+            rowsA = direct is null ? null : dense.Data;
+            (rowStep, stepStride, lda) = dense.RowMajor ? ((long)k, 1L, k) : (1L, (long)dense.M, dense.M);
         }
         int maxNc = Math.Min(ncMax, RoundUp(colEnd - colStart, nrW));
         // op(B)[ks:ks+kSpan, jc:jc+nc] is packed once per column block and K span, so that each block
@@ -326,16 +351,16 @@ internal static unsafe partial class Gemm
                                     int mr = four ? 4 : Math.Min(MR, mc - ir);
                                     float* ap = bufA + ir * kc;
                                     float* cp = c + (long)(ic + ir) * n + jc + jr;
-                                    float* ar = ir < packFrom ? rowsA + (long)(ic + ir) * k + pc : null;
+                                    float* ar = ir < packFrom ? rowsA + (ic + ir) * rowStep + pc * stepStride : null;
                                     if ((mr == MR || four) && nr == nrW)
                                     {
                                         if (four)
                                         {
-                                            direct4(kc, ar, k, bp, cp, n, acc);
+                                            direct4(kc, ar, lda, bp, cp, n, acc);
                                         }
                                         else if (ar is not null)
                                         {
-                                            direct(kc, ar, k, bp, cp, n, acc);
+                                            direct(kc, ar, lda, bp, cp, n, acc);
                                         }
                                         else
                                         {
@@ -346,11 +371,11 @@ internal static unsafe partial class Gemm
                                     {
                                         if (four)
                                         {
-                                            direct4(kc, ar, k, bp, tile, nrW, false);
+                                            direct4(kc, ar, lda, bp, tile, nrW, false);
                                         }
                                         else if (ar is not null)
                                         {
-                                            direct(kc, ar, k, bp, tile, nrW, false);
+                                            direct(kc, ar, lda, bp, tile, nrW, false);
                                         }
                                         else
                                         {
@@ -496,46 +521,87 @@ internal static unsafe partial class Gemm
     /// <summary>Packs op(B)[pc:pc+kc, jc:jc+nc] into NR-column panels, each [kc][NR], zero-padded.</summary>
     private static void PackB(float* b, int n, int k, bool transB, int pc, int kc, int jc, int nc, int nrW, float* dst)
     {
+        if (!transB)
+        {
+            // B is [K,N]: walk it row by row, reading nc contiguous floats and dealing them out to the panels,
+            // so the reads stream (a panel at a time read 128 bytes per row, rows N floats apart, which left
+            // a weight gradient dY^T X waiting on memory for a third of its time).
+            for (int p = 0; p < kc; p++)
+            {
+                float* src = b + (long)(pc + p) * n + jc;
+                if (Sse.IsSupported && p + 4 < kc)
+                {
+                    byte* ahead = (byte*)(src + 4L * n);
+                    for (int line = 0; line < nc * sizeof(float); line += 64)
+                    {
+                        Sse.Prefetch0(ahead + line);
+                    }
+                }
+                for (int jr = 0; jr < nc; jr += nrW)
+                {
+                    int nr = Math.Min(nrW, nc - jr);
+                    float* dp = dst + jr * kc + p * nrW;
+                    if (nr == nrW)
+                    {
+                        CopyFloats(src + jr, dp, nr);
+                        continue;
+                    }
+                    for (int j = 0; j < nrW; j++)
+                    {
+                        dp[j] = j < nr ? src[jr + j] : 0f;
+                    }
+                }
+            }
+            return;
+        }
         for (int jr = 0; jr < nc; jr += nrW)
         {
             int nr = Math.Min(nrW, nc - jr);
             float* d = dst + jr * kc;
-            if (!transB)
+            // B is stored [N,K]: op(B)[p,j] = b[j*k + p], contiguous in p.
+            for (int j = 0; j < nrW; j++)
             {
-                // B is [K,N]: row p of the panel is contiguous.
-                for (int p = 0; p < kc; p++)
+                if (j < nr)
                 {
-                    float* src = b + (long)(pc + p) * n + jc + jr;
-                    float* dp = d + p * nrW;
-                    Buffer.MemoryCopy(src, dp, nr * sizeof(float), nr * sizeof(float));
-                    for (int j = nr; j < nrW; j++)
+                    float* src = b + (long)(jc + jr + j) * k + pc;
+                    for (int p = 0; p < kc; p++)
                     {
-                        dp[j] = 0f;
+                        d[p * nrW + j] = src[p];
+                    }
+                }
+                else
+                {
+                    for (int p = 0; p < kc; p++)
+                    {
+                        d[p * nrW + j] = 0f;
                     }
                 }
             }
-            else
+        }
+    }
+
+    /// <summary>Copies <paramref name="count"/> floats (a whole panel row) with whole vectors.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void CopyFloats(float* src, float* dst, int count)
+    {
+        int j = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            for (; j + 16 <= count; j += 16)
             {
-                // B is stored [N,K]: op(B)[p,j] = b[j*k + p], contiguous in p.
-                for (int j = 0; j < nrW; j++)
-                {
-                    if (j < nr)
-                    {
-                        float* src = b + (long)(jc + jr + j) * k + pc;
-                        for (int p = 0; p < kc; p++)
-                        {
-                            d[p * nrW + j] = src[p];
-                        }
-                    }
-                    else
-                    {
-                        for (int p = 0; p < kc; p++)
-                        {
-                            d[p * nrW + j] = 0f;
-                        }
-                    }
-                }
+                Vector512.Store(Vector512.Load(src + j), dst + j);
             }
+        }
+        if (Vector256.IsHardwareAccelerated)
+        {
+            for (; j + 8 <= count; j += 8)
+            {
+                Vector256.Store(Vector256.Load(src + j), dst + j);
+            }
+        }
+        for (; j < count; j++)
+        {
+            dst[j] = src[j];
         }
     }
 
