@@ -12,8 +12,10 @@ namespace SharpKeras.Backend.Cpu;
 /// output position, dealt out six floats at a time to every panel) as on its products. Each tile of
 /// dk belongs to one work item, which adds the positions image by image in order, a few images
 /// (whose dY fits the L2 cache) per parallel region; so every dk value is one chain of fused
-/// multiply-adds in position order whatever the thread count. The padding reads as zeros
-/// (multiplied like any pixel, so a non-finite dY propagates as the GEMM's would).
+/// multiply-adds in position order whatever the thread count. A padded convolution's images are
+/// first copied, a region's worth at a time, into a zero-bordered scratch, so that each output row
+/// is one run of the tile (a "same" border split rows into one-position runs that reloaded the whole
+/// tile) and the padding is multiplied like any pixel (a non-finite dY propagates as the GEMM's would).
 /// </summary>
 internal static unsafe class ConvolutionKernelGradient
 {
@@ -23,7 +25,7 @@ internal static unsafe class ConvolutionKernelGradient
     /// <summary>dY floats per parallel region (256 KiB): the images every item walks stay in L2.</summary>
     private const int ChunkFloats = 1 << 16;
 
-    [ThreadStatic] private static float[]? t_zeros;
+    [ThreadStatic] private static float[]? t_padded;
 
     /// <summary>True when <see cref="Run"/> takes the kernel gradient of geometry <paramref name="g"/>.</summary>
     public static bool Takes(in Window2D g) => g.Channels > ConvolutionBackward.MaxDirectChannels && !g.IsPointwise;
@@ -60,27 +62,60 @@ internal static unsafe class ConvolutionKernelGradient
         int items = g.KernelH * g.KernelW * channelGroups * filterGroups;
         int perImage = g.OutPixels * filters;
         int chunk = Math.Clamp(ChunkFloats / Math.Max(1, perImage), 1, g.Batch);
-        var zeros = ThreadScratch.AtLeast(ref t_zeros, g.Channels);
-        Array.Clear(zeros);
-        fixed (float* pz = zeros)
+        bool pad = NeedsPadding(g);
+        int hp = pad ? Math.Max(g.Height + g.PadTop, (g.OutH - 1) * g.StrideH + (g.KernelH - 1) * g.DilationH + 1) : g.Height;
+        int wp = pad ? Math.Max(g.Width + g.PadLeft, (g.OutW - 1) * g.StrideW + (g.KernelW - 1) * g.DilationW + 1) : g.Width;
+        long paddedImage = (long)hp * wp * g.Channels;
+        var padded = pad ? ThreadScratch.AtLeast(ref t_padded, checked((int)(chunk * paddedImage))) : null;
+        fixed (float* scratch = padded)
         {
             for (int first = 0; first < g.Batch; first += chunk)
             {
                 int count = Math.Min(chunk, g.Batch - first);
-                var body = new Body(level, x, dy, dk, g, filters, first, count, channelGroups, filterGroups, pz);
+                float* images = x + (long)first * g.ImageSize;
+                if (pad)
+                {
+                    for (int i = 0; i < count; i++)
+                    {
+                        CopyPadded(images + (long)i * g.ImageSize, scratch + i * paddedImage, g, hp, wp);
+                    }
+                    images = scratch;
+                }
+                var body = new Body(level, images, dy + (long)first * perImage, dk, g, filters, count, hp, wp, channelGroups, filterGroups);
                 CpuParallel.For(items, (long)count * g.OutPixels * TileChannels * Math.Max(fw, Math.Min(filters, 32)) / GemmSmallRows.MacsPerElement, ref body);
             }
         }
     }
 
-    /// <summary>Tiles [start, end) of dk, each over images [first, first + count) added in order.</summary>
-    private readonly struct Body(SimdLevel level, float* x, float* dy, float* dk, Window2D g, int filters, int first, int count,
-        int channelGroups, int filterGroups, float* zeros) : IRangeBody
+    /// <summary>Whether a window of <paramref name="g"/> reaches outside the image.</summary>
+    private static bool NeedsPadding(in Window2D g) =>
+        g.PadTop > 0 || g.PadLeft > 0
+        || (g.OutH - 1) * g.StrideH + (g.KernelH - 1) * g.DilationH - g.PadTop >= g.Height
+        || (g.OutW - 1) * g.StrideW + (g.KernelW - 1) * g.DilationW - g.PadLeft >= g.Width;
+
+    /// <summary>The image into an hp x wp zero-bordered copy, its pixel (0, 0) at (PadTop, PadLeft).</summary>
+    private static void CopyPadded(float* image, float* dst, in Window2D g, int hp, int wp)
+    {
+        int c = g.Channels;
+        new Span<float>(dst, hp * wp * c).Clear();
+        int rowFloats = g.Width * c;
+        for (int iy = 0; iy < g.Height; iy++)
+        {
+            float* d = dst + ((long)(iy + g.PadTop) * wp + g.PadLeft) * c;
+            Buffer.MemoryCopy(image + (long)iy * rowFloats, d, rowFloats * sizeof(float), rowFloats * sizeof(float));
+        }
+    }
+
+    /// <summary>Tiles [start, end) of dk, each over <paramref name="count"/> images (hp x wp, padding included) added in order.</summary>
+    private readonly struct Body(SimdLevel level, float* images, float* dy, float* dk, Window2D g, int filters, int count, int hp, int wp,
+        int channelGroups, int filterGroups) : IRangeBody
     {
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Run(int start, int end)
         {
             int fw = TileFilters(level), c = g.Channels;
+            long imageFloats = (long)hp * wp * c;
+            int step = g.StrideW * c;
             for (int item = start; item < end; item++)
             {
                 int fg = item % filterGroups, rest = item / filterGroups;
@@ -90,45 +125,16 @@ internal static unsafe class ConvolutionKernelGradient
                 int f0 = fw == 0 ? 0 : fg * fw, fn = fw == 0 ? filters : Math.Min(fw, filters - f0);
                 bool vector = fw > 0 && cn == TileChannels && fn == fw;
                 float* o = dk + (long)(tap * c + c0) * filters + f0;
-                int offH = ky * g.DilationH - g.PadTop, offW = kx * g.DilationW - g.PadLeft;
-                // Output columns [ox0, ox1) read inside the image's width; the others read the zeros.
-                int ox0 = 0;
-                while (ox0 < g.OutW && ox0 * g.StrideW + offW < 0)
+                // In the (possibly zero-bordered) image, output (oy, ox) reads pixel (oy * strideH + ky * dh, ox * strideW + kx * dw).
+                long tapOffset = ((long)ky * g.DilationH * wp + kx * g.DilationW) * c + c0;
+                for (int n = 0; n < count; n++)
                 {
-                    ox0++;
-                }
-                int ox1 = ox0;
-                while (ox1 < g.OutW && ox1 * g.StrideW + offW < g.Width)
-                {
-                    ox1++;
-                }
-                int step = g.StrideW * c;
-                for (int n = first; n < first + count; n++)
-                {
-                    float* image = x + (long)n * g.ImageSize + c0;
-                    float* dyImage = dy + (long)n * g.OutPixels * filters + f0;
+                    float* image = images + n * imageFloats + tapOffset;
+                    float* d = dy + (long)n * g.OutPixels * filters + f0;
                     for (int oy = 0; oy < g.OutH; oy++)
                     {
-                        int sy = oy * g.StrideH + offH;
-                        float* d = dyImage + (long)oy * g.OutW * filters;
-                        if ((uint)sy >= (uint)g.Height)
-                        {
-                            Tile(vector, zeros, 0, d, g.OutW, filters, o, cn, fn);
-                            continue;
-                        }
-                        if (ox0 > 0)
-                        {
-                            Tile(vector, zeros, 0, d, ox0, filters, o, cn, fn);
-                        }
-                        if (ox1 > ox0)
-                        {
-                            float* s = image + ((long)sy * g.Width + ox0 * g.StrideW + offW) * c;
-                            Tile(vector, s, step, d + (long)ox0 * filters, ox1 - ox0, filters, o, cn, fn);
-                        }
-                        if (ox1 < g.OutW)
-                        {
-                            Tile(vector, zeros, 0, d + (long)ox1 * filters, g.OutW - ox1, filters, o, cn, fn);
-                        }
+                        Tile(vector, image + (long)oy * g.StrideH * wp * c, step, d, g.OutW, filters, o, cn, fn);
+                        d += (long)g.OutW * filters;
                     }
                 }
             }
