@@ -33,6 +33,12 @@ public class ImplicitConvolutionTests
         { 3, 24, 24, 3, 32, 3, 3, 1, 1, "same" },
         { 2, 33, 32, 4, 37, 3, 3, 2, 1, "same" },
         { 5, 30, 30, 2, 21, 3, 3, 1, 2, "valid" },
+        // Many channels take the eight-channel tiles of the kernel gradient (whole tiles at 32 and 64, channel and
+        // filter tails) and the mirrored direct input gradient (valid, same, dilated, strided fall back to col2im).
+        { 3, 9, 9, 32, 32, 3, 3, 1, 1, "valid" },
+        { 2, 7, 8, 16, 64, 3, 3, 1, 1, "same" },
+        { 2, 9, 10, 12, 48, 3, 3, 2, 1, "same" },
+        { 2, 10, 9, 8, 40, 3, 2, 1, 2, "valid" },
     };
 
     [Theory]

@@ -1,5 +1,3 @@
-using System.Runtime.Intrinsics;
-
 namespace SharpKeras.Backend.Cpu;
 
 /// <summary>
@@ -7,11 +5,11 @@ namespace SharpKeras.Backend.Cpu;
 /// from the image's windows (one row per output position, one column per kernel tap and channel),
 /// so the im2col matrix, several MiB per chunk of images that would be written and read back
 /// through memory, never exists. The forward pass of a non-pointwise convolution hands over to
-/// <see cref="DirectConvolution"/>, which reads the windows in place with no panels at all; the kernel
-/// gradient reads the input's windows (with at most 4 input channels, <see cref="ConvolutionBackward"/>'s
-/// direct kernel instead); the input gradient of a stride-1 convolution reads the windows of dY with the taps mirrored (a
-/// "full" correlation with the kernel transposed per tap). A strided input gradient has no such
-/// dense form (most taps would land between outputs), so it keeps the GEMM into a bounded scratch
+/// <see cref="DirectConvolution"/>, which reads the windows in place with no panels at all; so does the
+/// kernel gradient, to <see cref="ConvolutionBackward"/> (at most 4 input channels) or
+/// <see cref="ConvolutionKernelGradient"/>; the input gradient of a stride-1 convolution is a "full"
+/// correlation of dY with the kernel mirrored and transposed per tap, run as a direct forward
+/// convolution by <see cref="DirectInputGradient"/>. A strided input gradient has no such dense form (most taps would land between outputs), so it keeps the GEMM into a bounded scratch
 /// and col2im. Threads split the GEMM as <see cref="Gemm"/> does, so results do not depend on them.
 /// </summary>
 internal static unsafe class ImplicitConvolution
@@ -19,7 +17,6 @@ internal static unsafe class ImplicitConvolution
     private const int MR = Gemm.MR;
 
     [ThreadStatic] private static float[]? t_zeros;
-    [ThreadStatic] private static float[]? t_row;
     [ThreadStatic] private static float[]? t_kernelT;
     [ThreadStatic] private static float[]? t_cols;
 
@@ -120,7 +117,8 @@ internal static unsafe class ImplicitConvolution
                 ConvolutionBackward.KernelGradient(level, px, pdy, pdk, g, filters);
                 return;
             }
-            Gemm.MultiplyPacked(level, new WindowsTransposedA(InputWindows(px, g)), pdy, pdk, g.PatchSize, filters, k, false, false, null, EpilogueActivation.None);
+            // More channels: register tiles of eight channels by two vectors of filters, no packing (see ConvolutionKernelGradient).
+            ConvolutionKernelGradient.Run(level, px, pdy, pdk, g, filters);
         }
     }
 
@@ -141,6 +139,16 @@ internal static unsafe class ImplicitConvolution
         if (g.IsPointwise)
         {
             Gemm.Multiply(level, dy, kernel, dx, m, g.Channels, filters, false, true, false, default, EpilogueActivation.None);
+            return;
+        }
+        if (DirectInputGradient.Takes(g))
+        {
+            fixed (float* pdy = dy)
+            fixed (float* pdx = dx)
+            {
+                // A forward convolution of dY with the mirrored kernel, on the direct kernel's register tiles.
+                DirectInputGradient.Run(level, pdy, kernel, pdx, g, filters);
+            }
             return;
         }
         if (g.StrideH == 1 && g.StrideW == 1)
@@ -188,9 +196,6 @@ internal static unsafe class ImplicitConvolution
         }
     }
 
-    private static Windows InputWindows(float* x, in Window2D g) =>
-        new(x, g.Height, g.Width, g.Channels, g.OutH, g.OutW, g.KernelW, g.StrideH, g.StrideW, -g.PadTop, -g.PadLeft, g.DilationH, g.DilationW);
-
     /// <summary>A thread's read-only run of zeros standing for the padding, at least <paramref name="n"/> long.</summary>
     private static float[] Zeros(int n) => t_zeros is { } z && z.Length >= n ? z : (t_zeros = new float[Math.Max(n, 256)]);
 
@@ -214,13 +219,6 @@ internal static unsafe class ImplicitConvolution
             by = oy * strideH + offH;
             bx = ox * strideW + offW;
             return src + (long)n * srcH * srcW * channels;
-        }
-
-        /// <summary>Where channel <paramref name="ch"/> of tap <paramref name="tap"/> of a window starts, or <paramref name="zeros"/> in the padding.</summary>
-        public float* Tap(float* image, int by, int bx, int tap, int ch, float* zeros)
-        {
-            int ky = tap / kernelW;
-            return At(image, by + ky * stepH, bx + (tap - ky * kernelW) * stepW, ch, zeros);
         }
 
         /// <summary>The source offsets (dy, dx) of tap <paramref name="tap"/> from a window's origin.</summary>
@@ -280,73 +278,6 @@ internal static unsafe class ImplicitConvolution
                         q += run;
                         tap++;
                         ch = 0;
-                    }
-                }
-            }
-        }
-    }
-
-    /// <summary>The transposed windows as A (rows are taps and channels, columns output positions), for the kernel gradient.</summary>
-    private readonly struct WindowsTransposedA(Windows w) : IPanelSourceA
-    {
-        public void Pack(int ic, int mc, int pc, int kc, float* dst)
-        {
-            int c = w.Channels;
-            var rowBuffer = t_row is { } rb && rb.Length >= mc + 8 ? rb : (t_row = new float[mc + 8]);
-            fixed (float* zeros = Zeros(c))
-            fixed (float* row = rowBuffer)
-            {
-                for (int p = 0; p < kc; p++)
-                {
-                    // One output position's window, taps [ic, ic + mc) of it, gathered contiguous
-                    // (runs of channels copied from the image), then dealt out to the panels.
-                    float* image = w.Row(pc + p, out int by, out int bx);
-                    int i = ic, end = ic + mc, tap = ic / c, ch = ic - tap * c;
-                    float* rp = row;
-                    while (i < end)
-                    {
-                        int run = Math.Min(c - ch, end - i);
-                        float* src = w.Tap(image, by, bx, tap, ch, zeros);
-                        if (run == 1)
-                        {
-                            *rp = *src;
-                        }
-                        else
-                        {
-                            Buffer.MemoryCopy(src, rp, run * sizeof(float), run * sizeof(float));
-                        }
-                        rp += run;
-                        i += run;
-                        tap++;
-                        ch = 0;
-                    }
-                    int ir = 0;
-                    if (Vector256.IsHardwareAccelerated && p + 1 < kc)
-                    {
-                        // 8 floats per 6-float group: the 2 extra land in the next p's slot of the same
-                        // panel, written after this one; the row buffer has 8 floats of slack to read.
-                        for (; ir + MR <= mc; ir += MR)
-                        {
-                            Vector256.Store(Vector256.Load(row + ir), dst + ir * kc + p * MR);
-                        }
-                    }
-                    for (; ir + MR <= mc; ir += MR)
-                    {
-                        float* dp = dst + ir * kc + p * MR;
-                        dp[0] = row[ir];
-                        dp[1] = row[ir + 1];
-                        dp[2] = row[ir + 2];
-                        dp[3] = row[ir + 3];
-                        dp[4] = row[ir + 4];
-                        dp[5] = row[ir + 5];
-                    }
-                    if (ir < mc)
-                    {
-                        float* dp = dst + ir * kc + p * MR;
-                        for (int r = 0; r < MR; r++)
-                        {
-                            dp[r] = ir + r < mc ? row[ir + r] : 0f;
-                        }
                     }
                 }
             }
