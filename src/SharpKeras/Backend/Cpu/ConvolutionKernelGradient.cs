@@ -62,9 +62,8 @@ internal static unsafe class ConvolutionKernelGradient
         int items = g.KernelH * g.KernelW * channelGroups * filterGroups;
         int perImage = g.OutPixels * filters;
         int chunk = Math.Clamp(ChunkFloats / Math.Max(1, perImage), 1, g.Batch);
-        bool pad = NeedsPadding(g);
-        int hp = pad ? Math.Max(g.Height + g.PadTop, (g.OutH - 1) * g.StrideH + (g.KernelH - 1) * g.DilationH + 1) : g.Height;
-        int wp = pad ? Math.Max(g.Width + g.PadLeft, (g.OutW - 1) * g.StrideW + (g.KernelW - 1) * g.DilationW + 1) : g.Width;
+        bool pad = DirectConvolution.NeedsPadding(g);
+        var (hp, wp) = DirectConvolution.PaddedExtent(g);
         long paddedImage = (long)hp * wp * g.Channels;
         var padded = pad ? ThreadScratch.AtLeast(ref t_padded, checked((int)(chunk * paddedImage))) : null;
         fixed (float* scratch = padded)
@@ -77,32 +76,13 @@ internal static unsafe class ConvolutionKernelGradient
                 {
                     for (int i = 0; i < count; i++)
                     {
-                        CopyPadded(images + (long)i * g.ImageSize, scratch + i * paddedImage, g, hp, wp);
+                        DirectConvolution.CopyPadded(images + (long)i * g.ImageSize, scratch + i * paddedImage, g, hp, wp);
                     }
                     images = scratch;
                 }
                 var body = new Body(level, images, dy + (long)first * perImage, dk, g, filters, count, hp, wp, channelGroups, filterGroups);
                 CpuParallel.For(items, (long)count * g.OutPixels * TileChannels * Math.Max(fw, Math.Min(filters, 32)) / GemmSmallRows.MacsPerElement, ref body);
             }
-        }
-    }
-
-    /// <summary>Whether a window of <paramref name="g"/> reaches outside the image.</summary>
-    private static bool NeedsPadding(in Window2D g) =>
-        g.PadTop > 0 || g.PadLeft > 0
-        || (g.OutH - 1) * g.StrideH + (g.KernelH - 1) * g.DilationH - g.PadTop >= g.Height
-        || (g.OutW - 1) * g.StrideW + (g.KernelW - 1) * g.DilationW - g.PadLeft >= g.Width;
-
-    /// <summary>The image into an hp x wp zero-bordered copy, its pixel (0, 0) at (PadTop, PadLeft).</summary>
-    private static void CopyPadded(float* image, float* dst, in Window2D g, int hp, int wp)
-    {
-        int c = g.Channels;
-        new Span<float>(dst, hp * wp * c).Clear();
-        int rowFloats = g.Width * c;
-        for (int iy = 0; iy < g.Height; iy++)
-        {
-            float* d = dst + ((long)(iy + g.PadTop) * wp + g.PadLeft) * c;
-            Buffer.MemoryCopy(image + (long)iy * rowFloats, d, rowFloats * sizeof(float), rowFloats * sizeof(float));
         }
     }
 

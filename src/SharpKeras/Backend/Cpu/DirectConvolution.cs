@@ -138,10 +138,16 @@ internal static unsafe class DirectConvolution
     }
 
     /// <summary>Whether a window of <paramref name="g"/> reaches outside the image (then images are copied into a zero-bordered scratch first).</summary>
-    private static bool NeedsPadding(in Window2D g) =>
+    internal static bool NeedsPadding(in Window2D g) =>
         g.PadTop > 0 || g.PadLeft > 0
         || (g.OutH - 1) * g.StrideH + (g.KernelH - 1) * g.DilationH - g.PadTop >= g.Height
         || (g.OutW - 1) * g.StrideW + (g.KernelW - 1) * g.DilationW - g.PadLeft >= g.Width;
+
+    /// <summary>Height and width of an image's zero-bordered copy (<see cref="CopyPadded"/>) that holds every window of <paramref name="g"/>; the image's own size when none reaches outside.</summary>
+    internal static (int Height, int Width) PaddedExtent(in Window2D g) => NeedsPadding(g)
+        ? (Math.Max(g.Height + g.PadTop, (g.OutH - 1) * g.StrideH + (g.KernelH - 1) * g.DilationH + 1),
+           Math.Max(g.Width + g.PadLeft, (g.OutW - 1) * g.StrideW + (g.KernelW - 1) * g.DilationW + 1))
+        : (g.Height, g.Width);
 
     private readonly struct Body(float* x, float* panels, float* bias, EpilogueActivation activation, float* y, Window2D g, int filters, SimdLevel level) : IRangeBody
     {
@@ -151,8 +157,7 @@ internal static unsafe class DirectConvolution
             int tiles = (g.OutPixels + MR - 1) / MR;
             int panelCount = (filters + nr - 1) / nr;
             bool pad = NeedsPadding(g);
-            int hp = pad ? Math.Max(g.Height + g.PadTop, (g.OutH - 1) * g.StrideH + (g.KernelH - 1) * g.DilationH + 1) : g.Height;
-            int wp = pad ? Math.Max(g.Width + g.PadLeft, (g.OutW - 1) * g.StrideW + (g.KernelW - 1) * g.DilationW + 1) : g.Width;
+            var (hp, wp) = PaddedExtent(g);
             int taps = g.KernelH * g.KernelW;
             var offsetBuffer = ThreadScratch.AtLeast(ref t_offsets, taps);
             var paddedBuffer = pad ? ThreadScratch.AtLeast(ref t_padded, hp * wp * c) : null;
@@ -264,7 +269,7 @@ internal static unsafe class DirectConvolution
     }
 
     /// <summary>Copies one image into <paramref name="dst"/> [hp][wp][c] at (PadTop, PadLeft), zero elsewhere.</summary>
-    private static void CopyPadded(float* image, float* dst, in Window2D g, int hp, int wp)
+    internal static void CopyPadded(float* image, float* dst, in Window2D g, int hp, int wp)
     {
         int c = g.Channels;
         new Span<float>(dst, hp * wp * c).Clear();
