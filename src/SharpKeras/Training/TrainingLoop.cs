@@ -478,6 +478,14 @@ internal static class TrainingLoop
                 list![i].OnPredictBatchEnd(step, outputs);
             }
             bar?.Update(step + 1);
+            // The first batch built the model and its plan on this thread; the rest may be shared out whole among the threads.
+            if (step == 0 && result is not null && feed.Steps is { } all && all == (samples!.Value + count - 1) / count &&
+                ConcurrentPredict.Applies(model, x, list is not null, all - 1))
+            {
+                ConcurrentPredict.Run(model, x!, result, 1, count, bar, cancellationToken);
+                bar?.Update(all);
+                break;
+            }
         }
         feed.EndEpoch();
         foreach (var c in list ?? [])

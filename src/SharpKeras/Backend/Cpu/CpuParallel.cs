@@ -203,6 +203,30 @@ internal static unsafe class CpuParallel
         }
     }
 
+    /// <summary>
+    /// <see cref="For{TBody}"/> for a body that is an object (holding references a struct body may not): the
+    /// same chunks and threads, the object reached through a GC handle for the duration of the call.
+    /// </summary>
+    public static void ForObject(int count, long workPerItem, IRangeBody body)
+    {
+        var handle = System.Runtime.InteropServices.GCHandle.Alloc(body);
+        try
+        {
+            var byHandle = new HandleBody(System.Runtime.InteropServices.GCHandle.ToIntPtr(handle));
+            For(count, workPerItem, ref byHandle);
+        }
+        finally
+        {
+            handle.Free();
+        }
+    }
+
+    private readonly struct HandleBody(nint handle) : IRangeBody
+    {
+        public void Run(int start, int end) =>
+            ((IRangeBody)System.Runtime.InteropServices.GCHandle.FromIntPtr(handle).Target!).Run(start, end);
+    }
+
     private static int ChunkEnd(int count, int chunks, int c) => (int)((long)count * (c + 1) / chunks);
 
     private static void Invoke<TBody>(void* state, int start, int end) where TBody : unmanaged, IRangeBody =>
