@@ -33,6 +33,15 @@ public abstract partial class Layer
     public string VariableDtype => _dtypePolicy.VariableDtype;
 
     /// <summary>
+    /// Whether a bfloat16 policy rounds the call's inputs and outputs (Keras's <c>_convert_input_args</c>); functional and
+    /// Sequential models do not (their layers do), so that a float32 first layer sees its input unrounded, as in Keras.
+    /// </summary>
+    private protected virtual bool ConvertsInputsAndOutputs => true;
+
+    /// <summary>True when this layer's call rounds its inputs and outputs to bfloat16.</summary>
+    private bool RoundsCall => _dtypePolicy.ComputesInBfloat16 && ConvertsInputsAndOutputs;
+
+    /// <summary>
     /// A tensor cast to the bfloat16 compute dtype (Keras's convert_input with autocast): float tensors not already bfloat16
     /// are rounded, keeping their mask; integer tensors (labels, token ids) pass as they are.
     /// </summary>

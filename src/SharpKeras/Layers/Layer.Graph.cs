@@ -127,7 +127,7 @@ public abstract partial class Layer
         ArgumentNullException.ThrowIfNull(inputs);
         EnsureBuilt([.. inputs.Select(t => t.Shape)]);
         using var scope = EnterCall();
-        if (!DtypePolicy.ComputesInBfloat16)
+        if (!RoundsCall)
         {
             return Call(inputs, training);
         }

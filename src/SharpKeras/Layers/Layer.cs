@@ -209,7 +209,7 @@ public abstract partial class Layer
     {
         EnsureBuilt(inputs.Shape);
         using var scope = EnterCall();
-        bool bfloat16 = DtypePolicy.ComputesInBfloat16;
+        bool bfloat16 = RoundsCall;
         var x = bfloat16 ? ToComputeDtype(inputs) : inputs;
         var output = Call(x, training);
         GradientTape.CheckRecorded(x, output);
