@@ -56,6 +56,9 @@ public sealed record BenchOptions
     /// <summary>Seed of weights, dropout and shuffling.</summary>
     public int Seed { get; init; } = 1;
 
+    /// <summary>The dtype policy of SharpKeras's training runs ("float32", the default, or "mixed_bfloat16"); the peers keep float32.</summary>
+    public string DtypePolicy { get; init; } = "float32";
+
     /// <summary>The arguments as given, for the report.</summary>
     public IReadOnlyList<string> Arguments { get; init; } = [];
 
@@ -75,7 +78,8 @@ public sealed record BenchOptions
         "  --profile           per-layer forward/backward profile of one model\n" +
         "  --quick             small sizes for a smoke test\n" +
         "  --data DIR          dataset folder (default: Keras's usual places)\n" +
-        "  --seed N            seed of weights, dropout and shuffling (default 1)";
+        "  --seed N            seed of weights, dropout and shuffling (default 1)\n" +
+        "  --dtype-policy P    SharpKeras's dtype policy in the training suites: float32 (default) or mixed_bfloat16 (bfloat16 emulated in float32)";
 
     /// <summary>Parses the command line; throws <see cref="UsageException"/> on a mistake.</summary>
     public static BenchOptions Parse(IReadOnlyList<string> args)
@@ -115,10 +119,27 @@ public sealed record BenchOptions
                 "--quick" => o with { Quick = true },
                 "--data" => o with { DataPath = Value() },
                 "--seed" => o with { Seed = Positive() },
+                "--dtype-policy" => o with { DtypePolicy = ParseDtypePolicy(suite, Value()) },
                 _ => throw new UsageException($"Unknown option '{name}'."),
             };
         }
         return o;
+    }
+
+    private static string ParseDtypePolicy(string suite, string value)
+    {
+        if (suite is not ("seed" or "keras-examples" or "keras-benchmarks"))
+        {
+            throw new UsageException($"--dtype-policy applies to the training suites (seed, keras-examples, keras-benchmarks), not '{suite}'.");
+        }
+        try
+        {
+            return new DtypePolicies.DTypePolicy(value).Name;
+        }
+        catch (Exception e) when (e is ArgumentException or NotSupportedException)
+        {
+            throw new UsageException($"--dtype-policy: {e.Message}");
+        }
     }
 
     private static List<string> List(string value) =>

@@ -189,7 +189,7 @@ public static class ReportWriter
                     sb.AppendLine(Inv, $"| {f.Framework} | {f.Threads} | 0 | failed: {f.Error} |");
                     continue;
                 }
-                sb.Append(Inv, $"| {f.Framework} {f.Version} | {f.Threads} | {f.Runs.Count} | {F(f.MedianSeconds, 4)} | {F(f.MinSeconds, 4)} | {F(f.MaxSeconds, 4)} | {F(f.AverageSeconds, 4)} | {F(f.TotalSeconds, 3)} | {(f.TimeRatio is { } tr ? tr.ToString("F2", Inv) + "x" : "—")} | {F(f.MedianGflops, 1)} | {(f.GflopsRatio is { } gr ? gr.ToString("F2", Inv) + "x" : "—")} | {(f.FractionOfPeak is { } fp ? (100 * fp).ToString("F0", Inv) + "%" : "—")} |");
+                sb.Append(Inv, $"| {f.Framework} {f.Version}{(f.DtypePolicy is { } dp ? $" ({dp})" : "")} | {f.Threads} | {f.Runs.Count} | {F(f.MedianSeconds, 4)} | {F(f.MinSeconds, 4)} | {F(f.MaxSeconds, 4)} | {F(f.AverageSeconds, 4)} | {F(f.TotalSeconds, 3)} | {(f.TimeRatio is { } tr ? tr.ToString("F2", Inv) + "x" : "—")} | {F(f.MedianGflops, 1)} | {(f.GflopsRatio is { } gr ? gr.ToString("F2", Inv) + "x" : "—")} | {(f.FractionOfPeak is { } fp ? (100 * fp).ToString("F0", Inv) + "%" : "—")} |");
                 sb.Append(curves ? $" {F(f.FinalLoss, 4)} | {F(f.FinalAccuracy, 4)} |" : "");
                 sb.Append(inference ? $" {F(f.MedianInferenceSamplesPerSecond, 0)} | {(f.InferenceRatio is { } ir ? ir.ToString("F2", Inv) + "x" : "—")} |" : "");
                 sb.Append(memory ? $" {PeakCell(f)} | {F(f.PeakGrowthMiB, 1)} | {(f.MemoryRatio is { } mr ? mr.ToString("F2", Inv) + "x" : "—")} |" : "");
@@ -301,7 +301,7 @@ public static class ReportWriter
             }
             foreach (var f in w.Frameworks)
             {
-                var cells = new List<string> { Markup.Escape(f.Framework), f.Threads.ToString(Inv), f.Runs.Count.ToString(Inv) };
+                var cells = new List<string> { Markup.Escape(f.DtypePolicy is { } dp ? $"{f.Framework} ({dp})" : f.Framework), f.Threads.ToString(Inv), f.Runs.Count.ToString(Inv) };
                 if (f.Runs.Count == 0)
                 {
                     cells.Add("[red]failed[/]");

@@ -40,6 +40,9 @@ public sealed record FrameworkResult
     /// <summary>Threads it was allowed.</summary>
     public required int Threads { get; init; }
 
+    /// <summary>The dtype policy SharpKeras trained under when not float32 ("mixed_bfloat16"); null for float32 and for peers.</summary>
+    public string? DtypePolicy { get; init; }
+
     /// <summary>The runs.</summary>
     public List<RunResult> Runs { get; init; } = [];
 

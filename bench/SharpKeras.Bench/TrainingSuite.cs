@@ -68,11 +68,12 @@ public static class TrainingSuite
             (string X, string Y)? raw = ctx.Peers.Count > 0 ? data.WriteRaw(Path.Combine(ctx.TempFolder, w.Name)) : null;
             foreach (int threads in ctx.Threads)
             {
-                var sk = new FrameworkResult { Framework = "SharpKeras", Version = ctx.Report.Machine.SharpKeras, Threads = threads };
+                string? policy = o.DtypePolicy == "float32" ? null : o.DtypePolicy;
+                var sk = new FrameworkResult { Framework = "SharpKeras", Version = ctx.Report.Machine.SharpKeras, Threads = threads, DtypePolicy = policy };
                 var peers = ctx.Peers.Select(p => (Peer: p, Result: new FrameworkResult { Framework = p.Framework, Version = p.Version, Threads = threads })).ToList();
                 result.Frameworks.Add(sk);
                 // The fused attention kernel against the plain composition (flashAttention: false), timed the same way.
-                var composed = HasAttention(w) ? new FrameworkResult { Framework = ComposedAttention, Version = ctx.Report.Machine.SharpKeras, Threads = threads } : null;
+                var composed = HasAttention(w) ? new FrameworkResult { Framework = ComposedAttention, Version = ctx.Report.Machine.SharpKeras, Threads = threads, DtypePolicy = policy } : null;
                 if (composed is not null)
                 {
                     result.Frameworks.Add(composed);
@@ -81,12 +82,12 @@ public static class TrainingSuite
                 for (int run = 1; run <= plan.Runs; run++)
                 {
                     ctx.Status($"{w.Name} · {threads} thread(s) · run {run}/{plan.Runs} · SharpKeras");
-                    sk.Runs.Add(RunSharpKeras(w, data, plan, threads, o.Seed + run, run, result.FlopsPerTimedRun));
+                    sk.Runs.Add(RunSharpKeras(w, data, plan, threads, o.Seed + run, run, result.FlopsPerTimedRun, o.DtypePolicy));
                     ctx.Step();
                     if (composed is not null)
                     {
                         ctx.Status($"{w.Name} · {threads} thread(s) · run {run}/{plan.Runs} · {ComposedAttention}");
-                        composed.Runs.Add(RunSharpKeras(w, data, plan, threads, o.Seed + run, run, result.FlopsPerTimedRun, composedAttention: true));
+                        composed.Runs.Add(RunSharpKeras(w, data, plan, threads, o.Seed + run, run, result.FlopsPerTimedRun, o.DtypePolicy, composedAttention: true));
                         ctx.Step();
                     }
                     foreach (var (peer, pr) in peers)
@@ -152,19 +153,21 @@ public static class TrainingSuite
         : w.DiscardFirstEpoch ? epochSeconds.Skip(1).Sum()
         : epochSeconds.Average();
 
-    private static RunResult RunSharpKeras(Workload w, BenchData data, Plan plan, int threads, int seed, int run, double? flops, bool composedAttention = false)
+    private static RunResult RunSharpKeras(Workload w, BenchData data, Plan plan, int threads, int seed, int run, double? flops, string dtypePolicy, bool composedAttention = false)
     {
         MemoryProbe.ReleaseFreedMemory();
         using var self = Process.GetCurrentProcess();
         using var memory = MemoryProbe.Start(self, managedHeap: true);
-        var result = TrainSharpKeras(w, data, plan, threads, seed, run, flops, composedAttention);
+        var result = TrainSharpKeras(w, data, plan, threads, seed, run, flops, dtypePolicy, composedAttention);
         return result with { Memory = memory.Stop() };
     }
 
-    private static RunResult TrainSharpKeras(Workload w, BenchData data, Plan plan, int threads, int seed, int run, double? flops, bool composedAttention)
+    private static RunResult TrainSharpKeras(Workload w, BenchData data, Plan plan, int threads, int seed, int run, double? flops, string dtypePolicy, bool composedAttention)
     {
         Config.Threads = threads;
         Config.SetRandomSeed(seed);
+        // The layers ModelFactory makes take it when made; per flow, so it reaches this run's model only.
+        Config.SetDtypePolicy(dtypePolicy);
         var model = ModelFactory.Build(w, composedAttention);
         var timer = new EpochTimer();
         var clock = Stopwatch.StartNew();

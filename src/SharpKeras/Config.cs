@@ -41,4 +41,28 @@ public static class Config
     /// that each seed get reproducible streams of their own.
     /// </summary>
     public static void SetRandomSeed(int seed) => SeedGenerator.SeedGlobal(seed);
+
+    // Per flow, as the seeded stream: a test or a request that sets a policy does not change the layers another builds.
+    private static readonly AsyncLocal<DtypePolicies.DTypePolicy?> s_dtypePolicy = new();
+
+    /// <summary>
+    /// Sets the dtype policy that layers built afterwards take when given none (Keras's <c>keras.config.set_dtype_policy</c>):
+    /// <c>"float32"</c> (the default) or <c>"mixed_bfloat16"</c>. Like <see cref="SetRandomSeed"/> it follows the calling code's
+    /// execution context (the tasks and threads it starts afterwards), so concurrent callers (parallel tests) do not see each other's policy.
+    /// </summary>
+    public static void SetDtypePolicy(string policy)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        s_dtypePolicy.Value = DtypePolicies.DTypePolicy.Of(policy, "Config.SetDtypePolicy policy");
+    }
+
+    /// <summary>Sets the calling flow's global dtype policy to <paramref name="policy"/> (Keras's <c>keras.config.set_dtype_policy(policy)</c>).</summary>
+    public static void SetDtypePolicy(DtypePolicies.DTypePolicy policy)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        s_dtypePolicy.Value = policy;
+    }
+
+    /// <summary>The calling flow's global dtype policy (Keras's <c>keras.config.dtype_policy()</c>); float32 unless set.</summary>
+    public static DtypePolicies.DTypePolicy DtypePolicy() => s_dtypePolicy.Value ?? DtypePolicies.DTypePolicy.Float32;
 }

@@ -7,7 +7,7 @@ public sealed class Variable
     public Variable(string name, Tensor value, bool trainable = true)
     {
         Name = name;
-        Value = value;
+        _value = value;
         value.OwnerVariable ??= this;
         _trainable = trainable;
     }
@@ -15,8 +15,30 @@ public sealed class Variable
     /// <summary>The variable's name ("kernel", "bias", ...).</summary>
     public string Name { get; }
 
-    /// <summary>The current value; optimizers update it in place, so its identity never changes.</summary>
-    public Tensor Value { get; }
+    private readonly Tensor _value;
+
+    /// <summary>
+    /// The current value; optimizers update it in place, so its identity never changes. Read inside the call of a layer
+    /// whose dtype policy computes in bfloat16, an autocast variable gives its value rounded to bfloat16 instead (Keras's
+    /// AutocastScope), recorded as an op so that the gradient reaches the float32 value.
+    /// </summary>
+    public Tensor Value => _autocast && DtypePolicies.Autocast.Active ? DtypePolicies.Autocast.Read(this, _value) : _value;
+
+    /// <summary>The stored float32 value, never autocast (what optimizers, savers and the inference cache use).</summary>
+    internal Tensor Stored => _value;
+
+    private bool _autocast;
+
+    /// <summary>
+    /// Whether reads inside a mixed-precision layer's call are cast to its compute dtype (Keras's <c>autocast</c> argument of
+    /// add_weight). Layers turn it on for their trainable weights; state they update in their call, and weights Keras reads
+    /// in float32 (BatchNormalization's, LayerNormalization's), stay off.
+    /// </summary>
+    internal bool Autocast
+    {
+        get => _autocast;
+        set => _autocast = value;
+    }
 
     /// <summary>Whether optimizers update it.</summary>
     public bool Trainable
@@ -59,7 +81,7 @@ public sealed class Variable
     private Constraints.Constraint? _constraint;
 
     /// <summary>The value's shape.</summary>
-    public Shape Shape => Value.Shape;
+    public Shape Shape => _value.Shape;
 
     /// <summary>Copies new values in (Keras's <c>assign</c>); the shape must match.</summary>
     public void Assign(Tensor value)
@@ -68,7 +90,7 @@ public sealed class Variable
         {
             throw new ArgumentException($"Cannot assign a value of shape {value.Shape} to variable '{Name}' of shape {Shape}.", nameof(value));
         }
-        value.Cast(DType.Float32).Span.CopyTo(Value.Span);
+        value.Cast(DType.Float32).Span.CopyTo(_value.Span);
         MarkChanged();
     }
 
@@ -96,7 +118,7 @@ public sealed class Variable
     }
 
     /// <summary>A copy of the current value.</summary>
-    public Tensor Numpy() => Value.Clone();
+    public Tensor Numpy() => _value.Clone();
 
     /// <inheritdoc/>
     public override string ToString() => $"<Variable '{Name}' shape={Shape}>";

@@ -15,7 +15,8 @@ internal interface IBackend : IMatMulKernels, IConvolutionKernels, IPoolingKerne
     IAttentionKernels,
     IImageAffineKernels,
     IPackedMatMulKernels,
-    IPackedConvolutionKernels
+    IPackedConvolutionKernels,
+    IPrecisionKernels
 {
     /// <summary>The backend's name as <c>SHARPKERAS_BACKEND</c> and <see cref="SharpKeras.Config.Backend"/> spell it.</summary>
     string Name { get; }

@@ -22,7 +22,7 @@ public abstract partial class Layer
         {
             ["name"] = Name,
             ["trainable"] = Trainable,
-            ["dtype"] = DTypePolicyConfig("float32"),
+            ["dtype"] = DtypePolicy.Serialize(),
         };
         // As Keras's base get_config: the key is written only when the layer has one.
         if (ActivityRegularizer is { } activity)
@@ -69,9 +69,14 @@ public abstract partial class Layer
         }
     }
 
-    /// <summary>Applies the base fields of a config (trainable) after a FromConfig made the layer.</summary>
+    /// <summary>Applies the base fields of a config (trainable, dtype policy) after a FromConfig made the layer.</summary>
     internal void ApplyBaseConfig(JsonObject config)
     {
+        // A non-float dtype ("int64" of a lookup layer) is the layer's own business; a float one sets the policy.
+        if (DtypePolicies.DTypePolicy.FromConfigNode(config["dtype"], $"{Describe()} config \"dtype\"") is { } policy)
+        {
+            DtypePolicy = policy;
+        }
         if (config["trainable"] is JsonValue t && t.TryGetValue<bool>(out var trainable))
         {
             Trainable = trainable;

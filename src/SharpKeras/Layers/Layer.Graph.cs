@@ -127,7 +127,11 @@ public abstract partial class Layer
         ArgumentNullException.ThrowIfNull(inputs);
         EnsureBuilt([.. inputs.Select(t => t.Shape)]);
         using var scope = EnterCall();
-        return Call(inputs, training);
+        if (!RoundsCall)
+        {
+            return Call(inputs, training);
+        }
+        return ToComputeDtype(Call([.. inputs.Select(ToComputeDtype)], training));
     }
 
     /// <summary>The computation on several inputs; layers taking one input leave this as is.</summary>
@@ -182,7 +186,15 @@ public abstract partial class Layer
         if (!Built)
         {
             var symbolic = inputShapes.Select(s => s.Rank > 0 ? s.WithDim(0, -1) : s).ToArray();
-            Build(symbolic);
+            var autocast = DtypePolicies.Autocast.Enter(bfloat16: false);
+            try
+            {
+                Build(symbolic);
+            }
+            finally
+            {
+                DtypePolicies.Autocast.Exit(autocast);
+            }
             BuildInputShapes = symbolic;
             Built = true;
         }
@@ -224,20 +236,24 @@ public abstract partial class Layer
         {
             GradientTape.Scope = Name;
         }
-        return new CallScope(stack, outer);
+        // Keras's AutocastScope: variables read in the call of a bfloat16-computing layer come rounded; a float32 layer
+        // inside one (a float32 output layer of a mixed model) reads them as stored.
+        var autocast = DtypePolicies.Autocast.Enter(DtypePolicy.ComputesInBfloat16);
+        return new CallScope(stack, outer, autocast);
     }
 
     /// <summary>Whether ops of the layers this one runs inside count as this layer's (wrappers such as TimeDistributed and Bidirectional).</summary>
     private protected virtual bool KeepsOpScope => false;
 
     /// <summary>Pops the call stack (and the op scope) on dispose.</summary>
-    private protected readonly struct CallScope(List<Layer> stack, string? outerScope) : IDisposable
+    private protected readonly struct CallScope(List<Layer> stack, string? outerScope, DtypePolicies.Autocast.Reads? outerAutocast) : IDisposable
     {
         /// <inheritdoc/>
         public void Dispose()
         {
             stack.RemoveAt(stack.Count - 1);
             GradientTape.Scope = outerScope;
+            DtypePolicies.Autocast.Exit(outerAutocast);
         }
     }
 

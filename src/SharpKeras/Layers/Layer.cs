@@ -141,7 +141,8 @@ public abstract partial class Layer
     protected Variable AddWeight(string name, Shape shape, Initializers.Initializer initializer, bool trainable, Regularizers.Regularizer? regularizer, Constraints.Constraint? constraint)
     {
         ArgumentNullException.ThrowIfNull(initializer);
-        var v = new Variable(name, initializer.Call(shape), trainable) { Regularizer = regularizer, Constraint = constraint };
+        // Trainable weights are autocast under a mixed policy; non-trainable ones are mostly state the layer updates in its call.
+        var v = new Variable(name, initializer.Call(shape), trainable) { Regularizer = regularizer, Constraint = constraint, Autocast = trainable };
         _weights.Add(v);
         StructureChanged();
         return v;
@@ -187,7 +188,16 @@ public abstract partial class Layer
         if (!Built)
         {
             var symbolic = inputShape.Rank > 0 ? inputShape.WithDim(0, -1) : inputShape;
-            Build(symbolic);
+            // A sublayer built inside a mixed-precision parent's call writes its new weights' values, not rounded reads.
+            var autocast = DtypePolicies.Autocast.Enter(bfloat16: false);
+            try
+            {
+                Build(symbolic);
+            }
+            finally
+            {
+                DtypePolicies.Autocast.Exit(autocast);
+            }
             BuildInputShape = symbolic;
             Built = true;
         }
@@ -199,8 +209,14 @@ public abstract partial class Layer
     {
         EnsureBuilt(inputs.Shape);
         using var scope = EnterCall();
-        var output = Call(inputs, training);
-        GradientTape.CheckRecorded(inputs, output);
+        bool bfloat16 = RoundsCall;
+        var x = bfloat16 ? ToComputeDtype(inputs) : inputs;
+        var output = Call(x, training);
+        GradientTape.CheckRecorded(x, output);
+        if (bfloat16)
+        {
+            output = ToComputeDtype(output);
+        }
         if (ActivityRegularizer is { } activity)
         {
             AddActivityLoss(activity, output);

@@ -116,6 +116,9 @@ public partial class Model : Layer
     private protected override bool TracksCalledLayers => _graph is null;
 
     /// <inheritdoc/>
+    private protected override bool ConvertsInputsAndOutputs => _graph is null;
+
+    /// <inheritdoc/>
     public override string DefaultName => _graph is null ? base.DefaultName : "functional";
 
     /// <summary>

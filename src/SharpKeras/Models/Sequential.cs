@@ -42,6 +42,9 @@ public sealed class Sequential : Model
     /// <inheritdoc/>
     private protected override bool TracksCalledLayers => false;
 
+    /// <inheritdoc/>
+    private protected override bool ConvertsInputsAndOutputs => false;
+
     /// <summary>Appends a layer on top of the stack.</summary>
     public void Add(Layer layer)
     {

@@ -85,7 +85,7 @@ public sealed class GradientTape : IDisposable
     public void Watch(Variable variable)
     {
         ArgumentNullException.ThrowIfNull(variable);
-        _tracked.Add(variable.Value);
+        _tracked.Add(variable.Stored);
     }
 
     /// <summary>True when the tape records ops on <paramref name="a"/>: watched, computed from a watched tensor, or a trainable variable's value.</summary>

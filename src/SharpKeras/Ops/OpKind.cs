@@ -260,4 +260,7 @@ internal enum OpKind
 
     /// <summary>Random values drawn afresh every time the op runs, recorded after the input they are drawn for (RandomFlip, RandomBrightness, RandomContrast).</summary>
     RandomDraws,
+
+    /// <summary>Rounding to bfloat16 kept in float32 (Keras's cast to bfloat16 under the mixed_bfloat16 dtype policy).</summary>
+    RoundToBfloat16,
 }

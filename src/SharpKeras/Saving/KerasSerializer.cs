@@ -439,4 +439,16 @@ public static class KerasSerializer
         "bool" => DType.Bool,
         _ => throw new ConfigException($"Unsupported dtype '{name}': SharpKeras models take float32, int32 (int64 read as int32), uint8 or bool inputs."),
     };
+
+    /// <summary>Keras's serialize_keras_object for a dtype policy (<c>{"module": "keras", "class_name": "DTypePolicy", ...}</c>).</summary>
+    public static JsonObject Serialize(DtypePolicies.DTypePolicy policy)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        return policy.Serialize();
+    }
+
+    /// <summary>Keras's dtype_policies.get for a config value: a policy name ("mixed_bfloat16") or a serialized DTypePolicy.</summary>
+    public static DtypePolicies.DTypePolicy DTypePolicy(JsonNode? node) =>
+        DtypePolicies.DTypePolicy.FromConfigNode(node, "dtype policy")
+        ?? throw new ConfigException($"Expected a float dtype policy ({DtypePolicies.DTypePolicy.Supported}), got {node?.ToJsonString() ?? "null"}.");
 }

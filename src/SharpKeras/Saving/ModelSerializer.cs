@@ -41,7 +41,7 @@ internal static class ModelSerializer
         {
             ["name"] = seq.Name,
             ["trainable"] = seq.Trainable,
-            ["dtype"] = Layer.DTypePolicyConfig("float32"),
+            ["dtype"] = seq.DtypePolicy.Serialize(),
             ["layers"] = layers,
         };
         if (seq.InputShape is { } s)
@@ -236,6 +236,10 @@ internal static class ModelSerializer
             }
             seq.Add(KerasSerializer.Layer(l));
         }
+        if (DtypePolicies.DTypePolicy.FromConfigNode(config["dtype"], $"Model '{seq.Name}' config \"dtype\"") is { } policy)
+        {
+            seq.DtypePolicy = policy;
+        }
         if (config["trainable"] is JsonValue t && t.TryGetValue<bool>(out var trainable))
         {
             seq.Trainable = trainable;
@@ -328,6 +332,10 @@ internal static class ModelSerializer
         var model = new Model(inputs, outputs, Cfg.Name(config));
         model.InputsAsList = inList;
         model.OutputsAsList = outList;
+        if (DtypePolicies.DTypePolicy.FromConfigNode(config["dtype"], $"Model '{model.Name}' config \"dtype\"") is { } policy)
+        {
+            model.DtypePolicy = policy;
+        }
         if (config["trainable"] is JsonValue t && t.TryGetValue<bool>(out var trainable))
         {
             model.Trainable = trainable;

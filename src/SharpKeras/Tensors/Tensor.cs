@@ -47,6 +47,12 @@ public sealed class Tensor
     /// <summary>The variable whose value this tensor is, if any (lets a tape watch trainable variables it meets, as TensorFlow's does).</summary>
     internal Variable? OwnerVariable { get; set; }
 
+    /// <summary>True when the tensor is the output of a rounding to bfloat16, so every value it holds is one (a mixed_bfloat16 layer need not round it again).</summary>
+    internal bool HoldsBfloat16 { get; set; }
+
+    /// <summary>The variable this tensor is the bfloat16 autocast read of, if any (inference keys its packed copy on that variable's version).</summary>
+    internal Variable? Bfloat16Of { get; set; }
+
     /// <summary>The tensor's shape.</summary>
     public Shape Shape { get; }
 

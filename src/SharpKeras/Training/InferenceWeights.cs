@@ -44,20 +44,24 @@ internal static class InferenceWeights
 
     private static PackedMatrix? Cached(Tensor b, int k, int n, Layout layout, IBackend backend)
     {
-        if (t_depth == 0 || !Enabled || b.OwnerVariable is not { } v || !ReferenceEquals(v.Value, b) || (long)k * n != b.Length)
+        // A variable's stored value, or its bfloat16 autocast read: that read is rounded again by an op that runs earlier in
+        // the same plan, so its contents follow the variable's version as the stored value does.
+        bool rounded = b.Bfloat16Of is not null;
+        var v = rounded ? b.Bfloat16Of : b.OwnerVariable is { } o && ReferenceEquals(o.Stored, b) ? o : null;
+        if (t_depth == 0 || !Enabled || v is null || (long)k * n != b.Length)
         {
             return null;
         }
         // Read the version before packing: a write during the packing leaves the copy tagged stale.
         int version = v.Version;
-        if (v.PackedCache is Entry e && e.Version == version && ReferenceEquals(e.Backend, backend) && e.Layout == layout && e.Matrix.K == k && e.Matrix.N == n)
+        if (v.PackedCache is Entry e && e.Version == version && ReferenceEquals(e.Backend, backend) && e.Layout == layout && e.Rounded == rounded && e.Matrix.K == k && e.Matrix.N == n)
         {
             return e.Matrix;
         }
         var packed = layout == Layout.ConvKernel
             ? backend.PackConvKernel(b.Span, k, n)
             : backend.PackMatrix(b.Span, k, n, layout == Layout.Transposed);
-        v.PackedCache = new Entry(backend, version, layout, packed);
+        v.PackedCache = new Entry(backend, version, layout, rounded, packed);
         return packed;
     }
 
@@ -76,5 +80,5 @@ internal static class InferenceWeights
         ConvKernel,
     }
 
-    private sealed record Entry(IBackend Backend, int Version, Layout Layout, PackedMatrix Matrix);
+    private sealed record Entry(IBackend Backend, int Version, Layout Layout, bool Rounded, PackedMatrix Matrix);
 }

@@ -16,6 +16,8 @@ public sealed class InputLayer : Layer, Saving.IKerasSerializable<InputLayer>
         DeclaredInputShape = new Shape(shape);
         DeclaredBatchSize = batchSize;
         DType = dtype;
+        // Keras's Input keeps its own dtype (float32 by default) whatever the global policy: the first layer casts.
+        DtypePolicy = DtypePolicies.DTypePolicy.Float32;
     }
 
     /// <summary>The dtype the input is expected to have.</summary>

@@ -139,10 +139,14 @@ public sealed class BatchNormalization : Layer, Saving.IKerasSerializable<BatchN
         if (Scale)
         {
             _gamma = AddWeight("gamma", s, GammaInitializer, true, GammaRegularizer, GammaConstraint);
+            // Keras reads it in float32 (autocast=False): the layer computes in float32 for bfloat16 inputs.
+            _gamma.Autocast = false;
         }
         if (Center)
         {
             _beta = AddWeight("beta", s, BetaInitializer, true, BetaRegularizer, BetaConstraint);
+            // Keras reads it in float32 (autocast=False): the layer computes in float32 for bfloat16 inputs.
+            _beta.Autocast = false;
         }
         _movingMean = AddWeight("moving_mean", s, MovingMeanInitializer, trainable: false);
         _movingVariance = AddWeight("moving_variance", s, MovingVarianceInitializer, trainable: false);

@@ -114,10 +114,14 @@ public sealed class GroupNormalization : Layer, Saving.IKerasSerializable<GroupN
         if (Scale)
         {
             _gamma = AddWeight("gamma", new Shape(dim), GammaInitializer, true, GammaRegularizer, GammaConstraint);
+            // Keras reads it in float32 (autocast=False): the layer computes in float32 for bfloat16 inputs.
+            _gamma.Autocast = false;
         }
         if (Center)
         {
             _beta = AddWeight("beta", new Shape(dim), BetaInitializer, true, BetaRegularizer, BetaConstraint);
+            // Keras reads it in float32 (autocast=False): the layer computes in float32 for bfloat16 inputs.
+            _beta.Autocast = false;
         }
     }
 

@@ -84,10 +84,14 @@ public sealed class LayerNormalization : Layer, Saving.IKerasSerializable<LayerN
         if (Scale)
         {
             _gamma = AddWeight("gamma", shape, GammaInitializer, true, GammaRegularizer, GammaConstraint);
+            // Keras reads it in float32 (autocast=False): the layer computes in float32 for bfloat16 inputs.
+            _gamma.Autocast = false;
         }
         if (Center)
         {
             _beta = AddWeight("beta", shape, BetaInitializer, true, BetaRegularizer, BetaConstraint);
+            // Keras reads it in float32 (autocast=False): the layer computes in float32 for bfloat16 inputs.
+            _beta.Autocast = false;
         }
     }
 

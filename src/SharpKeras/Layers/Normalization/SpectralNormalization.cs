@@ -66,10 +66,11 @@ public sealed class SpectralNormalization : Layer, Saving.IKerasSerializable<Spe
         {
             Normalize();
             // A recorded training step replays its ops; this node makes the replay normalise again before the wrapped call.
-            if (GradientTape.IsRecording(_kernel!.Value))
+            // The stored kernel, not a bfloat16 autocast read: the wrapped layer's read (rounding) must come after this node.
+            if (GradientTape.IsRecording(_kernel!.Stored))
             {
                 var marker = Tensor.Zeros(new Shape(1));
-                GradientTape.Record(marker, [_kernel.Value], Normalize, null, OpKind.SpectralNormalize);
+                GradientTape.Record(marker, [_kernel.Stored], Normalize, null, OpKind.SpectralNormalize);
             }
         }
         return Layer.Apply(inputs, training);
@@ -79,8 +80,9 @@ public sealed class SpectralNormalization : Layer, Saving.IKerasSerializable<Spe
     // wrapped layer's gradient reaches the kernel as if it had been set to the normalised value.
     private void Normalize()
     {
-        var w = _kernel!.Value.Span;
-        var uVar = _vectorU!.Value.Span;
+        // Written in place: the stored values, never an autocast copy.
+        var w = _kernel!.Stored.Span;
+        var uVar = _vectorU!.Stored.Span;
         int cols = uVar.Length, rows = w.Length / cols;
         bool allZero = true;
         foreach (var x in w)
