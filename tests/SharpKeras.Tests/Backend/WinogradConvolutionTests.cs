@@ -34,7 +34,6 @@ public class WinogradConvolutionTests
     public void ForwardMatchesReferenceAtEveryLevelAndThreadCount(int batch, int h, int w, int c, int filters, string padding)
     {
         var g = Window2D.Create(batch, h, w, c, 3, 3, 1, 1, 1, 1, padding);
-        Assert.True(WinogradConvolution.Takes(g, filters));
         int outputs = batch * g.OutPixels * filters;
         var x = TestArrays.Uniform(batch * g.ImageSize, 11);
         var k = TestArrays.Uniform(g.PatchSize * filters, 12);
@@ -56,7 +55,7 @@ public class WinogradConvolutionTests
                     try
                     {
                         var y = TestArrays.Uniform(outputs, 15);
-                        ImplicitConvolution.Forward(level, x, k, activation == EpilogueActivation.None ? default : bias, activation, y, g, filters);
+                        Winograd(level, x, k, activation == EpilogueActivation.None ? default : bias, activation, y, g, filters);
                         Close(yRef, y, g.PatchSize, $"{what} {activation}, {level}, {threads} threads");
                         y1 ??= y;
                         Assert.Equal(y1, y);
@@ -68,7 +67,7 @@ public class WinogradConvolutionTests
                 }
             }
         }
-        // The input gradient's mirrored forward takes Winograd too when the filters are its channels.
+        // The input gradient's mirrored forward takes Winograd too when the filters are its channels (whichever runs, the floats stay close).
         var dxRef = new float[x.Length];
         Ref.ConvBackwardInput(dy, k, dxRef, g, filters);
         foreach (var level in Levels())
@@ -80,10 +79,40 @@ public class WinogradConvolutionTests
     }
 
     [Fact]
+    public void QualifyingConvolutionsRunOnWinograd()
+    {
+        var g = Window2D.Create(2, 10, 12, 32, 3, 3, 1, 1, 1, 1, "same");
+        const int filters = 32;
+        Assert.True(WinogradConvolution.Takes(g, filters));
+        var x = TestArrays.Uniform(2 * g.ImageSize, 17);
+        var k = TestArrays.Uniform(g.PatchSize * filters, 18);
+        var bias = TestArrays.Uniform(filters, 19);
+        var a = new float[2 * g.OutPixels * filters];
+        var b = new float[a.Length];
+        var direct = new float[a.Length];
+        CpuBackend.Instance.ConvForward(x, k, bias, EpilogueActivation.Relu, a, g, filters);
+        Winograd(Gemm.Level, x, k, bias, EpilogueActivation.Relu, b, g, filters);
+        unsafe
+        {
+            fixed (float* px = x)
+            fixed (float* pk = k)
+            fixed (float* pb = bias)
+            fixed (float* pd = direct)
+            {
+                DirectConvolution.Forward(Gemm.Level, px, pk, pb, EpilogueActivation.Relu, pd, g, filters);
+            }
+        }
+        Assert.Equal(b, a);
+        // Winograd's floats differ from the direct kernel's in the last bits: the check above is not vacuous.
+        Assert.NotEqual(direct, a);
+    }
+
+    [Fact]
     public void PackedKernelGivesTheSameFloatsAsThePlainKernel()
     {
-        var g = Window2D.Create(2, 9, 11, 24, 3, 3, 1, 1, 1, 1, "same");
+        var g = Window2D.Create(2, 9, 11, 32, 3, 3, 1, 1, 1, 1, "same");
         const int filters = 40;
+        Assert.True(WinogradConvolution.Takes(g, filters));
         var x = TestArrays.Uniform(2 * g.ImageSize, 21);
         var k = TestArrays.Uniform(g.PatchSize * filters, 22);
         var bias = TestArrays.Uniform(filters, 23);
@@ -106,6 +135,7 @@ public class WinogradConvolutionTests
     [InlineData(3, 32, 3, 1, 1)]
     [InlineData(1, 32, 3, 1, 1)]
     [InlineData(8, 32, 3, 1, 1)]
+    [InlineData(16, 32, 3, 1, 1)]
     [InlineData(32, 8, 3, 1, 1)]
     [InlineData(32, 32, 5, 1, 1)]
     [InlineData(32, 32, 3, 2, 1)]
@@ -128,7 +158,7 @@ public class WinogradConvolutionTests
         Ref.ConvForward(x, k, default, EpilogueActivation.None, exact, g, filters);
         var wino = new float[exact.Length];
         var direct = new float[exact.Length];
-        ImplicitConvolution.Forward(Gemm.Level, x, k, default, EpilogueActivation.None, wino, g, filters);
+        Winograd(Gemm.Level, x, k, default, EpilogueActivation.None, wino, g, filters);
         unsafe
         {
             fixed (float* px = x)
@@ -148,6 +178,24 @@ public class WinogradConvolutionTests
         // Outputs reach ~80 (sqrt(576) standard deviations); float32 rounding of such sums is ~1e-5.
         Assert.True(scale > 40, $"scale {scale}");
         Assert.True(winoError < 2e-4 && winoError < 8 * directError + 1e-6, $"Winograd max error {winoError}, direct {directError}, max |y| {scale}");
+    }
+
+    [Fact]
+    public void TinyImagesKeepTheDirectKernel()
+    {
+        Assert.False(WinogradConvolution.Takes(Window2D.Create(1, 3, 3, 64, 3, 3, 1, 1, 1, 1, "same"), 64));
+        Assert.True(WinogradConvolution.Takes(Window2D.Create(1, 4, 4, 64, 3, 3, 1, 1, 1, 1, "same"), 64));
+    }
+
+    private static unsafe void Winograd(SimdLevel level, float[] x, float[] k, ReadOnlySpan<float> bias, EpilogueActivation activation, float[] y, in Window2D g, int filters)
+    {
+        fixed (float* px = x)
+        fixed (float* pk = k)
+        fixed (float* pb = bias)
+        fixed (float* py = y)
+        {
+            WinogradConvolution.Forward(level, px, pk, bias.IsEmpty ? null : pb, activation, py, g, filters);
+        }
     }
 
     private static float[] Normal(int n, int seed)

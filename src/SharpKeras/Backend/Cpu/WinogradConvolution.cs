@@ -31,17 +31,20 @@ internal static unsafe class WinogradConvolution
 
     /// <summary>
     /// True when <paramref name="g"/> is a convolution F(2x2, 3x3) computes (3x3 window, stride 1, dilation 1)
-    /// and measured faster than the direct kernel on it: at least 16 input channels and 16 filters.
+    /// and measured faster than the direct kernel on it: at least 24 input channels, 16 filters and a 4x4 output.
     /// </summary>
     /// <remarks>
-    /// Measured on this project's 2-core AVX-512 machine (see the CHANGELOG entry for the figures); the
-    /// 1- and 3-channel first layers of the CNNs keep the direct kernel, whose short patches it reads in place.
+    /// Direct / Winograd time, batch 128, 1 thread, min of 11, AVX-512 (2 cores, load 8-11; bench figures of the
+    /// branch wino): 32->64 on 26x26 valid 1.13-1.42, 32->32 on 32x32 same 1.27, 32->16 1.28, 24->24 1.31,
+    /// 64->64 on 15x15 1.26-1.31, 128->128 on 8x8 1.57; but 16->16 on 32x32 0.86, 16->32 0.94, 8->32 0.51,
+    /// 32->8 0.65, 3->32 0.33 (short patches, which the direct kernel reads in place) and 64->64 on a 3x3
+    /// image 0.96 (9 outputs in 16 computed). The 1- and 3-channel first layers of the CNNs keep the direct kernel.
     /// </remarks>
     public static bool Takes(in Window2D g, int filters) =>
-        Fits(g) && g.Channels >= MinChannels && filters >= MinFilters;
+        Fits(g) && g.Channels >= MinChannels && filters >= MinFilters && g.OutH >= 4 && g.OutW >= 4;
 
     /// <summary>Input channels from which Winograd is used (see <see cref="Takes"/>).</summary>
-    internal const int MinChannels = 16;
+    internal const int MinChannels = 24;
 
     /// <summary>Filters from which Winograd is used (see <see cref="Takes"/>).</summary>
     internal const int MinFilters = 16;
