@@ -183,8 +183,9 @@ public class WinogradConvolutionTests
     [Fact]
     public void TinyImagesKeepTheDirectKernel()
     {
-        Assert.False(WinogradConvolution.Takes(Window2D.Create(1, 3, 3, 64, 3, 3, 1, 1, 1, 1, "same"), 64));
-        Assert.True(WinogradConvolution.Takes(Window2D.Create(1, 4, 4, 64, 3, 3, 1, 1, 1, 1, "same"), 64));
+        Assert.False(WinogradConvolution.Takes(Window2D.Create(1, 6, 6, 64, 3, 3, 1, 1, 1, 1, "same"), 64));
+        Assert.False(WinogradConvolution.Takes(Window2D.Create(1, 9, 9, 64, 3, 3, 1, 1, 1, 1, "valid"), 64));
+        Assert.True(WinogradConvolution.Takes(Window2D.Create(1, 7, 7, 64, 3, 3, 1, 1, 1, 1, "same"), 64));
     }
 
     private static unsafe void Winograd(SimdLevel level, float[] x, float[] k, ReadOnlySpan<float> bias, EpilogueActivation activation, float[] y, in Window2D g, int filters)

@@ -31,17 +31,23 @@ internal static unsafe class WinogradConvolution
 
     /// <summary>
     /// True when <paramref name="g"/> is a convolution F(2x2, 3x3) computes (3x3 window, stride 1, dilation 1)
-    /// and measured faster than the direct kernel on it: at least 24 input channels, 16 filters and a 4x4 output.
+    /// and measured faster than the direct kernel on it: at least 24 input channels, 16 filters and a 7x7 output.
     /// </summary>
     /// <remarks>
-    /// Direct / Winograd time, batch 128, 1 thread, min of 11, AVX-512 (2 cores, load 8-11; bench figures of the
-    /// branch wino): 32->64 on 26x26 valid 1.13-1.42, 32->32 on 32x32 same 1.27, 32->16 1.28, 24->24 1.31,
-    /// 64->64 on 15x15 1.26-1.31, 128->128 on 8x8 1.57; but 16->16 on 32x32 0.86, 16->32 0.94, 8->32 0.51,
-    /// 32->8 0.65, 3->32 0.33 (short patches, which the direct kernel reads in place) and 64->64 on a 3x3
-    /// image 0.96 (9 outputs in 16 computed). The 1- and 3-channel first layers of the CNNs keep the direct kernel.
+    /// Direct / Winograd time, batch 128, min of 11 alternated calls, AVX-512, 1 thread (load 8-11) | 2 threads (load 2):
+    /// 32->64 on 26x26 valid 1.13-1.42 | 1.37, 32->32 on 32x32 same 1.27 | 1.51, 32->32 valid 1.07 | 1.40,
+    /// 64->64 on 15x15 valid 1.26 | 1.43, 32->16 1.28 | 1.36, 24->24 1.31 | 1.31, 64->64 on 7x7 1.25 | 1.05,
+    /// 128->128 on 8x8 1.57 | 1.43; slower: 16->16 on 32x32 0.86 | 0.52, 16->32 0.94 | 0.51, 8->32 0.51 | 0.34,
+    /// 32->8 0.65 | 0.55, 3->32 0.33 | 0.17 (short patches, which the direct kernel reads in place), and small
+    /// images at 2 threads: 32->32 on 4x4 1.07 | 0.87, 64->64 on 3x3 0.96 | 0.63. So the 1- and 3-channel first
+    /// layers of the CNNs keep the direct kernel. The stride-1 input gradient's mirrored forward (filters as its
+    /// channels) follows the same rule: dX of cifar10_cnn's 32->32 same 1.29 | 1.66, of mnist_cnn's 32->64 1.38 | 1.10.
     /// </remarks>
     public static bool Takes(in Window2D g, int filters) =>
-        Fits(g) && g.Channels >= MinChannels && filters >= MinFilters && g.OutH >= 4 && g.OutW >= 4;
+        Fits(g) && g.Channels >= MinChannels && filters >= MinFilters && g.OutH >= MinOutput && g.OutW >= MinOutput;
+
+    /// <summary>Output height and width from which Winograd is used (see <see cref="Takes"/>).</summary>
+    internal const int MinOutput = 7;
 
     /// <summary>Input channels from which Winograd is used (see <see cref="Takes"/>).</summary>
     internal const int MinChannels = 24;
