@@ -29,4 +29,10 @@ internal sealed class ConvPanels : PackedMatrix
 
     /// <summary>The panels.</summary>
     public float[] Data { get; }
+
+    // Made on first use by a 3x3 convolution Winograd takes; concurrent Predict calls may both make it, with the same floats.
+    private float[]? _winograd;
+
+    /// <summary>The kernel transformed for <see cref="WinogradConvolution"/> (a 3x3 window), made once and kept with the panels.</summary>
+    public float[] Winograd => Volatile.Read(ref _winograd) ?? Interlocked.CompareExchange(ref _winograd, WinogradConvolution.Transform(this), null) ?? _winograd!;
 }

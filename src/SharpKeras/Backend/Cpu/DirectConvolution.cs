@@ -36,7 +36,7 @@ internal static unsafe class DirectConvolution
     };
 
     /// <summary>The level whose panel wastes least on padding: 32 filters fill a 32-wide panel, 10 a 16-wide one better than a 32-wide one.</summary>
-    private static SimdLevel Narrowest(SimdLevel level, int filters)
+    internal static SimdLevel Narrowest(SimdLevel level, int filters)
     {
         while (level > SimdLevel.Vector128 && filters <= PanelWidth(level) / 2)
         {
@@ -258,7 +258,7 @@ internal static unsafe class DirectConvolution
     }
 
     /// <summary>An activation the tile cannot apply in registers, on a finished row of outputs (as the GEMM's epilogue applies it).</summary>
-    private static void Activate(EpilogueActivation activation, Span<float> row)
+    internal static void Activate(EpilogueActivation activation, Span<float> row)
     {
         switch (activation)
         {
@@ -282,7 +282,7 @@ internal static unsafe class DirectConvolution
     }
 
     /// <summary>One register tile on the kernel of <paramref name="level"/>.</summary>
-    private static void Tile(SimdLevel level, float** rows, int* offsets, int taps, int c, float* b, float* dst, int ld, bool accumulate, float* bias, bool relu)
+    internal static void Tile(SimdLevel level, float** rows, int* offsets, int taps, int c, float* b, float* dst, int ld, bool accumulate, float* bias, bool relu)
     {
         switch (level)
         {

@@ -54,6 +54,12 @@ internal static unsafe class DirectInputGradient
         var mirror = Mirror(g, filters);
         fixed (float* pk = mirrored)
         {
+            // A 3x3 window over enough channels both ways runs as Winograd's F(2x2, 3x3), as the forward does.
+            if (WinogradConvolution.Takes(mirror, cin))
+            {
+                WinogradConvolution.Forward(level, dy, pk, null, EpilogueActivation.None, dx, mirror, cin);
+                return;
+            }
             DirectConvolution.Forward(level, dy, pk, null, EpilogueActivation.None, dx, mirror, cin);
         }
     }
