@@ -118,23 +118,27 @@ internal static unsafe class DirectConvolution
     {
         int nr = PanelWidth(level);
         int padded = (filters + nr - 1) / nr * nr;
-        // The bias padded to whole panels, so that the tile adds it with full-width loads.
-        float* pb = null;
-        var biasBuffer = bias is null ? null : ThreadScratch.AtLeast(ref t_bias, padded);
-        fixed (float* pbias = biasBuffer)
+        var biasBuffer = bias is null ? null : PaddedBias(bias, filters, padded);
+        fixed (float* pb = biasBuffer)
         {
-            if (bias is not null)
-            {
-                pb = pbias;
-                for (int q = 0; q < padded; q++)
-                {
-                    pb[q] = q < filters ? bias[q] : 0f;
-                }
-            }
             int tiles = (g.OutPixels + MR - 1) / MR;
             var body = new Body(x, panels, pb, activation, y, g, filters, level);
             CpuParallel.For(g.Batch * tiles, (long)MR * g.PatchSize * padded / GemmSmallRows.MacsPerElement, ref body);
         }
+    }
+
+    /// <summary>
+    /// The bias (zeros when <paramref name="bias"/> is null) padded with zeros to <paramref name="padded"/> filters, whole
+    /// panels, so that a tile adds it with full-width loads; in the calling thread's scratch, valid until its next call.
+    /// </summary>
+    internal static float[] PaddedBias(float* bias, int filters, int padded)
+    {
+        var buffer = ThreadScratch.AtLeast(ref t_bias, padded);
+        for (int q = 0; q < padded; q++)
+        {
+            buffer[q] = bias is not null && q < filters ? bias[q] : 0f;
+        }
+        return buffer;
     }
 
     /// <summary>Whether a window of <paramref name="g"/> reaches outside the image (then images are copied into a zero-bordered scratch first).</summary>

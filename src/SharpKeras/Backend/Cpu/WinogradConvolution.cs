@@ -26,7 +26,6 @@ internal static unsafe class WinogradConvolution
     [ThreadStatic] private static float[]? t_u;
     [ThreadStatic] private static float[]? t_v;
     [ThreadStatic] private static float[]? t_m;
-    [ThreadStatic] private static float[]? t_bias;
     [ThreadStatic] private static float[]? t_edge;
 
     /// <summary>
@@ -162,11 +161,8 @@ internal static unsafe class WinogradConvolution
         }
         int nr = DirectConvolution.PanelWidth(level);
         int padded = (filters + nr - 1) / nr * nr;
-        var biasBuffer = ThreadScratch.AtLeast(ref t_bias, padded);
-        for (int q = 0; q < padded; q++)
-        {
-            biasBuffer[q] = bias is not null && q < filters ? bias[q] : 0f;
-        }
+        // Zeros without a bias: the output transform always adds one.
+        var biasBuffer = DirectConvolution.PaddedBias(bias, filters, padded);
         int tilesH = (g.OutH + 1) / 2, tilesW = (g.OutW + 1) / 2, tiles = tilesH * tilesW;
         int block = BlockTiles(g.Channels, padded, tiles);
         int blocks = (tiles + block - 1) / block;
